@@ -1,0 +1,87 @@
+import { existsSync } from 'node:fs';
+import { Command } from 'commander';
+import { ConfigError, loadContent } from './config/load.ts';
+import { parseEnv } from './config/env.ts';
+import { openDb } from './db/open.ts';
+import { createLogger } from './infra/logger.ts';
+import { exportState, simulate, start } from './main.ts';
+
+/** `hearth` — start the bot, simulate a stream of events, export state, migrate, check config. */
+if (existsSync('.env')) process.loadEnvFile('.env');
+
+const program = new Command('hearth').description('A chat-community bot for tiered brand groups').showHelpAfterError();
+
+function fail(err: unknown): never {
+  process.stderr.write(`${err instanceof ConfigError ? `invalid config in ${err.message}` : err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+
+program
+  .command('start')
+  .description('start the bot; with no platform tokens, open the local console chat')
+  .option('--console', 'open the local console even when platform adapters run')
+  .action(async (opts: { console?: boolean }) => {
+    try {
+      const env = parseEnv(process.env);
+      await start({ env, logger: createLogger(env.LOG_LEVEL), input: process.stdin, output: process.stdout, console: opts.console ?? false });
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('simulate')
+  .description('replay JSON-lines events from stdin on a simulated clock; print what the bot sends as JSON lines')
+  .requiredOption('--db <path>', 'SQLite database file (created if missing; :memory: for a throwaway run)')
+  .option('--content <dir>', 'content directory', 'content')
+  .action(async (opts: { db: string; content: string }) => {
+    try {
+      const env = parseEnv(process.env);
+      await simulate({ dbPath: opts.db, contentDir: opts.content, input: process.stdin, output: process.stdout, errors: process.stderr, owners: env.BOT_OWNERS });
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('export')
+  .description('print the state of a database as JSON')
+  .requiredOption('--db <path>', 'SQLite database file')
+  .option('--content <dir>', 'content directory', 'content')
+  .option('--at <iso-time>', 'judge streaks as of this time (default: the last handled event)')
+  .action((opts: { db: string; content: string; at?: string }) => {
+    try {
+      process.stdout.write(`${JSON.stringify(exportState(opts.db, opts.content, opts.at ? new Date(opts.at) : undefined), null, 2)}\n`);
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('migrate')
+  .description('apply database migrations')
+  .option('--db <path>', 'SQLite database file (default: HEARTH_DB)')
+  .action((opts: { db?: string }) => {
+    try {
+      const path = opts.db ?? parseEnv(process.env).HEARTH_DB;
+      openDb(path).close();
+      process.stdout.write(`migrated ${path}\n`);
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('check-config')
+  .description('validate content/ (community.yaml, messages) without starting')
+  .option('--content <dir>', 'content directory', 'content')
+  .action((opts: { content: string }) => {
+    try {
+      const content = loadContent(opts.content);
+      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups)\n`);
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+await program.parseAsync();

@@ -1,0 +1,37 @@
+import type { CommandSpec } from '../core/command.ts';
+import type { Translator } from '../core/i18n.ts';
+import { checkinCommands, type CheckinService } from '../features/checkin/index.ts';
+import { groupsCommands, type GroupService } from '../features/groups/index.ts';
+import { membersCommands, type MembersService } from '../features/members/index.ts';
+import { pointsCommands, type PointsService } from '../features/points/index.ts';
+import type { AuditService } from '../features/audit/index.ts';
+import type { TierService } from '../features/tiers/index.ts';
+import { helpCommand } from './help.ts';
+
+/** The services the command table's handlers call. */
+export interface CommandServices {
+  readonly translator: Translator;
+  readonly timeZone: string;
+  readonly members: MembersService;
+  readonly groups: GroupService;
+  readonly tiers: TierService;
+  readonly audit: AuditService;
+  readonly points: PointsService;
+  readonly checkins: CheckinService;
+}
+
+/**
+ * The one command table: every command Hearth answers, with its aliases, arguments, minimum
+ * role, scope and cooldown. The dispatcher checks permissions from here and nowhere else.
+ */
+export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
+  const table: CommandSpec[] = [];
+  table.push(
+    helpCommand(() => table, s.translator),
+    ...checkinCommands(s.checkins),
+    ...pointsCommands({ points: s.points, audit: s.audit, timeZone: s.timeZone }),
+    ...membersCommands(s.members, s.audit),
+    ...groupsCommands(s.groups, s.tiers, s.audit),
+  );
+  return table;
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { isTimeZone } from '../core/clock.ts';
+import { LOCALES } from '../core/i18n.ts';
+import { PLATFORMS } from '../core/ids.ts';
+import { ROLES } from '../core/roles.ts';
+
+const timeZone = z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai' });
+const platformKey = z
+  .string()
+  .regex(new RegExp(`^(${PLATFORMS.join('|')}):.+$`), { message: `expected platform:id with platform one of ${PLATFORMS.join(', ')}` });
+const localised = z.union([z.string(), z.object({ 'zh-CN': z.string(), en: z.string() }).strict()]);
+
+export const tierSchema = z
+  .object({
+    id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a lowercase id such as basic' }),
+    name: localised,
+    /** Every earning rule's points are multiplied by this. */
+    multiplier: z.number().positive().default(1),
+  })
+  .strict();
+
+export const groupSchema = z
+  .object({
+    chat: platformKey,
+    tier: z.string(),
+    /** Overrides the community's time zone for day boundaries in this group. */
+    timezone: timeZone.optional(),
+    title: z.string().optional(),
+  })
+  .strict();
+
+export const checkinRuleSchema = z
+  .object({
+    base: z.number().int().nonnegative().default(10),
+    /** Extra points per consecutive day after the first. */
+    streakBonus: z.number().int().nonnegative().default(2),
+    /** The most the streak bonus can add. */
+    streakBonusCap: z.number().int().nonnegative().default(20),
+  })
+  .strict();
+
+export const earningSchema = z
+  .object({
+    checkin: checkinRuleSchema.default(checkinRuleSchema.parse({})),
+  })
+  .strict();
+
+export const rolesSchema = z
+  .object({
+    owners: z.array(platformKey).default([]),
+    operators: z.array(platformKey).default([]),
+    moderators: z.array(platformKey).default([]),
+    /** The Hearth role a platform group admin gets, where the adapter can tell (`platform-roles`). */
+    platformAdmins: z.enum(ROLES).default('moderator'),
+  })
+  .strict();
+
+/** `content/community.yaml`: the rules a brand configures. */
+export const communitySchema = z
+  .object({
+    community: z
+      .object({
+        name: z.string().min(1),
+        timezone: timeZone.default('Asia/Shanghai'),
+        locale: z.enum(LOCALES).default('zh-CN'),
+      })
+      .strict(),
+    tiers: z.array(tierSchema).min(1),
+    groups: z.array(groupSchema).default([]),
+    earning: earningSchema.default(earningSchema.parse({})),
+    roles: rolesSchema.default(rolesSchema.parse({})),
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const ids = new Set<string>();
+    cfg.tiers.forEach((t, i) => {
+      if (ids.has(t.id)) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'id'], message: `duplicate tier id "${t.id}"` });
+      ids.add(t.id);
+    });
+    cfg.groups.forEach((g, i) => {
+      if (!ids.has(g.tier))
+        ctx.addIssue({ code: 'custom', path: ['groups', i, 'tier'], message: `unknown tier "${g.tier}" (tiers: ${[...ids].join(', ')})` });
+    });
+  });
+
+export type CommunityConfig = z.infer<typeof communitySchema>;
+export type TierConfig = z.infer<typeof tierSchema>;
+export type GroupConfig = z.infer<typeof groupSchema>;
+export type CheckinRule = z.infer<typeof checkinRuleSchema>;

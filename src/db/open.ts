@@ -1,0 +1,58 @@
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { EventStore } from '../core/directory.ts';
+import * as schema from './schema.ts';
+
+export type Orm = BetterSQLite3Database<typeof schema>;
+
+/** Where drizzle-kit writes migrations; applied at every start. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
+
+/**
+ * The database: the raw better-sqlite3 handle (for prepared statements and transactions) and the
+ * drizzle handle over the same connection, so drizzle queries run inside raw transactions.
+ */
+export class Db implements EventStore {
+  readonly orm: Orm;
+  private readonly claim: Database.Statement<[string, number]>;
+
+  constructor(readonly sqlite: Database.Database) {
+    this.orm = drizzle(sqlite, { schema });
+    this.claim = sqlite.prepare('INSERT OR IGNORE INTO processed_events (key, at) VALUES (?, ?)');
+  }
+
+  /**
+   * Runs `fn` in a synchronous transaction; a nested call is a savepoint. better-sqlite3 refuses a
+   * function that returns a promise, which keeps network calls out of transactions.
+   */
+  transaction<T>(fn: () => T): T {
+    return this.sqlite.transaction(fn)();
+  }
+
+  claimEvent(key: string, at: Date): boolean {
+    return this.claim.run(key, at.getTime()).changes === 1;
+  }
+
+  close(): void {
+    if (this.sqlite.open) this.sqlite.close();
+  }
+}
+
+/**
+ * Opens (creating if needed) and migrates a database. `:memory:` gives a private in-memory
+ * database with the real migrations, for tests.
+ */
+export function openDb(path: string): Db {
+  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  const sqlite = new Database(path);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  sqlite.pragma('busy_timeout = 5000');
+  migrate(drizzle(sqlite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+  return new Db(sqlite);
+}

@@ -1,0 +1,10 @@
+/**
+ * Every table, re-exported for drizzle-kit (the migration generator's entry) and for the typed
+ * database handle. Each feature owns its own schema file; nothing else writes its tables.
+ */
+export * from './core-schema.ts';
+export * from '../features/members/schema.ts';
+export * from '../features/groups/schema.ts';
+export * from '../features/audit/schema.ts';
+export * from '../features/points/schema.ts';
+export * from '../features/checkin/schema.ts';

@@ -1,0 +1,1 @@
+export { AuditService, type AuditEntry } from './service.ts';

@@ -1,0 +1,85 @@
+import type Database from 'better-sqlite3';
+import type { Actor, ChatContext } from '../../core/command.ts';
+import { addDays, localDay } from '../../core/clock.ts';
+import { chatKey } from '../../core/ids.ts';
+import type { CheckinRule } from '../../config/schema.ts';
+import type { Db } from '../../db/open.ts';
+import type { MembersService } from '../members/index.ts';
+import type { PointsService } from '../points/index.ts';
+import type { TierService } from '../tiers/index.ts';
+
+export interface CheckinResult {
+  readonly already: boolean;
+  readonly day: string;
+  readonly streak: number;
+  readonly points: number;
+  /** Place in today's check-in order in this group (1 = first). */
+  readonly position: number;
+  readonly balance: number;
+}
+
+export interface CheckinDeps {
+  readonly db: Db;
+  readonly rule: CheckinRule;
+  readonly points: PointsService;
+  readonly members: MembersService;
+  readonly tiers: TierService;
+}
+
+/** Points for a check-in: base plus a capped streak bonus, times the tier multiplier. */
+export function checkinPoints(rule: CheckinRule, streak: number, multiplier: number): number {
+  const bonus = Math.min(rule.streakBonus * Math.max(0, streak - 1), rule.streakBonusCap);
+  return Math.round((rule.base + bonus) * multiplier);
+}
+
+/**
+ * Daily check-ins: once per member per local day in the group's time zone, with a streak that
+ * grows on consecutive days and resets after a missed day.
+ */
+export class CheckinService {
+  private readonly findDay: Database.Statement;
+  private readonly findLast: Database.Statement;
+  private readonly countToday: Database.Statement;
+  private readonly insert: Database.Statement;
+
+  constructor(private readonly deps: CheckinDeps) {
+    const s = deps.db.sqlite;
+    this.findDay = s.prepare('SELECT streak, points, position FROM checkins WHERE member_id = ? AND day = ?');
+    this.findLast = s.prepare('SELECT day, streak FROM checkins WHERE member_id = ? AND day < ? ORDER BY day DESC LIMIT 1');
+    this.countToday = s.prepare('SELECT COUNT(*) AS n FROM checkins WHERE chat_key = ? AND day = ?');
+    this.insert = s.prepare(
+      `INSERT INTO checkins (member_id, day, chat_key, at, streak, points, position, event_key)
+       VALUES (@memberId, @day, @chatKey, @at, @streak, @points, @position, @eventKey)`,
+    );
+  }
+
+  /** Checks the actor in for the local day of `at`. Runs inside the event's transaction. */
+  checkIn(actor: Actor, chat: ChatContext, at: Date, eventKey: string): CheckinResult {
+    const { points, members, tiers, rule } = this.deps;
+    const day = localDay(at, chat.timeZone);
+    const existing = this.findDay.get(actor.memberId, day) as { streak: number; points: number; position: number } | undefined;
+    if (existing) {
+      return { already: true, day, streak: existing.streak, points: 0, position: existing.position, balance: points.standing(actor.memberId).balance };
+    }
+    const last = this.findLast.get(actor.memberId, day) as { day: string; streak: number } | undefined;
+    const streak = last && last.day === addDays(day, -1) ? last.streak + 1 : 1;
+    const earned = checkinPoints(rule, streak, tiers.multiplier(actor.tier));
+    const key = chatKey(chat.ref);
+    const position = (this.countToday.get(key, day) as { n: number }).n + 1;
+    this.insert.run({ memberId: actor.memberId, day, chatKey: key, at: at.getTime(), streak, points: earned, position, eventKey });
+    points.credit({ memberId: actor.memberId, delta: earned, reason: 'checkin', sourceKey: `${actor.memberId}:${day}`, at });
+    members.recordActivity(actor.memberId, key, day, 'checkins', at);
+    return { already: false, day, streak, points: earned, position, balance: points.standing(actor.memberId).balance };
+  }
+
+  /**
+   * The streak still alive at `now`: the last check-in's streak if it was today or yesterday in
+   * `timeZone`, else 0.
+   */
+  currentStreak(memberId: number, now: Date, timeZone: string): number {
+    const today = localDay(now, timeZone);
+    const last = this.findLast.get(memberId, addDays(today, 1)) as { day: string; streak: number } | undefined;
+    if (!last) return 0;
+    return last.day === today || last.day === addDays(today, -1) ? last.streak : 0;
+  }
+}

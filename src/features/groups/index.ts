@@ -1,0 +1,2 @@
+export { GroupService, type GroupRow } from './service.ts';
+export { groupsCommands } from "./handlers.ts";

@@ -1,0 +1,43 @@
+import { arg, defineCommand, type CommandSpec } from '../../core/command.ts';
+import { UserError } from '../../core/errors.ts';
+import { atLeast, type Role } from '../../core/roles.ts';
+import { seg } from '../../core/outbound.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { MembersService } from './service.ts';
+
+/** `/role` (grant roles) and `/lang` (a member's language). */
+export function membersCommands(members: MembersService, audit: AuditService): CommandSpec[] {
+  return [
+    defineCommand({
+      name: 'role',
+      feature: 'members',
+      args: [arg.member('member'), arg.choice('role', ['member', 'moderator', 'operator'])],
+      role: 'operator',
+      where: 'any',
+      handler: (ctx) => {
+        const { member, role } = ctx.args;
+        // Granting or revoking operator is for owners; operators manage moderators.
+        const current = members.roleOf(member.memberId);
+        const needed: Role = role === 'operator' || current === 'operator' || current === 'owner' ? 'owner' : 'operator';
+        if (!atLeast(ctx.actor.role, needed)) throw new UserError('error.forbidden', { role: ctx.t(`role.${needed}`).map((x) => ('text' in x ? x.text : '')).join('') });
+        members.setRole(member.memberId, role, ctx.actor.memberId, ctx.event.at);
+        audit.record({ at: ctx.event.at, actorMemberId: ctx.actor.memberId, action: 'role.set', targetMemberId: member.memberId, detail: { from: current, to: role } });
+        ctx.reply(ctx.t('role.set', { member: seg.mention(member.user, member.name), role: ctx.t(`role.${role}`) }));
+      },
+    }),
+    defineCommand({
+      name: 'lang',
+      aliases: ['language', '语言'],
+      feature: 'members',
+      args: [arg.choice('language', ['zh', 'en'])],
+      role: 'member',
+      where: 'any',
+      inMenu: true,
+      handler: (ctx) => {
+        const locale = ctx.args.language === 'zh' ? 'zh-CN' : 'en';
+        members.setLocale(ctx.actor.memberId, locale);
+        ctx.reply(ctx.t('lang.set'));
+      },
+    }),
+  ];
+}

@@ -1,0 +1,77 @@
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+/** A person. Identities on each platform point at one member; linking merges them. */
+export const members = sqliteTable('members', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  /** Chosen with `/lang`, else learnt from the platform; null means the community default. */
+  locale: text('locale'),
+  tier: text('tier').notNull(),
+  createdAt: integer('created_at').notNull(),
+  /** Last interaction (message, check-in, share, reaction) anywhere. */
+  lastActiveAt: integer('last_active_at'),
+  /** Set when this member was merged into another by linking identities. */
+  mergedInto: integer('merged_into'),
+});
+
+/** `(platform, user id)` → member. */
+export const identities = sqliteTable(
+  'identities',
+  {
+    platform: text('platform').notNull(),
+    userId: text('user_id').notNull(),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    handle: text('handle'),
+    name: text('name').notNull(),
+    firstSeenAt: integer('first_seen_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.userId] }), index('identities_member').on(t.memberId), index('identities_handle').on(t.platform, t.handle)],
+);
+
+/** A member's presence in one group: when they joined (if the platform said), were last active, left. */
+export const memberships = sqliteTable(
+  'memberships',
+  {
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    chatKey: text('chat_key').notNull(),
+    joinedAt: integer('joined_at'),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    lastActiveAt: integer('last_active_at'),
+    leftAt: integer('left_at'),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.chatKey] }), index('memberships_chat').on(t.chatKey)],
+);
+
+/**
+ * Interaction counts per member, group and local day, recorded from the start so retention can be
+ * computed later for any cohort.
+ */
+export const activityDays = sqliteTable(
+  'activity_days',
+  {
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    chatKey: text('chat_key').notNull(),
+    day: text('day').notNull(),
+    messages: integer('messages').notNull().default(0),
+    checkins: integer('checkins').notNull().default(0),
+    shares: integer('shares').notNull().default(0),
+    reactions: integer('reactions').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.memberId, t.chatKey, t.day] }), index('activity_days_day').on(t.day)],
+);
+
+/** Roles granted with `/role`; config and env grants are not stored here. */
+export const memberRoles = sqliteTable('member_roles', {
+  memberId: integer('member_id')
+    .primaryKey()
+    .references(() => members.id),
+  role: text('role').notNull(),
+  grantedBy: integer('granted_by'),
+  grantedAt: integer('granted_at').notNull(),
+});

@@ -1,0 +1,39 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { members } from '../members/schema.ts';
+
+/** The current balance, kept in the same transaction as every ledger row. */
+export const balances = sqliteTable('balances', {
+  memberId: integer('member_id')
+    .primaryKey()
+    .references(() => members.id),
+  balance: integer('balance').notNull().default(0),
+  /** Points ever earned (spends and refunds do not count): what all-time ranks use. */
+  lifetime: integer('lifetime').notNull().default(0),
+});
+
+/**
+ * Append-only points ledger. `(reason, sourceKey)` is unique, so the event that caused a payment
+ * can never pay twice; corrections are new rows.
+ */
+export const ledger = sqliteTable(
+  'ledger',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    memberId: integer('member_id')
+      .notNull()
+      .references(() => members.id),
+    delta: integer('delta').notNull(),
+    reason: text('reason').notNull(),
+    sourceKey: text('source_key').notNull(),
+    actorMemberId: integer('actor_member_id'),
+    note: text('note'),
+    /** Whether the row counts towards lifetime earnings and leaderboards. */
+    earned: integer('earned').notNull().default(0),
+    at: integer('at').notNull(),
+  },
+  (t) => [
+    uniqueIndex('ledger_reason_source').on(t.reason, t.sourceKey),
+    index('ledger_member_at').on(t.memberId, t.at),
+    index('ledger_at').on(t.at),
+  ],
+);

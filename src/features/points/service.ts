@@ -1,0 +1,153 @@
+import type Database from 'better-sqlite3';
+import { UserError } from '../../core/errors.ts';
+import type { Db } from '../../db/open.ts';
+
+/** A ledger entry to write. `sourceKey` with `reason` must be unique: the cause of the payment. */
+export interface LedgerEntry {
+  readonly memberId: number;
+  readonly delta: number;
+  readonly reason: string;
+  readonly sourceKey: string;
+  readonly at: Date;
+  readonly actorMemberId?: number | null;
+  readonly note?: string | null;
+  /** Counts towards lifetime earnings and leaderboards; defaults to true for positive deltas. */
+  readonly earned?: boolean;
+}
+
+export interface Standing {
+  readonly balance: number;
+  readonly lifetime: number;
+  /** 1-based place by lifetime points among all members; null before earning anything. */
+  readonly rank: number | null;
+}
+
+export interface LeaderRow {
+  readonly memberId: number;
+  readonly name: string;
+  readonly points: number;
+}
+
+/**
+ * The points ledger. Every change is an append-only ledger row plus a balance update in the same
+ * (caller's) synchronous transaction; spends are conditional updates, never read-then-write.
+ */
+export class PointsService {
+  private readonly insertLedger: Database.Statement;
+  private readonly upsertBalance: Database.Statement;
+  private readonly conditionalSpend: Database.Statement;
+  private readonly standingQ: Database.Statement;
+  private readonly rankQ: Database.Statement;
+
+  constructor(private readonly db: Db) {
+    const s = db.sqlite;
+    this.insertLedger = s.prepare(
+      `INSERT OR IGNORE INTO ledger (member_id, delta, reason, source_key, actor_member_id, note, earned, at)
+       VALUES (@memberId, @delta, @reason, @sourceKey, @actorMemberId, @note, @earned, @at)`,
+    );
+    this.upsertBalance = s.prepare(
+      `INSERT INTO balances (member_id, balance, lifetime) VALUES (@memberId, @delta, @earnedDelta)
+       ON CONFLICT (member_id) DO UPDATE SET balance = balance + @delta, lifetime = lifetime + @earnedDelta`,
+    );
+    this.conditionalSpend = s.prepare('UPDATE balances SET balance = balance - @cost WHERE member_id = @memberId AND balance >= @cost');
+    this.standingQ = s.prepare('SELECT balance, lifetime FROM balances WHERE member_id = ?');
+    this.rankQ = s.prepare('SELECT COUNT(*) + 1 AS rank FROM balances WHERE lifetime > ?');
+  }
+
+  /**
+   * Pays (or, with a negative delta, corrects) once per `(reason, sourceKey)`. Returns false when
+   * that cause was already paid. Must run inside a transaction.
+   */
+  credit(entry: LedgerEntry): boolean {
+    const earned = entry.earned ?? entry.delta > 0;
+    const inserted = this.insertLedger.run({
+      memberId: entry.memberId,
+      delta: entry.delta,
+      reason: entry.reason,
+      sourceKey: entry.sourceKey,
+      actorMemberId: entry.actorMemberId ?? null,
+      note: entry.note ?? null,
+      earned: earned ? 1 : 0,
+      at: entry.at.getTime(),
+    });
+    if (inserted.changes === 0) return false;
+    this.upsertBalance.run({ memberId: entry.memberId, delta: entry.delta, earnedDelta: earned ? entry.delta : 0 });
+    return true;
+  }
+
+  /**
+   * Takes `cost` points if the balance covers it (a conditional update), else throws
+   * `points.insufficient`. Returns false when this cause was already charged. Run inside a
+   * transaction so a later failure rolls the charge back.
+   */
+  spend(entry: Omit<LedgerEntry, 'delta' | 'earned'> & { readonly cost: number }): boolean {
+    return this.db.transaction(() => {
+      const inserted = this.insertLedger.run({
+        memberId: entry.memberId,
+        delta: -entry.cost,
+        reason: entry.reason,
+        sourceKey: entry.sourceKey,
+        actorMemberId: entry.actorMemberId ?? null,
+        note: entry.note ?? null,
+        earned: 0,
+        at: entry.at.getTime(),
+      });
+      if (inserted.changes === 0) return false;
+      const spent = this.conditionalSpend.run({ memberId: entry.memberId, cost: entry.cost });
+      if (spent.changes === 0) {
+        throw new UserError('points.insufficient', { cost: entry.cost, balance: this.standing(entry.memberId).balance });
+      }
+      return true;
+    });
+  }
+
+  standing(memberId: number): Standing {
+    const row = this.standingQ.get(memberId) as { balance: number; lifetime: number } | undefined;
+    if (!row) return { balance: 0, lifetime: 0, rank: null };
+    const rank = row.lifetime > 0 ? (this.rankQ.get(row.lifetime) as { rank: number }).rank : null;
+    return { balance: row.balance, lifetime: row.lifetime, rank };
+  }
+
+  /** Top members by points earned since `since` (all time when omitted). */
+  leaders(limit: number, since?: Date): LeaderRow[] {
+    if (since === undefined) {
+      return this.db.sqlite
+        .prepare(
+          `SELECT b.member_id AS memberId, m.name AS name, b.lifetime AS points FROM balances b JOIN members m ON m.id = b.member_id
+           WHERE b.lifetime > 0 ORDER BY b.lifetime DESC, b.member_id LIMIT ?`,
+        )
+        .all(limit) as LeaderRow[];
+    }
+    return this.db.sqlite
+      .prepare(
+        `SELECT l.member_id AS memberId, m.name AS name, SUM(l.delta) AS points FROM ledger l JOIN members m ON m.id = l.member_id
+         WHERE l.at >= ? AND l.earned = 1 GROUP BY l.member_id ORDER BY points DESC, l.member_id LIMIT ?`,
+      )
+      .all(since.getTime(), limit) as LeaderRow[];
+  }
+
+  /** Balances and lifetime totals for every member that has a balance row. */
+  allStandings(): Map<number, { balance: number; lifetime: number }> {
+    const rows = this.db.sqlite.prepare('SELECT member_id AS memberId, balance, lifetime FROM balances').all() as {
+      memberId: number;
+      balance: number;
+      lifetime: number;
+    }[];
+    return new Map(rows.map((r) => [r.memberId, { balance: r.balance, lifetime: r.lifetime }]));
+  }
+
+  /** The last ledger rows of a member, newest first. */
+  history(memberId: number, limit: number): { delta: number; reason: string; at: number; note: string | null }[] {
+    return this.db.sqlite
+      .prepare('SELECT delta, reason, at, note FROM ledger WHERE member_id = ? ORDER BY id DESC LIMIT ?')
+      .all(memberId, limit) as { delta: number; reason: string; at: number; note: string | null }[];
+  }
+
+  /** The whole ledger, oldest first, for `export`. */
+  exportLedger(): { id: number; member: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: string }[] {
+    const rows = this.db.sqlite
+      .prepare('SELECT id, member_id AS member, delta, reason, source_key AS source, actor_member_id AS actor, note, at FROM ledger ORDER BY id')
+      .all() as { id: number; member: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: number }[];
+    return rows.map((r) => ({ ...r, at: new Date(r.at).toISOString() }));
+  }
+}

@@ -1,0 +1,1 @@
+export { TierService } from './service.ts';

@@ -1,0 +1,183 @@
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { runConsole } from '../adapters/local/console.ts';
+import { formatForConsole } from '../adapters/local/console.ts';
+import { LocalAdapter } from '../adapters/local/local-adapter.ts';
+import { parseSimLine, renderSimOutput, SimLineError } from '../adapters/local/simulation.ts';
+import { createApp, type App, type ExportedState } from './app.ts';
+import { loadContent } from './config/load.ts';
+import { configuredPlatforms, type Env } from './config/env.ts';
+import type { PlatformAdapter } from './core/adapter.ts';
+import { FakeClock, systemClock } from './core/clock.ts';
+import type { Platform } from './core/ids.ts';
+import type { Logger } from './core/logger.ts';
+import { silentLogger } from './core/logger.ts';
+import { buildCommandMenu } from './commands/menu.ts';
+import { openDb } from './db/open.ts';
+import { CronScheduler } from './infra/cron-scheduler.ts';
+import { SimScheduler } from './infra/sim-scheduler.ts';
+
+/**
+ * The composition root: the only place that wires adapters, features and infrastructure together.
+ */
+
+export interface SimulateOptions {
+  readonly dbPath: string;
+  readonly contentDir: string;
+  readonly input: Readable;
+  readonly output: Writable;
+  readonly errors: Writable;
+  readonly owners?: readonly string[];
+  readonly logger?: Logger;
+}
+
+export interface SimulateSummary {
+  readonly lines: number;
+  readonly events: number;
+  readonly badLines: number;
+  readonly sent: number;
+}
+
+/**
+ * Replays JSON-lines events through the whole bot on a simulated clock and writes what the bot
+ * sends as JSON lines (DESIGN §7). A bad line is reported on `errors` with its number; the rest
+ * of the stream still runs.
+ */
+export async function simulate(options: SimulateOptions): Promise<SimulateSummary> {
+  const db = openDb(options.dbPath);
+  const clock = new FakeClock(new Date(0));
+  const logger = options.logger ?? silentLogger;
+  let started = false;
+  let app: App | undefined;
+  let scheduler: SimScheduler | undefined;
+  let events = 0;
+  let badLines = 0;
+  let sent = 0;
+  let lineNo = 0;
+  const adapters = new Map<Platform, LocalAdapter>();
+  const write = (line: string) => options.output.write(`${line}\n`);
+  const adapterFor = async (platform: Platform): Promise<LocalAdapter> => {
+    let a = adapters.get(platform);
+    if (!a) {
+      a = new LocalAdapter((out) => {
+        sent++;
+        write(JSON.stringify(renderSimOutput(out, clock.now())));
+      }, platform);
+      app!.router.register(a);
+      await a.start(app!.dispatcher.sink);
+      adapters.set(platform, a);
+    }
+    return a;
+  };
+  try {
+    const rl = createInterface({ input: options.input, crlfDelay: Infinity });
+    for await (const raw of rl) {
+      lineNo++;
+      if (raw.trim() === '') continue;
+      let step;
+      try {
+        step = parseSimLine(raw, lineNo);
+      } catch (err) {
+        badLines++;
+        options.errors.write(`${err instanceof SimLineError ? err.message : `line ${lineNo}: ${String(err)}`}\n`);
+        continue;
+      }
+      if (!started) {
+        clock.set(step.at);
+        app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {} });
+        scheduler = new SimScheduler(clock, logger);
+        for (const job of app.jobs) scheduler.add(job);
+        await adapterFor('local');
+        started = true;
+      }
+      if ('tick' in step) {
+        await scheduler!.advanceTo(step.at);
+        continue;
+      }
+      if (step.at > clock.now()) clock.set(step.at);
+      events++;
+      const adapter = await adapterFor(step.event.platform);
+      await adapter.inject(step.event);
+    }
+  } finally {
+    db.close();
+  }
+  return { lines: lineNo, events, badLines, sent };
+}
+
+/** The state of a database as JSON-ready data (`hearth export`). */
+export function exportState(dbPath: string, contentDir: string, at?: Date): ExportedState {
+  const db = openDb(dbPath);
+  try {
+    // Streaks are judged as of the last handled event, so a simulated run exports what it saw.
+    const last = db.sqlite.prepare('SELECT MAX(at) AS at FROM processed_events').get() as { at: number | null };
+    const now = at ?? (last.at === null ? new Date() : new Date(last.at));
+    const app = createApp({ db, content: loadContent(contentDir), clock: { now: () => now }, logger: silentLogger });
+    return app.exportState();
+  } finally {
+    db.close();
+  }
+}
+
+export interface StartOptions {
+  readonly env: Env;
+  readonly logger: Logger;
+  readonly input: Readable;
+  readonly output: Writable;
+  /** Open the local console even when platform adapters run. */
+  readonly console?: boolean;
+}
+
+/** Loads a platform adapter module (`adapters/<platform>/index.ts`), which exports `createAdapter`. */
+async function loadAdapter(platform: 'telegram' | 'discord' | 'wechat', env: Env, logger: Logger): Promise<PlatformAdapter> {
+  let mod: { createAdapter?: (env: Env, logger: Logger) => PlatformAdapter | Promise<PlatformAdapter> };
+  try {
+    mod = (await import(`../adapters/${platform}/index.ts`)) as typeof mod;
+  } catch (err) {
+    throw new Error(`credentials for ${platform} are set, but its adapter could not be loaded: ${(err as Error).message}`);
+  }
+  if (!mod.createAdapter) throw new Error(`adapters/${platform}/index.ts does not export createAdapter`);
+  return mod.createAdapter(env, logger);
+}
+
+/**
+ * `npm start`: opens the database, starts the adapters whose credentials are set and the
+ * scheduler; with no platform credentials, opens the interactive local console.
+ */
+export async function start(options: StartOptions): Promise<void> {
+  const { env, logger } = options;
+  const db = openDb(env.HEARTH_DB);
+  const app = createApp({ db, content: loadContent(env.HEARTH_CONTENT), clock: systemClock, logger, owners: env.BOT_OWNERS });
+  const scheduler = new CronScheduler(systemClock, logger);
+  for (const job of app.jobs) scheduler.add(job);
+  const adapters: PlatformAdapter[] = [];
+  const menu = buildCommandMenu(app.commands, app.translator);
+  for (const platform of configuredPlatforms(env)) {
+    const adapter = await loadAdapter(platform, env, logger);
+    app.router.register(adapter);
+    await adapter.start(app.dispatcher.sink);
+    if (adapter.setCommandMenu) await adapter.setCommandMenu(menu).catch((err: unknown) => logger.warn({ err, platform }, 'could not set the command menu'));
+    adapters.push(adapter);
+    logger.info({ platform }, 'adapter started');
+  }
+  scheduler.start();
+  const shutdown = async () => {
+    scheduler.stop();
+    for (const a of adapters) await a.stop();
+    db.close();
+  };
+  if (adapters.length === 0 || options.console) {
+    const local = new LocalAdapter((out) => options.output.write(`${formatForConsole(out)}\n`));
+    app.router.register(local);
+    await local.start(app.dispatcher.sink);
+    await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now() });
+    await shutdown();
+    return;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await shutdown();
+}

@@ -1,0 +1,63 @@
+import { mkdtempSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadContent } from '../../src/config/load.ts';
+import { parseEnv } from '../../src/config/env.ts';
+import { CONTENT_DIR } from '../helpers/harness.ts';
+
+function contentDirWith(community: (text: string) => string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-content-'));
+  cpSync(CONTENT_DIR, dir, { recursive: true });
+  const file = join(dir, 'community.yaml');
+  writeFileSync(file, community(readFileSync(file, 'utf8')));
+  return dir;
+}
+
+function problems(dir: string): ConfigError {
+  try {
+    loadContent(dir);
+  } catch (err) {
+    if (err instanceof ConfigError) return err;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('content/community.yaml validation', () => {
+  it('given the shipped content, then it loads', () => {
+    expect(loadContent(CONTENT_DIR).community.community.timezone).toBe('Asia/Shanghai');
+  });
+
+  it('given a group bound to an unknown tier, then the error names the file, the field and the tiers', () => {
+    const err = problems(contentDirWith((t) => t.replace('tier: core\n', 'tier: gold\n')));
+    expect(err.file).toMatch(/community\.yaml$/);
+    expect(err.problems).toContainEqual({ path: 'groups[0].tier', message: 'unknown tier "gold" (tiers: basic, advanced, core)' });
+  });
+
+  it('given a bad time zone and a negative multiplier, then both are reported with their paths', () => {
+    const err = problems(contentDirWith((t) => t.replace('timezone: Asia/Shanghai', 'timezone: Mars/Olympus').replace('multiplier: 1.2', 'multiplier: -1')));
+    expect(err.problems.map((p) => p.path)).toEqual(['community.timezone', 'tiers[1].multiplier']);
+    expect(err.message).toContain('expected an IANA time zone');
+  });
+
+  it('given a misspelt key, then it is refused rather than ignored', () => {
+    const err = problems(contentDirWith((t) => t.replace('streakBonusCap: 20', 'streakBonusCapp: 20')));
+    expect(err.problems[0]!.path).toBe('earning.checkin');
+    expect(err.problems[0]!.message).toContain('streakBonusCapp');
+  });
+
+  it('given broken YAML, then the error names the line', () => {
+    const err = problems(contentDirWith((t) => `${t}\n  bad: [unclosed\n`));
+    expect(err.problems[0]!.path).toMatch(/^line \d+/);
+  });
+});
+
+describe('environment', () => {
+  it('given BOT_OWNERS with a bad entry, then the error names the variable', () => {
+    expect(() => parseEnv({ BOT_OWNERS: 'telegram:42,icq:1' })).toThrow(/BOT_OWNERS/);
+  });
+  it('given BOT_OWNERS, then it yields identity keys', () => {
+    expect(parseEnv({ BOT_OWNERS: 'telegram:42, discord:9' }).BOT_OWNERS).toEqual(['telegram:42', 'discord:9']);
+  });
+});

@@ -1,0 +1,108 @@
+import { describe, expect, it } from 'vitest';
+import { exportState } from '../../src/main.ts';
+import { CONTENT_DIR } from '../helpers/harness.ts';
+import { cli, jsonl, runSim, tempDb } from '../helpers/sim.ts';
+
+const msg = (at: string, user: string, text: string, extra: object = {}) => ({ at, type: 'message', chat: 'g1', user, text, ...extra });
+
+describe('simulate: the public test surface', () => {
+  it('given two /checkins on one local day, then it pays once; next day streak 2; after a skipped day streak 1', async () => {
+    const db = tempDb();
+    const run = await runSim(db, [
+      msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin', { name: 'Alice' }),
+      msg('2026-03-02T21:00:00+08:00', 'u1', '/checkin'),
+      msg('2026-03-03T08:00:00+08:00', 'u1', '/checkin'),
+      msg('2026-03-05T08:00:00+08:00', 'u1', '/checkin'),
+    ]);
+    expect(run.out.map((o) => o.text)).toEqual([
+      '@Alice 签到成功：+10 积分，连续签到 1 天，当前积分 10。你是今天第 1 个签到的！',
+      '@Alice，你今天已经签到过了（连续 1 天，积分 10），明天再来吧！',
+      '@Alice 签到成功：+12 积分，连续签到 2 天，当前积分 22。你是今天第 1 个签到的！',
+      '@Alice 签到成功：+10 积分，连续签到 1 天，当前积分 32。你是今天第 1 个签到的！',
+    ]);
+    expect(run.out[0]).toMatchObject({ at: '2026-03-02T01:00:00.000Z', type: 'reply', chat: 'g1' });
+    const state = exportState(db, CONTENT_DIR);
+    expect(state.members).toEqual([
+      { id: 1, name: 'Alice', identities: ['local:u1'], balance: 32, lifetime: 32, tier: 'basic', streak: 1, lastActiveAt: '2026-03-05T00:00:00.000Z' },
+    ]);
+    expect(state.ledger.map((l) => [l.delta, l.reason])).toEqual([[10, 'checkin'], [12, 'checkin'], [10, 'checkin']]);
+  });
+
+  it('given 签到, then it works like /checkin', async () => {
+    const run = await runSim(tempDb(), [msg('2026-03-02T09:00:00+08:00', 'u1', '签到', { name: 'Alice', lang: 'en' })]);
+    expect(run.out[0]!.text).toBe('@Alice checked in: +10 points, streak 1 days. Balance 10. You are #1 today.');
+  });
+
+  it('given the same event id replayed, then it pays nothing and says nothing', async () => {
+    const db = tempDb();
+    const line = msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin', { id: 'm-42' });
+    const run = await runSim(db, [line, line, { ...line, at: '2026-03-03T09:00:00+08:00' }]);
+    expect(run.out).toHaveLength(1);
+    expect(exportState(db, CONTENT_DIR).ledger).toHaveLength(1);
+    // A restart replaying the same stream into the same database pays nothing either.
+    const again = await runSim(db, [line]);
+    expect(again.out).toEqual([]);
+  });
+
+  it("given a member's /award, then it is refused and changes nothing; /award @u1 abc gets a usage line", async () => {
+    const db = tempDb();
+    const run = await runSim(db, [
+      msg('2026-03-02T09:00:00+08:00', 'u1', 'hello'),
+      msg('2026-03-02T09:01:00+08:00', 'u2', '/award @u1 100', { lang: 'en' }),
+      msg('2026-03-02T09:02:00+08:00', 'op', '/award @u1 abc', { lang: 'en' }),
+    ]);
+    expect(run.out.map((o) => o.text)).toEqual([
+      'That command is for operators only.',
+      'amount must be a whole number, not “abc”.\nUsage: /award <@member> <amount> [reason…]',
+    ]);
+    const state = exportState(db, CONTENT_DIR);
+    expect(state.ledger).toEqual([]);
+    expect(state.audit).toEqual([]);
+  });
+
+  it('given a malformed JSON line, then it is reported with its line number and the rest still runs', async () => {
+    const run = await runSim(tempDb(), [
+      msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin'),
+      '{"at": "2026-03-02T09:01:00+08:00", "type": "message", ',
+      { at: 'yesterday', type: 'message', user: 'u2', text: 'x' },
+      msg('2026-03-02T09:02:00+08:00', 'u2', '/checkin'),
+    ]);
+    expect(run.errors).toHaveLength(2);
+    expect(run.errors[0]).toMatch(/^line 2: invalid JSON/);
+    expect(run.errors[1]).toMatch(/^line 3: at: /);
+    expect(run.out).toHaveLength(2);
+    expect(run.summary).toMatchObject({ lines: 4, events: 2, badLines: 2 });
+  });
+
+  it('given a DM line (no chat), then the reply goes to the direct chat', async () => {
+    const run = await runSim(tempDb(), [{ at: '2026-03-02T09:00:00+08:00', type: 'message', user: 'u1', text: '/points', lang: 'en' }]);
+    expect(run.out[0]).toMatchObject({ type: 'reply', chat: 'dm:u1', text: '@u1: balance 0. Check in to start earning!' });
+  });
+});
+
+describe('the CLI', () => {
+  it('given `simulate` then `export`, then the JSON lines and the state come out of the real command', () => {
+    const db = tempDb();
+    const sim = cli(['simulate', '--db', db], `${jsonl([msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin', { lang: 'en' }), 'oops'])}\n`);
+    expect(sim.status).toBe(0);
+    expect(JSON.parse(sim.stdout.trim())).toMatchObject({ type: 'reply', chat: 'g1', text: expect.stringContaining('+10 points') });
+    expect(sim.stderr).toContain('line 2: invalid JSON');
+    const exp = cli(['export', '--db', db]);
+    expect(JSON.parse(exp.stdout)).toMatchObject({ members: [{ identities: ['local:u1'], balance: 10, streak: 1 }], redemptions: [], flags: [] });
+  });
+
+  it('given a broken community.yaml, then check-config names the file and field and exits 1', async () => {
+    const { mkdtempSync, cpSync, readFileSync, writeFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'hearth-cc-'));
+    cpSync(CONTENT_DIR, dir, { recursive: true });
+    const f = join(dir, 'community.yaml');
+    writeFileSync(f, readFileSync(f, 'utf8').replace('base: 10', 'base: ten'));
+    const r = cli(['check-config', '--content', dir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('community.yaml');
+    expect(r.stderr).toContain('earning.checkin.base');
+    expect(cli(['check-config']).stdout).toMatch(/ok \(3 tiers/);
+  });
+});

@@ -55,6 +55,13 @@ export const rolesSchema = z
   })
   .strict();
 
+export const staffSchema = z
+  .object({
+    /** The moderators' chat (`platform:chat-id`) where review digests and operator alerts go. */
+    chat: platformKey.optional(),
+  })
+  .strict();
+
 /** `content/community.yaml`: the rules a brand configures. */
 export const communitySchema = z
   .object({
@@ -69,6 +76,7 @@ export const communitySchema = z
     groups: z.array(groupSchema).default([]),
     earning: earningSchema.default(earningSchema.parse({})),
     roles: rolesSchema.default(rolesSchema.parse({})),
+    staff: staffSchema.default(staffSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {

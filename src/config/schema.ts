@@ -62,6 +62,20 @@ export const staffSchema = z
   })
   .strict();
 
+/** `posts:` — how scheduled content (content/posts/*.md) is run and broadcast. */
+export const postsSchema = z
+  .object({
+    /** On start, the latest slot missed within this many minutes is posted once (node-cron does not catch up). */
+    catchUpMinutes: z.number().int().nonnegative().default(15),
+    /** When posts that finally failed to send are tried again (cron, in the community's time zone). */
+    retryCron: z.string().default('*/10 * * * *'),
+    /** A group's language for posts (`platform:chat-id` → locale); others use `community.locale`. */
+    groupLocales: z.record(platformKey, z.enum(LOCALES)).default({}),
+    /** Milliseconds between two messages the bot sends on a platform, so broadcasts stay under its rate limit. */
+    paceMs: z.partialRecord(z.enum(PLATFORMS), z.number().int().nonnegative()).default({}),
+  })
+  .strict();
+
 /** `content/community.yaml`: the rules a brand configures. */
 export const communitySchema = z
   .object({
@@ -77,6 +91,7 @@ export const communitySchema = z
     earning: earningSchema.default(earningSchema.parse({})),
     roles: rolesSchema.default(rolesSchema.parse({})),
     staff: staffSchema.default(staffSchema.parse({})),
+    posts: postsSchema.default(postsSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -95,3 +110,4 @@ export type CommunityConfig = z.infer<typeof communitySchema>;
 export type TierConfig = z.infer<typeof tierSchema>;
 export type GroupConfig = z.infer<typeof groupSchema>;
 export type CheckinRule = z.infer<typeof checkinRuleSchema>;
+export type PostsConfig = z.infer<typeof postsSchema>;

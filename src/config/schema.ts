@@ -68,7 +68,7 @@ export const postsSchema = z
     /** On start, the latest slot missed within this many minutes is posted once (node-cron does not catch up). */
     catchUpMinutes: z.number().int().nonnegative().default(15),
     /** When posts that finally failed to send are tried again (cron, in the community's time zone). */
-    retryCron: z.string().default('*/10 * * * *'),
+    retryCron: z.string().default('*/15 * * * *'),
     /** A group's language for posts (`platform:chat-id` → locale); others use `community.locale`. */
     groupLocales: z.record(platformKey, z.enum(LOCALES)).default({}),
     /** Milliseconds between two messages the bot sends on a platform, so broadcasts stay under its rate limit. */

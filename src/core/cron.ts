@@ -1,4 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
+import { offsetMs } from './clock.ts';
 
 /**
  * Cron slot arithmetic in a named time zone, shared by the simulated scheduler, scheduled content
@@ -11,10 +12,13 @@ export function nextSlot(cron: string, timeZone: string, after: Date): Date {
 }
 
 /**
- * The latest slot at or before `at`, if any. cron-parser's `prev()` skips a slot that fell into a
- * spring-forward gap (it finds Saturday's 02:30 at 04:00 on the spring-forward Sunday, while
- * `next()` yields Sunday 03:30), so the answer is checked against `nextSlot` and moved forward
- * while a later slot still lies at or before `at`: both directions then agree.
+ * The latest slot at or before `at`, if any, as `nextSlot` would have produced it. cron-parser's
+ * `prev()` disagrees with `next()` around daylight saving: it skips a slot that fell into a
+ * spring-forward gap (from 04:00 on the spring-forward Sunday it finds Saturday's 02:30, while
+ * `next()` yields Sunday 03:30), and in a repeated fall-back hour it finds the second 01:30 that
+ * `next()` never yields. So the answer is moved forward while a later slot still lies at or before
+ * `at`, and a repeated wall-clock time maps to its first occurrence: a restart inside the repeated
+ * hour then finds the slot already run instead of posting again.
  */
 export function previousSlot(cron: string, timeZone: string, at: Date): Date | undefined {
   let slot: Date;
@@ -28,7 +32,15 @@ export function previousSlot(cron: string, timeZone: string, at: Date): Date | u
     if (later.getTime() > at.getTime()) break;
     slot = later;
   }
-  return slot;
+  return firstOccurrence(slot, timeZone);
+}
+
+/** The first instant with the same local wall-clock time, when `at` lies in a repeated hour. */
+function firstOccurrence(at: Date, timeZone: string): Date {
+  const shift = offsetMs(new Date(at.getTime() - 3 * 3_600_000), timeZone) - offsetMs(at, timeZone);
+  if (shift <= 0) return at;
+  const earlier = new Date(at.getTime() - shift);
+  return offsetMs(earlier, timeZone) - offsetMs(at, timeZone) === shift ? earlier : at;
 }
 
 /** Throws with cron-parser's explanation when an expression is not valid. */

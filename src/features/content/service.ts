@@ -272,6 +272,7 @@ export class ContentService {
   /** Sends every failed run again, as it was rendered. One group's failure never holds back another's. */
   async retryFailed(): Promise<number> {
     const { orm } = this.deps.db;
+    if (!orm.select({ s: contentRuns.status }).from(contentRuns).where(eq(contentRuns.status, 'failed')).get()) return 0;
     const outs = this.deps.db.transaction(() => {
       const rows = orm.select().from(contentRuns).where(eq(contentRuns.status, 'failed')).all();
       return rows.map((r) => {

@@ -41,4 +41,10 @@ describe('scheduled content in simulate', () => {
     const tooLate = await runSim(tempDb(), [tick('2026-03-02T09:30:00+08:00')], dir);
     expect(tooLate.out).toEqual([]);
   });
+
+  it('given an event moves the clock two days past the reminder without a tick, then the stale slots are not posted late and the next one is', async () => {
+    const dir = contentDirWith({ 'reminder.md': reminder });
+    const run = await runSim(tempDb(), [msg('2026-03-02T07:00:00+08:00', 'core', 'u1', 'hello'), msg('2026-03-04T12:00:00+08:00', 'core', 'u1', 'back'), tick('2026-03-05T12:00:00+08:00')], dir);
+    expect(run.out.map((o) => [o.chat, o.at])).toEqual([['core', new Date('2026-03-05T08:30:00+08:00').toISOString()]]);
+  });
 });

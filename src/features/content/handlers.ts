@@ -50,7 +50,7 @@ export function contentCommands({ content, groups, audit }: ContentCommandDeps):
         const lines: Body[] = [ctx.t('content.list_title')];
         for (const post of posts) {
           const state = !post.enabled ? 'content.state_disabled' : content.isPaused(post.id) ? 'content.state_paused' : 'content.state_on';
-          lines.push(ctx.t('content.list_post', { post: post.id, title: post.title, schedule: post.cron, state: ctx.t(state) }));
+          lines.push(ctx.t('content.list_post', { post: post.id, title: post.title, schedule: post.schedule, state: ctx.t(state) }));
           const targets = content.targets(post);
           if (targets.length === 0) lines.push(ctx.t('content.list_no_groups'));
           for (const g of targets) {

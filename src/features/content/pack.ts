@@ -17,6 +17,8 @@ export interface Post {
   readonly title: string;
   /** Five-field cron; date-bound posts (`dates`, `holiday`) run at `time` daily, filtered by `days`. */
   readonly cron: string;
+  /** The schedule as the front matter said it, for `/posts`: the cron, or `09:00 on spring-festival`. */
+  readonly schedule: string;
   /** Local days (`YYYY-MM-DD`) the post may run on; undefined means every day the cron allows. */
   readonly days?: ReadonlySet<string>;
   /** The post's zone; undefined means the community's. A group's own zone wins over both. */
@@ -137,6 +139,7 @@ export function loadPack(contentDir: string, options: { readonly tiers: readonly
       file,
       title: fm.title ?? fm.id,
       cron: fm.cron ?? `${mm} ${hh} * * *`,
+      schedule: fm.cron ?? `${fm.time} on ${[...(fm.holiday ? [fm.holiday] : []), ...(fm.dates ?? [])].join(', ')}`,
       ...(days ? { days } : {}),
       ...(fm.timezone ? { timeZone: fm.timezone } : {}),
       targets: fm.targets,

@@ -126,6 +126,11 @@ export class ContentService {
     return jobs;
   }
 
+  /** How late a slot may still be posted: at start (catch-up) and when a wake-up comes late. */
+  private get graceMs(): number {
+    return this.deps.config.posts.catchUpMinutes * 60_000;
+  }
+
   private defaultZone(post: Post): string {
     return post.timeZone ?? this.deps.config.community.timezone;
   }
@@ -201,6 +206,11 @@ export class ContentService {
     // Two wake-ups inside one slot (node-cron firing late, a restart) map to the same slot.
     const slot = previousSlot(post.cron, zone, wake) ?? wake;
     if (!runsOn(post, localDay(slot, zone)) || this.isPaused(post.id)) return 0;
+    // A slot older than the grace window is stale (a reminder for a past day): like catch-up, skip it.
+    if (this.deps.clock.now().getTime() - slot.getTime() > this.graceMs) {
+      this.deps.logger.warn({ post: post.id, zone, slot }, 'scheduled post slot is past the grace window; not posted');
+      return 0;
+    }
     const outs = this.deps.db.transaction(() =>
       this.targets(post)
         .filter((g) => this.zoneOf(post, g) === zone)
@@ -296,11 +306,10 @@ export class ContentService {
    * the process was down. Slots already run are skipped by their run rows.
    */
   async catchUp(now: Date): Promise<number> {
-    const graceMs = this.deps.config.posts.catchUpMinutes * 60_000;
     let sent = 0;
     for (const { post, zone } of this.schedules()) {
       const slot = previousSlot(post.cron, zone, now);
-      if (slot && now.getTime() - slot.getTime() <= graceMs) sent += await this.runSlot(post.id, zone, slot, 'catch-up');
+      if (slot && now.getTime() - slot.getTime() <= this.graceMs) sent += await this.runSlot(post.id, zone, slot, 'catch-up');
     }
     return sent;
   }

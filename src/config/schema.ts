@@ -83,8 +83,8 @@ export const postsSchema = z
     /** When posts that finally failed to send are tried again (cron, in the community's time zone). */
     retryCron: z
       .string()
-      .refine(isCron, { message: 'expected a five-field cron expression such as */15 * * * *' })
-      .default('*/15 * * * *'),
+      .refine(isCron, { message: 'expected a five-field cron expression such as 5 * * * *' })
+      .default('5 * * * *'),
     /** A group's language for posts (`platform:chat-id` → locale); others use `community.locale`. */
     groupLocales: z.record(platformKey, z.enum(LOCALES)).default({}),
     /** Milliseconds between two messages the bot sends on a platform, so broadcasts stay under its rate limit. */

@@ -53,8 +53,11 @@ export class ContentService {
   private current: Pack;
   private scheduler: Pick<Scheduler, 'add' | 'remove'> | undefined;
   private jobIds: string[] = [];
-  /** Outbound messages in flight → the run row they settle. */
-  private readonly inflight = new Map<Outbound, RunKey>();
+  /**
+   * Outbound messages in flight → the run row they settle. Weak, so a message claimed in a
+   * transaction that rolled back (and so never delivered) does not linger.
+   */
+  private readonly inflight = new WeakMap<Outbound, RunKey>();
 
   constructor(private readonly deps: ContentDeps) {
     this.current = this.read();
@@ -306,6 +309,10 @@ export class ContentService {
    * the process was down. Slots already run are skipped by their run rows.
    */
   async catchUp(now: Date): Promise<number> {
+    // Rows left `pending` were being sent when the process stopped: whether they arrived is
+    // unknown, and posting twice is worse than once, so they are reported, not resent.
+    const unsure = this.deps.db.orm.select({ n: sql<number>`COUNT(*)` }).from(contentRuns).where(eq(contentRuns.status, 'pending')).get()?.n ?? 0;
+    if (unsure > 0) this.deps.logger.warn({ runs: unsure }, 'scheduled posts were being sent when the bot stopped; not resent');
     let sent = 0;
     for (const { post, zone } of this.schedules()) {
       const slot = previousSlot(post.cron, zone, now);

@@ -12,6 +12,7 @@ import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
 import { AuditService } from './features/audit/index.ts';
 import { CheckinService } from './features/checkin/index.ts';
+import { ContentService } from './features/content/index.ts';
 import { GroupService } from './features/groups/index.ts';
 import { MembersService } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
@@ -48,6 +49,7 @@ export interface App {
     readonly audit: AuditService;
     readonly points: PointsService;
     readonly checkins: CheckinService;
+    readonly content: ContentService;
   };
   /** Remembers a platform's bot handle (learnt at adapter start) for `/cmd@bot` addressing. */
   setBotHandle(platform: Platform, handle: string): void;
@@ -83,11 +85,12 @@ export function createApp(options: AppOptions): App {
   const points = new PointsService(db);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
   db.transaction(() => groups.applyConfig(clock.now()));
+  const router = new OutboundRouter({ logger, paceMs: config.posts.paceMs, ...(options.sleep ? { sleep: options.sleep } : {}) });
+  const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, router, groups, members, checkins, points, audit });
 
-  const services = { members, groups, tiers, audit, points, checkins };
+  const services = { members, groups, tiers, audit, points, checkins, content: posts };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone });
   const listeners: Listener[] = [];
-  const router = new OutboundRouter({ logger, ...(options.sleep ? { sleep: options.sleep } : {}) });
   const handles = new Map<Platform, string>();
   const dispatcher = new Dispatcher({
     store: db,
@@ -95,7 +98,9 @@ export function createApp(options: AppOptions): App {
     parser: new CommandParser(commands),
     listeners,
     translator,
-    deliver: (outs) => router.deliver(outs),
+    deliver: async (outs) => {
+      await router.deliver(outs);
+    },
     clock,
     logger,
     botHandle: (p) => handles.get(p),
@@ -109,7 +114,7 @@ export function createApp(options: AppOptions): App {
     commands,
     dispatcher,
     router,
-    jobs: [],
+    jobs: [...posts.jobs()],
     services,
     setBotHandle: (platform, handle) => handles.set(platform, handle),
     exportState: () => {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError, loadContent } from './config/load.ts';
 import { parseEnv } from './config/env.ts';
+import { loadPack } from './features/content/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
 import { exportState, simulate, start } from './main.ts';
@@ -73,12 +74,13 @@ program
 
 program
   .command('check-config')
-  .description('validate content/ (community.yaml, messages) without starting')
+  .description('validate content/ (community.yaml, messages, posts) without starting')
   .option('--content <dir>', 'content directory', 'content')
   .action((opts: { content: string }) => {
     try {
       const content = loadContent(opts.content);
-      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups)\n`);
+      const pack = loadPack(opts.content, { tiers: content.community.tiers.map((t) => t.id), defaultLocale: content.community.community.locale });
+      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups, ${pack.posts.length} posts)\n`);
     } catch (err) {
       fail(err);
     }

@@ -87,8 +87,11 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
         app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {} });
         scheduler = new SimScheduler(clock, logger);
         for (const job of app.jobs) scheduler.add(job);
+        app.services.content.attach(scheduler);
         await adapterFor('local');
         started = true;
+        // Like `start`: the latest content slot missed within the grace window is posted once.
+        await app.services.content.catchUp(clock.now());
       }
       if ('tick' in step) {
         await scheduler!.advanceTo(step.at);
@@ -150,6 +153,7 @@ export async function start(options: StartOptions): Promise<void> {
   const app = createApp({ db, content: loadContent(env.HEARTH_CONTENT), clock: systemClock, logger, owners: env.BOT_OWNERS });
   const scheduler = new CronScheduler(systemClock, logger);
   for (const job of app.jobs) scheduler.add(job);
+  app.services.content.attach(scheduler);
   const adapters: PlatformAdapter[] = [];
   const menu = buildCommandMenu(app.commands, app.translator);
   for (const platform of configuredPlatforms(env)) {
@@ -160,16 +164,20 @@ export async function start(options: StartOptions): Promise<void> {
     adapters.push(adapter);
     logger.info({ platform }, 'adapter started');
   }
+  const local = adapters.length === 0 || options.console ? new LocalAdapter((out) => options.output.write(`${formatForConsole(out)}\n`)) : undefined;
+  if (local) {
+    app.router.register(local);
+    await local.start(app.dispatcher.sink);
+  }
   scheduler.start();
+  // node-cron does not catch up: post the latest slot missed while the bot was down, once.
+  await app.services.content.catchUp(systemClock.now()).catch((err: unknown) => logger.error({ err }, 'content catch-up failed'));
   const shutdown = async () => {
     scheduler.stop();
     for (const a of adapters) await a.stop();
     db.close();
   };
-  if (adapters.length === 0 || options.console) {
-    const local = new LocalAdapter((out) => options.output.write(`${formatForConsole(out)}\n`));
-    app.router.register(local);
-    await local.start(app.dispatcher.sink);
+  if (local) {
     await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now() });
     await shutdown();
     return;

@@ -1,6 +1,7 @@
 import type { CommandSpec } from '../core/command.ts';
 import type { Translator } from '../core/i18n.ts';
 import { checkinCommands, type CheckinService } from '../features/checkin/index.ts';
+import { contentCommands, type ContentService } from '../features/content/index.ts';
 import { groupsCommands, type GroupService } from '../features/groups/index.ts';
 import { membersCommands, type MembersService } from '../features/members/index.ts';
 import { pointsCommands, type PointsService } from '../features/points/index.ts';
@@ -18,6 +19,7 @@ export interface CommandServices {
   readonly audit: AuditService;
   readonly points: PointsService;
   readonly checkins: CheckinService;
+  readonly content: ContentService;
 }
 
 /**
@@ -32,6 +34,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...pointsCommands({ points: s.points, audit: s.audit, timeZone: s.timeZone }),
     ...membersCommands(s.members, s.audit),
     ...groupsCommands(s.groups, s.tiers, s.audit),
+    ...contentCommands({ content: s.content, groups: s.groups, audit: s.audit }),
   );
   return table;
 }

@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { isTimeZone } from '../core/clock.ts';
+import { assertCron } from '../core/cron.ts';
 import { LOCALES } from '../core/i18n.ts';
 import { PLATFORMS } from '../core/ids.ts';
 import { ROLES } from '../core/roles.ts';
+
+function isCron(value: string): boolean {
+  try {
+    assertCron(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const timeZone = z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai' });
 const platformKey = z
@@ -62,6 +72,26 @@ export const staffSchema = z
   })
   .strict();
 
+/** `posts:` — how scheduled content (content/posts/*.md) is run and broadcast. */
+export const postsSchema = z
+  .object({
+    /**
+     * On start, the latest slot missed within this many minutes is posted once (node-cron does not
+     * catch up); a slot whose wake-up comes later than this is not posted at all.
+     */
+    catchUpMinutes: z.number().int().nonnegative().default(15),
+    /** When posts that finally failed to send are tried again (cron, in the community's time zone). */
+    retryCron: z
+      .string()
+      .refine(isCron, { message: 'expected a five-field cron expression such as 5 * * * *' })
+      .default('5 * * * *'),
+    /** A group's language for posts (`platform:chat-id` → locale); others use `community.locale`. */
+    groupLocales: z.record(platformKey, z.enum(LOCALES)).default({}),
+    /** Milliseconds between two messages the bot sends on a platform, so broadcasts stay under its rate limit. */
+    paceMs: z.partialRecord(z.enum(PLATFORMS), z.number().int().nonnegative()).default({}),
+  })
+  .strict();
+
 /** `content/community.yaml`: the rules a brand configures. */
 export const communitySchema = z
   .object({
@@ -77,6 +107,7 @@ export const communitySchema = z
     earning: earningSchema.default(earningSchema.parse({})),
     roles: rolesSchema.default(rolesSchema.parse({})),
     staff: staffSchema.default(staffSchema.parse({})),
+    posts: postsSchema.default(postsSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -95,3 +126,4 @@ export type CommunityConfig = z.infer<typeof communitySchema>;
 export type TierConfig = z.infer<typeof tierSchema>;
 export type GroupConfig = z.infer<typeof groupSchema>;
 export type CheckinRule = z.infer<typeof checkinRuleSchema>;
+export type PostsConfig = z.infer<typeof postsSchema>;

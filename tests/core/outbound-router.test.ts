@@ -68,4 +68,21 @@ describe('OutboundRouter', () => {
     await router.deliver(['1', '2', '3'].map((t) => ({ type: 'send' as const, chat, body: [seg.text(t)] })));
     expect(adapter.delivered.map((o) => renderPlain(o.body))).toEqual(['1', '2', '3']);
   });
+
+  it('given a broadcast where one chat is forbidden, when delivering with pacing, then the others are sent, each result is reported and sends are paced', async () => {
+    const waits: number[] = [];
+    const adapter = fakeAdapter((out) => {
+      if (out.type === 'send' && out.chat.chatId === '-2') throw new AdapterError('telegram', 'forbidden', 'kicked');
+    });
+    const router = new OutboundRouter({ logger: silentLogger, sleep: async (ms) => void waits.push(ms), paceMs: { telegram: 40 } });
+    router.register(adapter);
+    const settled: boolean[] = [];
+    router.onSettled((r) => settled.push(r.ok));
+    const outs: Outbound[] = ['-1', '-2', '-3'].map((chatId) => ({ type: 'send', chat: { platform: 'telegram', chatId }, body: [seg.text('news')] }));
+    const results = await router.deliver(outs);
+    expect(results.map((r) => (r.ok ? 'ok' : r.error))).toEqual(['ok', 'telegram forbidden: kicked', 'ok']);
+    expect(settled).toEqual([true, false, true]);
+    expect(adapter.delivered.map((o) => (o.type === 'send' ? o.chat.chatId : ''))).toEqual(['-1', '-3']);
+    expect(waits).toEqual([40, 40, 40]);
+  });
 });

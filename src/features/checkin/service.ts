@@ -72,6 +72,11 @@ export class CheckinService {
     return { already: false, day, streak, points: earned, position, balance: points.standing(actor.memberId).balance };
   }
 
+  /** How many members checked in in a group on a local day (the `{{checkins_today}}` of posts). */
+  countOn(chatKeyValue: string, day: string): number {
+    return (this.countToday.get(chatKeyValue, day) as { n: number }).n;
+  }
+
   /**
    * The streak still alive at `now`: the last check-in's streak if it was today or yesterday in
    * `timeZone`, else 0.

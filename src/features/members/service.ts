@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Actor, ChatContext, MemberTarget } from '../../core/command.ts';
 import { localDay } from '../../core/clock.ts';
 import type { Directory } from '../../core/directory.ts';
@@ -125,6 +125,26 @@ export class MembersService implements Directory {
       .values({ platform: person.user.platform, userId: person.user.userId, memberId: created.id, handle: person.handle ?? null, name: person.name ?? person.user.userId, firstSeenAt: at.getTime() })
       .run();
     return created;
+  }
+
+  /** Members currently in a group (seen there and not since left). */
+  memberCount(chatKeyValue: string): number {
+    const row = this.deps.orm
+      .select({ n: sql<number>`COUNT(*)` })
+      .from(memberships)
+      .where(and(eq(memberships.chatKey, chatKeyValue), isNull(memberships.leftAt)))
+      .get();
+    return row?.n ?? 0;
+  }
+
+  /** When anyone last interacted (message or reaction) in a group, as ms; null if never. */
+  lastInteractionIn(chatKeyValue: string): number | null {
+    const row = this.deps.orm
+      .select({ at: sql<number | null>`MAX(${memberships.lastActiveAt})` })
+      .from(memberships)
+      .where(eq(memberships.chatKey, chatKeyValue))
+      .get();
+    return row?.at ?? null;
   }
 
   /** Adds one interaction of a kind to the member's activity for a group and local day. */

@@ -15,6 +15,7 @@ import { CheckinService } from './features/checkin/index.ts';
 import { GroupService } from './features/groups/index.ts';
 import { MembersService } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
+import { QuietService, quietScanJob, type RecallStats } from './features/quiet/index.ts';
 import { TierService } from './features/tiers/index.ts';
 
 export interface AppOptions {
@@ -48,6 +49,7 @@ export interface App {
     readonly audit: AuditService;
     readonly points: PointsService;
     readonly checkins: CheckinService;
+    readonly quiet: QuietService;
   };
   /** Remembers a platform's bot handle (learnt at adapter start) for `/cmd@bot` addressing. */
   setBotHandle(platform: Platform, handle: string): void;
@@ -69,6 +71,8 @@ export interface ExportedState {
   ledger: { id: number; member: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: string }[];
   redemptions: unknown[];
   flags: unknown[];
+  /** Recall outcomes per template and tier, with the unrecalled baseline (issue 5). */
+  recallStats: RecallStats;
   audit: unknown[];
 }
 
@@ -82,12 +86,28 @@ export function createApp(options: AppOptions): App {
   const members = new MembersService({ orm: db.orm, config, groups, tiers, owners: new Set(options.owners ?? []) });
   const points = new PointsService(db);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
+  const quiet = new QuietService({
+    db,
+    config: config.quiet,
+    tiers,
+    members,
+    points,
+    audit,
+    translator,
+    logger,
+    timeZone: config.community.timezone,
+    locale: config.community.locale,
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  // Every interaction (commands such as /checkin included) passes through recordActivity: a
+  // flagged member's return is recorded there, in the event's transaction.
+  members.onActivity((note) => quiet.noteActivity(note));
   db.transaction(() => groups.applyConfig(clock.now()));
 
-  const services = { members, groups, tiers, audit, points, checkins };
+  const services = { members, groups, tiers, audit, points, checkins, quiet };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone });
   const listeners: Listener[] = [];
-  const router = new OutboundRouter({ logger, ...(options.sleep ? { sleep: options.sleep } : {}) });
+  const router = new OutboundRouter({ logger, ...(options.sleep ? { sleep: options.sleep } : {}), onUndeliverable: (failed) => quiet.undeliverable(failed) });
   const handles = new Map<Platform, string>();
   const dispatcher = new Dispatcher({
     store: db,
@@ -109,7 +129,7 @@ export function createApp(options: AppOptions): App {
     commands,
     dispatcher,
     router,
-    jobs: [],
+    jobs: [quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver: (outs) => router.deliver(outs) })],
     services,
     setBotHandle: (platform, handle) => handles.set(platform, handle),
     exportState: () => {
@@ -129,7 +149,8 @@ export function createApp(options: AppOptions): App {
         })),
         ledger: points.exportLedger(),
         redemptions: [],
-        flags: [],
+        flags: quiet.exportAll(),
+        recallStats: quiet.stats(),
         audit: audit.exportAll(),
       };
     },

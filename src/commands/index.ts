@@ -4,6 +4,7 @@ import { checkinCommands, type CheckinService } from '../features/checkin/index.
 import { groupsCommands, type GroupService } from '../features/groups/index.ts';
 import { membersCommands, type MembersService } from '../features/members/index.ts';
 import { pointsCommands, type PointsService } from '../features/points/index.ts';
+import { quietCommands, type QuietService } from '../features/quiet/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
 import type { TierService } from '../features/tiers/index.ts';
 import { helpCommand } from './help.ts';
@@ -18,6 +19,7 @@ export interface CommandServices {
   readonly audit: AuditService;
   readonly points: PointsService;
   readonly checkins: CheckinService;
+  readonly quiet: QuietService;
 }
 
 /**
@@ -32,6 +34,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...pointsCommands({ points: s.points, audit: s.audit, timeZone: s.timeZone }),
     ...membersCommands(s.members, s.audit),
     ...groupsCommands(s.groups, s.tiers, s.audit),
+    ...quietCommands(s.quiet),
   );
   return table;
 }

@@ -12,6 +12,12 @@ export interface OutboundRouterOptions {
   /** Attempts for a retryable failure before the message is parked as failed. */
   readonly maxAttempts?: number;
   readonly baseDelayMs?: number;
+  /**
+   * Asked about every message that finally fails; what it returns is sent instead (on the
+   * queue that failed, so nothing is reordered). A feature turns an unreachable recall DM into a
+   * moderator task this way. Should return nothing for its own replacements.
+   */
+  readonly onUndeliverable?: (failed: FailedOutbound) => readonly Outbound[];
 }
 
 /** A message the platform would not take after every retry; kept so an operator can see it. */
@@ -66,7 +72,7 @@ export class OutboundRouter {
   private async sendOne(out: Outbound): Promise<void> {
     const adapter = this.adapters.get(platformOf(out));
     if (!adapter) {
-      this.park(out, `no adapter for ${platformOf(out)}`);
+      await this.park(out, `no adapter for ${platformOf(out)}`);
       return;
     }
     if (out.type === 'dm' && !adapter.capabilities.has('dm')) {
@@ -84,7 +90,7 @@ export class OutboundRouter {
           return;
         }
         if (!e.retryable || attempt >= this.maxAttempts) {
-          this.park(out, e.message);
+          await this.park(out, e.message);
           return;
         }
         const delay = e.retryAfterMs ?? this.baseDelayMs * 2 ** (attempt - 1);
@@ -96,7 +102,7 @@ export class OutboundRouter {
 
   private async fallback(adapter: PlatformAdapter, out: Extract<Outbound, { type: 'dm' }>, why: string): Promise<void> {
     if (!out.fallbackChat) {
-      this.park(out, `dm refused and no fallback group: ${why}`);
+      await this.park(out, `dm refused and no fallback group: ${why}`);
       return;
     }
     this.options.logger.info({ user: out.user, why }, 'dm refused, mentioning in group instead');
@@ -108,9 +114,11 @@ export class OutboundRouter {
     await this.sendOne(mention);
   }
 
-  private park(out: Outbound, error: string): void {
-    this.failed.push({ out, error });
+  private async park(out: Outbound, error: string): Promise<void> {
+    const failed = { out, error };
+    this.failed.push(failed);
     this.options.logger.error({ out, error }, 'outbound failed');
+    for (const instead of this.options.onUndeliverable?.(failed) ?? []) await this.sendOne(instead);
   }
 }
 

@@ -8,3 +8,4 @@ export * from '../features/groups/schema.ts';
 export * from '../features/audit/schema.ts';
 export * from '../features/points/schema.ts';
 export * from '../features/checkin/schema.ts';
+export * from '../features/quiet/schema.ts';

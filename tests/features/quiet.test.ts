@@ -45,7 +45,7 @@ describe('the daily quiet scan', () => {
     });
     expect(flag!.risk.score).toBeGreaterThanOrEqual(7);
     expect(staffMessages()).toEqual([
-      '沉默成员提醒：新增 1 个待处理，共 1 个未处理。按风险从高到低：\n#1 U1 · 已沉默 7 天 · 平时每 1 天 活跃一次 · 风险 7\n用 /flags 和 /flag <编号> 处理。',
+      '沉默成员提醒：新增 1 个待处理，共 1 个未处理。按风险从高到低：\n#1 U1 · 已沉默 7 天 · 平时每 1 天活跃一次 · 风险 7\n用 /flags 和 /flag <编号> 处理。',
     ]);
   });
 
@@ -93,7 +93,7 @@ describe('the daily quiet scan', () => {
     expect(list!.split('\n')).toEqual([
       'Open flags (page 1/1, 3 open), highest risk first:',
       '#2 REG · quiet 8d · usually every 1d · risk 8',
-      '#1 Vip · quiet 7d · usually every no baseline · risk 1.6 · ★ high value',
+      '#1 Vip · quiet 7d · no baseline yet · risk 1.6 · ★ high value',
       '#3 Occ · quiet 7d · usually every 6d · risk 1.3',
     ]);
   });
@@ -209,7 +209,7 @@ describe('review and recall', () => {
     const [card] = await h.say('mod', '/flag 1', { chat: 'staff', lang: 'en' });
     expect(card!.split('\n')).toEqual([
       'Flag #1 — @U1 (open)',
-      'Quiet 7 days (since 2026-03-15); usually active every 1d, 14 active days on record.',
+      'Quiet 7 days (since 2026-03-15); usually every 1d, 14 active days on record.',
       `Streak lost: 14 · Balance: ${h.app.services.points.standing(1).balance} · Lifetime: ${h.app.services.points.standing(1).lifetime}`,
       'Tier: Basic · Stage: growing (8–30 days) · Risk: 7',
     ]);

@@ -14,7 +14,7 @@ describe('simulate: quiet members end to end', () => {
     const first = await runSim(db, [...twoWeeks, tick(at(21, '10:30')), tick(at(22, '10:30'))]);
     const digests = first.out.filter((o) => o.chat === 'staff');
     expect(digests).toEqual([
-      { at: '2026-03-22T02:00:00.000Z', type: 'send', chat: 'staff', text: expect.stringContaining('#1 Alice · 已沉默 7 天 · 平时每 1 天 活跃一次') },
+      { at: '2026-03-22T02:00:00.000Z', type: 'send', chat: 'staff', text: expect.stringContaining('#1 Alice · 已沉默 7 天 · 平时每 1 天活跃一次') },
     ]);
 
     // A restart that replays the same scan slot and the days after it flags nobody twice.

@@ -149,7 +149,7 @@ export function createApp(options: AppOptions): App {
         })),
         ledger: points.exportLedger(),
         redemptions: [],
-        flags: quiet.exportAll(),
+        flags: quiet.exportAll(now),
         recallStats: quiet.stats(),
         audit: audit.exportAll(),
       };

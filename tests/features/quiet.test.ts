@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Capability, PlatformAdapter } from '../../src/core/adapter.ts';
 import { renderPlain, type Outbound } from '../../src/core/outbound.ts';
-import { contentWith, harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
+import { loadContent, validate } from '../../src/config/load.ts';
+import { communitySchema } from '../../src/config/schema.ts';
+import { CONTENT_DIR, contentWith, harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
 afterEach(() => h?.close());
@@ -14,7 +16,7 @@ type ExportedFlag = {
   member: number;
   status: string;
   risk: { daysQuiet: number; usualGapDays: number | null; streakLost: number; balance: number; tier: string; stage: string; highValue: boolean; score: number };
-  recall: null | { template: string; via: string; bonus: number; bonusPaidAt: string | null; returned: Record<string, boolean> };
+  recall: null | { template: string; via: string; outcome: string; bonus: number; bonusPaidAt: string | null; returned: Record<string, boolean> };
   returnedAt: string | null;
   returnedVia: string | null;
 };
@@ -99,6 +101,18 @@ describe('the daily quiet scan', () => {
   });
 });
 
+describe('quiet config', () => {
+  it('given a tier threshold for an unknown tier, then the config is refused naming the field', () => {
+    const raw = { ...structuredClone(loadContent(CONTENT_DIR).community), quiet: { tierThresholdDays: { gold: 3 } } };
+    expect(() => validate('community.yaml', communitySchema, raw)).toThrow('quiet.tierThresholdDays.gold: unknown tier "gold" (tiers: basic, advanced, core)');
+  });
+
+  it('given a template with no message in the catalogues, then the app refuses to start naming quiet.templates', async () => {
+    const content = contentWith((c) => void ((c.quiet as Record<string, unknown>).templates = ['warm', 'missing']));
+    await expect(harness({ content })).rejects.toThrow(/quiet\.templates\[1\]: no message quiet\.recall\.missing/);
+  });
+});
+
 describe('review and recall', () => {
   /** u1 checks in daily March 2–15 and is flagged on the 22 March scan as flag #1. */
   async function flagged(content = contentWith()) {
@@ -174,9 +188,13 @@ describe('review and recall', () => {
     const code = /recall-all (\w+)/.exec(dry!)![1]!;
     expect(await h.say('mod', '/flags recall-all zzzzzz', { chat: 'staff', lang: 'en' })).toEqual(['The queue changed since the dry run. Run /flags recall-all again.']);
     expect(await h.say('mod', `/flags recall-all ${code}`, { chat: 'staff', lang: 'en' })).toContain('Recalled 1 members.');
-    expect(flags()[0]).toMatchObject({ status: 'recalled' });
+    expect(flags()[0]).toMatchObject({ status: 'recalled', recall: { outcome: 'pending' } });
     expect(h.sent.filter((o) => o.type === 'dm')).toHaveLength(1);
     expect(await h.say('mod', '/flag 1 recall', { chat: 'staff', lang: 'en' })).toEqual(['Flag #1 is recalled: only open or snoozed flags can be reviewed.']);
+    await h.scheduler.advanceTo(at(31, '12:00'));
+    await h.scheduler.advanceTo(new Date('2026-04-08T12:00:00+08:00'));
+    expect(flags()).toMatchObject([{ status: 'recalled', recall: { outcome: 'not_returned', returned: { '7d': false, '14d': false } } }]);
+    expect(h.app.services.quiet.stats().total).toEqual({ key: 'all', sent: 1, returned: [0, 0], rate: [0, 0] });
   });
 
   it('given a platform that cannot DM and a member with no group left, then the recall becomes a task in the moderators chat', async () => {

@@ -42,7 +42,7 @@ describe('simulate: quiet members end to end', () => {
         returnedAt: '2026-03-27T01:00:00.000Z',
         returnedVia: 'checkins',
         risk: expect.objectContaining({ daysQuiet: 7, usualGapDays: 1, streakLost: 14, tier: 'basic', stage: 'growing', highValue: false }),
-        recall: expect.objectContaining({ via: 'dm', bonus: 30, bonusPaidAt: '2026-03-27T01:00:00.000Z', returned: { '7d': true, '14d': true } }),
+        recall: expect.objectContaining({ via: 'dm', outcome: 'returned', bonus: 30, bonusPaidAt: '2026-03-27T01:00:00.000Z', returned: { '7d': true, '14d': true } }),
       }),
     ]);
     expect(state.ledger.filter((l) => l.reason === 'comeback')).toEqual([expect.objectContaining({ member: 1, delta: 30, source: 'flag:1' })]);

@@ -266,9 +266,7 @@ export class QuietService {
   /** A/B: a template picked by a hash of the flag id, so a replayed run assigns the same one. */
   pickTemplate(flagId: number): string {
     const { templates } = this.deps.config;
-    let h = 2166136261;
-    for (const ch of `flag:${flagId}`) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-    return templates[(h >>> 0) % templates.length]!;
+    return templates[fnv1a(`flag:${flagId}`) % templates.length]!;
   }
 
   /**
@@ -463,11 +461,17 @@ export class QuietService {
     return joinLines(lines);
   }
 
-  /** Every flag with its risk fields and recall outcome, for `export`. */
-  exportAll(): unknown[] {
+  /**
+   * Every flag with its risk fields and recall outcome, for `export`. A recall's `outcome` is
+   * `returned` (within the longest window), `pending` (window still open at `now`) or `not_returned`.
+   */
+  exportAll(now: Date): unknown[] {
     const rows = this.deps.db.sqlite.prepare(`SELECT ${FLAG_COLUMNS} FROM quiet_flags f JOIN members m ON m.id = f.member_id ORDER BY f.id`).all() as FlagRow[];
     const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
     const windows = this.deps.config.outcomeDays;
+    const longest = Math.max(...windows) * DAY_MS;
+    const outcome = (f: FlagRow, recalledAt: number) =>
+      f.returnedAt !== null && f.returnedAt - recalledAt <= longest ? 'returned' : now.getTime() < recalledAt + longest && f.returnedAt === null ? 'pending' : 'not_returned';
     return rows.map((f) => ({
       id: f.id,
       member: f.memberId,
@@ -499,6 +503,7 @@ export class QuietService {
               fallbackChat: f.recallChat,
               bonus: f.bonus,
               bonusPaidAt: iso(f.bonusPaidAt),
+              outcome: outcome(f, f.recalledAt),
               returned: Object.fromEntries(windows.map((d) => [`${d}d`, f.returnedAt !== null && f.returnedAt - f.recalledAt! <= d * DAY_MS])),
             },
       returnedAt: iso(f.returnedAt),
@@ -511,9 +516,14 @@ function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
 
-/** A short code naming a set of flag ids (FNV-1a, base 36). */
-function confirmationCode(ids: readonly number[]): string {
+/** 32-bit FNV-1a: a stable, well-spread hash for A/B assignment and confirmation codes. */
+function fnv1a(text: string): number {
   let h = 2166136261;
-  for (const ch of ids.join(',')) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
-  return (h >>> 0).toString(36).padStart(6, '0').slice(-6);
+  for (const ch of text) h = Math.imul(h ^ ch.charCodeAt(0), 16777619);
+  return h >>> 0;
+}
+
+/** A short code naming a set of flag ids. */
+function confirmationCode(ids: readonly number[]): string {
+  return fnv1a(ids.join(',')).toString(36).padStart(6, '0').slice(-6);
 }

@@ -105,7 +105,7 @@ export function createApp(options: AppOptions): App {
   db.transaction(() => groups.applyConfig(clock.now()));
 
   const services = { members, groups, tiers, audit, points, checkins, quiet };
-  const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone });
+  const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, ...(config.staff.chat ? { staffChat: config.staff.chat } : {}) });
   const listeners: Listener[] = [];
   const router = new OutboundRouter({ logger, ...(options.sleep ? { sleep: options.sleep } : {}), onUndeliverable: (failed) => quiet.undeliverable(failed) });
   const handles = new Map<Platform, string>();

@@ -13,6 +13,8 @@ import { helpCommand } from './help.ts';
 export interface CommandServices {
   readonly translator: Translator;
   readonly timeZone: string;
+  /** The moderators' chat (`staff.chat`), where staff-only lists may be shown in a group. */
+  readonly staffChat?: string;
   readonly members: MembersService;
   readonly groups: GroupService;
   readonly tiers: TierService;
@@ -34,7 +36,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...pointsCommands({ points: s.points, audit: s.audit, timeZone: s.timeZone }),
     ...membersCommands(s.members, s.audit),
     ...groupsCommands(s.groups, s.tiers, s.audit),
-    ...quietCommands(s.quiet),
+    ...quietCommands(s.quiet, s.staffChat),
   );
   return table;
 }

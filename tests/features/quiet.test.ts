@@ -218,12 +218,14 @@ describe('review and recall', () => {
     expect(flags()[0]!.recall).toMatchObject({ via: 'task', template: 'offer' });
   });
 
-  it('given a member, then every quiet command is refused and changes nothing; a moderator sees the card', async () => {
+  it('given a member, then every quiet command is refused and changes nothing; a moderator sees the card in the staff chat or a DM, not in a community group', async () => {
     await flagged();
     for (const text of ['/flags', '/flags recall-all', '/flag 1', '/flag 1 recall', '/flag 1 snooze 2', '/flag 1 dismiss', '/recall-stats']) {
       expect(await h.say('u2', text, { lang: 'en' }), text).toEqual(['That command is for moderators only.']);
     }
     expect(flags()[0]!.status).toBe('open');
+    expect(await h.say('mod', '/flags', { lang: 'en' })).toEqual(["Flags are for the moderators' chat or a direct chat with me, not a community group."]);
+    expect((await h.say('mod', '/flag 1', { chat: null, lang: 'en' }))[0]).toMatch(/^Flag #1 — @U1 \(open\)/);
     const [card] = await h.say('mod', '/flag 1', { chat: 'staff', lang: 'en' });
     expect(card!.split('\n')).toEqual([
       'Flag #1 — @U1 (open)',

@@ -1,5 +1,6 @@
-import { arg, defineCommand, type CommandSpec, type Responder } from '../../core/command.ts';
+import { arg, defineCommand, type ChatContext, type CommandSpec, type Responder } from '../../core/command.ts';
 import { UserError } from '../../core/errors.ts';
+import { chatKey } from '../../core/ids.ts';
 import type { Body } from '../../core/outbound.ts';
 import { joinLines, seg } from '../../core/outbound.ts';
 import type { OutcomeRow, QuietService } from './service.ts';
@@ -16,11 +17,19 @@ function outcomeLine(ctx: Responder, windows: readonly number[], label: Body, ro
 }
 
 /**
+ * Flags name members and their balances: they are shown in a direct chat with the bot or in the
+ * moderators' chat, never in a community group where the flagged member could read them.
+ */
+function staffOnly(chat: ChatContext, staffChat: string | undefined): void {
+  if (chat.kind === 'group' && chatKey(chat.ref) !== staffChat) throw new UserError('quiet.staff_only');
+}
+
+/**
  * The moderators' review queue: `/flags [page]`, `/flags recall-all [code]`, `/flag <id>
  * [recall [template] | snooze <days> | dismiss [note]]`, `/recallstats`. Every review is audited
  * by the service.
  */
-export function quietCommands(quiet: QuietService): CommandSpec[] {
+export function quietCommands(quiet: QuietService, staffChat: string | undefined): CommandSpec[] {
   return [
     defineCommand({
       name: 'flags',
@@ -29,6 +38,7 @@ export function quietCommands(quiet: QuietService): CommandSpec[] {
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
+        staffOnly(ctx.chat, staffChat);
         const { page, code } = ctx.args;
         const who = { memberId: ctx.actor.memberId, locale: ctx.actor.locale };
         if (page?.toLowerCase() === 'recall-all') {
@@ -72,6 +82,7 @@ export function quietCommands(quiet: QuietService): CommandSpec[] {
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
+        staffOnly(ctx.chat, staffChat);
         const { flag: id, action, detail } = ctx.args;
         const who = { memberId: ctx.actor.memberId, locale: ctx.actor.locale };
         const at = ctx.event.at;
@@ -111,6 +122,7 @@ export function quietCommands(quiet: QuietService): CommandSpec[] {
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
+        staffOnly(ctx.chat, staffChat);
         const s = quiet.stats();
         const lines: Body[] = [ctx.t('quiet.stats_title')];
         if (s.total.sent === 0) lines.push(ctx.t('quiet.stats_none'));

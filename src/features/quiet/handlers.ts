@@ -11,9 +11,9 @@ function percent(rate: number): string {
   return `${Math.round(rate * 100)}%`;
 }
 
-function outcomeLine(ctx: Responder, windows: readonly number[], label: Body, row: OutcomeRow): Body {
+function outcomeLine(ctx: Responder, windows: readonly number[], label: Body, row: OutcomeRow, key = 'quiet.stats_row'): Body {
   const returned = windows.map((d, i) => `${d}d ${row.returned[i] ?? 0} (${percent(row.rate[i] ?? 0)})`).join(', ');
-  return ctx.t('quiet.stats_row', { label, sent: row.sent, returned });
+  return ctx.t(key, { label, sent: row.sent, returned });
 }
 
 /**
@@ -131,7 +131,7 @@ export function quietCommands(quiet: QuietService, staffChat: string | undefined
           for (const r of s.byTemplate) lines.push(outcomeLine(ctx, s.windows, ctx.t('quiet.stats_template', { name: r.key }), r));
           for (const r of s.byTier) lines.push(outcomeLine(ctx, s.windows, ctx.t('quiet.stats_tier', { name: r.key }), r));
         }
-        lines.push(outcomeLine(ctx, s.windows, ctx.t('quiet.stats_baseline'), s.baseline));
+        lines.push(outcomeLine(ctx, s.windows, ctx.t('quiet.stats_baseline'), s.baseline, 'quiet.stats_baseline_row'));
         ctx.reply(joinLines(lines));
       },
     }),

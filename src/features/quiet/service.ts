@@ -138,6 +138,8 @@ export class QuietService {
     // It reads the members, groups, check-in and points tables without writing them; it writes
     // only quiet_flags. `INSERT OR IGNORE` against the two unique indexes (one active flag per
     // member; one flag per quiet spell) makes a second run — or a restart — flag nobody twice.
+    // CROSS JOIN keeps members as the outer loop (rowid order, so GROUP BY needs no sort) and
+    // probes memberships by their (member_id, chat_key) key.
     this.scanQ = s.prepare(`
       WITH thresholds(tier, days) AS (VALUES ${thresholds}),
       cand AS (
@@ -146,7 +148,7 @@ export class QuietService {
           MIN(COALESCE(ms.joined_at, ms.first_seen_at)) AS joined,
           COALESCE((SELECT t.days FROM thresholds t WHERE t.tier = m.tier), @defaultDays) AS threshold
         FROM members m
-        JOIN memberships ms ON ms.member_id = m.id AND ms.left_at IS NULL AND ms.chat_key <> @staffChat
+        CROSS JOIN memberships ms ON ms.member_id = m.id AND ms.left_at IS NULL AND ms.chat_key <> @staffChat
         JOIN groups g ON g.chat_key = ms.chat_key
         WHERE m.merged_into IS NULL
           AND COALESCE(m.last_active_at, 0) <= @now - @minDays * 86400000

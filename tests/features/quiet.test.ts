@@ -225,6 +225,9 @@ describe('review and recall', () => {
     }
     expect(flags()[0]!.status).toBe('open');
     expect(await h.say('mod', '/flags', { lang: 'en' })).toEqual(["Flags are for the moderators' chat or a direct chat with me, not a community group."]);
+    expect(await h.say('mod', '/flag 1 recall nope', { chat: 'staff', lang: 'en' })).toEqual(['There is no recall template “nope”. Templates: warm, offer.']);
+    expect(await h.say('mod', '/flag 9 dismiss', { chat: 'staff', lang: 'en' })).toEqual(['There is no flag #9.']);
+    expect(await h.say('mod', '/flag 1 snooze forever', { chat: 'staff', lang: 'en' })).toEqual(['Say for how many days (1–90), e.g. /flag 1 snooze 3.']);
     expect((await h.say('mod', '/flag 1', { chat: null, lang: 'en' }))[0]).toMatch(/^Flag #1 — @U1 \(open\)/);
     const [card] = await h.say('mod', '/flag 1', { chat: 'staff', lang: 'en' });
     expect(card!.split('\n')).toEqual([

@@ -16,6 +16,7 @@ import { ContentService } from './features/content/index.ts';
 import { GroupService } from './features/groups/index.ts';
 import { MembersService } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
+import { QuietService, quietScanJob, type RecallStats } from './features/quiet/index.ts';
 import { TierService } from './features/tiers/index.ts';
 
 export interface AppOptions {
@@ -50,6 +51,7 @@ export interface App {
     readonly points: PointsService;
     readonly checkins: CheckinService;
     readonly content: ContentService;
+    readonly quiet: QuietService;
   };
   /** Remembers a platform's bot handle (learnt at adapter start) for `/cmd@bot` addressing. */
   setBotHandle(platform: Platform, handle: string): void;
@@ -71,6 +73,8 @@ export interface ExportedState {
   ledger: { id: number; member: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: string }[];
   redemptions: unknown[];
   flags: unknown[];
+  /** Recall outcomes per template and tier, with the unrecalled baseline (issue 5). */
+  recallStats: RecallStats;
   audit: unknown[];
 }
 
@@ -84,12 +88,33 @@ export function createApp(options: AppOptions): App {
   const members = new MembersService({ orm: db.orm, config, groups, tiers, owners: new Set(options.owners ?? []) });
   const points = new PointsService(db);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
+  const quiet = new QuietService({
+    db,
+    config: config.quiet,
+    tiers,
+    members,
+    points,
+    audit,
+    translator,
+    logger,
+    timeZone: config.community.timezone,
+    locale: config.community.locale,
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  // Every interaction (commands such as /checkin included) passes through recordActivity: a
+  // flagged member's return is recorded there, in the event's transaction.
+  members.onActivity((note) => quiet.noteActivity(note));
   db.transaction(() => groups.applyConfig(clock.now()));
-  const router = new OutboundRouter({ logger, paceMs: config.posts.paceMs, ...(options.sleep ? { sleep: options.sleep } : {}) });
+  const router = new OutboundRouter({
+    logger,
+    paceMs: config.posts.paceMs,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    onUndeliverable: (failed) => quiet.undeliverable(failed),
+  });
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, router, groups, members, checkins, points, audit });
 
-  const services = { members, groups, tiers, audit, points, checkins, content: posts };
-  const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone });
+  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet };
+  const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, ...(config.staff.chat ? { staffChat: config.staff.chat } : {}) });
   const listeners: Listener[] = [];
   const handles = new Map<Platform, string>();
   const dispatcher = new Dispatcher({
@@ -114,7 +139,7 @@ export function createApp(options: AppOptions): App {
     commands,
     dispatcher,
     router,
-    jobs: [...posts.jobs()],
+    jobs: [...posts.jobs(), quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver: async (outs) => void (await router.deliver(outs)) })],
     services,
     setBotHandle: (platform, handle) => handles.set(platform, handle),
     exportState: () => {
@@ -134,7 +159,8 @@ export function createApp(options: AppOptions): App {
         })),
         ledger: points.exportLedger(),
         redemptions: [],
-        flags: [],
+        flags: quiet.exportAll(now),
+        recallStats: quiet.stats(),
         audit: audit.exportAll(),
       };
     },

@@ -5,6 +5,7 @@ import { contentCommands, type ContentService } from '../features/content/index.
 import { groupsCommands, type GroupService } from '../features/groups/index.ts';
 import { membersCommands, type MembersService } from '../features/members/index.ts';
 import { pointsCommands, type PointsService } from '../features/points/index.ts';
+import { quietCommands, type QuietService } from '../features/quiet/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
 import type { TierService } from '../features/tiers/index.ts';
 import { helpCommand } from './help.ts';
@@ -13,6 +14,8 @@ import { helpCommand } from './help.ts';
 export interface CommandServices {
   readonly translator: Translator;
   readonly timeZone: string;
+  /** The moderators' chat (`staff.chat`), where staff-only lists may be shown in a group. */
+  readonly staffChat?: string;
   readonly members: MembersService;
   readonly groups: GroupService;
   readonly tiers: TierService;
@@ -20,6 +23,7 @@ export interface CommandServices {
   readonly points: PointsService;
   readonly checkins: CheckinService;
   readonly content: ContentService;
+  readonly quiet: QuietService;
 }
 
 /**
@@ -35,6 +39,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...membersCommands(s.members, s.audit),
     ...groupsCommands(s.groups, s.tiers, s.audit),
     ...contentCommands({ content: s.content, groups: s.groups, audit: s.audit }),
+    ...quietCommands(s.quiet, s.staffChat),
   );
   return table;
 }

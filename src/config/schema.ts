@@ -92,6 +92,34 @@ export const postsSchema = z
   })
   .strict();
 
+const templateId = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a template id such as warm (messages key quiet.recall.<id>)' });
+
+/** Quiet-member flags, review and recall (issue 5). */
+export const quietSchema = z
+  .object({
+    /** Local time (`HH:MM`, community time zone) the daily scan runs. */
+    scanAt: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 10:00' })
+      .default('10:00'),
+    /** Days without interaction after which a member is flagged. */
+    thresholdDays: z.number().int().min(1).max(365).default(7),
+    /** Per-tier overrides of `thresholdDays` (e.g. a shorter one for core members). */
+    tierThresholdDays: z.record(z.string(), z.number().int().min(1).max(365)).default({}),
+    /** Lifetime points at or above which a member is high-value (besides the top tier); omit for top tier only. */
+    highValueLifetime: z.number().int().positive().optional(),
+    /** Points paid once when a recalled member checks in within `comebackWindowDays`; 0 for none. */
+    comebackBonus: z.number().int().nonnegative().default(0),
+    comebackWindowDays: z.number().int().min(1).max(90).default(7),
+    /** Windows (days after the recall) in which a return counts; stats report each. */
+    outcomeDays: z.array(z.number().int().min(1).max(365)).min(1).default([7, 14]),
+    /** Recall templates (message keys `quiet.recall.<id>`), A/B assigned per recall when none is named. */
+    templates: z.array(templateId).min(1).default(['warm']),
+    /** Flags per `/flags` page and per digest. */
+    pageSize: z.number().int().min(1).max(50).default(10),
+  })
+  .strict();
+
 /** `content/community.yaml`: the rules a brand configures. */
 export const communitySchema = z
   .object({
@@ -108,6 +136,7 @@ export const communitySchema = z
     roles: rolesSchema.default(rolesSchema.parse({})),
     staff: staffSchema.default(staffSchema.parse({})),
     posts: postsSchema.default(postsSchema.parse({})),
+    quiet: quietSchema.default(quietSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -120,6 +149,9 @@ export const communitySchema = z
       if (!ids.has(g.tier))
         ctx.addIssue({ code: 'custom', path: ['groups', i, 'tier'], message: `unknown tier "${g.tier}" (tiers: ${[...ids].join(', ')})` });
     });
+    for (const tier of Object.keys(cfg.quiet.tierThresholdDays)) {
+      if (!ids.has(tier)) ctx.addIssue({ code: 'custom', path: ['quiet', 'tierThresholdDays', tier], message: `unknown tier "${tier}" (tiers: ${[...ids].join(', ')})` });
+    }
   });
 
 export type CommunityConfig = z.infer<typeof communitySchema>;
@@ -127,3 +159,4 @@ export type TierConfig = z.infer<typeof tierSchema>;
 export type GroupConfig = z.infer<typeof groupSchema>;
 export type CheckinRule = z.infer<typeof checkinRuleSchema>;
 export type PostsConfig = z.infer<typeof postsSchema>;
+export type QuietConfig = z.infer<typeof quietSchema>;

@@ -17,6 +17,12 @@ export interface OutboundRouterOptions {
    * so a broadcast to many groups stays under the platform's rate limit. Unset: no pacing.
    */
   readonly paceMs?: Readonly<Partial<Record<Platform, number>>>;
+  /**
+   * Asked about every message that finally fails; what it returns is sent instead (on the
+   * queue that failed, so nothing is reordered). A feature turns an unreachable recall DM into a
+   * moderator task this way. Should return nothing for its own replacements.
+   */
+  readonly onUndeliverable?: (failed: FailedOutbound) => readonly Outbound[];
 }
 
 /** How one outbound message ended: sent, or parked in `failed` with the reason. */
@@ -130,9 +136,12 @@ export class OutboundRouter {
     return this.sendOne(mention);
   }
 
-  private park(out: Outbound, error: string): string {
-    this.failed.push({ out, error });
+  /** Keeps a finally failed message, then sends what `onUndeliverable` offers instead. */
+  private async park(out: Outbound, error: string): Promise<string> {
+    const failed = { out, error };
+    this.failed.push(failed);
     this.options.logger.error({ out, error }, 'outbound failed');
+    for (const instead of this.options.onUndeliverable?.(failed) ?? []) await this.sendOne(instead);
     return error;
   }
 }

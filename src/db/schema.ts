@@ -9,3 +9,4 @@ export * from '../features/audit/schema.ts';
 export * from '../features/points/schema.ts';
 export * from '../features/checkin/schema.ts';
 export * from '../features/content/schema.ts';
+export * from '../features/quiet/schema.ts';

@@ -25,6 +25,25 @@ const chat = { platform: 'telegram' as const, chatId: '-1' };
 const user = { platform: 'telegram' as const, userId: '7' };
 
 describe('OutboundRouter', () => {
+  it('given a DM refused with no fallback group, then onUndeliverable is asked once and its replacement is sent before deliver resolves', async () => {
+    const adapter = fakeAdapter((o) => {
+      if (o.type === 'dm') throw new AdapterError('telegram', 'forbidden', 'blocked by user');
+    });
+    const asked: string[] = [];
+    const router = new OutboundRouter({
+      logger: silentLogger,
+      sleep: async () => {},
+      onUndeliverable: ({ out, error }) => {
+        asked.push(`${out.type}: ${error}`);
+        return out.type === 'dm' ? [{ type: 'send', chat, body: [seg.text('task: reach them by hand')] }] : [];
+      },
+    });
+    router.register(adapter);
+    await router.deliver([{ type: 'dm', user, body: [seg.text('come back')] }]);
+    expect(asked).toEqual(['dm: dm refused and no fallback group: telegram forbidden: blocked by user']);
+    expect(adapter.delivered.map((o) => renderPlain(o.body))).toEqual(['task: reach them by hand']);
+  });
+
   it('given a rate limit on the first attempt, when delivering, then it waits retry_after and sends once', async () => {
     const waits: number[] = [];
     const adapter = fakeAdapter((_o, n) => {

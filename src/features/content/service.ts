@@ -150,12 +150,15 @@ export class ContentService {
 
   /**
    * The groups a post goes to: those known in the groups table whose tier or chat is targeted
-   * (all groups when neither is given), on a targeted platform (all when none given).
+   * (all groups when neither is given), on a targeted platform (all when none given). The
+   * moderators' chat is never a target: member-facing posts do not belong there.
    */
   targets(post: Post): GroupRow[] {
     const { tiers, groups, platforms } = post.targets;
+    const staff = this.deps.config.staff.chat;
     return this.deps.groups
       .all()
+      .filter((g) => g.chatKey !== staff)
       .filter((g) => (tiers.length === 0 && groups.length === 0) || tiers.includes(g.tier) || groups.includes(g.chatKey))
       .filter((g) => platforms.length === 0 || (platforms as readonly string[]).includes(g.platform))
       .sort((a, b) => a.chatKey.localeCompare(b.chatKey));

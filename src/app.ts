@@ -12,6 +12,8 @@ import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
 import { AuditService } from './features/audit/index.ts';
 import { CheckinService } from './features/checkin/index.ts';
+import { EarningService, earningListener, referralJob } from './features/earning/index.ts';
+import { ShopService } from './features/shop/index.ts';
 import { GroupService } from './features/groups/index.ts';
 import { MembersService } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
@@ -48,6 +50,8 @@ export interface App {
     readonly audit: AuditService;
     readonly points: PointsService;
     readonly checkins: CheckinService;
+    readonly earning: EarningService;
+    readonly shop: ShopService;
   };
   /** Remembers a platform's bot handle (learnt at adapter start) for `/cmd@bot` addressing. */
   setBotHandle(platform: Platform, handle: string): void;
@@ -67,7 +71,7 @@ export interface ExportedState {
     lastActiveAt: string | null;
   }[];
   ledger: { id: number; member: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: string }[];
-  redemptions: unknown[];
+  redemptions: { id: number; member: number; sku: string; qty: number; cost: number; status: string; code: string | null; at: string; reason: string | null }[];
   flags: unknown[];
   audit: unknown[];
 }
@@ -82,11 +86,14 @@ export function createApp(options: AppOptions): App {
   const members = new MembersService({ orm: db.orm, config, groups, tiers, owners: new Set(options.owners ?? []) });
   const points = new PointsService(db);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
+  const earning = new EarningService({ db, rule: config.earning, points, members, tiers, checkins, audit });
+  checkins.onCheckIn((memberId, at, _key, chat) => earning.completeTask(memberId, 'first-checkin', at, chat));
+  const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit });
   db.transaction(() => groups.applyConfig(clock.now()));
 
-  const services = { members, groups, tiers, audit, points, checkins };
-  const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone });
-  const listeners: Listener[] = [];
+  const services = { members, groups, tiers, audit, points, checkins, earning, shop };
+  const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
+  const listeners: Listener[] = [earningListener(earning)];
   const router = new OutboundRouter({ logger, ...(options.sleep ? { sleep: options.sleep } : {}) });
   const handles = new Map<Platform, string>();
   const dispatcher = new Dispatcher({
@@ -109,7 +116,7 @@ export function createApp(options: AppOptions): App {
     commands,
     dispatcher,
     router,
-    jobs: [],
+    jobs: [referralJob({ db, earning, members, translator, timeZone: config.community.timezone, deliver: (outs) => router.deliver(outs) })],
     services,
     setBotHandle: (platform, handle) => handles.set(platform, handle),
     exportState: () => {
@@ -128,7 +135,7 @@ export function createApp(options: AppOptions): App {
           lastActiveAt: m.lastActiveAt,
         })),
         ledger: points.exportLedger(),
-        redemptions: [],
+        redemptions: shop.exportAll(),
         flags: [],
         audit: audit.exportAll(),
       };

@@ -5,6 +5,9 @@ import { groupsCommands, type GroupService } from '../features/groups/index.ts';
 import { membersCommands, type MembersService } from '../features/members/index.ts';
 import { pointsCommands, type PointsService } from '../features/points/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
+import { earningCommands, type EarningService } from '../features/earning/index.ts';
+import { shopCommands, type ShopService } from '../features/shop/index.ts';
+import type { Locale } from '../core/i18n.ts';
 import type { TierService } from '../features/tiers/index.ts';
 import { helpCommand } from './help.ts';
 
@@ -18,6 +21,11 @@ export interface CommandServices {
   readonly audit: AuditService;
   readonly points: PointsService;
   readonly checkins: CheckinService;
+  readonly earning: EarningService;
+  readonly shop: ShopService;
+  /** The staff chat (`platform:chat-id`) for operator alerts, and the language they are written in. */
+  readonly staffChat: string | undefined;
+  readonly staffLocale: Locale;
 }
 
 /**
@@ -29,9 +37,11 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
   table.push(
     helpCommand(() => table, s.translator),
     ...checkinCommands(s.checkins),
-    ...pointsCommands({ points: s.points, audit: s.audit, timeZone: s.timeZone }),
+    ...pointsCommands({ points: s.points, audit: s.audit, timeZone: s.timeZone, tiers: s.tiers }),
     ...membersCommands(s.members, s.audit),
     ...groupsCommands(s.groups, s.tiers, s.audit),
+    ...earningCommands(s.earning, s.members, s.translator),
+    ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
   );
   return table;
 }

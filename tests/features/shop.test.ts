@@ -272,7 +272,7 @@ describe('history, boards and audit', () => {
     await h.say('op', '/award @a 7 welcome', { name: 'Op', lang: 'en' });
     await h.say('op', '/stock mug +1');
     const [audit] = await h.say('op', '/audit');
-    expect(audit.split('\n')).toEqual([
+    expect(audit!.split('\n')).toEqual([
       'Latest audited actions',
       '2026-03-02 01:00 Op: stock.adjust  {"sku":"mug","delta":1,"stock":6} ',
       '2026-03-02 01:00 Op: points.award Ann {"amount":7} welcome',

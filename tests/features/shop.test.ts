@@ -246,6 +246,8 @@ describe('history, boards and audit', () => {
     await h.say('a', '/checkin', { lang: 'en' });
     await h.say('op', '/award @a 100');
     await h.say('a', '/redeem mug');
+    const [shop] = await h.say('a', '/shop');
+    expect(shop).toBe('Reward shop — your balance: 60\n• Mug (mug) — 50 points, left: 4 ✓\n✓ = you can afford it. Redeem with /redeem <sku>.');
     const [history] = await h.say('a', '/history');
     expect(history).toBe('Your latest points (balance 60)\n2026-03-02  -50  redemption\n2026-03-02  +100  award\n2026-03-02  +10  check-in');
   });

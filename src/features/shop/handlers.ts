@@ -1,13 +1,13 @@
-import { arg, defineCommand, type CommandSpec } from '../../core/command.ts';
+import { arg, defineCommand, type CommandSpec, type Responder } from '../../core/command.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
-import { chatKey, parseChatKey, type UserRef } from '../../core/ids.ts';
+import { chatKey, parseChatKey } from '../../core/ids.ts';
 import type { Body } from '../../core/outbound.ts';
 import { joinLines, seg } from '../../core/outbound.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { MembersService } from '../members/index.ts';
 import type { PointsService } from '../points/index.ts';
-import type { ShopService } from './service.ts';
+import type { RedemptionRow, ShopService } from './service.ts';
 
 export interface ShopCommandDeps {
   readonly shop: ShopService;
@@ -29,12 +29,17 @@ function localised(value: string | { 'zh-CN': string; en: string }, locale: 'zh-
 
 /** The shop's member commands (`/shop`, `/redeem`, `/history`, `/codes`) and staff commands. */
 export function shopCommands({ shop, points, members, audit, translator, staffChat, staffLocale }: ShopCommandDeps): CommandSpec[] {
-  /** Tells a member about their redemption in their own locale, by DM only. */
-  const notify = (memberId: number, key: string, params: Record<string, string | number>): { user: UserRef; name: string; body: Body } | undefined => {
-    const target = members.target(memberId);
-    const row = members.get(memberId);
-    if (!target || !row) return undefined;
-    return { user: target.user, name: target.name, body: translator.t(members.localeOf(row), key, params) };
+  /** Confirms a moderator's decision to them, and tells the member by DM in the member's own language. */
+  const decided = (ctx: Responder, row: RedemptionRow, key: string, extra: Record<string, string | number>): void => {
+    const params = { id: row.id, name: row.name, sku: row.sku, ...extra };
+    ctx.reply(ctx.t(key, params));
+    const target = members.target(row.memberId);
+    const member = members.get(row.memberId);
+    if (target && member) ctx.dm(target.user, translator.t(members.localeOf(member), `${key}_dm`, params), { name: target.name });
+  };
+  /** A titled list, or the empty message when there is nothing to list. */
+  const list = (ctx: Responder, title: Body, emptyKey: string, rows: readonly Body[]): void => {
+    ctx.reply(rows.length === 0 ? ctx.t(emptyKey) : joinLines([title, ...rows]));
   };
   return [
     defineCommand({
@@ -107,12 +112,8 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       role: 'member',
       where: 'direct',
       handler: (ctx) => {
-        const rows = shop.codesOf(ctx.actor.memberId);
-        if (rows.length === 0) {
-          ctx.reply(ctx.t('shop.codes_empty'));
-          return;
-        }
-        ctx.reply(joinLines([ctx.t('shop.codes_title'), ...rows.map((r) => ctx.t('shop.codes_row', { sku: r.sku, code: r.code.replaceAll('\n', ', ') }))]));
+        const rows = shop.codesOf(ctx.actor.memberId).map((r) => ctx.t('shop.codes_row', { sku: r.sku, code: r.code.replaceAll('\n', ', ') }));
+        list(ctx, ctx.t('shop.codes_title'), 'shop.codes_empty', rows);
       },
     }),
     defineCommand({
@@ -124,16 +125,11 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       role: 'member',
       where: 'any',
       handler: (ctx) => {
-        const rows = points.history(ctx.actor.memberId, 10);
-        if (rows.length === 0) {
-          ctx.reply(ctx.t('shop.history_empty'));
-          return;
-        }
-        const lines = rows.map((r) => {
+        const lines = points.history(ctx.actor.memberId, 10).map((r) => {
           const reason = translator.has(`shop.reason.${r.reason}`) ? ctx.t(`shop.reason.${r.reason}`) : r.reason;
           return ctx.t('shop.history_row', { day: new Date(r.at).toISOString().slice(0, 10), delta: r.delta > 0 ? `+${r.delta}` : String(r.delta), reason });
         });
-        ctx.reply(joinLines([ctx.t('shop.history_title', { balance: points.standing(ctx.actor.memberId).balance }), ...lines]));
+        list(ctx, ctx.t('shop.history_title', { balance: points.standing(ctx.actor.memberId).balance }), 'shop.history_empty', lines);
       },
     }),
     defineCommand({
@@ -143,12 +139,8 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
-        const rows = shop.pending();
-        if (rows.length === 0) {
-          ctx.reply(ctx.t('shop.pending_empty'));
-          return;
-        }
-        ctx.reply(joinLines([ctx.t('shop.pending_title'), ...rows.map((r) => ctx.t('shop.pending_row', { id: r.id, name: r.name, sku: r.sku, qty: r.qty, day: new Date(r.at).toISOString().slice(0, 10) }))]));
+        const rows = shop.pending().map((r) => ctx.t('shop.pending_row', { id: r.id, name: r.name, sku: r.sku, qty: r.qty, day: new Date(r.at).toISOString().slice(0, 10) }));
+        list(ctx, ctx.t('shop.pending_title'), 'shop.pending_empty', rows);
       },
     }),
     defineCommand({
@@ -159,10 +151,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
-        const row = shop.fulfil(ctx.args.id, ctx.actor.memberId, ctx.event.at);
-        ctx.reply(ctx.t('shop.fulfilled', { id: row.id, name: row.name, sku: row.sku }));
-        const dm = notify(row.memberId, 'shop.fulfilled_dm', { id: row.id, sku: row.sku });
-        if (dm) ctx.dm(dm.user, dm.body, { name: dm.name });
+        decided(ctx, shop.fulfil(ctx.args.id, ctx.actor.memberId, ctx.event.at), 'shop.fulfilled', {});
       },
     }),
     defineCommand({
@@ -173,9 +162,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       where: 'any',
       handler: (ctx) => {
         const row = shop.reject(ctx.args.id, ctx.actor.memberId, ctx.event.at, ctx.args.reason);
-        ctx.reply(ctx.t('shop.rejected', { id: row.id, name: row.name, refund: row.cost }));
-        const dm = notify(row.memberId, 'shop.rejected_dm', { id: row.id, sku: row.sku, refund: row.cost, reason: ctx.args.reason });
-        if (dm) ctx.dm(dm.user, dm.body, { name: dm.name });
+        decided(ctx, row, 'shop.rejected', { refund: row.cost, reason: ctx.args.reason });
       },
     }),
     defineCommand({
@@ -199,12 +186,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       role: 'operator',
       where: 'any',
       handler: (ctx) => {
-        const rows = audit.recent(10);
-        if (rows.length === 0) {
-          ctx.reply(ctx.t('shop.audit_empty'));
-          return;
-        }
-        const lines = rows.map((r) =>
+        const lines = audit.recent(10).map((r) =>
           ctx.t('shop.audit_row', {
             at: new Date(r.at).toISOString().slice(0, 16).replace('T', ' '),
             actor: r.actorMemberId === null ? '-' : (members.get(r.actorMemberId)?.name ?? `#${r.actorMemberId}`),
@@ -214,7 +196,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
             reason: r.reason ?? '',
           }),
         );
-        ctx.reply(joinLines([ctx.t('shop.audit_title'), ...lines]));
+        list(ctx, ctx.t('shop.audit_title'), 'shop.audit_empty', lines);
       },
     }),
   ];

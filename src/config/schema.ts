@@ -173,7 +173,10 @@ export const rewardSchema = z
     name: localised,
     description: localised.default(''),
     cost: z.number().int().positive(),
-    /** Initial stock; omit for unlimited. `code` rewards ignore it: their stock is the unused codes. */
+    /**
+     * Initial stock; omit for unlimited. After the first start the count lives in the database
+     * (`/stock`); `code` rewards ignore it: their stock is the unused codes.
+     */
     stock: z.number().int().nonnegative().optional(),
     /** The lowest tier that sees and may redeem it. */
     minTier: z.string().optional(),

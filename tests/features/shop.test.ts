@@ -3,7 +3,7 @@ import { localMessageEvent } from '../../adapters/local/local-events.ts';
 import type { Content } from '../../src/config/load.ts';
 import { rewardsSchema } from '../../src/config/schema.ts';
 import { renderPlain } from '../../src/core/outbound.ts';
-import { parseCodesCsv } from '../../src/features/shop/index.ts';
+import { parseCodesCsv, ShopService } from '../../src/features/shop/index.ts';
 import { contentWith, harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -90,7 +90,7 @@ describe('redemption', () => {
     await fund('a', 200);
     await h.say('a', '/redeem coupon 2');
     const [third] = await h.say('a', '/redeem coupon');
-    expect(third).toBe('You can redeem that 2 time(s) a week, and you have (2).');
+    expect(third).toBe('You can redeem that 2 time(s) a week, and you already have 2.');
     h.clock.advance(7 * DAY);
     const next = await h.say('a', '/redeem coupon');
     expect(next.filter((r) => r.startsWith('Redeemed Coupon for 20 points'))).toHaveLength(1);
@@ -113,7 +113,7 @@ describe('redemption', () => {
     expect(codes).toBe('Your codes\ncoupon: SPRING-1');
     await h.say('a', '/redeem coupon');
     const [none] = await h.say('a', '/redeem coupon');
-    expect(none).toBe('You can redeem that 2 time(s) a week, and you have (2).');
+    expect(none).toBe('You can redeem that 2 time(s) a week, and you already have 2.');
     expect(state().redemptions.map((r) => [r.sku, r.status, r.code])).toEqual([
       ['coupon', 'fulfilled', 'SPRING-1'],
       ['coupon', 'fulfilled', 'SPRING-2'],
@@ -196,6 +196,16 @@ describe('stock and alerts', () => {
       { action: 'stock.adjust', detail: { sku: 'mug', delta: 10, stock: 12 } },
       { action: 'stock.adjust', detail: { sku: 'mug', delta: -50, stock: 0 } },
     ]);
+  });
+
+  it('given a restart with rewards.yaml changed, then counts stay in the database but a switch to or from unlimited takes effect', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 2 }]) });
+    await h.say('op', '/stock mug +5');
+    const restart = (rewards: unknown[]) =>
+      new ShopService({ ...h.app.services, db: h.app.db, catalogue: rewardsSchema.parse({ rewards }), checkins: h.app.services.checkins });
+    expect(restart([{ ...mug, stock: 100 }]).stockOf('mug')).toBe(7);
+    expect(restart([{ ...mug, stock: undefined }]).stockOf('mug')).toBeNull();
+    expect(restart([{ ...mug, stock: 3 }]).stockOf('mug')).toBe(3);
   });
 
   it('given a redemption that takes stock down to the threshold, then operators are alerted once in the staff chat', async () => {

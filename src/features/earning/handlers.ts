@@ -37,6 +37,11 @@ export function earningListener(earning: EarningService): Listener {
   };
 }
 
+/** `2026-03-04 09:00` in the chat's time zone. */
+function localTime(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(at);
+}
+
 const FACTOR = /^(\d+(?:\.\d+)?)x?$/i;
 const DURATION = /^(\d+)(h|d)$/i;
 
@@ -111,7 +116,7 @@ export function earningCommands(earning: EarningService, members: MembersService
         if (hours < 1 || hours > 24 * 31) throw new UserError('earning.boost_bad_duration', { value: ctx.args.duration });
         const community = ctx.chat.kind !== 'group' || ctx.args.scope === 'all';
         const ends = earning.startBoost(factor, hours, community ? null : chatKey(ctx.chat.ref), ctx.actor.memberId, ctx.event.at);
-        ctx.reply(ctx.t(community ? 'earning.boost_all' : 'earning.boost_here', { factor, hours, until: ends.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' }));
+        ctx.reply(ctx.t(community ? 'earning.boost_all' : 'earning.boost_here', { factor, hours, until: localTime(ends, ctx.chat.timeZone) }));
       },
     }),
   ];

@@ -69,6 +69,8 @@ export class ShopService {
     const s = deps.db.sqlite;
     this.q = {
       seed: s.prepare('INSERT OR IGNORE INTO reward_stock (sku, stock) VALUES (?, ?)'),
+      // Switching a reward between limited and unlimited in rewards.yaml takes effect; a count already in the database stays (use /stock).
+      reseed: s.prepare('UPDATE reward_stock SET stock = @stock WHERE sku = @sku AND (stock IS NULL) != (@stock IS NULL)'),
       stock: s.prepare('SELECT stock FROM reward_stock WHERE sku = ?'),
       freeCodes: s.prepare('SELECT id, code FROM reward_codes WHERE sku = ? AND redemption_id IS NULL ORDER BY id LIMIT ?'),
       countFree: s.prepare('SELECT COUNT(*) AS n FROM reward_codes WHERE sku = ? AND redemption_id IS NULL'),
@@ -92,7 +94,11 @@ export class ShopService {
       all: s.prepare('SELECT id, member_id AS member, sku, qty, cost, status, code, at, reason FROM redemptions ORDER BY id'),
     };
     deps.db.transaction(() => {
-      for (const r of deps.catalogue.rewards) if (r.kind !== 'code') this.q.seed!.run(r.sku, r.stock ?? null);
+      for (const r of deps.catalogue.rewards) {
+        if (r.kind === 'code') continue;
+        this.q.seed!.run(r.sku, r.stock ?? null);
+        this.q.reseed!.run({ sku: r.sku, stock: r.stock ?? null });
+      }
     });
   }
 

@@ -93,7 +93,7 @@ export function createApp(options: AppOptions): App {
 
   const services = { members, groups, tiers, audit, points, checkins, earning, shop };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [earningListener(earning)];
+  const listeners: Listener[] = [earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator })];
   const router = new OutboundRouter({ logger, ...(options.sleep ? { sleep: options.sleep } : {}) });
   const handles = new Map<Platform, string>();
   const dispatcher = new Dispatcher({

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { localMemberEvent } from '../../adapters/local/local-events.ts';
+import { renderPlain } from '../../src/core/outbound.ts';
 import { allowedDomain } from '../../src/features/earning/index.ts';
 import { fingerprint, similarity } from '../../src/features/earning/similarity.ts';
 import { contentWith, harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
@@ -132,6 +133,9 @@ describe('share points', () => {
     h = await harness({ content: contentWith((c) => ((c.earning as { share: { review: boolean } }).share.review = true)) });
     const [queued] = await h.say('u1', 'https://brand.example/a', { name: 'Ann', lang: 'en' });
     expect(queued).toBe('Thanks for sharing! A moderator will review it before the points arrive.');
+    expect(h.sent.filter((o) => o.type === 'send' && o.chat.chatId === 'staff').map((o) => renderPlain(o.body))).toEqual([
+      '待审核分享 #1（Ann）：https://brand.example/a — /claim approve 1 或 /claim reject 1',
+    ]);
     await h.say('u2', 'https://brand.example/b', { name: 'Bo' });
     expect(count('share')).toBe(0);
     const [list] = await h.say('mod', '/claims', { lang: 'en' });

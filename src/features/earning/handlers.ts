@@ -1,7 +1,7 @@
 import { arg, defineCommand, type CommandSpec, type Responder } from '../../core/command.ts';
 import type { Listener } from '../../core/dispatcher.ts';
 import { UserError } from '../../core/errors.ts';
-import type { Translator } from '../../core/i18n.ts';
+import type { Locale, Translator } from '../../core/i18n.ts';
 import { chatKey, parseChatKey } from '../../core/ids.ts';
 import type { Body } from '../../core/outbound.ts';
 import { joinLines } from '../../core/outbound.ts';
@@ -15,9 +15,10 @@ export function taskLines(t: Responder['t'], tasks: Earned['tasks']): Body[] {
 
 /**
  * The passive side of earning: post and share points for messages in groups (commands never
- * reach listeners), referrals on joins, and voiding them when a newcomer leaves.
+ * reach listeners), referrals on joins, and voiding them when a newcomer leaves. A share queued
+ * for review is announced in the staff chat.
  */
-export function earningListener(earning: EarningService): Listener {
+export function earningListener(earning: EarningService, staff: { chat: string | undefined; locale: Locale; translator: Translator }): Listener {
   return {
     name: 'earning',
     on: ['message', 'member.joined', 'member.left'],
@@ -32,6 +33,10 @@ export function earningListener(earning: EarningService): Listener {
         const lines = taskLines((k, p) => ctx.t(k, p), earned.tasks);
         if (earned.kind === 'queued') lines.unshift(ctx.t('earning.share_queued'));
         if (lines.length > 0) ctx.reply(joinLines(lines));
+        if (earned.claimId !== undefined && staff.chat) {
+          const url = event.links[0] ?? event.shareCard?.url ?? '-';
+          ctx.send(parseChatKey(staff.chat), staff.translator.t(staff.locale, 'earning.claim_to_review', { id: earned.claimId, name: ctx.actor.name, url }));
+        }
       }
     },
   };

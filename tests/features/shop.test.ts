@@ -286,8 +286,8 @@ describe('history, boards and audit', () => {
     const [audit] = await h.say('op', '/audit');
     expect(audit!.split('\n')).toEqual([
       'Latest audited actions',
-      '2026-03-02 01:00 Op: stock.adjust  {"sku":"mug","delta":1,"stock":6} ',
-      '2026-03-02 01:00 Op: points.award Ann {"amount":7} welcome',
+      '2026-03-02 09:00 Op: stock.adjust  {"sku":"mug","delta":1,"stock":6} ',
+      '2026-03-02 09:00 Op: points.award Ann {"amount":7} welcome',
     ]);
     const [member] = await h.say('a', '/audit', { lang: 'en' });
     expect(member).toBe('That command is for operators only.');

@@ -1,5 +1,6 @@
 import { arg, defineCommand, type CommandSpec, type Responder } from '../../core/command.ts';
 import type { Listener } from '../../core/dispatcher.ts';
+import { localDateTime } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
 import { chatKey, parseChatKey } from '../../core/ids.ts';
@@ -40,11 +41,6 @@ export function earningListener(earning: EarningService, staff: { chat: string |
       }
     },
   };
-}
-
-/** `2026-03-04 09:00` in the chat's time zone. */
-function localTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short' }).format(at);
 }
 
 const FACTOR = /^(\d+(?:\.\d+)?)x?$/i;
@@ -121,7 +117,7 @@ export function earningCommands(earning: EarningService, members: MembersService
         if (hours < 1 || hours > 24 * 31) throw new UserError('earning.boost_bad_duration', { value: ctx.args.duration });
         const community = ctx.chat.kind !== 'group' || ctx.args.scope === 'all';
         const ends = earning.startBoost(factor, hours, community ? null : chatKey(ctx.chat.ref), ctx.actor.memberId, ctx.event.at);
-        ctx.reply(ctx.t(community ? 'earning.boost_all' : 'earning.boost_here', { factor, hours, until: localTime(ends, ctx.chat.timeZone) }));
+        ctx.reply(ctx.t(community ? 'earning.boost_all' : 'earning.boost_here', { factor, hours, until: localDateTime(ends, ctx.chat.timeZone) }));
       },
     }),
   ];

@@ -1,4 +1,5 @@
 import { arg, defineCommand, type CommandSpec, type Responder } from '../../core/command.ts';
+import { localDateTime, localDay } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
 import { chatKey, parseChatKey } from '../../core/ids.ts';
@@ -127,7 +128,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       handler: (ctx) => {
         const lines = points.history(ctx.actor.memberId, 10).map((r) => {
           const reason = translator.has(`shop.reason.${r.reason}`) ? ctx.t(`shop.reason.${r.reason}`) : r.reason;
-          return ctx.t('shop.history_row', { day: new Date(r.at).toISOString().slice(0, 10), delta: r.delta > 0 ? `+${r.delta}` : String(r.delta), reason });
+          return ctx.t('shop.history_row', { day: localDay(new Date(r.at), ctx.chat.timeZone), delta: r.delta > 0 ? `+${r.delta}` : String(r.delta), reason });
         });
         list(ctx, ctx.t('shop.history_title', { balance: points.standing(ctx.actor.memberId).balance }), 'shop.history_empty', lines);
       },
@@ -139,7 +140,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
-        const rows = shop.pending().map((r) => ctx.t('shop.pending_row', { id: r.id, name: r.name, sku: r.sku, qty: r.qty, day: new Date(r.at).toISOString().slice(0, 10) }));
+        const rows = shop.pending().map((r) => ctx.t('shop.pending_row', { id: r.id, name: r.name, sku: r.sku, qty: r.qty, day: localDay(new Date(r.at), ctx.chat.timeZone) }));
         list(ctx, ctx.t('shop.pending_title'), 'shop.pending_empty', rows);
       },
     }),
@@ -188,7 +189,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       handler: (ctx) => {
         const lines = audit.recent(10).map((r) =>
           ctx.t('shop.audit_row', {
-            at: new Date(r.at).toISOString().slice(0, 16).replace('T', ' '),
+            at: localDateTime(new Date(r.at), ctx.chat.timeZone),
             actor: r.actorMemberId === null ? '-' : (members.get(r.actorMemberId)?.name ?? `#${r.actorMemberId}`),
             action: r.action,
             target: r.targetMemberId === null ? '' : (members.get(r.targetMemberId)?.name ?? `#${r.targetMemberId}`),

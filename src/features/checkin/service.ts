@@ -100,7 +100,7 @@ export class CheckinService {
   }
 
   /**
-   * The make-up card: records yesterday's missed check-in (no points) so the streak carries on,
+   * The make-up card: records yesterday's missed check-in (no points, position 0) so the streak carries on,
    * and lifts today's streak if the member already checked in today. Throws
    * `checkin.nothing_to_restore` when `canRestoreYesterday` is false. Runs inside the caller's
    * transaction (the redemption), so a later failure undoes it.

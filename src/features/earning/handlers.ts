@@ -34,9 +34,9 @@ export function earningListener(earning: EarningService, staff: { chat: string |
         const lines = taskLines((k, p) => ctx.t(k, p), earned.tasks);
         if (earned.kind === 'queued') lines.unshift(ctx.t('earning.share_queued'));
         if (lines.length > 0) ctx.reply(joinLines(lines));
-        if (earned.claimId !== undefined && staff.chat) {
-          const url = event.links[0] ?? event.shareCard?.url ?? '-';
-          ctx.send(parseChatKey(staff.chat), staff.translator.t(staff.locale, 'earning.claim_to_review', { id: earned.claimId, name: ctx.actor.name, url }));
+        if (earned.claim && staff.chat) {
+          const params = { id: earned.claim.id, name: ctx.actor.name, url: earned.claim.url ?? '-' };
+          ctx.send(parseChatKey(staff.chat), staff.translator.t(staff.locale, 'earning.claim_to_review', params));
         }
       }
     },

@@ -36,8 +36,8 @@ export interface Earned {
   readonly points: number;
   /** New-member tasks this message completed, with their bonus (the completion bonus as `all`). */
   readonly tasks: readonly { task: Task | 'all'; points: number }[];
-  /** The claim's id when the share was queued for review. */
-  readonly claimId?: number;
+  /** The claim when the share was queued for review. */
+  readonly claim?: { readonly id: number; readonly url: string | null };
 }
 
 export interface ClaimRow {
@@ -163,8 +163,8 @@ export class EarningService {
     if (url !== null && this.q.sameUrl!.get(actor.memberId, url, event.at.getTime() - DAY_MS)) return { kind: 'none', points: 0, tasks: [] };
     if ((this.q.sharesOn!.get(actor.memberId, day) as { n: number }).n >= rule.perDay) return { kind: 'none', points: 0, tasks: [] };
     const status = rule.review ? 'pending' : 'paid';
-    const claimId = Number(this.q.insertClaim!.run(actor.memberId, chatKey, day, event.at.getTime(), url, status, event.key).lastInsertRowid);
-    if (rule.review) return { kind: 'queued', points: 0, tasks: [], claimId };
+    const id = Number(this.q.insertClaim!.run(actor.memberId, chatKey, day, event.at.getTime(), url, status, event.key).lastInsertRowid);
+    if (rule.review) return { kind: 'queued', points: 0, tasks: [], claim: { id, url } };
     const points = this.payShare(actor.memberId, event.key, chatKey, event.at);
     return { kind: 'share', points, tasks: this.completeTask(actor.memberId, 'first-share', event.at, chatKey) };
   }

@@ -237,7 +237,17 @@ describe('new-member tasks and boosts', () => {
     await h.say('u1', 'and now the boost has finished');
     const posts = h.app.exportState().ledger.filter((l) => l.reason === 'post').map((l) => [l.member, l.delta]);
     expect(posts).toEqual([[2, 4], [3, 2], [2, 2]]);
-    expect(h.app.exportState().audit).toMatchObject([{ action: 'boost.start', detail: { factor: 2, hours: 48, chat: 'local:g1' } }]);
+    await h.say('op', '/boost 3x 2d');
+    const [off] = await h.say('op', '/boost off');
+    expect(off).toBe('Ended 1 running boost(s) here. Boosts planned in community.yaml are not affected.');
+    h.clock.advance(2 * 60_000);
+    await h.say('u1', 'after the boost was ended early');
+    expect(h.app.exportState().ledger.filter((l) => l.reason === 'post').map((l) => l.delta)).toEqual([4, 2, 2, 2]);
+    expect(h.app.exportState().audit).toMatchObject([
+      { action: 'boost.start', detail: { factor: 2, hours: 48, chat: 'local:g1' } },
+      { action: 'boost.start', detail: { factor: 3, hours: 48 } },
+      { action: 'boost.end', detail: { chat: 'local:g1', ended: 1 } },
+    ]);
     const [bad] = await h.say('op', '/boost 20x 1h');
     expect(bad).toContain('20x');
     const [member] = await h.say('u1', '/boost 2x 1h', { lang: 'en' });

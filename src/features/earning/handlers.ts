@@ -104,18 +104,26 @@ export function earningCommands(earning: EarningService, members: MembersService
     defineCommand({
       name: 'boost',
       feature: 'earning',
-      args: [arg.word('factor'), arg.word('duration'), arg.optional(arg.choice('scope', ['here', 'all']))],
+      args: [arg.word('factor'), arg.optional(arg.word('duration')), arg.optional(arg.choice('scope', ['here', 'all']))],
       role: 'operator',
       where: 'any',
       handler: (ctx) => {
+        const inGroup = ctx.chat.kind === 'group';
+        if (ctx.args.factor.toLowerCase() === 'off') {
+          // `/boost off [all]`: the second word is the scope here.
+          const all = !inGroup || ctx.args.duration === 'all';
+          const ended = earning.endBoosts(all ? null : chatKey(ctx.chat.ref), ctx.actor.memberId, ctx.event.at);
+          ctx.reply(ctx.t('earning.boost_off', { count: ended }));
+          return;
+        }
         const f = FACTOR.exec(ctx.args.factor);
-        const d = DURATION.exec(ctx.args.duration);
+        const d = DURATION.exec(ctx.args.duration ?? '');
         const factor = f ? Number(f[1]) : NaN;
         if (!(factor >= 1 && factor <= 10)) throw new UserError('earning.boost_bad_factor', { value: ctx.args.factor });
-        if (!d) throw new UserError('earning.boost_bad_duration', { value: ctx.args.duration });
+        if (!d) throw new UserError('earning.boost_bad_duration', { value: ctx.args.duration ?? '' });
         const hours = Number(d[1]) * (d[2]!.toLowerCase() === 'd' ? 24 : 1);
-        if (hours < 1 || hours > 24 * 31) throw new UserError('earning.boost_bad_duration', { value: ctx.args.duration });
-        const community = ctx.chat.kind !== 'group' || ctx.args.scope === 'all';
+        if (hours < 1 || hours > 24 * 31) throw new UserError('earning.boost_bad_duration', { value: d[0] });
+        const community = !inGroup || ctx.args.scope === 'all';
         const ends = earning.startBoost(factor, hours, community ? null : chatKey(ctx.chat.ref), ctx.actor.memberId, ctx.event.at);
         ctx.reply(ctx.t(community ? 'earning.boost_all' : 'earning.boost_here', { factor, hours, until: localDateTime(ends, ctx.chat.timeZone) }));
       },

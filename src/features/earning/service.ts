@@ -91,6 +91,7 @@ export class EarningService {
       dueReferrals: s.prepare("SELECT newcomer_id AS newcomerId, inviter_id AS inviterId FROM referrals WHERE status = 'pending' AND joined_at <= ? ORDER BY joined_at"),
       payReferral: s.prepare("UPDATE referrals SET status = 'paid', settled_at = ? WHERE newcomer_id = ? AND status = 'pending'"),
       activeBoosts: s.prepare('SELECT factor FROM boosts WHERE starts_at <= @at AND ends_at > @at AND (chat_key IS NULL OR chat_key = @chat)'),
+      endBoosts: s.prepare('UPDATE boosts SET ends_at = @at WHERE starts_at <= @at AND ends_at > @at AND chat_key IS @chat'),
       insertBoost: s.prepare('INSERT INTO boosts (factor, chat_key, starts_at, ends_at, created_by) VALUES (?, ?, ?, ?, ?)'),
     };
   }
@@ -116,6 +117,16 @@ export class EarningService {
     this.q.insertBoost!.run(factor, chatKey, at.getTime(), ends.getTime(), actorMemberId);
     this.deps.audit.record({ at, actorMemberId, action: 'boost.start', detail: { factor, hours, chat: chatKey } });
     return ends;
+  }
+
+  /**
+   * Ends the running `/boost`s of one scope (a group, or with null the community-wide ones) now;
+   * audited. Boosts planned in config are not touched. Returns how many ended.
+   */
+  endBoosts(chatKey: string | null, actorMemberId: number, at: Date): number {
+    const ended = this.q.endBoosts!.run({ at: at.getTime(), chat: chatKey }).changes;
+    if (ended > 0) this.deps.audit.record({ at, actorMemberId, action: 'boost.end', detail: { chat: chatKey, ended } });
+    return ended;
   }
 
   /**

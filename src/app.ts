@@ -87,7 +87,7 @@ export function createApp(options: AppOptions): App {
   const points = new PointsService(db);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
   const earning = new EarningService({ db, rule: config.earning, points, members, tiers, checkins, audit });
-  checkins.onCheckIn((memberId, at, _key, chat) => earning.completeTask(memberId, 'first-checkin', at, chat));
+  checkins.onCheckIn((memberId, at, chat) => earning.completeTask(memberId, 'first-checkin', at, chat));
   const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit });
   db.transaction(() => groups.applyConfig(clock.now()));
 

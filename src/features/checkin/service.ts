@@ -33,8 +33,8 @@ export function checkinPoints(rule: CheckinRule, streak: number, multiplier: num
   return Math.round((rule.base + bonus) * multiplier);
 }
 
-/** Told about every new check-in, inside the same transaction (new-member tasks, referrals). */
-export type CheckinObserver = (memberId: number, at: Date, eventKey: string, chatKey: string) => void;
+/** Told about every new check-in, inside the same transaction (the first-check-in new-member task). */
+export type CheckinObserver = (memberId: number, at: Date, chatKey: string) => void;
 
 /**
  * Daily check-ins: once per member per local day in the group's time zone, with a streak that
@@ -74,7 +74,7 @@ export class CheckinService {
     this.insert.run({ memberId: actor.memberId, day, chatKey: key, at: at.getTime(), streak, points: earned, position, eventKey });
     points.credit({ memberId: actor.memberId, delta: earned, reason: 'checkin', sourceKey: `${actor.memberId}:${day}`, at });
     members.recordActivity(actor.memberId, key, day, 'checkins', at);
-    for (const observe of this.observers) observe(actor.memberId, at, eventKey, key);
+    for (const observe of this.observers) observe(actor.memberId, at, key);
     return { already: false, day, streak, points: earned, position, balance: points.standing(actor.memberId).balance };
   }
 

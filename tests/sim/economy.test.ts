@@ -74,12 +74,28 @@ describe('simulate: the points economy and the shop', () => {
     expect(mismatches(state)).toEqual([]);
   });
 
-  it('given the import-codes CLI, then codes are added once and a second import skips them', () => {
+  it('given a member posting and sharing all through one simulated day, then both daily caps hold and the next day pays again', async () => {
+    const db = tempDb();
+    const at = (h: number, m: number) => `2026-03-02T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00+08:00`;
+    const posts = Array.from({ length: 30 }, (_, i) => msg(at(8 + Math.floor(i / 2), (i % 2) * 30), 'dan', `thought ${i}: ${'abcdefghij'.slice(i % 10)} ${i * 7919}`));
+    const shares = Array.from({ length: 6 }, (_, i) => msg(at(9, 15 + i), 'dan', `https://brand.example/p/${i}`));
+    await runSim(db, [...posts, ...shares, msg('2026-03-03T08:00:00+08:00', 'dan', 'a brand new day of chatting'), msg('2026-03-03T08:01:00+08:00', 'dan', 'https://brand.example/p/new')]);
+    const state = exportState(db, CONTENT_DIR);
+    const byDay = (reason: string) => state.ledger.filter((l) => l.reason === reason).map((l) => l.at.slice(0, 10));
+    expect(byDay('post')).toEqual([...Array(10).fill('2026-03-02'), '2026-03-03']);
+    expect(byDay('share')).toEqual([...Array(3).fill('2026-03-02'), '2026-03-03']);
+    expect(mismatches(state)).toEqual([]);
+  });
+
+  it('given the import-codes CLI, then codes are added once, a second import skips the known ones, and a non-code sku is refused', () => {
     const db = tempDb();
     const csv = join(dirname(db), 'codes.csv');
     writeFileSync(csv, 'X-1\nX-2\nX-3\n');
     const first = cli(['import-codes', '--db', db, '--sku', 'coupon-10', '--file', csv, '--content', CONTENT_DIR]);
     expect(first).toMatchObject({ status: 0, stdout: 'coupon-10: 3 codes added, 0 already in the pool\n' });
+    writeFileSync(csv, 'X-3\nX-4\n');
+    const second = cli(['import-codes', '--db', db, '--sku', 'coupon-10', '--file', csv, '--content', CONTENT_DIR]);
+    expect(second).toMatchObject({ status: 0, stdout: 'coupon-10: 1 codes added, 1 already in the pool\n' });
     const wrong = cli(['import-codes', '--db', db, '--sku', 'tote-bag', '--file', csv, '--content', CONTENT_DIR]);
     expect(wrong.status).toBe(1);
     expect(wrong.stderr).toContain('shop.not_code');

@@ -13,6 +13,8 @@ import type { Db } from './db/open.ts';
 import { AuditService } from './features/audit/index.ts';
 import { CheckinService } from './features/checkin/index.ts';
 import { ContentService } from './features/content/index.ts';
+import { EarningService, earningListener, referralJob } from './features/earning/index.ts';
+import { ShopService } from './features/shop/index.ts';
 import { GroupService } from './features/groups/index.ts';
 import { MembersService } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
@@ -52,6 +54,8 @@ export interface App {
     readonly checkins: CheckinService;
     readonly content: ContentService;
     readonly quiet: QuietService;
+    readonly earning: EarningService;
+    readonly shop: ShopService;
   };
   /** Remembers a platform's bot handle (learnt at adapter start) for `/cmd@bot` addressing. */
   setBotHandle(platform: Platform, handle: string): void;
@@ -71,7 +75,7 @@ export interface ExportedState {
     lastActiveAt: string | null;
   }[];
   ledger: { id: number; member: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: string }[];
-  redemptions: unknown[];
+  redemptions: { id: number; member: number; sku: string; qty: number; cost: number; status: string; code: string | null; at: string; reason: string | null }[];
   flags: unknown[];
   /** Recall outcomes per template and tier, with the unrecalled baseline (issue 5). */
   recallStats: RecallStats;
@@ -104,6 +108,9 @@ export function createApp(options: AppOptions): App {
   // Every interaction (commands such as /checkin included) passes through recordActivity: a
   // flagged member's return is recorded there, in the event's transaction.
   members.onActivity((note) => quiet.noteActivity(note));
+  const earning = new EarningService({ db, rule: config.earning, points, members, tiers, checkins, audit });
+  checkins.onCheckIn((memberId, at, chat) => earning.completeTask(memberId, 'first-checkin', at, chat));
+  const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit });
   db.transaction(() => groups.applyConfig(clock.now()));
   const router = new OutboundRouter({
     logger,
@@ -113,9 +120,9 @@ export function createApp(options: AppOptions): App {
   });
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, router, groups, members, checkins, points, audit });
 
-  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet };
-  const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, ...(config.staff.chat ? { staffChat: config.staff.chat } : {}) });
-  const listeners: Listener[] = [];
+  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop };
+  const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
+  const listeners: Listener[] = [earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator })];
   const handles = new Map<Platform, string>();
   const dispatcher = new Dispatcher({
     store: db,
@@ -139,7 +146,11 @@ export function createApp(options: AppOptions): App {
     commands,
     dispatcher,
     router,
-    jobs: [...posts.jobs(), quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver: async (outs) => void (await router.deliver(outs)) })],
+    jobs: [
+      ...posts.jobs(),
+      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver: async (outs) => void (await router.deliver(outs)) }),
+      referralJob({ db, earning, members, translator, timeZone: config.community.timezone, deliver: async (outs) => void (await router.deliver(outs)) }),
+    ],
     services,
     setBotHandle: (platform, handle) => handles.set(platform, handle),
     exportState: () => {
@@ -158,7 +169,7 @@ export function createApp(options: AppOptions): App {
           lastActiveAt: m.lastActiveAt,
         })),
         ledger: points.exportLedger(),
-        redemptions: [],
+        redemptions: shop.exportAll(),
         flags: quiet.exportAll(now),
         recallStats: quiet.stats(),
         audit: audit.exportAll(),

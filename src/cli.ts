@@ -5,7 +5,8 @@ import { parseEnv } from './config/env.ts';
 import { loadPack } from './features/content/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
-import { exportState, simulate, start } from './main.ts';
+import { exportState, importCodes, simulate, start } from './main.ts';
+import { UserError } from './core/errors.ts';
 
 /** `hearth` — start the bot, simulate a stream of events, export state, migrate, check config. */
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -55,6 +56,22 @@ program
       process.stdout.write(`${JSON.stringify(exportState(opts.db, opts.content, opts.at ? new Date(opts.at) : undefined), null, 2)}\n`);
     } catch (err) {
       fail(err);
+    }
+  });
+
+program
+  .command('import-codes')
+  .description("add coupon codes from a CSV file (first column) to a code reward's pool")
+  .requiredOption('--db <path>', 'SQLite database file')
+  .requiredOption('--sku <sku>', 'the reward (kind: code) in rewards.yaml')
+  .requiredOption('--file <csv>', 'CSV file, one code per line in the first column')
+  .option('--content <dir>', 'content directory', 'content')
+  .action((opts: { db: string; sku: string; file: string; content: string }) => {
+    try {
+      const r = importCodes({ dbPath: opts.db, contentDir: opts.content, sku: opts.sku, file: opts.file });
+      process.stdout.write(`${opts.sku}: ${r.added} codes added, ${r.skipped} already in the pool\n`);
+    } catch (err) {
+      fail(err instanceof UserError ? new Error(`${err.code} ${JSON.stringify(err.params)}`) : err);
     }
   });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { runConsole } from '../adapters/local/console.ts';
@@ -14,6 +15,7 @@ import type { Logger } from './core/logger.ts';
 import { silentLogger } from './core/logger.ts';
 import { buildCommandMenu } from './commands/menu.ts';
 import { openDb } from './db/open.ts';
+import { parseCodesCsv } from './features/shop/index.ts';
 import { CronScheduler } from './infra/cron-scheduler.ts';
 import { SimScheduler } from './infra/sim-scheduler.ts';
 
@@ -117,6 +119,21 @@ export function exportState(dbPath: string, contentDir: string, at?: Date): Expo
     const now = at ?? (last.at === null ? new Date() : new Date(last.at));
     const app = createApp({ db, content: loadContent(contentDir), clock: { now: () => now }, logger: silentLogger });
     return app.exportState();
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * `hearth import-codes`: adds the codes in a CSV file (first column; a `code` header is skipped)
+ * to a `code` reward's pool. Codes already in the pool are skipped; the import is audited.
+ */
+export function importCodes(options: { dbPath: string; contentDir: string; sku: string; file: string; at?: Date }): { added: number; skipped: number } {
+  const db = openDb(options.dbPath);
+  try {
+    const now = options.at ?? new Date();
+    const app = createApp({ db, content: loadContent(options.contentDir), clock: { now: () => now }, logger: silentLogger });
+    return app.services.shop.importCodes(options.sku, parseCodesCsv(readFileSync(options.file, 'utf8')), null, now);
   } finally {
     db.close();
   }

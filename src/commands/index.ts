@@ -7,6 +7,9 @@ import { membersCommands, type MembersService } from '../features/members/index.
 import { pointsCommands, type PointsService } from '../features/points/index.ts';
 import { quietCommands, type QuietService } from '../features/quiet/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
+import { earningCommands, type EarningService } from '../features/earning/index.ts';
+import { shopCommands, type ShopService } from '../features/shop/index.ts';
+import type { Locale } from '../core/i18n.ts';
 import type { TierService } from '../features/tiers/index.ts';
 import { helpCommand } from './help.ts';
 
@@ -15,7 +18,6 @@ export interface CommandServices {
   readonly translator: Translator;
   readonly timeZone: string;
   /** The moderators' chat (`staff.chat`), where staff-only lists may be shown in a group. */
-  readonly staffChat?: string;
   readonly members: MembersService;
   readonly groups: GroupService;
   readonly tiers: TierService;
@@ -24,6 +26,11 @@ export interface CommandServices {
   readonly checkins: CheckinService;
   readonly content: ContentService;
   readonly quiet: QuietService;
+  readonly earning: EarningService;
+  readonly shop: ShopService;
+  /** The staff chat (`platform:chat-id`) for operator alerts, and the language they are written in. */
+  readonly staffChat: string | undefined;
+  readonly staffLocale: Locale;
 }
 
 /**
@@ -35,11 +42,13 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
   table.push(
     helpCommand(() => table, s.translator),
     ...checkinCommands(s.checkins),
-    ...pointsCommands({ points: s.points, audit: s.audit, timeZone: s.timeZone }),
+    ...pointsCommands({ points: s.points, audit: s.audit, timeZone: s.timeZone, tiers: s.tiers }),
     ...membersCommands(s.members, s.audit),
     ...groupsCommands(s.groups, s.tiers, s.audit),
     ...contentCommands({ content: s.content, groups: s.groups, audit: s.audit }),
     ...quietCommands(s.quiet, s.staffChat),
+    ...earningCommands(s.earning, s.members, s.translator),
+    ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
   );
   return table;
 }

@@ -49,9 +49,76 @@ export const checkinRuleSchema = z
   })
   .strict();
 
+/** Points for ordinary posts in a bound group, with the anti-farming limits. */
+export const postRuleSchema = z
+  .object({
+    points: z.number().int().nonnegative().default(2),
+    /** Characters of text a post needs (images and videos count whatever their caption). */
+    minLength: z.number().int().nonnegative().default(10),
+    /** Seconds after a paid post before the same member's next post can pay. */
+    cooldownSec: z.number().int().nonnegative().default(60),
+    /** Paid posts per member per local day. */
+    perDay: z.number().int().nonnegative().default(10),
+    /** Text this similar (0–1, bigram overlap) to the member's post in the last 24 hours earns nothing. */
+    duplicateSimilarity: z.number().min(0).max(1).default(0.85),
+  })
+  .strict();
+
+/** Points for shares: links, forwards, share cards. */
+export const shareRuleSchema = z
+  .object({
+    points: z.number().int().nonnegative().default(5),
+    /** Paid (or queued) shares per member per local day. */
+    perDay: z.number().int().nonnegative().default(3),
+    /** When set, only links to these domains (and their subdomains) count; forwards and cards always count. */
+    domains: z.array(z.string().min(1)).default([]),
+    /** Queue shares for a moderator (`/claims`) instead of paying at once. */
+    review: z.boolean().default(false),
+  })
+  .strict();
+
+/** Points an inviter earns once the newcomer has stayed and checked in. */
+export const referralRuleSchema = z
+  .object({
+    points: z.number().int().nonnegative().default(50),
+    /** Days the newcomer must stay before the inviter is paid. */
+    stayDays: z.number().int().positive().default(7),
+    /** Named invite links (`spring-poster`) that pay a member (`platform:user-id`). */
+    links: z.record(z.string(), platformKey).default({}),
+  })
+  .strict();
+
+/** One-time bonuses for the new-member tasks and for finishing all of them. */
+export const tasksRuleSchema = z
+  .object({
+    /** 0 by default: the check-in already pays, and its reply states the balance it made. */
+    firstCheckin: z.number().int().nonnegative().default(0),
+    firstPost: z.number().int().nonnegative().default(5),
+    firstShare: z.number().int().nonnegative().default(5),
+    completion: z.number().int().nonnegative().default(20),
+  })
+  .strict();
+
+/** A boost planned in config: every earning is multiplied by `factor` between `from` and `until`. */
+export const scheduledBoostSchema = z
+  .object({
+    factor: z.number().min(1).max(10),
+    from: z.iso.datetime({ offset: true }),
+    until: z.iso.datetime({ offset: true }),
+    /** Only these groups (`platform:chat-id`); the whole community when omitted. */
+    groups: z.array(platformKey).optional(),
+  })
+  .strict()
+  .refine((b) => new Date(b.until) > new Date(b.from), { message: 'until must be after from', path: ['until'] });
+
 export const earningSchema = z
   .object({
     checkin: checkinRuleSchema.default(checkinRuleSchema.parse({})),
+    post: postRuleSchema.default(postRuleSchema.parse({})),
+    share: shareRuleSchema.default(shareRuleSchema.parse({})),
+    referral: referralRuleSchema.default(referralRuleSchema.parse({})),
+    tasks: tasksRuleSchema.default(tasksRuleSchema.parse({})),
+    boosts: z.array(scheduledBoostSchema).default([]),
   })
   .strict();
 
@@ -160,3 +227,49 @@ export type GroupConfig = z.infer<typeof groupSchema>;
 export type CheckinRule = z.infer<typeof checkinRuleSchema>;
 export type PostsConfig = z.infer<typeof postsSchema>;
 export type QuietConfig = z.infer<typeof quietSchema>;
+export type EarningConfig = z.infer<typeof earningSchema>;
+
+const sku = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'expected a lowercase sku such as coupon-10' });
+
+/** One reward in `content/rewards.yaml`. */
+export const rewardSchema = z
+  .object({
+    sku,
+    name: localised,
+    description: localised.default(''),
+    cost: z.number().int().positive(),
+    /**
+     * Initial stock; omit for unlimited. After the first start the count lives in the database
+     * (`/stock`); `code` rewards ignore it: their stock is the unused codes.
+     */
+    stock: z.number().int().nonnegative().optional(),
+    /** The lowest tier that sees and may redeem it. */
+    minTier: z.string().optional(),
+    /** Per-member limit: at most `count` in each `period`. */
+    limit: z
+      .object({ count: z.number().int().positive(), period: z.enum(['day', 'week', 'month', 'ever']) })
+      .strict()
+      .optional(),
+    kind: z.enum(['code', 'manual', 'streak-repair']),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+/** `content/rewards.yaml`: the reward shop's catalogue. */
+export const rewardsSchema = z
+  .object({
+    /** Operators are alerted in the staff chat when a reward's stock falls to this. */
+    lowStock: z.number().int().nonnegative().default(3),
+    rewards: z.array(rewardSchema).default([]),
+  })
+  .strict()
+  .superRefine((cat, ctx) => {
+    const seen = new Set<string>();
+    cat.rewards.forEach((r, i) => {
+      if (seen.has(r.sku)) ctx.addIssue({ code: 'custom', path: ['rewards', i, 'sku'], message: `duplicate sku "${r.sku}"` });
+      seen.add(r.sku);
+    });
+  });
+
+export type RewardsConfig = z.infer<typeof rewardsSchema>;
+export type RewardConfig = z.infer<typeof rewardSchema>;

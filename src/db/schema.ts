@@ -10,3 +10,5 @@ export * from '../features/points/schema.ts';
 export * from '../features/checkin/schema.ts';
 export * from '../features/content/schema.ts';
 export * from '../features/quiet/schema.ts';
+export * from '../features/earning/schema.ts';
+export * from '../features/shop/schema.ts';

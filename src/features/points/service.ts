@@ -108,22 +108,26 @@ export class PointsService {
     return { balance: row.balance, lifetime: row.lifetime, rank };
   }
 
-  /** Top members by points earned since `since` (all time when omitted). */
-  leaders(limit: number, since?: Date): LeaderRow[] {
+  /**
+   * Top members by points earned since `since` (all time when omitted), optionally only members of
+   * one tier. Spends and refunds never count: a board ranks what was earned.
+   */
+  leaders(limit: number, since?: Date, tier?: string): LeaderRow[] {
+    const byTier = tier === undefined ? '' : 'AND m.tier = @tier';
     if (since === undefined) {
       return this.db.sqlite
         .prepare(
           `SELECT b.member_id AS memberId, m.name AS name, b.lifetime AS points FROM balances b JOIN members m ON m.id = b.member_id
-           WHERE b.lifetime > 0 ORDER BY b.lifetime DESC, b.member_id LIMIT ?`,
+           WHERE b.lifetime > 0 ${byTier} ORDER BY b.lifetime DESC, b.member_id LIMIT @limit`,
         )
-        .all(limit) as LeaderRow[];
+        .all({ limit, ...(tier === undefined ? {} : { tier }) }) as LeaderRow[];
     }
     return this.db.sqlite
       .prepare(
         `SELECT l.member_id AS memberId, m.name AS name, SUM(l.delta) AS points FROM ledger l JOIN members m ON m.id = l.member_id
-         WHERE l.at >= ? AND l.earned = 1 GROUP BY l.member_id ORDER BY points DESC, l.member_id LIMIT ?`,
+         WHERE l.at >= @since AND l.earned = 1 ${byTier} GROUP BY l.member_id ORDER BY points DESC, l.member_id LIMIT @limit`,
       )
-      .all(since.getTime(), limit) as LeaderRow[];
+      .all({ since: since.getTime(), limit, ...(tier === undefined ? {} : { tier }) }) as LeaderRow[];
   }
 
   /** Balances and lifetime totals for every member that has a balance row. */

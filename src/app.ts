@@ -7,7 +7,7 @@ import type { Platform } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
 import { OutboundRouter } from './core/outbound-router.ts';
 import type { ScheduledJob } from './core/scheduler.ts';
-import { buildCommandTable } from './commands/index.ts';
+import { buildCommandTable, type Services } from './commands/index.ts';
 import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
 import { AuditService } from './features/audit/index.ts';
@@ -45,18 +45,7 @@ export interface App {
   readonly dispatcher: Dispatcher;
   readonly router: OutboundRouter;
   readonly jobs: readonly ScheduledJob[];
-  readonly services: {
-    readonly members: MembersService;
-    readonly groups: GroupService;
-    readonly tiers: TierService;
-    readonly audit: AuditService;
-    readonly points: PointsService;
-    readonly checkins: CheckinService;
-    readonly content: ContentService;
-    readonly quiet: QuietService;
-    readonly earning: EarningService;
-    readonly shop: ShopService;
-  };
+  readonly services: Services;
   /** Remembers a platform's bot handle (learnt at adapter start) for `/cmd@bot` addressing. */
   setBotHandle(platform: Platform, handle: string): void;
   /** The state as JSON-ready data: what `hearth export` prints. */

@@ -13,11 +13,8 @@ import type { Locale } from '../core/i18n.ts';
 import type { TierService } from '../features/tiers/index.ts';
 import { helpCommand } from './help.ts';
 
-/** The services the command table's handlers call. */
-export interface CommandServices {
-  readonly translator: Translator;
-  readonly timeZone: string;
-  /** The moderators' chat (`staff.chat`), where staff-only lists may be shown in a group. */
+/** The feature services of one running bot; each feature owns one. */
+export interface Services {
   readonly members: MembersService;
   readonly groups: GroupService;
   readonly tiers: TierService;
@@ -28,6 +25,12 @@ export interface CommandServices {
   readonly quiet: QuietService;
   readonly earning: EarningService;
   readonly shop: ShopService;
+}
+
+/** What the command table's handlers call: the services plus the community settings they read. */
+export interface CommandServices extends Services {
+  readonly translator: Translator;
+  readonly timeZone: string;
   /** The staff chat (`platform:chat-id`) for operator alerts, and the language they are written in. */
   readonly staffChat: string | undefined;
   readonly staffLocale: Locale;

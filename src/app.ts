@@ -12,7 +12,7 @@ import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
 import { AuditService } from './features/audit/index.ts';
 import { CheckinService } from './features/checkin/index.ts';
-import { GroupService } from './features/groups/index.ts';
+import { GroupService, groupsListener } from './features/groups/index.ts';
 import { MembersService } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
 import { TierService } from './features/tiers/index.ts';
@@ -86,7 +86,7 @@ export function createApp(options: AppOptions): App {
 
   const services = { members, groups, tiers, audit, points, checkins };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone });
-  const listeners: Listener[] = [];
+  const listeners: Listener[] = [groupsListener(tiers)];
   const router = new OutboundRouter({ logger, ...(options.sleep ? { sleep: options.sleep } : {}) });
   const handles = new Map<Platform, string>();
   const dispatcher = new Dispatcher({

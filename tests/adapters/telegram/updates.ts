@@ -1,0 +1,35 @@
+import type { Chat, Message, MessageEntity, User } from 'grammy/types';
+import type { NewUpdate } from './fake-bot-api.ts';
+
+/** Builders for Bot API updates as Telegram sends them, for the fake server and the handleUpdate lane. */
+export const GROUP: Chat.SupergroupChat = { id: -1001234, type: 'supergroup', title: 'Brand fans' };
+
+export function user(id: number, first: string, extra: Partial<User> = {}): User {
+  return { id, is_bot: false, first_name: first, ...extra };
+}
+
+export const ALICE = user(42, 'Alice', { username: 'alice', language_code: 'en' });
+export const LI = user(43, '李', { last_name: '雷', language_code: 'zh-hans' });
+
+/** When the fixtures happened: 2026-03-02 09:00 UTC. */
+export const DATE = Math.floor(Date.parse('2026-03-02T09:00:00Z') / 1000);
+
+/** URLs, @mentions and bot commands found in `text`, as Telegram would mark them. */
+export function autoEntities(text: string): MessageEntity[] {
+  const out: MessageEntity[] = [];
+  for (const m of text.matchAll(/https?:\/\/\S+|\/\w+(?:@\w+)?|@\w+/g)) {
+    const type = m[0].startsWith('/') ? 'bot_command' : m[0].startsWith('@') ? 'mention' : 'url';
+    if (type === 'bot_command' && m.index !== 0) continue;
+    out.push({ type, offset: m.index, length: m[0].length } as MessageEntity);
+  }
+  return out;
+}
+
+export function message(fields: Partial<Message> & { text?: string }, chat: Chat = GROUP, from: User = ALICE, id = 1): Message {
+  const entities = fields.text !== undefined && fields.entities === undefined ? autoEntities(fields.text) : fields.entities;
+  return { message_id: id, date: DATE, chat, from, ...fields, ...(entities && entities.length > 0 ? { entities } : {}) } as Message;
+}
+
+export function textUpdate(text: string, opts: { chat?: Chat; from?: User; id?: number; extra?: Partial<Message> } = {}): NewUpdate {
+  return { message: message({ text, ...opts.extra }, opts.chat ?? GROUP, opts.from ?? ALICE, opts.id ?? 1) };
+}

@@ -47,6 +47,11 @@ export interface TelegramAdapterOptions {
   readonly transformers?: readonly Transformer[];
   /** The bot's account, when known, to skip getMe (the handleUpdate test lane). */
   readonly botInfo?: UserFromGetMe;
+  /**
+   * `manual`: start() connects but neither polls nor serves a webhook; the caller feeds updates
+   * with `adapter.bot.handleUpdate` (grammY's runner, a serverless handler, the test lane).
+   */
+  readonly receive?: 'manual';
 }
 
 const realTiming: ThrottleTiming = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
@@ -117,6 +122,7 @@ export class TelegramAdapter implements PlatformAdapter {
     await this.bot.init();
     this.selfCheck(this.bot.botInfo);
     const webhook = this.options.webhook;
+    if (this.options.receive === 'manual') return;
     if (webhook) {
       await this.startWebhook(webhook);
       return;

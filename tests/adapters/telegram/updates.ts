@@ -1,4 +1,4 @@
-import type { Chat, Message, MessageEntity, User } from 'grammy/types';
+import type { Chat, Message, MessageEntity, Update, User } from 'grammy/types';
 import type { NewUpdate } from './fake-bot-api.ts';
 
 /** Builders for Bot API updates as Telegram sends them, for the fake server and the handleUpdate lane. */
@@ -25,9 +25,12 @@ export function autoEntities(text: string): MessageEntity[] {
   return out;
 }
 
-export function message(fields: Partial<Message> & { text?: string }, chat: Chat = GROUP, from: User = ALICE, id = 1): Message {
+/** A message in a group or private chat (what `update.message` holds). */
+export type ChatMessage = NonNullable<Update['message']>;
+
+export function message(fields: Partial<Message> & { text?: string }, chat: Chat = GROUP, from: User = ALICE, id = 1): ChatMessage {
   const entities = fields.text !== undefined && fields.entities === undefined ? autoEntities(fields.text) : fields.entities;
-  return { message_id: id, date: DATE, chat, from, ...fields, ...(entities && entities.length > 0 ? { entities } : {}) } as Message;
+  return { message_id: id, date: DATE, chat, from, ...fields, ...(entities && entities.length > 0 ? { entities } : {}) } as ChatMessage;
 }
 
 export function textUpdate(text: string, opts: { chat?: Chat; from?: User; id?: number; extra?: Partial<Message> } = {}): NewUpdate {

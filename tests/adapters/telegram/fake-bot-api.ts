@@ -142,10 +142,13 @@ export class FakeBotApi {
     return this.calls.filter((c) => c.method === method);
   }
 
-  /** Resolves once `check` holds (checked after every call); rejects after `ms` with what was seen. */
-  until(check: () => boolean, what: string, ms = 5000): Promise<void> {
+  /**
+   * Resolves once `check` holds (checked after every call); rejects after `ms` with what was seen.
+   * `then` runs once the watch is set up, so whatever it triggers cannot be missed.
+   */
+  until(check: () => boolean, what: string, ms = 5000, then?: () => void): Promise<void> {
     if (check()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
+    const done = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.listeners.delete(listener);
         reject(new Error(`fake Bot API: timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`));
@@ -158,6 +161,8 @@ export class FakeBotApi {
       };
       this.listeners.add(listener);
     });
+    then?.();
+    return done;
   }
 
   /** Resolves when the bot has asked for updates past `updateId`, i.e. it has handled that update. */

@@ -151,7 +151,7 @@ export async function start(options: StartOptions): Promise<void> {
   const scheduler = new CronScheduler(systemClock, logger);
   for (const job of app.jobs) scheduler.add(job);
   const adapters: PlatformAdapter[] = [];
-  const menu = buildCommandMenu(app.commands, app.translator);
+  const menu = buildCommandMenu(app.commands, app.translator, app.content.community.community.locale);
   const platforms = configuredPlatforms(env);
   // Listen for SIGINT/SIGTERM before any adapter starts, so a stop signal during start-up (a
   // supervisor restarting a slow boot) still shuts down cleanly instead of killing mid-write.

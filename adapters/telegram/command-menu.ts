@@ -11,9 +11,9 @@ const toCommands = (entries: readonly CommandMenuEntry[]): BotCommand[] =>
 /**
  * Publishes the menu with setMyCommands: members' commands in every chat (`default` scope), the
  * longer list for group administrators (`all_chat_administrators`), once per language plus a
- * language-less fallback for members whose app language has no list of its own.
+ * language-less fallback (the community's language) for members whose app language has no list.
  */
-export async function publishCommandMenu(api: Api, menu: CommandMenu, fallbackLanguage: string): Promise<void> {
+export async function publishCommandMenu(api: Api, menu: CommandMenu): Promise<void> {
   const admins: BotCommandScope = { type: 'all_chat_administrators' };
   const members: BotCommandScope = { type: 'default' };
   for (const [tag, lists] of Object.entries(menu.byLanguage)) {
@@ -22,7 +22,7 @@ export async function publishCommandMenu(api: Api, menu: CommandMenu, fallbackLa
     await api.setMyCommands(toCommands(lists.members), { scope: members, language_code: language });
     await api.setMyCommands(toCommands(lists.admins), { scope: admins, language_code: language });
   }
-  const fallback = menu.byLanguage[fallbackLanguage];
+  const fallback = menu.byLanguage[menu.defaultLanguage ?? 'en'];
   if (fallback) {
     await api.setMyCommands(toCommands(fallback.members), { scope: members });
     await api.setMyCommands(toCommands(fallback.admins), { scope: admins });

@@ -31,9 +31,9 @@ export function renderHtml(body: Body): string {
 
 /**
  * Renders a body to HTML messages of at most `limit` characters each. Measuring the HTML (not the
- * visible text) is conservative, so every chunk is accepted; chunks break between segments, at a
- * line break where one is near, and long text is cut at a newline or space, never inside a tag, an
- * escape or a surrogate pair.
+ * visible text) is conservative, so every chunk is accepted. Chunks break between segments; a text
+ * longer than a chunk is cut at a newline or a space where one is in the second half, and never
+ * inside a tag, an escape or a surrogate pair.
  */
 export function renderChunks(body: Body, limit = TELEGRAM_MESSAGE_LIMIT): string[] {
   const pieces: { html: string; br: boolean }[] = [];

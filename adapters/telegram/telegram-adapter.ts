@@ -12,7 +12,8 @@ import { publishCommandMenu } from './command-menu.ts';
 import { toAdapterError } from './errors.ts';
 import { ALLOWED_UPDATES, mapUpdate } from './inbound.ts';
 import { renderChunks } from './render.ts';
-import { OutboundThrottle, TELEGRAM_LIMITS, type ThrottleLimits, type ThrottleTiming } from './throttle.ts';
+import { reconnectingPolls } from './reconnect.ts';
+import { OutboundThrottle, realTiming, TELEGRAM_LIMITS, type ThrottleLimits, type ThrottleTiming } from './throttle.ts';
 
 /** Webhook mode: Telegram calls `url` (your HTTPS proxy), which forwards to `host:port` here. */
 export interface WebhookOptions {
@@ -41,8 +42,6 @@ export interface TelegramAdapterOptions {
   readonly adminTtlMs?: number;
   /** How long a tier invite link stays valid. */
   readonly inviteTtlSeconds?: number;
-  /** The menu language members without a language of their own see. */
-  readonly menuFallbackLanguage?: string;
   /** Extra API transformers (tests record calls with one). */
   readonly transformers?: readonly Transformer[];
   /** The bot's account, when known, to skip getMe (the handleUpdate test lane). */
@@ -53,8 +52,6 @@ export interface TelegramAdapterOptions {
    */
   readonly receive?: 'manual';
 }
-
-const realTiming: ThrottleTiming = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 /** The longest pause between polling restarts. */
 const MAX_RESTART_DELAY_MS = 60_000;
@@ -92,7 +89,8 @@ export class TelegramAdapter implements PlatformAdapter {
   private server: Server | undefined;
   private stopping = false;
   private stopped: Promise<void> | undefined;
-  private wake: () => void = () => {};
+  /** Aborted on stop, to cut a restart backoff short. */
+  private readonly halt = new AbortController();
 
   constructor(private readonly options: TelegramAdapterOptions) {
     this.logger = options.logger;
@@ -103,9 +101,12 @@ export class TelegramAdapter implements PlatformAdapter {
       ...(options.botInfo ? { botInfo: options.botInfo } : {}),
     });
     for (const t of options.transformers ?? []) this.bot.api.config.use(t);
-    // Retries 429s after retry_after, and 5xx and network errors with backoff; what it gives up on
-    // reaches the core's router as an AdapterError and is retried or parked there.
-    this.bot.api.config.use(autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...options.autoRetry }));
+    // Sends: auto-retry waits out 429s (retry_after) and retries 5xx and network errors; what it
+    // gives up on reaches the core's router as an AdapterError, to be retried or parked there.
+    // Polls: reconnectingPolls, with a backoff capped at 30 s instead of auto-retry's hour.
+    const retry = autoRetry({ maxRetryAttempts: 5, maxDelaySeconds: 60, ...options.autoRetry });
+    const reconnect = reconnectingPolls({ timing: this.timing, logger: this.logger, stopping: () => this.stopping });
+    this.bot.api.config.use((prev, method, payload, signal) => (method === 'getUpdates' ? reconnect : retry)(prev, method, payload, signal));
     this.admins = new AdminCache((chatId) => this.fetchAdmins(chatId), this.timing.now, options.adminTtlMs);
     this.bot.use((ctx) => this.handle(ctx.update));
     // grammY's default error handler rethrows, which stops long polling: one bad update must not.
@@ -169,7 +170,7 @@ export class TelegramAdapter implements PlatformAdapter {
         const delay = Math.min(MAX_RESTART_DELAY_MS, 1000 * 2 ** (failures - 1));
         this.logger.error({ err: toAdapterError(err).message, delay, failures }, 'telegram: polling stopped, restarting');
         ready();
-        await Promise.race([this.timing.sleep(delay), new Promise<void>((r) => (this.wake = r))]);
+        await this.timing.sleep(delay, this.halt.signal).catch(() => undefined);
       }
     }
   }
@@ -217,7 +218,7 @@ export class TelegramAdapter implements PlatformAdapter {
 
   private async shutdown(): Promise<void> {
     this.stopping = true;
-    this.wake();
+    this.halt.abort();
     if (this.server) {
       const server = this.server;
       await new Promise<void>((r) => server.close(() => r()));
@@ -307,7 +308,7 @@ export class TelegramAdapter implements PlatformAdapter {
 
   async setCommandMenu(menu: CommandMenu): Promise<void> {
     try {
-      await publishCommandMenu(this.bot.api, menu, this.options.menuFallbackLanguage ?? 'en');
+      await publishCommandMenu(this.bot.api, menu);
     } catch (err) {
       throw toAdapterError(err);
     }

@@ -1,8 +1,27 @@
 /** How the throttle reads time and waits; tests pass a fake clock whose sleep advances it. */
 export interface ThrottleTiming {
   readonly now: () => number;
-  readonly sleep: (ms: number) => Promise<void>;
+  /** Waits `ms`; rejects early when `signal` aborts (the adapter is stopping). */
+  readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
+
+/** Real time: setTimeout, cancelled when the signal aborts. */
+export const realTiming: ThrottleTiming = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(new Error('aborted'));
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', abort);
+        resolve();
+      }, ms);
+      function abort() {
+        clearTimeout(timer);
+        reject(new Error('aborted'));
+      }
+      signal?.addEventListener('abort', abort, { once: true });
+    }),
+};
 
 export interface ThrottleLimits {
   /** Messages per minute in one group (Telegram: about 20). */

@@ -163,6 +163,12 @@ describe('telegram end to end (real grammY against the fake Bot API, real create
     expect(r.waits.adapter).toEqual([1000]);
   });
 
+  it('given the connection drops twice while polling, then the adapter reconnects with growing pauses and keeps serving', async () => {
+    const r = await telegramBot({ before: (f) => f.dropNext('getUpdates', 2) });
+    expect(texts(await say(r, '/checkin'))).toEqual([expect.stringMatching(/checked in/)]);
+    expect(r.waits.adapter).toEqual([1000, 2000]);
+  });
+
   it('given the adapter is stopped twice, then polling ends once with the last update confirmed', async () => {
     const r = await telegramBot();
     const id = r.fake.push(textUpdate('hello', { id: nextId++ }));

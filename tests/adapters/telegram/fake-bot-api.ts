@@ -65,7 +65,7 @@ export function parseTelegramHtml(html: string): string {
  * A loopback fake of the Telegram Bot API (`node:http` on 127.0.0.1, port 0) for the real grammY
  * client: getMe, deleteWebhook, setWebhook, long-poll getUpdates honouring offset and timeout,
  * sendMessage (with HTML checks and the 4096 limit), getChatAdministrators, createChatInviteLink,
- * setMyCommands, and any error on demand (a 429 with retry_after, a 403…).
+ * setMyCommands, any error on demand (a 429 with retry_after, a 403…) and dropped connections.
  */
 export class FakeBotApi {
   readonly calls: FakeCall[] = [];
@@ -77,6 +77,7 @@ export class FakeBotApi {
   readonly me: UserFromGetMe;
   private readonly updates: Update[] = [];
   private readonly failures = new Map<string, FakeError[]>();
+  private readonly drops = new Map<string, number>();
   private readonly listeners = new Set<() => void>();
   private nextUpdateId = 100;
   private nextMessageId = 5000;
@@ -138,6 +139,11 @@ export class FakeBotApi {
     this.failures.set(method, [...(this.failures.get(method) ?? []), ...errors]);
   }
 
+  /** The next `times` calls of `method` lose their connection (the socket is destroyed unanswered). */
+  dropNext(method: string, times = 1): void {
+    this.drops.set(method, (this.drops.get(method) ?? 0) + times);
+  }
+
   callsOf(method: string): FakeCall[] {
     return this.calls.filter((c) => c.method === method);
   }
@@ -191,6 +197,12 @@ export class FakeBotApi {
     const method = match[2]!;
     this.calls.push({ method, payload });
     this.notify();
+    const drops = this.drops.get(method) ?? 0;
+    if (drops > 0) {
+      this.drops.set(method, drops - 1);
+      req.socket.destroy();
+      return;
+    }
     const failure = this.failures.get(method)?.shift();
     if (failure) {
       answer(failure.error_code, { ok: false, ...failure });

@@ -84,22 +84,23 @@ describe('telegram outbound sending (recording transformer)', () => {
     expect(texts).toEqual(['a', 'b']);
   });
 
-  it('given the command menu, then each language gets a members list (default scope) and an admins list, plus a fallback without language; invalid names are left out', async () => {
+  it('given the command menu, then each language gets a members list (default scope) and an admins list, plus the community language as the fallback without language; invalid names are left out', async () => {
     const l = lane();
     await l.adapter.setCommandMenu!({
+      defaultLanguage: 'zh',
       byLanguage: {
         zh: { members: [{ command: 'checkin', description: '每日签到' }, { command: '签到', description: 'x' }], admins: [{ command: 'award', description: '发积分' }] },
         en: { members: [{ command: 'checkin', description: 'daily check-in' }], admins: [{ command: 'award', description: 'give points' }] },
       },
     });
-    const calls = l.calls.filter((c) => c.method === 'setMyCommands').map((c) => [c.payload.language_code ?? '-', (c.payload.scope as { type: string }).type, (c.payload.commands as { command: string }[]).map((x) => x.command).join()]);
+    const calls = l.calls.filter((c) => c.method === 'setMyCommands').map((c) => [c.payload.language_code ?? '-', (c.payload.scope as { type: string }).type, (c.payload.commands as { command: string; description: string }[]).map((x) => `${x.command}:${x.description}`).join()]);
     expect(calls).toEqual([
-      ['zh', 'default', 'checkin'],
-      ['zh', 'all_chat_administrators', 'award'],
-      ['en', 'default', 'checkin'],
-      ['en', 'all_chat_administrators', 'award'],
-      ['-', 'default', 'checkin'],
-      ['-', 'all_chat_administrators', 'award'],
+      ['zh', 'default', 'checkin:每日签到'],
+      ['zh', 'all_chat_administrators', 'award:发积分'],
+      ['en', 'default', 'checkin:daily check-in'],
+      ['en', 'all_chat_administrators', 'award:give points'],
+      ['-', 'default', 'checkin:每日签到'],
+      ['-', 'all_chat_administrators', 'award:发积分'],
     ]);
   });
 

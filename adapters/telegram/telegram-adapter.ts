@@ -221,8 +221,11 @@ export class TelegramAdapter implements PlatformAdapter {
     this.halt.abort();
     if (this.server) {
       const server = this.server;
-      await new Promise<void>((r) => server.close(() => r()));
-      server.closeAllConnections();
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      // Idle keep-alive connections from the HTTPS proxy would otherwise hold close() open; a call
+      // in flight still finishes.
+      server.closeIdleConnections();
+      await closed;
     }
     if (this.bot.isRunning()) {
       await this.bot.stop().catch((err: unknown) => this.logger.warn({ err: toAdapterError(err).message }, 'telegram: could not confirm the last update'));
@@ -236,7 +239,7 @@ export class TelegramAdapter implements PlatformAdapter {
     const sink = this.sink;
     if (!sink) return;
     const member = update.chat_member;
-    if (member && (member.old_chat_member.status !== member.new_chat_member.status)) this.admins.invalidate(member.chat.id);
+    if (member && member.old_chat_member.status !== member.new_chat_member.status) this.admins.invalidate(member.chat.id);
     const chat = update.message?.chat ?? update.chat_member?.chat ?? update.message_reaction?.chat;
     let roles: ReadonlyMap<number, PlatformRole> | undefined;
     if (chat && (chat.type === 'group' || chat.type === 'supergroup')) {

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { ChatMember, Update, UserFromGetMe } from 'grammy/types';
+import { BOT_INFO } from './updates.ts';
 
 /** A Bot API call the fake received. */
 export interface FakeCall {
@@ -83,26 +84,13 @@ export class FakeBotApi {
   private nextMessageId = 5000;
   private nextLink = 1;
   private server: Server | undefined;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
 
   constructor(
     readonly token = '123:TEST',
     me: Partial<UserFromGetMe> = {},
   ) {
-    this.me = {
-      id: 777,
-      is_bot: true,
-      first_name: 'Hearth',
-      username: 'hearth_bot',
-      can_join_groups: true,
-      can_read_all_group_messages: false,
-      supports_inline_queries: false,
-      can_connect_to_business: false,
-      has_main_web_app: false,
-      has_topics_enabled: false,
-      allows_users_to_create_topics: false,
-      ...me,
-    } as UserFromGetMe;
+    this.me = { ...BOT_INFO, ...me };
   }
 
   /** The apiRoot to give grammY. */

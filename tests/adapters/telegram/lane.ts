@@ -1,21 +1,11 @@
 import type { Transformer } from 'grammy';
-import type { ChatMember, Update, UserFromGetMe } from 'grammy/types';
+import type { ChatMember, Update } from 'grammy/types';
 import type { InboundEvent } from '../../../src/core/events.ts';
 import { silentLogger, type Logger } from '../../../src/core/logger.ts';
 import { TelegramAdapter, type TelegramAdapterOptions } from '../../../adapters/telegram/index.ts';
 import type { NewUpdate } from './fake-bot-api.ts';
+import { BOT_INFO } from './updates.ts';
 
-export const BOT_INFO = {
-  id: 777,
-  is_bot: true,
-  first_name: 'Hearth',
-  username: 'hearth_bot',
-  can_join_groups: true,
-  can_read_all_group_messages: false,
-  supports_inline_queries: false,
-  can_connect_to_business: false,
-  has_main_web_app: false,
-} as UserFromGetMe;
 
 export interface LaneCall {
   readonly method: string;

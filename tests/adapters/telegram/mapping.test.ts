@@ -1,8 +1,8 @@
 import type { ChatMember, ChatMemberUpdated, Message } from 'grammy/types';
 import { describe, expect, it } from 'vitest';
 import type { Logger } from '../../../src/core/logger.ts';
-import { lane, BOT_INFO } from './lane.ts';
-import { ALICE, DATE, GROUP, LI, message, textUpdate, user } from './updates.ts';
+import { lane } from './lane.ts';
+import { ALICE, BOT_INFO, DATE, GROUP, LI, message, textUpdate, user } from './updates.ts';
 
 const BOB = user(99, 'Bob');
 const SELF = user(BOT_INFO.id, 'Hearth', { is_bot: true, username: BOT_INFO.username });

@@ -22,14 +22,16 @@ describe('npm start against the fake Bot API', () => {
       env: { ...process.env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, HEARTH_DB: tempDb(), LOG_LEVEL: 'info' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
-    started = new Promise((resolve) => {
+    started = new Promise((resolve, reject) => {
       child.stderr!.on('data', (c: Buffer) => {
         stderr += c.toString();
         if (stderr.includes('adapter started')) resolve();
       });
+      child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${stderr}`)));
     });
-    await fake.until(() => fake.callsOf('getUpdates').length > 0, 'the CLI to start polling', 20_000);
-  });
+    // main.ts logs this once the adapter polls and its command menu is set.
+    await started;
+  }, 30_000);
 
   afterAll(async () => {
     if (child.exitCode === null && child.signalCode === null) {
@@ -59,8 +61,6 @@ describe('npm start against the fake Bot API', () => {
     expect(stderr).toContain('connected as @hearth_bot');
     expect(stderr).toContain('privacy mode is on');
 
-    // main.ts installs its SIGTERM handler once every adapter has started (and logged so).
-    await started;
     const exited = new Promise<unknown>((r) => child.once('exit', (code, signal) => r({ code, signal })));
     child.kill('SIGTERM');
     expect(await exited, stderr).toEqual({ code: 0, signal: null });

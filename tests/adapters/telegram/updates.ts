@@ -1,5 +1,20 @@
-import type { Chat, Message, MessageEntity, Update, User } from 'grammy/types';
+import type { Chat, Message, MessageEntity, Update, User, UserFromGetMe } from 'grammy/types';
 import type { NewUpdate } from './fake-bot-api.ts';
+
+/** The bot's own account, as getMe reports it (privacy mode on). */
+export const BOT_INFO: UserFromGetMe = {
+  id: 777,
+  is_bot: true,
+  first_name: 'Hearth',
+  username: 'hearth_bot',
+  can_join_groups: true,
+  can_read_all_group_messages: false,
+  supports_inline_queries: false,
+  can_connect_to_business: false,
+  has_main_web_app: false,
+  has_topics_enabled: false,
+  allows_users_to_create_topics: false,
+} as UserFromGetMe;
 
 /** Builders for Bot API updates as Telegram sends them, for the fake server and the handleUpdate lane. */
 export const GROUP: Chat.SupergroupChat = { id: -1001234, type: 'supergroup', title: 'Brand fans' };

@@ -113,11 +113,6 @@ export class TelegramAdapter implements PlatformAdapter {
     this.bot.catch((err) => this.logger.error({ err: err.error, update: err.ctx.update.update_id }, 'telegram update failed'));
   }
 
-  /** The bot's username, once started. */
-  get username(): string | undefined {
-    return this.bot.isInited() ? this.bot.botInfo.username : undefined;
-  }
-
   async start(sink: EventSink): Promise<void> {
     this.sink = sink;
     await this.bot.init();
@@ -150,7 +145,8 @@ export class TelegramAdapter implements PlatformAdapter {
 
   /**
    * Long polling, restarted with exponential backoff when grammY gives up (a 409 from a second
-   * instance, a 401 after a token change). Network loss inside a poll is retried by auto-retry.
+   * instance, a 401 after a token change). Network loss inside a poll is bridged by
+   * `reconnectingPolls`, below grammY's loop.
    */
   private async poll(ready: () => void): Promise<void> {
     let failures = 0;

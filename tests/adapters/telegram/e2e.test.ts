@@ -6,7 +6,7 @@ import { FakeClock } from '../../../src/core/clock.ts';
 import { seg } from '../../../src/core/outbound.ts';
 import { silentLogger } from '../../../src/core/logger.ts';
 import { openDb } from '../../../src/db/open.ts';
-import { TelegramAdapter, type TelegramAdapterOptions } from '../../../adapters/telegram/index.ts';
+import { createAdapter, TelegramAdapter, type TelegramAdapterOptions } from '../../../adapters/telegram/index.ts';
 import { contentWith } from '../../helpers/harness.ts';
 import { FakeBotApi, type FakeSent, type NewUpdate } from './fake-bot-api.ts';
 import { ALICE, DATE, GROUP, LI, message, textUpdate, user } from './updates.ts';
@@ -203,5 +203,14 @@ describe('telegram webhook mode', () => {
       await adapter.stop();
       await fake.close();
     }
+  });
+});
+
+describe('telegram createAdapter (what main.ts calls)', () => {
+  it('given TELEGRAM_* variables, then the adapter is built for polling or webhook, and a bad port is named', () => {
+    const polling = createAdapter({ TELEGRAM_BOT_TOKEN: '1:A', TELEGRAM_API_ROOT: 'http://127.0.0.1:9' }, silentLogger);
+    expect(polling.platform).toBe('telegram');
+    expect(polling.capabilities.has('member-list')).toBe(false);
+    expect(() => createAdapter({ TELEGRAM_BOT_TOKEN: '1:A', TELEGRAM_WEBHOOK_URL: 'https://bot.example/hook', TELEGRAM_WEBHOOK_PORT: 'eighty' }, silentLogger)).toThrow(/TELEGRAM_WEBHOOK_PORT/);
   });
 });

@@ -9,14 +9,17 @@ import { openDb } from '../../../src/db/open.ts';
 import { createAdapter, TelegramAdapter, type TelegramAdapterOptions } from '../../../adapters/telegram/index.ts';
 import { contentWith } from '../../helpers/harness.ts';
 import { FakeBotApi, type FakeSent, type NewUpdate } from './fake-bot-api.ts';
+import { fakeTiming } from './timing.ts';
 import { ALICE, DATE, GROUP, LI, message, textUpdate, user } from './updates.ts';
 
 interface Running {
   readonly fake: FakeBotApi;
   readonly app: App;
   readonly adapter: TelegramAdapter;
-  /** What the router and the polling restart waited for (nothing really sleeps). */
+  /** What the router and the adapter (throttle, polling backoff) waited for; nothing really sleeps. */
   readonly waits: { router: number[]; adapter: number[] };
+  /** The adapter's virtual clock (ms). */
+  readonly at: () => number;
   /** Pushes an update through the fake server and returns what the bot sent while handling it. */
   send(update: NewUpdate): Promise<FakeSent[]>;
 }
@@ -34,7 +37,8 @@ afterEach(async () => {
 async function telegramBot(opts: { content?: Content; adapter?: Partial<TelegramAdapterOptions>; before?: (fake: FakeBotApi) => void } = {}): Promise<Running> {
   const fake = await new FakeBotApi().start();
   opts.before?.(fake);
-  const waits = { router: [] as number[], adapter: [] as number[] };
+  const virtual = fakeTiming(DATE * 1000);
+  const waits = { router: [] as number[], adapter: virtual.waits };
   const db = openDb(':memory:');
   const app = createApp({
     db,
@@ -48,7 +52,7 @@ async function telegramBot(opts: { content?: Content; adapter?: Partial<Telegram
     apiRoot: fake.url,
     logger: silentLogger,
     pollTimeoutSeconds: 5,
-    timing: { now: () => Date.now(), sleep: async (ms) => void waits.adapter.push(ms) },
+    timing: virtual.timing,
     ...opts.adapter,
   });
   app.router.register(adapter);
@@ -58,6 +62,7 @@ async function telegramBot(opts: { content?: Content; adapter?: Partial<Telegram
     app,
     adapter,
     waits,
+    at: virtual.at,
     async send(update) {
       const before = fake.sent.length;
       await fake.handled(fake.push(update));
@@ -146,6 +151,31 @@ describe('telegram end to end (real grammY against the fake Bot API, real create
     await r.app.router.deliver([{ type: 'dm', user: { platform: 'telegram', userId: '42' }, name: 'Alice', body: [seg.text('your reward is ready')], fallbackChat: { platform: 'telegram', chatId: String(GROUP.id) } }]);
     expect(r.fake.sent.map((s) => [s.chatId, s.visible])).toEqual([[String(GROUP.id), 'Alice your reward is ready']]);
     expect(r.fake.sent[0]!.html).toContain('<a href="tg://user?id=42">Alice</a>');
+  });
+
+  it('given a broadcast of 25 posts to one group with a 429 in the middle, then all arrive once and in order, never more than 20 a minute', async () => {
+    const sentAt: number[] = [];
+    const r: Running = await telegramBot({
+      adapter: {
+        autoRetry: { maxDelaySeconds: 0 },
+        // Innermost transformer: stamps each message Telegram accepted with the adapter's clock.
+        transformers: [
+          async (prev, method, payload, signal) => {
+            const res = await prev(method, payload, signal);
+            if (method === 'sendMessage' && res.ok) sentAt.push(r.at());
+            return res;
+          },
+        ],
+      },
+    });
+    const chat = { platform: 'telegram' as const, chatId: String(GROUP.id) };
+    r.fake.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 3', parameters: { retry_after: 3 } });
+    await r.app.router.deliver(Array.from({ length: 25 }, (_, i) => ({ type: 'send' as const, chat, body: [seg.text(`post ${i + 1}`)] })));
+    expect(r.fake.sent.map((m) => m.visible)).toEqual(Array.from({ length: 25 }, (_, i) => `post ${i + 1}`));
+    expect(r.waits.router).toEqual([3000]);
+    expect(r.app.router.failed).toEqual([]);
+    expect(sentAt).toHaveLength(25);
+    for (let i = 20; i < 25; i++) expect(sentAt[i]! - sentAt[i - 20]!).toBeGreaterThanOrEqual(60_000);
   });
 
   it('given a join reported both as a service message and as a chat_member update, then the core records it once', async () => {

@@ -7,23 +7,11 @@ import { renderChunks, renderHtml } from '../../../adapters/telegram/render.ts';
 import { OutboundThrottle } from '../../../adapters/telegram/throttle.ts';
 import { parseTelegramHtml } from './fake-bot-api.ts';
 import { lane } from './lane.ts';
+import { fakeTiming } from './timing.ts';
 
 const group = { platform: 'telegram' as const, chatId: '-1001234' };
 const alice = { platform: 'telegram' as const, userId: '42' };
 
-/**
- * A clock whose sleep moves time forward on the next turn of the event loop (after the callers
- * that did not wait have run), so the throttle's waits cost nothing in tests.
- */
-function fakeTiming(start = 0) {
-  let now = start;
-  const sleep = async (ms: number) => {
-    const until = now + ms;
-    await new Promise((r) => setImmediate(r));
-    now = Math.max(now, until);
-  };
-  return { timing: { now: () => now, sleep }, at: () => now };
-}
 
 describe('telegram outbound rendering', () => {
   it('given mentions, links and bold, when rendered, then they become Telegram HTML with every text escaped', () => {

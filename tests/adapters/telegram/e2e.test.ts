@@ -4,7 +4,7 @@ import { createApp, type App } from '../../../src/app.ts';
 import type { Content } from '../../../src/config/load.ts';
 import { FakeClock } from '../../../src/core/clock.ts';
 import { seg } from '../../../src/core/outbound.ts';
-import { silentLogger } from '../../../src/core/logger.ts';
+import { silentLogger, type Logger } from '../../../src/core/logger.ts';
 import { openDb } from '../../../src/db/open.ts';
 import { createAdapter, TelegramAdapter, type TelegramAdapterOptions } from '../../../adapters/telegram/index.ts';
 import { contentWith } from '../../helpers/harness.ts';
@@ -16,7 +16,11 @@ interface Running {
   readonly fake: FakeBotApi;
   readonly app: App;
   readonly adapter: TelegramAdapter;
-  /** What the router and the adapter (throttle, polling backoff) waited for; nothing really sleeps. */
+  /**
+   * The delays of the core router's retries (from its `outbound retry` log; its pacing between
+   * messages is not a retry), and what the adapter (throttle, polling backoff) waited for.
+   * Nothing really sleeps.
+   */
   readonly waits: { router: number[]; adapter: number[] };
   /** The adapter's virtual clock (ms). */
   readonly at: () => number;
@@ -39,13 +43,19 @@ async function telegramBot(opts: { content?: Content; adapter?: Partial<Telegram
   opts.before?.(fake);
   const virtual = fakeTiming(DATE * 1000);
   const waits = { router: [] as number[], adapter: virtual.waits };
+  const logger: Logger = {
+    ...silentLogger,
+    warn: (obj, msg) => {
+      if (msg === 'outbound retry') waits.router.push((obj as { delay: number }).delay);
+    },
+  };
   const db = openDb(':memory:');
   const app = createApp({
     db,
     content: opts.content ?? contentWith(),
     clock: new FakeClock(new Date(DATE * 1000)),
-    logger: silentLogger,
-    sleep: async (ms) => void waits.router.push(ms),
+    logger,
+    sleep: async () => {},
   });
   const adapter = new TelegramAdapter({
     token: fake.token,

@@ -1,4 +1,4 @@
-import type { Chat, ChatMember, ChatMemberUpdated, Message, MessageEntity, MessageReactionUpdated, Update, User } from 'grammy/types';
+import type { Chat, ChatMember, ChatMemberUpdated, Message, MessageEntity, MessageReactionUpdated, ReactionType, Update, User } from 'grammy/types';
 import type { ChatKind, InboundEvent, MessageEvent, MessageKind, Mention, PlatformRole, Sender } from '../../src/core/events.ts';
 import type { ChatRef } from '../../src/core/ids.ts';
 
@@ -175,11 +175,14 @@ function mapMyChatMember(u: ChatMemberUpdated, updateId: number, kind: ChatKind,
   return { events: [{ type: 'bot.added', key: `telegram:${u.chat.id}:u:${updateId}`, ...base(u.chat, kind, u.date), by: senderOf(u.from, u.chat, ctx) }] };
 }
 
+/** An emoji as itself, a custom emoji by its id, a paid star reaction as `paid`. */
+const reactionName = (x: ReactionType): string => (x.type === 'emoji' ? x.emoji : x.type === 'custom_emoji' ? `custom:${x.custom_emoji_id}` : x.type);
+
 /** A reaction the member added (removing one is not an interaction). Keyed per message, member and emoji. */
 function mapReaction(r: MessageReactionUpdated, kind: ChatKind, ctx: MappingContext): MappingResult {
   if (!r.user) return { reason: 'anonymous reaction' };
-  const before = new Set(r.old_reaction.map((x) => (x.type === 'emoji' ? x.emoji : x.type)));
-  const added = r.new_reaction.map((x) => (x.type === 'emoji' ? x.emoji : x.type)).filter((e) => !before.has(e));
+  const before = new Set(r.old_reaction.map(reactionName));
+  const added = r.new_reaction.map(reactionName).filter((e) => !before.has(e));
   if (added.length === 0) return { reason: 'reaction removed' };
   const sender = senderOf(r.user, r.chat, ctx);
   return {

@@ -15,7 +15,7 @@ import { CheckinService } from './features/checkin/index.ts';
 import { ContentService } from './features/content/index.ts';
 import { EarningService, earningListener, referralJob } from './features/earning/index.ts';
 import { ShopService } from './features/shop/index.ts';
-import { GroupService } from './features/groups/index.ts';
+import { GroupService, groupsListener } from './features/groups/index.ts';
 import { MembersService } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
 import { QuietService, quietScanJob, type RecallStats } from './features/quiet/index.ts';
@@ -111,7 +111,7 @@ export function createApp(options: AppOptions): App {
 
   const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator })];
+  const listeners: Listener[] = [groupsListener(tiers), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator })];
   const handles = new Map<Platform, string>();
   const dispatcher = new Dispatcher({
     store: db,

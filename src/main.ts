@@ -172,8 +172,18 @@ export async function start(options: StartOptions): Promise<void> {
   for (const job of app.jobs) scheduler.add(job);
   app.services.content.attach(scheduler);
   const adapters: PlatformAdapter[] = [];
-  const menu = buildCommandMenu(app.commands, app.translator);
-  for (const platform of configuredPlatforms(env)) {
+  const menu = buildCommandMenu(app.commands, app.translator, app.content.community.community.locale);
+  const platforms = configuredPlatforms(env);
+  // Listen for SIGINT/SIGTERM before any adapter starts, so a stop signal during start-up (a
+  // supervisor restarting a slow boot) still shuts down cleanly instead of killing mid-write.
+  const stopSignal =
+    platforms.length > 0 && !options.console
+      ? new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        })
+      : undefined;
+  for (const platform of platforms) {
     const adapter = await loadAdapter(platform, env, logger);
     app.router.register(adapter);
     await adapter.start(app.dispatcher.sink);
@@ -199,10 +209,6 @@ export async function start(options: StartOptions): Promise<void> {
     await shutdown();
     return;
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopSignal;
   await shutdown();
 }

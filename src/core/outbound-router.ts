@@ -44,7 +44,8 @@ const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
  */
 export class OutboundRouter {
   private readonly adapters = new Map<Platform, PlatformAdapter>();
-  private readonly queues = new Map<Platform, Promise<void>>();
+  /** One queue per destination chat, or per platform where the platform is paced (see `queueKey`). */
+  private readonly queues = new Map<string, Promise<void>>();
   readonly failed: FailedOutbound[] = [];
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxAttempts: number;
@@ -81,9 +82,21 @@ export class OutboundRouter {
     this.settledListeners.push(listener);
   }
 
+  /**
+   * Messages to one chat keep their order; different chats do not wait for each other, so a group
+   * held back by its platform's per-chat rate limit (Telegram: about 20 a minute) does not delay
+   * replies in other groups. A platform with `paceMs` is one paced line for all its chats.
+   */
+  private queueKey(out: Outbound): string {
+    const platform = platformOf(out);
+    if ((this.options.paceMs?.[platform] ?? 0) > 0) return platform;
+    return out.type === 'dm' || out.type === 'invite' ? `${platform}:dm:${out.user.userId}` : `${platform}:${out.chat.chatId}`;
+  }
+
   private enqueue(out: Outbound): Promise<DeliveryResult> {
     const platform = platformOf(out);
-    const previous = this.queues.get(platform) ?? Promise.resolve();
+    const key = this.queueKey(out);
+    const previous = this.queues.get(key) ?? Promise.resolve();
     const next = previous.then(async () => {
       const error = await this.sendOne(out);
       const pace = this.options.paceMs?.[platform] ?? 0;
@@ -98,10 +111,12 @@ export class OutboundRouter {
       }
       return result;
     });
-    this.queues.set(
-      platform,
-      next.then(() => undefined),
-    );
+    const settled = next.then(() => undefined);
+    this.queues.set(key, settled);
+    // Forget an idle queue so the map does not grow with every chat ever written to.
+    void settled.then(() => {
+      if (this.queues.get(key) === settled) this.queues.delete(key);
+    });
     return next;
   }
 

@@ -105,3 +105,29 @@ describe('OutboundRouter', () => {
     expect(waits).toEqual([40, 40, 40]);
   });
 });
+
+describe('OutboundRouter queues', () => {
+  it('given one chat held back by rate limits, when another chat gets a message, then it does not wait behind the first', async () => {
+    const order: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((r) => (release = r));
+    const adapter: PlatformAdapter = {
+      platform: 'telegram',
+      capabilities: new Set(),
+      start: async () => {},
+      stop: async () => {},
+      send: async (out) => {
+        if (out.type === 'send' && out.chat.chatId === 'slow') await held;
+        order.push(out.type === 'send' ? out.chat.chatId : '?');
+      },
+    };
+    const router = new OutboundRouter({ logger: silentLogger });
+    router.register(adapter);
+    const slow = router.deliver([{ type: 'send', chat: { platform: 'telegram', chatId: 'slow' }, body: [seg.text('a')] }]);
+    await router.deliver([{ type: 'send', chat: { platform: 'telegram', chatId: 'fast' }, body: [seg.text('b')] }]);
+    expect(order).toEqual(['fast']);
+    release();
+    await slow;
+    expect(order).toEqual(['fast', 'slow']);
+  });
+});

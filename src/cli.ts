@@ -5,6 +5,8 @@ import { parseEnv } from './config/env.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
 import { exportState, simulate, start } from './main.ts';
+import { generateCommunity } from './sim/generate.ts';
+import { progressBar, writeJsonLines } from './sim/write-lines.ts';
 
 /** `hearth` — start the bot, simulate a stream of events, export state, migrate, check config. */
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -38,6 +40,38 @@ program
     try {
       const env = parseEnv(process.env);
       await simulate({ dbPath: opts.db, contentDir: opts.content, input: process.stdin, output: process.stdout, errors: process.stderr, owners: env.BOT_OWNERS });
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('generate')
+  .description('print a synthetic community as simulate input (JSON lines), reproducible from the seed')
+  .requiredOption('--members <n>', 'community size', (v) => Number(v))
+  .option('--days <n>', 'days of activity', (v) => Number(v), 30)
+  .option('--seed <seed>', 'PRNG seed: the same seed gives the same lines', 'hearth')
+  .option('--start <day>', 'first local day, YYYY-MM-DD', '2026-03-02')
+  .option('--content <dir>', 'content directory (its community time zone is used)', 'content')
+  .option('--skus <list>', 'comma-separated reward SKUs members /redeem')
+  .option('--no-ticks', 'leave out the daily tick lines')
+  .action(async (opts: { members: number; days: number; seed: string; start: string; content: string; skus?: string; ticks: boolean }) => {
+    try {
+      const timeZone = loadContent(opts.content).community.community.timezone;
+      const bar = opts.members * opts.days >= 100_000 ? progressBar(process.stderr, 'days') : undefined;
+      const skus = opts.skus?.split(',').map((s) => s.trim()).filter(Boolean);
+      const lines = generateCommunity({
+        members: opts.members,
+        days: opts.days,
+        seed: opts.seed,
+        start: opts.start,
+        timeZone,
+        ticks: opts.ticks,
+        ...(skus ? { skus } : {}),
+        ...(bar ? { onDay: bar.update } : {}),
+      });
+      await writeJsonLines(lines, process.stdout);
+      bar?.end();
     } catch (err) {
       fail(err);
     }

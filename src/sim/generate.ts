@@ -34,6 +34,9 @@ export type GeneratedLine =
   | { at: string; type: 'reaction'; id: string; chat: string; user: string; name?: string; message: string; emoji: string }
   | { at: string; type: 'tick' };
 
+/** A line before its time is formatted. */
+type Unstamped<L = GeneratedLine> = L extends unknown ? Omit<L, 'at'> : never;
+
 /** The group chats members live in: the unbound lobby (lowest tier) and the two bound tier groups. */
 export const GENERATED_CHATS = ['lobby', 'advanced', 'core'] as const;
 export const DEFAULT_SKUS = ['coupon-10', 'sticker-pack', 'mug'] as const;
@@ -115,10 +118,10 @@ export function* generateCommunity(options: GenerateOptions): Generator<Generate
     const dayStart = startOfLocalDay(day, timeZone).getTime();
     const dayEnd = startOfLocalDay(addDays(day, 1), timeZone).getTime();
     const at = (minute: number) => Math.min(dayEnd - 1000, dayStart + minute * 60_000 + rng.int(0, 59) * 1000);
-    const batch: { t: number; line: Omit<GeneratedLine, 'at'> & { type: string } }[] = [];
+    const batch: { t: number; line: Unstamped }[] = [];
     const todayMessages: string[][] = GENERATED_CHATS.map(() => []);
     const activeToday: number[] = [];
-    const push = (t: number, line: Omit<GeneratedLine, 'at'> & { type: string }) => batch.push({ t, line });
+    const push = (t: number, line: Unstamped) => batch.push({ t, line });
     const intro = (i: number): { name?: string; lang?: string } => {
       if (seen[i]) return {};
       seen[i] = 1;

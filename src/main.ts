@@ -29,6 +29,8 @@ export interface SimulateOptions {
   readonly errors: Writable;
   readonly owners?: readonly string[];
   readonly logger?: Logger;
+  /** Told how long each event line took, parse to delivered replies, in ms (`npm run bench`). */
+  readonly onEvent?: (ms: number) => void;
 }
 
 export interface SimulateSummary {
@@ -74,6 +76,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
     for await (const raw of rl) {
       lineNo++;
       if (raw.trim() === '') continue;
+      const began = options.onEvent ? performance.now() : 0;
       let step;
       try {
         step = parseSimLine(raw, lineNo);
@@ -98,6 +101,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
       events++;
       const adapter = await adapterFor(step.event.platform);
       await adapter.inject(step.event);
+      options.onEvent?.(performance.now() - began);
     }
   } finally {
     db.close();

@@ -1,0 +1,47 @@
+/**
+ * What a benchmark case is. Each case runs in its own child process (`bench/child.ts`) so the
+ * peak RSS it reports is its own; the parent (`bench/run.ts`) only prepares inputs and prints.
+ */
+export interface CaseInput {
+  /** Community size this run is about. */
+  readonly size: number;
+  /** A fresh directory for the case's database files. */
+  readonly dir: string;
+  /** Generated simulate lines (JSON lines file), when the case asked for a community. */
+  readonly community?: string;
+}
+
+/** What a case measured. Fields a case does not measure stay undefined (shown as "–"). */
+export interface CaseResult {
+  /** Events handled (pipeline and ceiling cases). */
+  events?: number;
+  seconds?: number;
+  eventsPerSec?: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  /** A query case's median and slowest time, in ms. */
+  queryMs?: number;
+  queryMaxMs?: number;
+  /** Free-form figures worth keeping in the JSON (rows, settings). */
+  notes?: Record<string, number | string>;
+}
+
+export interface BenchCase {
+  /** Registry name: `npm run bench -- --only <name>`. */
+  readonly name: string;
+  readonly title: string;
+  /** Community sizes to run; `--quick` uses `quickSizes`. */
+  readonly sizes: readonly number[];
+  readonly quickSizes: readonly number[];
+  /** The days of generated activity for a size, when the case replays a generated community. */
+  readonly communityDays?: (size: number) => number;
+  /** Runs in the child process; must be deterministic apart from timing. */
+  run(input: CaseInput): Promise<CaseResult> | CaseResult;
+}
+
+/** Nearest-rank percentile of a sample (sorted in place). */
+export function percentile(sample: Float64Array, p: number): number {
+  if (sample.length === 0) return 0;
+  sample.sort();
+  return sample[Math.min(sample.length - 1, Math.max(0, Math.ceil((p / 100) * sample.length) - 1))]!;
+}

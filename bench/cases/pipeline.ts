@@ -1,0 +1,46 @@
+import { createReadStream } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { simulate } from '../../src/main.ts';
+import { percentile, type BenchCase } from '../case.ts';
+import { communityDays } from './sizes.ts';
+
+/**
+ * The whole simulate path — read line → parse (JSON + zod) → dispatch (dedupe, identity,
+ * membership, activity) → command or listeners → SQLite commit → render replies — over a
+ * generated community, timing every event line.
+ */
+export const pipelineCase: BenchCase = {
+  name: 'pipeline',
+  title: 'simulate pipeline',
+  sizes: [1_000, 10_000, 100_000],
+  quickSizes: [1_000, 10_000],
+  communityDays,
+  async run({ dir, community }) {
+    if (!community) throw new Error('pipeline needs a generated community');
+    const latencies = new Float64Array(2_000_000);
+    let n = 0;
+    const sink = new Writable({ write: (_chunk, _enc, done) => done() });
+    const began = performance.now();
+    const summary = await simulate({
+      dbPath: join(dir, 'pipeline.db'),
+      contentDir: 'content',
+      input: createReadStream(community),
+      output: sink,
+      errors: sink,
+      onEvent: (ms) => {
+        if (n < latencies.length) latencies[n++] = ms;
+      },
+    });
+    const seconds = (performance.now() - began) / 1000;
+    const sample = latencies.subarray(0, n);
+    return {
+      events: summary.events,
+      seconds,
+      eventsPerSec: summary.events / seconds,
+      p50Ms: percentile(sample, 50),
+      p99Ms: percentile(sample, 99),
+      notes: { lines: summary.lines, replies: summary.sent, badLines: summary.badLines },
+    };
+  },
+};

@@ -4,7 +4,7 @@ import { ConfigError, loadContent } from './config/load.ts';
 import { parseEnv } from './config/env.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
-import { exportState, simulate, start } from './main.ts';
+import { DEMO, exportState, prepareDemo, simulate, start } from './main.ts';
 import { generateCommunity } from './sim/generate.ts';
 import { progressBar, writeJsonLines } from './sim/write-lines.ts';
 
@@ -22,10 +22,25 @@ program
   .command('start')
   .description('start the bot; with no platform tokens, open the local console chat')
   .option('--console', 'open the local console even when platform adapters run')
-  .action(async (opts: { console?: boolean }) => {
+  .option('--demo [db]', 'pre-fill a demo community (replaces the given file, default data/demo.db) and open the console on it')
+  .action(async (opts: { console?: boolean; demo?: string | boolean }) => {
     try {
-      const env = parseEnv(process.env);
-      await start({ env, logger: createLogger(env.LOG_LEVEL), input: process.stdin, output: process.stdout, console: opts.console ?? false });
+      let env = parseEnv(process.env);
+      if (opts.demo) {
+        const dbPath = typeof opts.demo === 'string' ? opts.demo : 'data/demo.db';
+        process.stdout.write(`Preparing a demo community in ${dbPath}: ${DEMO.members} members, ${DEMO.days} days of activity…\n`);
+        const summary = await prepareDemo(dbPath, env.HEARTH_CONTENT, new Date());
+        process.stdout.write(`${summary.events} events replayed. You are alice in group ${DEMO.chat}; try /rank, /points, /checkin (:as u1 to be a member).\n`);
+        env = { ...env, HEARTH_DB: dbPath };
+      }
+      await start({
+        env,
+        logger: createLogger(env.LOG_LEVEL),
+        input: process.stdin,
+        output: process.stdout,
+        console: opts.console === true || Boolean(opts.demo),
+        ...(opts.demo ? { consoleChat: DEMO.chat } : {}),
+      });
     } catch (err) {
       fail(err);
     }

@@ -1,5 +1,6 @@
+import { rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { runConsole } from '../adapters/local/console.ts';
 import { formatForConsole } from '../adapters/local/console.ts';
 import { LocalAdapter } from '../adapters/local/local-adapter.ts';
@@ -16,6 +17,8 @@ import { buildCommandMenu } from './commands/menu.ts';
 import { openDb } from './db/open.ts';
 import { CronScheduler } from './infra/cron-scheduler.ts';
 import { SimScheduler } from './infra/sim-scheduler.ts';
+import { generateCommunity } from './sim/generate.ts';
+import { addDays, localDay } from './core/clock.ts';
 
 /**
  * The composition root: the only place that wires adapters, features and infrastructure together.
@@ -130,6 +133,8 @@ export interface StartOptions {
   readonly output: Writable;
   /** Open the local console even when platform adapters run. */
   readonly console?: boolean;
+  /** The console's starting group (default `g1`). */
+  readonly consoleChat?: string;
 }
 
 /** Loads a platform adapter module (`adapters/<platform>/index.ts`), which exports `createAdapter`. */
@@ -174,7 +179,7 @@ export async function start(options: StartOptions): Promise<void> {
     const local = new LocalAdapter((out) => options.output.write(`${formatForConsole(out)}\n`));
     app.router.register(local);
     await local.start(app.dispatcher.sink);
-    await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now() });
+    await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now(), ...(options.consoleChat ? { chat: options.consoleChat } : {}) });
     await shutdown();
     return;
   }
@@ -184,4 +189,24 @@ export async function start(options: StartOptions): Promise<void> {
     process.once('SIGTERM', stop);
   });
   await shutdown();
+}
+
+/** The size of the community `npm start -- --demo` pre-fills. */
+export const DEMO = { members: 150, days: 21, seed: 'demo', chat: 'lobby' } as const;
+
+/**
+ * Replaces `dbPath` with a demo community: `DEMO.members` generated members and `DEMO.days` days of
+ * their activity up to yesterday in the community's zone, replayed through the real simulate
+ * path, so the console opens on a lived-in group (`/rank`, `/points` have something to show).
+ */
+export async function prepareDemo(dbPath: string, contentDir: string, now: Date): Promise<SimulateSummary> {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+  const timeZone = loadContent(contentDir).community.community.timezone;
+  const start = addDays(localDay(now, timeZone), -DEMO.days);
+  const lines = generateCommunity({ members: DEMO.members, days: DEMO.days, seed: DEMO.seed, start, timeZone });
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const input = Readable.from((function* () {
+    for (const line of lines) yield `${JSON.stringify(line)}\n`;
+  })());
+  return simulate({ dbPath, contentDir, input, output: sink, errors: sink });
 }

@@ -46,7 +46,9 @@ export class CheckinService {
     const s = deps.db.sqlite;
     this.findDay = s.prepare('SELECT streak, points, position FROM checkins WHERE member_id = ? AND day = ?');
     this.findLast = s.prepare('SELECT day, streak FROM checkins WHERE member_id = ? AND day < ? ORDER BY day DESC LIMIT 1');
-    this.countToday = s.prepare('SELECT COUNT(*) AS n FROM checkins WHERE chat_key = ? AND day = ?');
+    // Positions run 1, 2, 3… per group and day, so the last one is the count: one index probe
+    // instead of counting every check-in of the day.
+    this.countToday = s.prepare('SELECT COALESCE(MAX(position), 0) AS n FROM checkins WHERE chat_key = ? AND day = ?');
     this.insert = s.prepare(
       `INSERT INTO checkins (member_id, day, chat_key, at, streak, points, position, event_key)
        VALUES (@memberId, @day, @chatKey, @at, @streak, @points, @position, @eventKey)`,
@@ -59,7 +61,7 @@ export class CheckinService {
     const day = localDay(at, chat.timeZone);
     const existing = this.findDay.get(actor.memberId, day) as { streak: number; points: number; position: number } | undefined;
     if (existing) {
-      return { already: true, day, streak: existing.streak, points: 0, position: existing.position, balance: points.standing(actor.memberId).balance };
+      return { already: true, day, streak: existing.streak, points: 0, position: existing.position, balance: points.balance(actor.memberId) };
     }
     const last = this.findLast.get(actor.memberId, day) as { day: string; streak: number } | undefined;
     const streak = last && last.day === addDays(day, -1) ? last.streak + 1 : 1;
@@ -69,7 +71,7 @@ export class CheckinService {
     this.insert.run({ memberId: actor.memberId, day, chatKey: key, at: at.getTime(), streak, points: earned, position, eventKey });
     points.credit({ memberId: actor.memberId, delta: earned, reason: 'checkin', sourceKey: `${actor.memberId}:${day}`, at });
     members.recordActivity(actor.memberId, key, day, 'checkins', at);
-    return { already: false, day, streak, points: earned, position, balance: points.standing(actor.memberId).balance };
+    return { already: false, day, streak, points: earned, position, balance: points.balance(actor.memberId) };
   }
 
   /**

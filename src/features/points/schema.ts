@@ -1,15 +1,21 @@
+import { desc } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import { members } from '../members/schema.ts';
 
 /** The current balance, kept in the same transaction as every ledger row. */
-export const balances = sqliteTable('balances', {
-  memberId: integer('member_id')
-    .primaryKey()
-    .references(() => members.id),
-  balance: integer('balance').notNull().default(0),
-  /** Points ever earned (spends and refunds do not count): what all-time ranks use. */
-  lifetime: integer('lifetime').notNull().default(0),
-});
+export const balances = sqliteTable(
+  'balances',
+  {
+    memberId: integer('member_id')
+      .primaryKey()
+      .references(() => members.id),
+    balance: integer('balance').notNull().default(0),
+    /** Points ever earned (spends and refunds do not count): what all-time ranks use. */
+    lifetime: integer('lifetime').notNull().default(0),
+  },
+  // In the all-time board's order, so the top ten is an index walk, not a sort of every member.
+  (t) => [index('balances_lifetime').on(desc(t.lifetime), t.memberId)],
+);
 
 /**
  * Append-only points ledger. `(reason, sourceKey)` is unique, so the event that caused a payment

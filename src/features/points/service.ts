@@ -37,6 +37,7 @@ export class PointsService {
   private readonly upsertBalance: Database.Statement;
   private readonly conditionalSpend: Database.Statement;
   private readonly standingQ: Database.Statement;
+  private readonly balanceQ: Database.Statement<[number]>;
   private readonly rankQ: Database.Statement;
 
   constructor(private readonly db: Db) {
@@ -51,6 +52,7 @@ export class PointsService {
     );
     this.conditionalSpend = s.prepare('UPDATE balances SET balance = balance - @cost WHERE member_id = @memberId AND balance >= @cost');
     this.standingQ = s.prepare('SELECT balance, lifetime FROM balances WHERE member_id = ?');
+    this.balanceQ = s.prepare('SELECT balance FROM balances WHERE member_id = ?');
     this.rankQ = s.prepare('SELECT COUNT(*) + 1 AS rank FROM balances WHERE lifetime > ?');
   }
 
@@ -99,6 +101,11 @@ export class PointsService {
       }
       return true;
     });
+  }
+
+  /** The spendable balance alone: no rank, so it costs one primary-key read (check-in replies). */
+  balance(memberId: number): number {
+    return (this.balanceQ.get(memberId) as { balance: number } | undefined)?.balance ?? 0;
   }
 
   standing(memberId: number): Standing {

@@ -40,7 +40,7 @@ export const pipelineCase: BenchCase = {
       eventsPerSec: summary.events / seconds,
       p50Ms: percentile(sample, 50),
       p99Ms: percentile(sample, 99),
-      notes: { lines: summary.lines, replies: summary.sent, badLines: summary.badLines },
+      notes: { p999Ms: percentile(sample, 99.9), maxMs: percentile(sample, 100), lines: summary.lines, replies: summary.sent, badLines: summary.badLines },
     };
   },
 };

@@ -61,7 +61,8 @@ function minuteOfDay(rng: Rng, from: number): number {
 
 /** Formats an instant as ISO-8601 with the zone's offset, e.g. `2026-03-02T09:00:00+08:00`. */
 function offsetIso(ms: number, timeZone: string, cache: Map<number, { off: number; suffix: string }>): string {
-  const hour = Math.floor(ms / 3_600_000);
+  // Quarter-hour buckets: offsets and their changes fall on multiples of 15 minutes.
+  const hour = Math.floor(ms / 900_000);
   let zone = cache.get(hour);
   if (zone === undefined) {
     const off = offsetMs(new Date(ms), timeZone);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { addDays, localDay, startOfLocalDay, weekStart } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Db } from '../../db/open.ts';
 
@@ -39,8 +40,17 @@ export class PointsService {
   private readonly standingQ: Database.Statement;
   private readonly balanceQ: Database.Statement<[number]>;
   private readonly rankQ: Database.Statement;
+  private readonly addWeekly: Database.Statement<[string, number, number]>;
+  private readonly weeklyBoard: Database.Statement<[string, number]>;
+  private readonly earnedFrom: Database.Statement<[number]>;
+  /** Local week (Monday) by UTC quarter-hour, so crediting does not format a date every time. */
+  private readonly weekByHour = new Map<number, string>();
 
-  constructor(private readonly db: Db) {
+  /** `timeZone`: the community's zone, where weeks (and the weekly board) start on Monday. */
+  constructor(
+    private readonly db: Db,
+    private readonly timeZone: string,
+  ) {
     const s = db.sqlite;
     this.insertLedger = s.prepare(
       `INSERT OR IGNORE INTO ledger (member_id, delta, reason, source_key, actor_member_id, note, earned, at)
@@ -54,6 +64,51 @@ export class PointsService {
     this.standingQ = s.prepare('SELECT balance, lifetime FROM balances WHERE member_id = ?');
     this.balanceQ = s.prepare('SELECT balance FROM balances WHERE member_id = ?');
     this.rankQ = s.prepare('SELECT COUNT(*) + 1 AS rank FROM balances WHERE lifetime > ?');
+    this.addWeekly = s.prepare(
+      'INSERT INTO points_weekly (week, member_id, points) VALUES (?, ?, ?) ON CONFLICT (week, member_id) DO UPDATE SET points = points + excluded.points',
+    );
+    this.weeklyBoard = s.prepare(
+      `SELECT w.member_id AS memberId, m.name AS name, w.points AS points FROM points_weekly w JOIN members m ON m.id = w.member_id
+       WHERE w.week = ? ORDER BY w.points DESC, w.member_id LIMIT ?`,
+    );
+    this.earnedFrom = s.prepare('SELECT 1 FROM ledger WHERE at >= ? AND earned = 1 LIMIT 1');
+    this.backfillWeekly();
+  }
+
+  /** The local week (its Monday, `YYYY-MM-DD`) an instant falls in. */
+  private weekOf(at: number): string {
+    // Quarter-hour buckets: every zone offset is a multiple of 15 minutes, so a bucket never
+    // straddles a local midnight.
+    const hour = Math.floor(at / 900_000);
+    let week = this.weekByHour.get(hour);
+    if (week === undefined) {
+      week = weekStart(localDay(new Date(at), this.timeZone));
+      if (this.weekByHour.size > 10_000) this.weekByHour.clear();
+      this.weekByHour.set(hour, week);
+    }
+    return week;
+  }
+
+  /**
+   * Fills `points_weekly` from the ledger once, for a database whose ledger predates the table.
+   * Every credit since keeps it, so an empty table beside earned ledger rows means "not yet filled".
+   */
+  private backfillWeekly(): void {
+    const s = this.db.sqlite;
+    if (s.prepare('SELECT 1 FROM points_weekly LIMIT 1').get() !== undefined) return;
+    if (s.prepare('SELECT 1 FROM ledger WHERE earned = 1 LIMIT 1').get() === undefined) return;
+    this.db.transaction(() => {
+      const rows = s.prepare('SELECT member_id AS memberId, delta, at FROM ledger WHERE earned = 1').iterate() as IterableIterator<{ memberId: number; delta: number; at: number }>;
+      const totals = new Map<string, number>();
+      for (const r of rows) {
+        const key = `${this.weekOf(r.at)}|${r.memberId}`;
+        totals.set(key, (totals.get(key) ?? 0) + r.delta);
+      }
+      for (const [key, points] of totals) {
+        const [week, memberId] = key.split('|') as [string, string];
+        this.addWeekly.run(week, Number(memberId), points);
+      }
+    });
   }
 
   /**
@@ -74,6 +129,7 @@ export class PointsService {
     });
     if (inserted.changes === 0) return false;
     this.upsertBalance.run({ memberId: entry.memberId, delta: entry.delta, earnedDelta: earned ? entry.delta : 0 });
+    if (earned) this.addWeekly.run(this.weekOf(entry.at.getTime()), entry.memberId, entry.delta);
     return true;
   }
 
@@ -124,6 +180,13 @@ export class PointsService {
            WHERE b.lifetime > 0 ORDER BY b.lifetime DESC, b.member_id LIMIT ?`,
         )
         .all(limit) as LeaderRow[];
+    }
+    // A board from the start of a local week, with nothing earned after that week (the normal case:
+    // this week's board), is one index walk of the weekly totals; anything else sums the ledger.
+    const week = weekStart(localDay(since, this.timeZone));
+    if (startOfLocalDay(week, this.timeZone).getTime() === since.getTime()) {
+      const nextWeek = startOfLocalDay(addDays(week, 7), this.timeZone).getTime();
+      if (this.earnedFrom.get(nextWeek) === undefined) return this.weeklyBoard.all(week, limit) as LeaderRow[];
     }
     return this.db.sqlite
       .prepare(

@@ -13,7 +13,7 @@ import { communityDays } from './sizes.ts';
  * award the ledger, balance, weekly total and audit rows — with raw better-sqlite3 prepared statements, one transaction
  * per event, on a database opened by `openDb` (same pragmas, same schema and indexes). Everything
  * a rule would read (who is this, what is their streak) comes from in-memory maps, so this is
- * what SQLite alone costs. Lines are parsed before the clock starts.
+ * what SQLite alone costs. Each line is parsed outside the timed transaction.
  */
 export const rawCeilingCase: BenchCase = {
   name: 'raw',
@@ -23,10 +23,7 @@ export const rawCeilingCase: BenchCase = {
   communityDays,
   run({ dir, community }) {
     if (!community) throw new Error('raw needs a generated community');
-    const lines = readFileSync(community, 'utf8')
-      .split('\n')
-      .filter(Boolean)
-      .map((l) => JSON.parse(l) as GeneratedLine);
+    const lines = readFileSync(community, 'utf8').split('\n').filter(Boolean);
     const db = openDb(join(dir, 'raw.db'));
     const s = db.sqlite;
     const claim = s.prepare('INSERT OR IGNORE INTO processed_events (key, at) VALUES (?, ?)');
@@ -107,14 +104,18 @@ export const rawCeilingCase: BenchCase = {
 
     const latencies = new Float64Array(lines.length);
     let n = 0;
-    const began = performance.now();
-    for (const l of lines) {
+    let busyMs = 0;
+    for (const text of lines) {
+      const l = JSON.parse(text) as GeneratedLine;
       if (l.type === 'tick') continue;
       const t0 = performance.now();
       handle(l, Date.parse(l.at));
-      latencies[n++] = performance.now() - t0;
+      const ms = performance.now() - t0;
+      latencies[n++] = ms;
+      busyMs += ms;
     }
-    const seconds = (performance.now() - began) / 1000;
+    // Events per second of transaction time only: the parse between events is not SQLite's cost.
+    const seconds = busyMs / 1000;
     db.close();
     const sample = latencies.subarray(0, n);
     return {

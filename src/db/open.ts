@@ -60,6 +60,10 @@ export function openDb(path: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Checkpoint every ~40 MB of WAL instead of every ~4 MB: each checkpoint costs fsyncs, and with
+  // one transaction per event the default made 1% of events wait for one (`npm run bench`: p99
+  // 4 ms → 0.4 ms, throughput +25%, at the price of a longer checkpoint every ~1,000 events).
+  sqlite.pragma('wal_autocheckpoint = 10000');
   migrate(drizzle(sqlite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
   return new Db(sqlite);
 }

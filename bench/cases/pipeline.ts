@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { simulate } from '../../src/main.ts';
 import { percentile, type BenchCase } from '../case.ts';
-import { communityDays } from './sizes.ts';
+import { COMMUNITY_SIZES } from './sizes.ts';
 
 /**
  * The whole simulate path — read line → parse (JSON + zod) → dispatch (dedupe, identity,
@@ -13,9 +13,7 @@ import { communityDays } from './sizes.ts';
 export const pipelineCase: BenchCase = {
   name: 'pipeline',
   title: 'simulate pipeline',
-  sizes: [1_000, 10_000, 100_000],
-  quickSizes: [1_000, 10_000],
-  communityDays,
+  ...COMMUNITY_SIZES,
   async run({ dir, community }) {
     if (!community) throw new Error('pipeline needs a generated community');
     const latencies = new Float64Array(2_000_000);

@@ -4,7 +4,7 @@ import { weekStart } from '../../src/core/clock.ts';
 import { openDb } from '../../src/db/open.ts';
 import type { GeneratedLine } from '../../src/sim/generate.ts';
 import { percentile, type BenchCase } from '../case.ts';
-import { communityDays } from './sizes.ts';
+import { COMMUNITY_SIZES } from './sizes.ts';
 
 /**
  * The storage ceiling beside the pipeline: for the same generated events, the same rows the
@@ -18,9 +18,7 @@ import { communityDays } from './sizes.ts';
 export const rawCeilingCase: BenchCase = {
   name: 'raw',
   title: 'raw SQLite ceiling',
-  sizes: [1_000, 10_000, 100_000],
-  quickSizes: [1_000, 10_000],
-  communityDays,
+  ...COMMUNITY_SIZES,
   run({ dir, community }) {
     if (!community) throw new Error('raw needs a generated community');
     const lines = readFileSync(community, 'utf8').split('\n').filter(Boolean);

@@ -5,3 +5,10 @@
 export function communityDays(size: number): number {
   return size <= 1_000 ? 30 : size <= 10_000 ? 7 : 2;
 }
+
+/** Sizes shared by the cases that replay a generated community (pipeline and its raw ceiling). */
+export const COMMUNITY_SIZES = {
+  sizes: [1_000, 10_000, 100_000],
+  quickSizes: [1_000, 10_000],
+  communityDays,
+} as const;

@@ -97,16 +97,23 @@ export class PointsService {
     const s = this.db.sqlite;
     if (s.prepare('SELECT 1 FROM points_weekly LIMIT 1').get() !== undefined) return;
     if (s.prepare('SELECT 1 FROM ledger WHERE earned = 1 LIMIT 1').get() === undefined) return;
+    // A page of rows at a time (a connection cannot write while it iterates), so a million-row
+    // ledger fills in bounded memory.
+    const page = s.prepare('SELECT id, member_id AS memberId, delta, at FROM ledger WHERE earned = 1 AND id > ? ORDER BY id LIMIT 20000');
     this.db.transaction(() => {
-      const rows = s.prepare('SELECT member_id AS memberId, delta, at FROM ledger WHERE earned = 1').iterate() as IterableIterator<{ memberId: number; delta: number; at: number }>;
-      const totals = new Map<string, number>();
-      for (const r of rows) {
-        const key = `${this.weekOf(r.at)}|${r.memberId}`;
-        totals.set(key, (totals.get(key) ?? 0) + r.delta);
-      }
-      for (const [key, points] of totals) {
-        const [week, memberId] = key.split('|') as [string, string];
-        this.addWeekly.run(week, Number(memberId), points);
+      let after = 0;
+      for (;;) {
+        const rows = page.all(after) as { id: number; memberId: number; delta: number; at: number }[];
+        if (rows.length === 0) break;
+        const totals = new Map<string, Map<number, number>>();
+        for (const r of rows) {
+          const week = this.weekOf(r.at);
+          let members = totals.get(week);
+          if (!members) totals.set(week, (members = new Map()));
+          members.set(r.memberId, (members.get(r.memberId) ?? 0) + r.delta);
+        }
+        for (const [week, members] of totals) for (const [memberId, points] of members) this.addWeekly.run(week, memberId, points);
+        after = rows[rows.length - 1]!.id;
       }
     });
   }

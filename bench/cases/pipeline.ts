@@ -19,7 +19,10 @@ export const pipelineCase: BenchCase = {
     const latencies = new Float64Array(2_000_000);
     let n = 0;
     const sink = new Writable({ write: (_chunk, _enc, done) => done() });
-    const began = performance.now();
+    // The clock runs from the end of the first event, as the ceiling's does from its first
+    // transaction: opening and migrating the database and building the app are not per-event work.
+    let began = 0;
+    let ended = 0;
     const summary = await simulate({
       dbPath: join(dir, 'pipeline.db'),
       contentDir: 'content',
@@ -27,15 +30,17 @@ export const pipelineCase: BenchCase = {
       output: sink,
       errors: sink,
       onEvent: (ms) => {
+        ended = performance.now();
+        if (n === 0) began = ended;
         if (n < latencies.length) latencies[n++] = ms;
       },
     });
-    const seconds = (performance.now() - began) / 1000;
+    const seconds = (ended - began) / 1000;
     const sample = latencies.subarray(0, n);
     return {
       events: summary.events,
       seconds,
-      eventsPerSec: summary.events / seconds,
+      eventsPerSec: (summary.events - 1) / seconds,
       p50Ms: percentile(sample, 50),
       p99Ms: percentile(sample, 99),
       notes: { p999Ms: percentile(sample, 99.9), maxMs: percentile(sample, 100), lines: summary.lines, replies: summary.sent, badLines: summary.badLines },

@@ -8,14 +8,14 @@ import { eventActor } from '../../core/events.ts';
 import type { Locale } from '../../core/i18n.ts';
 import { localeFromLanguage } from '../../core/i18n.ts';
 import type { UserRef } from '../../core/ids.ts';
-import { chatKey, userKey } from '../../core/ids.ts';
+import { userKey } from '../../core/ids.ts';
 import type { Role } from '../../core/roles.ts';
 import { isRole, strongest } from '../../core/roles.ts';
 import type { CommunityConfig } from '../../config/schema.ts';
 import type { Orm } from '../../db/open.ts';
 import type { GroupService } from '../groups/index.ts';
 import type { TierService } from '../tiers/index.ts';
-import { activityDays, identities, memberRoles, members, memberships } from './schema.ts';
+import { identities, memberRoles, members } from './schema.ts';
 
 export type MemberRow = typeof members.$inferSelect;
 

@@ -7,14 +7,18 @@ import type { Platform } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
 import { OutboundRouter } from './core/outbound-router.ts';
 import type { ScheduledJob } from './core/scheduler.ts';
-import { buildCommandTable } from './commands/index.ts';
+import { buildCommandTable, type Services } from './commands/index.ts';
 import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
 import { AuditService } from './features/audit/index.ts';
 import { CheckinService } from './features/checkin/index.ts';
-import { GroupService } from './features/groups/index.ts';
+import { ContentService } from './features/content/index.ts';
+import { EarningService, earningListener, referralJob } from './features/earning/index.ts';
+import { ShopService } from './features/shop/index.ts';
+import { GroupService, groupsListener } from './features/groups/index.ts';
 import { MembersService } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
+import { QuietService, quietScanJob, type RecallStats } from './features/quiet/index.ts';
 import { TierService } from './features/tiers/index.ts';
 
 export interface AppOptions {
@@ -41,14 +45,7 @@ export interface App {
   readonly dispatcher: Dispatcher;
   readonly router: OutboundRouter;
   readonly jobs: readonly ScheduledJob[];
-  readonly services: {
-    readonly members: MembersService;
-    readonly groups: GroupService;
-    readonly tiers: TierService;
-    readonly audit: AuditService;
-    readonly points: PointsService;
-    readonly checkins: CheckinService;
-  };
+  readonly services: Services;
   /** Remembers a platform's bot handle (learnt at adapter start) for `/cmd@bot` addressing. */
   setBotHandle(platform: Platform, handle: string): void;
   /** The state as JSON-ready data: what `hearth export` prints. */
@@ -67,8 +64,10 @@ export interface ExportedState {
     lastActiveAt: string | null;
   }[];
   ledger: { id: number; member: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: string }[];
-  redemptions: unknown[];
+  redemptions: { id: number; member: number; sku: string; qty: number; cost: number; status: string; code: string | null; at: string; reason: string | null }[];
   flags: unknown[];
+  /** Recall outcomes per template and tier, with the unrecalled baseline (issue 5). */
+  recallStats: RecallStats;
   audit: unknown[];
 }
 
@@ -82,12 +81,37 @@ export function createApp(options: AppOptions): App {
   const members = new MembersService({ orm: db.orm, config, groups, tiers, owners: new Set(options.owners ?? []) });
   const points = new PointsService(db, config.community.timezone);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
+  const quiet = new QuietService({
+    db,
+    config: config.quiet,
+    tiers,
+    members,
+    points,
+    audit,
+    translator,
+    logger,
+    timeZone: config.community.timezone,
+    locale: config.community.locale,
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  // Every interaction (commands such as /checkin included) passes through recordActivity: a
+  // flagged member's return is recorded there, in the event's transaction.
+  members.onActivity((note) => quiet.noteActivity(note));
+  const earning = new EarningService({ db, rule: config.earning, points, members, tiers, checkins, audit });
+  checkins.onCheckIn((memberId, at, chat) => earning.completeTask(memberId, 'first-checkin', at, chat));
+  const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit });
   db.transaction(() => groups.applyConfig(clock.now()));
+  const router = new OutboundRouter({
+    logger,
+    paceMs: config.posts.paceMs,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    onUndeliverable: (failed) => quiet.undeliverable(failed),
+  });
+  const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, router, groups, members, checkins, points, audit });
 
-  const services = { members, groups, tiers, audit, points, checkins };
-  const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone });
-  const listeners: Listener[] = [];
-  const router = new OutboundRouter({ logger, ...(options.sleep ? { sleep: options.sleep } : {}) });
+  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop };
+  const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
+  const listeners: Listener[] = [groupsListener(tiers), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator })];
   const handles = new Map<Platform, string>();
   const dispatcher = new Dispatcher({
     store: db,
@@ -95,7 +119,9 @@ export function createApp(options: AppOptions): App {
     parser: new CommandParser(commands),
     listeners,
     translator,
-    deliver: (outs) => router.deliver(outs),
+    deliver: async (outs) => {
+      await router.deliver(outs);
+    },
     clock,
     logger,
     botHandle: (p) => handles.get(p),
@@ -109,7 +135,11 @@ export function createApp(options: AppOptions): App {
     commands,
     dispatcher,
     router,
-    jobs: [],
+    jobs: [
+      ...posts.jobs(),
+      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver: async (outs) => void (await router.deliver(outs)) }),
+      referralJob({ db, earning, members, translator, timeZone: config.community.timezone, deliver: async (outs) => void (await router.deliver(outs)) }),
+    ],
     services,
     setBotHandle: (platform, handle) => handles.set(platform, handle),
     exportState: () => {
@@ -128,8 +158,9 @@ export function createApp(options: AppOptions): App {
           lastActiveAt: m.lastActiveAt,
         })),
         ledger: points.exportLedger(),
-        redemptions: [],
-        flags: [],
+        redemptions: shop.exportAll(),
+        flags: quiet.exportAll(now),
+        recallStats: quiet.stats(),
         audit: audit.exportAll(),
       };
     },

@@ -2,9 +2,11 @@ import { existsSync } from 'node:fs';
 import { Command } from 'commander';
 import { ConfigError, loadContent } from './config/load.ts';
 import { parseEnv } from './config/env.ts';
+import { loadPack } from './features/content/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
-import { DEMO, exportState, prepareDemo, simulate, start } from './main.ts';
+import { DEMO, exportState, importCodes, prepareDemo, simulate, start } from './main.ts';
+import { UserError } from './core/errors.ts';
 import { generateCommunity } from './sim/generate.ts';
 import { progressBar, writeJsonLines } from './sim/write-lines.ts';
 
@@ -68,13 +70,14 @@ program
   .option('--seed <seed>', 'PRNG seed: the same seed gives the same lines', 'hearth')
   .option('--start <day>', 'first local day, YYYY-MM-DD', '2026-03-02')
   .option('--content <dir>', 'content directory (its community time zone is used)', 'content')
-  .option('--skus <list>', 'comma-separated reward SKUs members /redeem')
+  .option('--skus <list>', 'comma-separated reward SKUs members /redeem (default: those in rewards.yaml)')
   .option('--no-ticks', 'leave out the daily tick lines')
   .action(async (opts: { members: number; days: number; seed: string; start: string; content: string; skus?: string; ticks: boolean }) => {
     try {
-      const timeZone = loadContent(opts.content).community.community.timezone;
+      const content = loadContent(opts.content);
+      const timeZone = content.community.community.timezone;
       const bar = opts.members * opts.days >= 100_000 ? progressBar(process.stderr, 'days') : undefined;
-      const skus = opts.skus?.split(',').map((s) => s.trim()).filter(Boolean);
+      const skus = opts.skus?.split(',').map((s) => s.trim()).filter(Boolean) ?? content.rewards.rewards.map((r) => r.sku);
       const lines = generateCommunity({
         members: opts.members,
         days: opts.days,
@@ -107,6 +110,22 @@ program
   });
 
 program
+  .command('import-codes')
+  .description("add coupon codes from a CSV file (first column) to a code reward's pool")
+  .requiredOption('--db <path>', 'SQLite database file')
+  .requiredOption('--sku <sku>', 'the reward (kind: code) in rewards.yaml')
+  .requiredOption('--file <csv>', 'CSV file, one code per line in the first column')
+  .option('--content <dir>', 'content directory', 'content')
+  .action((opts: { db: string; sku: string; file: string; content: string }) => {
+    try {
+      const r = importCodes({ dbPath: opts.db, contentDir: opts.content, sku: opts.sku, file: opts.file });
+      process.stdout.write(`${opts.sku}: ${r.added} codes added, ${r.skipped} already in the pool\n`);
+    } catch (err) {
+      fail(err instanceof UserError ? new Error(`${err.code} ${JSON.stringify(err.params)}`) : err);
+    }
+  });
+
+program
   .command('migrate')
   .description('apply database migrations')
   .option('--db <path>', 'SQLite database file (default: HEARTH_DB)')
@@ -122,12 +141,13 @@ program
 
 program
   .command('check-config')
-  .description('validate content/ (community.yaml, messages) without starting')
+  .description('validate content/ (community.yaml, messages, posts) without starting')
   .option('--content <dir>', 'content directory', 'content')
   .action((opts: { content: string }) => {
     try {
       const content = loadContent(opts.content);
-      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups)\n`);
+      const pack = loadPack(opts.content, { tiers: content.community.tiers.map((t) => t.id), defaultLocale: content.community.community.locale });
+      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups, ${pack.posts.length} posts)\n`);
     } catch (err) {
       fail(err);
     }

@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { Readable, Writable } from 'node:stream';
 import { runConsole } from '../adapters/local/console.ts';
@@ -15,6 +15,7 @@ import type { Logger } from './core/logger.ts';
 import { silentLogger } from './core/logger.ts';
 import { buildCommandMenu } from './commands/menu.ts';
 import { openDb } from './db/open.ts';
+import { parseCodesCsv } from './features/shop/index.ts';
 import { CronScheduler } from './infra/cron-scheduler.ts';
 import { SimScheduler } from './infra/sim-scheduler.ts';
 import { generateCommunity } from './sim/generate.ts';
@@ -93,8 +94,11 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
         app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {} });
         scheduler = new SimScheduler(clock, logger);
         for (const job of app.jobs) scheduler.add(job);
+        app.services.content.attach(scheduler);
         await adapterFor('local');
         started = true;
+        // Like `start`: the latest content slot missed within the grace window is posted once.
+        await app.services.content.catchUp(clock.now());
       }
       if ('tick' in step) {
         await scheduler!.advanceTo(step.at);
@@ -121,6 +125,21 @@ export function exportState(dbPath: string, contentDir: string, at?: Date): Expo
     const now = at ?? (last.at === null ? new Date() : new Date(last.at));
     const app = createApp({ db, content: loadContent(contentDir), clock: { now: () => now }, logger: silentLogger });
     return app.exportState();
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * `hearth import-codes`: adds the codes in a CSV file (first column; a `code` header is skipped)
+ * to a `code` reward's pool. Codes already in the pool are skipped; the import is audited.
+ */
+export function importCodes(options: { dbPath: string; contentDir: string; sku: string; file: string; at?: Date }): { added: number; skipped: number } {
+  const db = openDb(options.dbPath);
+  try {
+    const now = options.at ?? new Date();
+    const app = createApp({ db, content: loadContent(options.contentDir), clock: { now: () => now }, logger: silentLogger });
+    return app.services.shop.importCodes(options.sku, parseCodesCsv(readFileSync(options.file, 'utf8')), null, now);
   } finally {
     db.close();
   }
@@ -159,9 +178,20 @@ export async function start(options: StartOptions): Promise<void> {
   const app = createApp({ db, content: loadContent(env.HEARTH_CONTENT), clock: systemClock, logger, owners: env.BOT_OWNERS });
   const scheduler = new CronScheduler(systemClock, logger);
   for (const job of app.jobs) scheduler.add(job);
+  app.services.content.attach(scheduler);
   const adapters: PlatformAdapter[] = [];
-  const menu = buildCommandMenu(app.commands, app.translator);
-  for (const platform of configuredPlatforms(env)) {
+  const menu = buildCommandMenu(app.commands, app.translator, app.content.community.community.locale);
+  const platforms = configuredPlatforms(env);
+  // Listen for SIGINT/SIGTERM before any adapter starts, so a stop signal during start-up (a
+  // supervisor restarting a slow boot) still shuts down cleanly instead of killing mid-write.
+  const stopSignal =
+    platforms.length > 0 && !options.console
+      ? new Promise<void>((resolve) => {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        })
+      : undefined;
+  for (const platform of platforms) {
     const adapter = await loadAdapter(platform, env, logger);
     app.router.register(adapter);
     await adapter.start(app.dispatcher.sink);
@@ -169,25 +199,25 @@ export async function start(options: StartOptions): Promise<void> {
     adapters.push(adapter);
     logger.info({ platform }, 'adapter started');
   }
+  const local = adapters.length === 0 || options.console ? new LocalAdapter((out) => options.output.write(`${formatForConsole(out)}\n`)) : undefined;
+  if (local) {
+    app.router.register(local);
+    await local.start(app.dispatcher.sink);
+  }
   scheduler.start();
+  // node-cron does not catch up: post the latest slot missed while the bot was down, once.
+  await app.services.content.catchUp(systemClock.now()).catch((err: unknown) => logger.error({ err }, 'content catch-up failed'));
   const shutdown = async () => {
     scheduler.stop();
     for (const a of adapters) await a.stop();
     db.close();
   };
-  if (adapters.length === 0 || options.console) {
-    const local = new LocalAdapter((out) => options.output.write(`${formatForConsole(out)}\n`));
-    app.router.register(local);
-    await local.start(app.dispatcher.sink);
+  if (local) {
     await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now(), ...(options.consoleChat ? { chat: options.consoleChat } : {}) });
     await shutdown();
     return;
   }
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
+  await stopSignal;
   await shutdown();
 }
 

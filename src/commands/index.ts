@@ -1,23 +1,39 @@
 import type { CommandSpec } from '../core/command.ts';
 import type { Translator } from '../core/i18n.ts';
 import { checkinCommands, type CheckinService } from '../features/checkin/index.ts';
+import { contentCommands, type ContentService } from '../features/content/index.ts';
 import { groupsCommands, type GroupService } from '../features/groups/index.ts';
 import { membersCommands, type MembersService } from '../features/members/index.ts';
 import { pointsCommands, type PointsService } from '../features/points/index.ts';
+import { quietCommands, type QuietService } from '../features/quiet/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
+import { earningCommands, type EarningService } from '../features/earning/index.ts';
+import { shopCommands, type ShopService } from '../features/shop/index.ts';
+import type { Locale } from '../core/i18n.ts';
 import type { TierService } from '../features/tiers/index.ts';
 import { helpCommand } from './help.ts';
 
-/** The services the command table's handlers call. */
-export interface CommandServices {
-  readonly translator: Translator;
-  readonly timeZone: string;
+/** The feature services of one running bot; each feature owns one. */
+export interface Services {
   readonly members: MembersService;
   readonly groups: GroupService;
   readonly tiers: TierService;
   readonly audit: AuditService;
   readonly points: PointsService;
   readonly checkins: CheckinService;
+  readonly content: ContentService;
+  readonly quiet: QuietService;
+  readonly earning: EarningService;
+  readonly shop: ShopService;
+}
+
+/** What the command table's handlers call: the services plus the community settings they read. */
+export interface CommandServices extends Services {
+  readonly translator: Translator;
+  readonly timeZone: string;
+  /** The staff chat (`platform:chat-id`) for operator alerts, and the language they are written in. */
+  readonly staffChat: string | undefined;
+  readonly staffLocale: Locale;
 }
 
 /**
@@ -29,9 +45,13 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
   table.push(
     helpCommand(() => table, s.translator),
     ...checkinCommands(s.checkins),
-    ...pointsCommands({ points: s.points, audit: s.audit, timeZone: s.timeZone }),
+    ...pointsCommands({ points: s.points, audit: s.audit, timeZone: s.timeZone, tiers: s.tiers }),
     ...membersCommands(s.members, s.audit),
     ...groupsCommands(s.groups, s.tiers, s.audit),
+    ...contentCommands({ content: s.content, groups: s.groups, audit: s.audit }),
+    ...quietCommands(s.quiet, s.staffChat),
+    ...earningCommands(s.earning, s.members, s.translator),
+    ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
   );
   return table;
 }

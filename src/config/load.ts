@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { MessageCatalog } from '../core/i18n.ts';
 import { LOCALES } from '../core/i18n.ts';
-import type { CommunityConfig } from './schema.ts';
-import { communitySchema } from './schema.ts';
+import type { CommunityConfig, RewardsConfig } from './schema.ts';
+import { communitySchema, rewardsSchema } from './schema.ts';
 
 /**
  * A config or content file that cannot be used: names the file, the path inside it and what was
@@ -61,13 +61,25 @@ export interface Content {
   readonly dir: string;
   readonly community: CommunityConfig;
   readonly messages: MessageCatalog;
+  /** `rewards.yaml` (an empty shop when the file is absent). */
+  readonly rewards: RewardsConfig;
 }
 
 /** Loads and validates `content/community.yaml` and the message catalogues. */
 export function loadContent(dir: string): Content {
   const communityFile = join(dir, 'community.yaml');
   const community = validate(communityFile, communitySchema, readYaml(communityFile));
-  return { dir, community, messages: loadMessages(dir) };
+  const rewards = loadRewards(dir);
+  const tiers = new Set(community.tiers.map((t) => t.id));
+  const unknown = rewards.rewards.flatMap((r, i) => (r.minTier !== undefined && !tiers.has(r.minTier) ? [{ path: `rewards[${i}].minTier`, message: `unknown tier "${r.minTier}" (tiers: ${[...tiers].join(', ')})` }] : []));
+  if (unknown.length > 0) throw new ConfigError(join(dir, 'rewards.yaml'), unknown);
+  return { dir, community, messages: loadMessages(dir), rewards };
+}
+
+/** Loads and validates `rewards.yaml`; a missing file is an empty shop. */
+export function loadRewards(dir: string): RewardsConfig {
+  const file = join(dir, 'rewards.yaml');
+  return validate(file, rewardsSchema, existsSync(file) ? (readYaml(file) ?? {}) : {});
 }
 
 /** Loads `messages/<locale>.yaml` for every shipped locale; every value must be a string. */

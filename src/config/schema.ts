@@ -1,8 +1,18 @@
 import { z } from 'zod';
 import { isTimeZone } from '../core/clock.ts';
+import { assertCron } from '../core/cron.ts';
 import { LOCALES } from '../core/i18n.ts';
 import { PLATFORMS } from '../core/ids.ts';
 import { ROLES } from '../core/roles.ts';
+
+function isCron(value: string): boolean {
+  try {
+    assertCron(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 const timeZone = z.string().refine(isTimeZone, { message: 'expected an IANA time zone such as Asia/Shanghai' });
 const platformKey = z
@@ -39,9 +49,76 @@ export const checkinRuleSchema = z
   })
   .strict();
 
+/** Points for ordinary posts in a bound group, with the anti-farming limits. */
+export const postRuleSchema = z
+  .object({
+    points: z.number().int().nonnegative().default(2),
+    /** Characters of text a post needs (images and videos count whatever their caption). */
+    minLength: z.number().int().nonnegative().default(10),
+    /** Seconds after a paid post before the same member's next post can pay. */
+    cooldownSec: z.number().int().nonnegative().default(60),
+    /** Paid posts per member per local day. */
+    perDay: z.number().int().nonnegative().default(10),
+    /** Text this similar (0–1, bigram overlap) to the member's post in the last 24 hours earns nothing. */
+    duplicateSimilarity: z.number().min(0).max(1).default(0.85),
+  })
+  .strict();
+
+/** Points for shares: links, forwards, share cards. */
+export const shareRuleSchema = z
+  .object({
+    points: z.number().int().nonnegative().default(5),
+    /** Paid (or queued) shares per member per local day. */
+    perDay: z.number().int().nonnegative().default(3),
+    /** When set, only links to these domains (and their subdomains) count; forwards and cards always count. */
+    domains: z.array(z.string().min(1)).default([]),
+    /** Queue shares for a moderator (`/claims`) instead of paying at once. */
+    review: z.boolean().default(false),
+  })
+  .strict();
+
+/** Points an inviter earns once the newcomer has stayed and checked in. */
+export const referralRuleSchema = z
+  .object({
+    points: z.number().int().nonnegative().default(50),
+    /** Days the newcomer must stay before the inviter is paid. */
+    stayDays: z.number().int().positive().default(7),
+    /** Named invite links (`spring-poster`) that pay a member (`platform:user-id`). */
+    links: z.record(z.string(), platformKey).default({}),
+  })
+  .strict();
+
+/** One-time bonuses for the new-member tasks and for finishing all of them. */
+export const tasksRuleSchema = z
+  .object({
+    /** 0 by default: the check-in already pays, and its reply states the balance it made. */
+    firstCheckin: z.number().int().nonnegative().default(0),
+    firstPost: z.number().int().nonnegative().default(5),
+    firstShare: z.number().int().nonnegative().default(5),
+    completion: z.number().int().nonnegative().default(20),
+  })
+  .strict();
+
+/** A boost planned in config: every earning is multiplied by `factor` between `from` and `until`. */
+export const scheduledBoostSchema = z
+  .object({
+    factor: z.number().min(1).max(10),
+    from: z.iso.datetime({ offset: true }),
+    until: z.iso.datetime({ offset: true }),
+    /** Only these groups (`platform:chat-id`); the whole community when omitted. */
+    groups: z.array(platformKey).optional(),
+  })
+  .strict()
+  .refine((b) => new Date(b.until) > new Date(b.from), { message: 'until must be after from', path: ['until'] });
+
 export const earningSchema = z
   .object({
     checkin: checkinRuleSchema.default(checkinRuleSchema.parse({})),
+    post: postRuleSchema.default(postRuleSchema.parse({})),
+    share: shareRuleSchema.default(shareRuleSchema.parse({})),
+    referral: referralRuleSchema.default(referralRuleSchema.parse({})),
+    tasks: tasksRuleSchema.default(tasksRuleSchema.parse({})),
+    boosts: z.array(scheduledBoostSchema).default([]),
   })
   .strict();
 
@@ -62,6 +139,54 @@ export const staffSchema = z
   })
   .strict();
 
+/** `posts:` — how scheduled content (content/posts/*.md) is run and broadcast. */
+export const postsSchema = z
+  .object({
+    /**
+     * On start, the latest slot missed within this many minutes is posted once (node-cron does not
+     * catch up); a slot whose wake-up comes later than this is not posted at all.
+     */
+    catchUpMinutes: z.number().int().nonnegative().default(15),
+    /** When posts that finally failed to send are tried again (cron, in the community's time zone). */
+    retryCron: z
+      .string()
+      .refine(isCron, { message: 'expected a five-field cron expression such as 5 * * * *' })
+      .default('5 * * * *'),
+    /** A group's language for posts (`platform:chat-id` → locale); others use `community.locale`. */
+    groupLocales: z.record(platformKey, z.enum(LOCALES)).default({}),
+    /** Milliseconds between two messages the bot sends on a platform, so broadcasts stay under its rate limit. */
+    paceMs: z.partialRecord(z.enum(PLATFORMS), z.number().int().nonnegative()).default({}),
+  })
+  .strict();
+
+const templateId = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a template id such as warm (messages key quiet.recall.<id>)' });
+
+/** Quiet-member flags, review and recall (issue 5). */
+export const quietSchema = z
+  .object({
+    /** Local time (`HH:MM`, community time zone) the daily scan runs. */
+    scanAt: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 10:00' })
+      .default('10:00'),
+    /** Days without interaction after which a member is flagged. */
+    thresholdDays: z.number().int().min(1).max(365).default(7),
+    /** Per-tier overrides of `thresholdDays` (e.g. a shorter one for core members). */
+    tierThresholdDays: z.record(z.string(), z.number().int().min(1).max(365)).default({}),
+    /** Lifetime points at or above which a member is high-value (besides the top tier); omit for top tier only. */
+    highValueLifetime: z.number().int().positive().optional(),
+    /** Points paid once when a recalled member checks in within `comebackWindowDays`; 0 for none. */
+    comebackBonus: z.number().int().nonnegative().default(0),
+    comebackWindowDays: z.number().int().min(1).max(90).default(7),
+    /** Windows (days after the recall) in which a return counts; stats report each. */
+    outcomeDays: z.array(z.number().int().min(1).max(365)).min(1).default([7, 14]),
+    /** Recall templates (message keys `quiet.recall.<id>`), A/B assigned per recall when none is named. */
+    templates: z.array(templateId).min(1).default(['warm']),
+    /** Flags per `/flags` page and per digest. */
+    pageSize: z.number().int().min(1).max(50).default(10),
+  })
+  .strict();
+
 /** `content/community.yaml`: the rules a brand configures. */
 export const communitySchema = z
   .object({
@@ -77,6 +202,8 @@ export const communitySchema = z
     earning: earningSchema.default(earningSchema.parse({})),
     roles: rolesSchema.default(rolesSchema.parse({})),
     staff: staffSchema.default(staffSchema.parse({})),
+    posts: postsSchema.default(postsSchema.parse({})),
+    quiet: quietSchema.default(quietSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -89,9 +216,60 @@ export const communitySchema = z
       if (!ids.has(g.tier))
         ctx.addIssue({ code: 'custom', path: ['groups', i, 'tier'], message: `unknown tier "${g.tier}" (tiers: ${[...ids].join(', ')})` });
     });
+    for (const tier of Object.keys(cfg.quiet.tierThresholdDays)) {
+      if (!ids.has(tier)) ctx.addIssue({ code: 'custom', path: ['quiet', 'tierThresholdDays', tier], message: `unknown tier "${tier}" (tiers: ${[...ids].join(', ')})` });
+    }
   });
 
 export type CommunityConfig = z.infer<typeof communitySchema>;
 export type TierConfig = z.infer<typeof tierSchema>;
 export type GroupConfig = z.infer<typeof groupSchema>;
 export type CheckinRule = z.infer<typeof checkinRuleSchema>;
+export type PostsConfig = z.infer<typeof postsSchema>;
+export type QuietConfig = z.infer<typeof quietSchema>;
+export type EarningConfig = z.infer<typeof earningSchema>;
+
+const sku = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'expected a lowercase sku such as coupon-10' });
+
+/** One reward in `content/rewards.yaml`. */
+export const rewardSchema = z
+  .object({
+    sku,
+    name: localised,
+    description: localised.default(''),
+    cost: z.number().int().positive(),
+    /**
+     * Initial stock; omit for unlimited. After the first start the count lives in the database
+     * (`/stock`); `code` rewards ignore it: their stock is the unused codes.
+     */
+    stock: z.number().int().nonnegative().optional(),
+    /** The lowest tier that sees and may redeem it. */
+    minTier: z.string().optional(),
+    /** Per-member limit: at most `count` in each `period`. */
+    limit: z
+      .object({ count: z.number().int().positive(), period: z.enum(['day', 'week', 'month', 'ever']) })
+      .strict()
+      .optional(),
+    kind: z.enum(['code', 'manual', 'streak-repair']),
+    enabled: z.boolean().default(true),
+  })
+  .strict();
+
+/** `content/rewards.yaml`: the reward shop's catalogue. */
+export const rewardsSchema = z
+  .object({
+    /** Operators are alerted in the staff chat when a reward's stock falls to this. */
+    lowStock: z.number().int().nonnegative().default(3),
+    rewards: z.array(rewardSchema).default([]),
+  })
+  .strict()
+  .superRefine((cat, ctx) => {
+    const seen = new Set<string>();
+    cat.rewards.forEach((r, i) => {
+      if (seen.has(r.sku)) ctx.addIssue({ code: 'custom', path: ['rewards', i, 'sku'], message: `duplicate sku "${r.sku}"` });
+      seen.add(r.sku);
+    });
+  });
+
+export type RewardsConfig = z.infer<typeof rewardsSchema>;
+export type RewardConfig = z.infer<typeof rewardSchema>;

@@ -29,6 +29,8 @@ export interface CommandMenuEntry {
 export interface CommandMenu {
   /** Keyed by language (`en`, `zh`), then audience. */
   readonly byLanguage: Readonly<Record<string, { readonly members: readonly CommandMenuEntry[]; readonly admins: readonly CommandMenuEntry[] }>>;
+  /** The `byLanguage` key for members whose language has no list: the community's locale. */
+  readonly defaultLanguage?: string;
 }
 
 /** The port every platform adapter implements. Adapters map SDK errors to `AdapterError`. */

@@ -51,6 +51,11 @@ export function localDay(at: Date, timeZone: string): string {
   return dayFormatter(timeZone).format(at);
 }
 
+/** The local date and time (`YYYY-MM-DD HH:mm`, 24-hour) of an instant in a time zone, for staff-facing lists. */
+export function localDateTime(at: Date, timeZone: string): string {
+  return new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' }).format(at);
+}
+
 function dayToUtcMs(day: string): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return Date.UTC(y, m - 1, d);

@@ -4,7 +4,7 @@ import type { ChatRef, Platform, UserRef } from './ids.ts';
  * What an adapter hands the core. Every event carries `key`: stable across redelivery and across
  * bot accounts (e.g. `telegram:-1001:m:456`); it is the idempotency key for everything it causes.
  */
-export type InboundEvent = MessageEvent | MemberJoinedEvent | MemberLeftEvent | ReactionEvent;
+export type InboundEvent = MessageEvent | MemberJoinedEvent | MemberLeftEvent | ReactionEvent | BotAddedEvent;
 
 /** Whether a chat is a group or a one-to-one conversation with the bot. */
 export type ChatKind = 'group' | 'direct';
@@ -89,6 +89,15 @@ export interface ReactionEvent extends EventBase {
   readonly emoji: string;
 }
 
+/**
+ * The bot itself was added to a group. `by` is the person who added it (the actor, so the
+ * dispatcher, which drops the bot's own events, still handles it); the group registers itself.
+ */
+export interface BotAddedEvent extends EventBase {
+  readonly type: 'bot.added';
+  readonly by: Sender;
+}
+
 /** The person an event is about: the sender of a message or reaction, the member who joined or left. */
 export function eventActor(event: InboundEvent): Sender {
   switch (event.type) {
@@ -98,5 +107,7 @@ export function eventActor(event: InboundEvent): Sender {
     case 'member.joined':
     case 'member.left':
       return event.member;
+    case 'bot.added':
+      return event.by;
   }
 }

@@ -12,7 +12,21 @@ export interface OutboundRouterOptions {
   /** Attempts for a retryable failure before the message is parked as failed. */
   readonly maxAttempts?: number;
   readonly baseDelayMs?: number;
+  /**
+   * Milliseconds to wait after each message sent on a platform before the next one in its queue,
+   * so a broadcast to many groups stays under the platform's rate limit. Unset: no pacing.
+   */
+  readonly paceMs?: Readonly<Partial<Record<Platform, number>>>;
+  /**
+   * Asked about every message that finally fails; what it returns is sent instead (on the
+   * queue that failed, so nothing is reordered). A feature turns an unreachable recall DM into a
+   * moderator task this way. Should return nothing for its own replacements.
+   */
+  readonly onUndeliverable?: (failed: FailedOutbound) => readonly Outbound[];
 }
+
+/** How one outbound message ended: sent, or parked in `failed` with the reason. */
+export type DeliveryResult = { readonly out: Outbound; readonly ok: true } | { readonly out: Outbound; readonly ok: false; readonly error: string };
 
 /** A message the platform would not take after every retry; kept so an operator can see it. */
 export interface FailedOutbound {
@@ -35,6 +49,7 @@ export class OutboundRouter {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxAttempts: number;
   private readonly baseDelayMs: number;
+  private readonly settledListeners: ((result: DeliveryResult) => void)[] = [];
 
   constructor(private readonly options: OutboundRouterOptions) {
     this.sleep = options.sleep ?? realSleep;
@@ -50,43 +65,59 @@ export class OutboundRouter {
     return this.adapters.get(platform);
   }
 
-  /** Queues the messages in order and resolves when each has been sent or has finally failed. */
-  async deliver(outs: readonly Outbound[]): Promise<void> {
-    await Promise.all(outs.map((out) => this.enqueue(out)));
+  /**
+   * Queues the messages in order and resolves when each has been sent or has finally failed, with
+   * one result per message (callers that only need "done" may ignore it).
+   */
+  async deliver(outs: readonly Outbound[]): Promise<DeliveryResult[]> {
+    return Promise.all(outs.map((out) => this.enqueue(out)));
   }
 
-  private enqueue(out: Outbound): Promise<void> {
+  /**
+   * Calls `listener` with every message's final result, including messages a handler emitted and
+   * the dispatcher delivered, so a feature can record per-message outcomes it did not send itself.
+   */
+  onSettled(listener: (result: DeliveryResult) => void): void {
+    this.settledListeners.push(listener);
+  }
+
+  private enqueue(out: Outbound): Promise<DeliveryResult> {
     const platform = platformOf(out);
     const previous = this.queues.get(platform) ?? Promise.resolve();
-    const next = previous.then(() => this.sendOne(out));
-    this.queues.set(platform, next);
+    const next = previous.then(async () => {
+      const error = await this.sendOne(out);
+      const pace = this.options.paceMs?.[platform] ?? 0;
+      if (pace > 0) await this.sleep(pace);
+      const result: DeliveryResult = error === undefined ? { out, ok: true } : { out, ok: false, error };
+      for (const listener of this.settledListeners) {
+        try {
+          listener(result);
+        } catch (err) {
+          this.options.logger.error({ err }, 'outbound result listener failed');
+        }
+      }
+      return result;
+    });
+    this.queues.set(
+      platform,
+      next.then(() => undefined),
+    );
     return next;
   }
 
-  private async sendOne(out: Outbound): Promise<void> {
+  /** Sends one message with retries; resolves to the error when it was finally parked. */
+  private async sendOne(out: Outbound): Promise<string | undefined> {
     const adapter = this.adapters.get(platformOf(out));
-    if (!adapter) {
-      this.park(out, `no adapter for ${platformOf(out)}`);
-      return;
-    }
-    if (out.type === 'dm' && !adapter.capabilities.has('dm')) {
-      await this.fallback(adapter, out, 'no dm capability');
-      return;
-    }
+    if (!adapter) return this.park(out, `no adapter for ${platformOf(out)}`);
+    if (out.type === 'dm' && !adapter.capabilities.has('dm')) return this.fallback(adapter, out, 'no dm capability');
     for (let attempt = 1; ; attempt++) {
       try {
         await adapter.send(out);
-        return;
+        return undefined;
       } catch (err) {
         const e = err instanceof AdapterError ? err : new AdapterError(adapter.platform, 'unknown', String(err));
-        if (out.type === 'dm' && e.code === 'forbidden') {
-          await this.fallback(adapter, out, e.message);
-          return;
-        }
-        if (!e.retryable || attempt >= this.maxAttempts) {
-          this.park(out, e.message);
-          return;
-        }
+        if (out.type === 'dm' && e.code === 'forbidden') return this.fallback(adapter, out, e.message);
+        if (!e.retryable || attempt >= this.maxAttempts) return this.park(out, e.message);
         const delay = e.retryAfterMs ?? this.baseDelayMs * 2 ** (attempt - 1);
         this.options.logger.warn({ platform: adapter.platform, code: e.code, attempt, delay }, 'outbound retry');
         await this.sleep(delay);
@@ -94,23 +125,24 @@ export class OutboundRouter {
     }
   }
 
-  private async fallback(adapter: PlatformAdapter, out: Extract<Outbound, { type: 'dm' }>, why: string): Promise<void> {
-    if (!out.fallbackChat) {
-      this.park(out, `dm refused and no fallback group: ${why}`);
-      return;
-    }
+  private async fallback(adapter: PlatformAdapter, out: Extract<Outbound, { type: 'dm' }>, why: string): Promise<string | undefined> {
+    if (!out.fallbackChat) return this.park(out, `dm refused and no fallback group: ${why}`);
     this.options.logger.info({ user: out.user, why }, 'dm refused, mentioning in group instead');
     const mention: Outbound = {
       type: 'send',
       chat: out.fallbackChat,
       body: [seg.mention(out.user, out.name ?? out.user.userId), seg.text(' '), ...out.body],
     };
-    await this.sendOne(mention);
+    return this.sendOne(mention);
   }
 
-  private park(out: Outbound, error: string): void {
-    this.failed.push({ out, error });
+  /** Keeps a finally failed message, then sends what `onUndeliverable` offers instead. */
+  private async park(out: Outbound, error: string): Promise<string> {
+    const failed = { out, error };
+    this.failed.push(failed);
     this.options.logger.error({ out, error }, 'outbound failed');
+    for (const instead of this.options.onUndeliverable?.(failed) ?? []) await this.sendOne(instead);
+    return error;
   }
 }
 

@@ -8,3 +8,7 @@ export * from '../features/groups/schema.ts';
 export * from '../features/audit/schema.ts';
 export * from '../features/points/schema.ts';
 export * from '../features/checkin/schema.ts';
+export * from '../features/content/schema.ts';
+export * from '../features/quiet/schema.ts';
+export * from '../features/earning/schema.ts';
+export * from '../features/shop/schema.ts';

@@ -1,7 +1,7 @@
 import type { FakeClock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ScheduledJob, Scheduler } from '../core/scheduler.ts';
-import { nextSlot } from './cron.ts';
+import { nextSlot } from '../core/cron.ts';
 
 /**
  * The scheduler `simulate` and tests use: nothing runs by itself; `advanceTo(t)` moves the fake

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Actor, ChatContext } from '../../core/command.ts';
 import { addDays, localDay } from '../../core/clock.ts';
 import { chatKey } from '../../core/ids.ts';
+import { UserError } from '../../core/errors.ts';
 import type { CheckinRule } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
 import type { MembersService } from '../members/index.ts';
@@ -32,6 +33,9 @@ export function checkinPoints(rule: CheckinRule, streak: number, multiplier: num
   return Math.round((rule.base + bonus) * multiplier);
 }
 
+/** Told about every new check-in, inside the same transaction (the first-check-in new-member task). */
+export type CheckinObserver = (memberId: number, at: Date, chatKey: string) => void;
+
 /**
  * Daily check-ins: once per member per local day in the group's time zone, with a streak that
  * grows on consecutive days and resets after a missed day.
@@ -40,15 +44,18 @@ export class CheckinService {
   private readonly findDay: Database.Statement;
   private readonly findLast: Database.Statement;
   private readonly countToday: Database.Statement;
+  private readonly lastPosition: Database.Statement;
   private readonly insert: Database.Statement;
+  private readonly observers: CheckinObserver[] = [];
 
   constructor(private readonly deps: CheckinDeps) {
     const s = deps.db.sqlite;
     this.findDay = s.prepare('SELECT streak, points, position FROM checkins WHERE member_id = ? AND day = ?');
     this.findLast = s.prepare('SELECT day, streak FROM checkins WHERE member_id = ? AND day < ? ORDER BY day DESC LIMIT 1');
-    // Positions run 1, 2, 3… per group and day, so the last one is the count: one index probe
-    // instead of counting every check-in of the day.
-    this.countToday = s.prepare('SELECT COALESCE(MAX(position), 0) AS n FROM checkins WHERE chat_key = ? AND day = ?');
+    this.countToday = s.prepare('SELECT COUNT(*) AS n FROM checkins WHERE chat_key = ? AND day = ?');
+    // A new check-in's place follows the last one given out that day: one index probe instead of
+    // counting every check-in of the day (make-up cards, at position 0, do not take a place).
+    this.lastPosition = s.prepare('SELECT COALESCE(MAX(position), 0) AS n FROM checkins WHERE chat_key = ? AND day = ?');
     this.insert = s.prepare(
       `INSERT INTO checkins (member_id, day, chat_key, at, streak, points, position, event_key)
        VALUES (@memberId, @day, @chatKey, @at, @streak, @points, @position, @eventKey)`,
@@ -67,11 +74,56 @@ export class CheckinService {
     const streak = last && last.day === addDays(day, -1) ? last.streak + 1 : 1;
     const earned = checkinPoints(rule, streak, tiers.multiplier(actor.tier));
     const key = chatKey(chat.ref);
-    const position = (this.countToday.get(key, day) as { n: number }).n + 1;
+    const position = (this.lastPosition.get(key, day) as { n: number }).n + 1;
     this.insert.run({ memberId: actor.memberId, day, chatKey: key, at: at.getTime(), streak, points: earned, position, eventKey });
     points.credit({ memberId: actor.memberId, delta: earned, reason: 'checkin', sourceKey: `${actor.memberId}:${day}`, at });
     members.recordActivity(actor.memberId, key, day, 'checkins', at);
+    for (const observe of this.observers) observe(actor.memberId, at, key);
     return { already: false, day, streak, points: earned, position, balance: points.balance(actor.memberId) };
+  }
+
+  /** How many members checked in in a group on a local day (the `{{checkins_today}}` of posts). */
+  countOn(chatKeyValue: string, day: string): number {
+    return (this.countToday.get(chatKeyValue, day) as { n: number }).n;
+  }
+
+  /** Registers a function called after every new check-in, in its transaction. */
+  onCheckIn(observer: CheckinObserver): void {
+    this.observers.push(observer);
+  }
+
+  /** Whether the member has ever checked in. */
+  hasCheckedIn(memberId: number): boolean {
+    return this.deps.db.sqlite.prepare('SELECT 1 FROM checkins WHERE member_id = ? LIMIT 1').get(memberId) !== undefined;
+  }
+
+  /**
+   * Whether a make-up card would help on the local day of `at`: yesterday has no check-in and the
+   * day before has one (a streak to save).
+   */
+  canRestoreYesterday(memberId: number, at: Date, timeZone: string): boolean {
+    const today = localDay(at, timeZone);
+    const yesterday = addDays(today, -1);
+    if (this.findDay.get(memberId, yesterday)) return false;
+    return this.findDay.get(memberId, addDays(today, -2)) !== undefined;
+  }
+
+  /**
+   * The make-up card: records yesterday's missed check-in (no points, position 0) so the streak carries on,
+   * and lifts today's streak if the member already checked in today. Throws
+   * `checkin.nothing_to_restore` when `canRestoreYesterday` is false. Runs inside the caller's
+   * transaction (the redemption), so a later failure undoes it.
+   */
+  restoreYesterday(memberId: number, chatKeyValue: string, at: Date, timeZone: string, eventKey: string): number {
+    if (!this.canRestoreYesterday(memberId, at, timeZone)) throw new UserError('checkin.nothing_to_restore');
+    const today = localDay(at, timeZone);
+    const yesterday = addDays(today, -1);
+    const before = this.findDay.get(memberId, addDays(today, -2)) as { streak: number };
+    const streak = before.streak + 1;
+    this.insert.run({ memberId, day: yesterday, chatKey: chatKeyValue, at: at.getTime(), streak, points: 0, position: 0, eventKey });
+    const s = this.deps.db.sqlite;
+    s.prepare('UPDATE checkins SET streak = ? WHERE member_id = ? AND day = ?').run(streak + 1, memberId, today);
+    return streak;
   }
 
   /**

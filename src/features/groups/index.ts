@@ -1,2 +1,3 @@
 export { GroupService, type GroupRow } from './service.ts';
 export { groupsCommands } from "./handlers.ts";
+export { groupsListener } from './listeners.ts';

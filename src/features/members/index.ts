@@ -1,2 +1,2 @@
-export { MembersService, type MemberRow, type ActivityField } from './service.ts';
+export { MembersService, type MemberRow, type ActivityField, type ActivityNote, type DmTarget } from './service.ts';
 export { membersCommands } from "./handlers.ts";

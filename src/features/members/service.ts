@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Actor, ChatContext, MemberTarget } from '../../core/command.ts';
 import { localDay } from '../../core/clock.ts';
 import type { Directory } from '../../core/directory.ts';
@@ -7,20 +7,37 @@ import type { InboundEvent, MessageEvent, Sender } from '../../core/events.ts';
 import { eventActor } from '../../core/events.ts';
 import type { Locale } from '../../core/i18n.ts';
 import { localeFromLanguage } from '../../core/i18n.ts';
-import type { UserRef } from '../../core/ids.ts';
-import { userKey } from '../../core/ids.ts';
+import type { ChatRef, UserRef } from '../../core/ids.ts';
+import { parseChatKey, userKey } from '../../core/ids.ts';
 import type { Role } from '../../core/roles.ts';
 import { isRole, strongest } from '../../core/roles.ts';
 import type { CommunityConfig } from '../../config/schema.ts';
 import type { Orm } from '../../db/open.ts';
 import type { GroupService } from '../groups/index.ts';
 import type { TierService } from '../tiers/index.ts';
-import { identities, memberRoles, members } from './schema.ts';
+import { identities, memberRoles, members, memberships } from './schema.ts';
 
 export type MemberRow = typeof members.$inferSelect;
 
 /** The kinds of interaction counted per member, group and local day. */
 export type ActivityField = 'messages' | 'checkins' | 'shares' | 'reactions';
+
+/** One interaction, as `recordActivity` saw it; observers run inside the caller's transaction. */
+export interface ActivityNote {
+  readonly memberId: number;
+  readonly chatKey: string;
+  readonly field: ActivityField;
+  readonly at: Date;
+}
+
+/** Where a DM to a member goes, and the group to mention them in if the DM is refused. */
+export interface DmTarget {
+  readonly user: UserRef;
+  readonly name: string;
+  readonly locale: Locale;
+  /** Their most recently active group on the identity's platform (not left), if any. */
+  readonly fallbackChat?: ChatRef;
+}
 
 export interface MembersServiceDeps {
   readonly orm: Orm;
@@ -58,6 +75,7 @@ export class MembersService implements Directory {
     readonly identityKeys: Database.Statement<[number]>;
     readonly grantedRole: Database.Statement<[number]>;
   };
+  private readonly activityObservers: ((note: ActivityNote) => void)[] = [];
 
   constructor(private readonly deps: MembersServiceDeps) {
     const { roles } = deps.config;
@@ -160,10 +178,66 @@ export class MembersService implements Directory {
     return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null };
   }
 
+  /** Members currently in a group (seen there and not since left). */
+  memberCount(chatKeyValue: string): number {
+    const row = this.deps.orm
+      .select({ n: sql<number>`COUNT(*)` })
+      .from(memberships)
+      .where(and(eq(memberships.chatKey, chatKeyValue), isNull(memberships.leftAt)))
+      .get();
+    return row?.n ?? 0;
+  }
+
+  /** When anyone last interacted (message or reaction) in a group, as ms; null if never. */
+  lastInteractionIn(chatKeyValue: string): number | null {
+    const row = this.deps.orm
+      .select({ at: sql<number | null>`MAX(${memberships.lastActiveAt})` })
+      .from(memberships)
+      .where(eq(memberships.chatKey, chatKeyValue))
+      .get();
+    return row?.at ?? null;
+  }
+
   /** Adds one interaction of a kind to the member's activity for a group and local day. */
   recordActivity(memberId: number, chatKeyValue: string, day: string, field: ActivityField, at: Date): void {
     this.q.activity[field].run(memberId, chatKeyValue, day);
     this.q.touch.run(at.getTime(), memberId);
+    for (const observe of this.activityObservers) observe({ memberId, chatKey: chatKeyValue, field, at });
+  }
+
+  /**
+   * Calls `observer` for every interaction recorded (messages, check-ins, shares, reactions), in
+   * the same transaction. `recordActivity` is the one funnel every interaction passes through —
+   * commands included, which listeners never see — so features that react to "the member is back"
+   * (quiet-member recall outcomes) hook in here.
+   */
+  onActivity(observer: (note: ActivityNote) => void): void {
+    this.activityObservers.push(observer);
+  }
+
+  /**
+   * How to reach a member by DM: an identity that shares a platform with their most recently
+   * active group (so a refused DM can become a mention there), else their first identity.
+   * `excludeChat` (the staff chat) is never used as the fallback.
+   */
+  dmTarget(memberId: number, excludeChat?: string): DmTarget | undefined {
+    const row = this.get(memberId);
+    if (!row) return undefined;
+    const ids = this.deps.orm.select().from(identities).where(eq(identities.memberId, memberId)).all();
+    if (ids.length === 0) return undefined;
+    const groupsOf = this.deps.orm
+      .select({ chatKey: memberships.chatKey })
+      .from(memberships)
+      .where(and(eq(memberships.memberId, memberId), isNull(memberships.leftAt), excludeChat ? ne(memberships.chatKey, excludeChat) : undefined))
+      .orderBy(desc(sql`COALESCE(${memberships.lastActiveAt}, ${memberships.joinedAt}, ${memberships.firstSeenAt})`))
+      .all();
+    for (const g of groupsOf) {
+      const chat = parseChatKey(g.chatKey);
+      const identity = ids.find((i) => i.platform === chat.platform);
+      if (identity) return { user: { platform: chat.platform, userId: identity.userId }, name: row.name, locale: this.localeOf(row), fallbackChat: chat };
+    }
+    const first = ids[0]!;
+    return { user: { platform: first.platform as UserRef['platform'], userId: first.userId }, name: row.name, locale: this.localeOf(row) };
   }
 
   resolveMember(token: string, event: MessageEvent): MemberTarget | undefined {

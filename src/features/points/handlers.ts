@@ -1,9 +1,10 @@
 import { arg, defineCommand, type CommandSpec, type Responder } from '../../core/command.ts';
-import { localDay, startOfLocalDay, weekStart } from '../../core/clock.ts';
+import { localDay, monthStart, startOfLocalDay, weekStart } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Body } from '../../core/outbound.ts';
 import { joinLines, seg } from '../../core/outbound.ts';
 import type { AuditService } from '../audit/index.ts';
+import type { TierService } from '../tiers/index.ts';
 import type { LeaderRow, PointsService } from './service.ts';
 
 export interface PointsCommandDeps {
@@ -11,17 +12,19 @@ export interface PointsCommandDeps {
   readonly audit: AuditService;
   /** The community's time zone: weeks start on Monday there. */
   readonly timeZone: string;
+  /** For per-tier boards. */
+  readonly tiers: TierService;
 }
 
-function board(ctx: Responder, title: string, rows: readonly LeaderRow[]): Body {
-  const lines: Body[] = [ctx.t(title)];
+function board(ctx: Responder, title: string | Body, rows: readonly LeaderRow[]): Body {
+  const lines: Body[] = [typeof title === 'string' ? ctx.t(title) : title];
   if (rows.length === 0) lines.push(ctx.t('rank.empty'));
   rows.forEach((r, i) => lines.push(ctx.t('rank.row', { place: i + 1, name: r.name, points: r.points })));
   return joinLines(lines);
 }
 
 /** `/points`, `/rank`, and the operators' `/award` and `/deduct`. */
-export function pointsCommands({ points, audit, timeZone }: PointsCommandDeps): CommandSpec[] {
+export function pointsCommands({ points, audit, timeZone, tiers }: PointsCommandDeps): CommandSpec[] {
   return [
     defineCommand({
       name: 'points',
@@ -49,13 +52,23 @@ export function pointsCommands({ points, audit, timeZone }: PointsCommandDeps): 
       aliases: ['top', 'leaderboard'],
       bare: ['排行', '排行榜'],
       feature: 'points',
-      args: [],
+      args: [arg.optional(arg.choice('period', ['week', 'month', 'all'])), arg.optional(arg.word('tier'))],
       role: 'member',
       where: 'any',
       inMenu: true,
       handler: (ctx) => {
-        const since = startOfLocalDay(weekStart(localDay(ctx.now, timeZone)), timeZone);
-        ctx.reply(joinLines([board(ctx, 'rank.week', points.leaders(10, since)), [seg.text('')], board(ctx, 'rank.all', points.leaders(10))]));
+        const today = localDay(ctx.now, timeZone);
+        const week = startOfLocalDay(weekStart(today), timeZone);
+        const { period, tier } = ctx.args;
+        if (period === undefined) {
+          ctx.reply(joinLines([board(ctx, 'rank.week', points.leaders(10, week)), [seg.text('')], board(ctx, 'rank.all', points.leaders(10))]));
+          return;
+        }
+        if (tier !== undefined && !tiers.has(tier)) throw new UserError('bind.unknown_tier', { tier, tiers: tiers.ids.join(', ') });
+        const since = period === 'week' ? week : period === 'month' ? startOfLocalDay(monthStart(today), timeZone) : undefined;
+        const rows = points.leaders(10, since, tier);
+        const title = tier === undefined ? `rank.${period}` : ctx.t('rank.tier', { board: ctx.t(`rank.${period}`), tier: tiers.name(tier, ctx.actor.locale) });
+        ctx.reply(board(ctx, title, rows));
       },
     }),
     defineCommand({

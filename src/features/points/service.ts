@@ -41,7 +41,8 @@ export class PointsService {
   private readonly balanceQ: Database.Statement<[number]>;
   private readonly rankQ: Database.Statement;
   private readonly addWeekly: Database.Statement<[string, number, number]>;
-  private readonly weeklyBoard: Database.Statement<[string, number]>;
+  private readonly weeklyBoard: Database.Statement<{ week: string; limit: number; tier?: string }>;
+  private readonly weeklyTierBoard: Database.Statement<{ week: string; limit: number; tier?: string }>;
   private readonly earnedFrom: Database.Statement<[number]>;
   /** Local week (Monday) by UTC quarter-hour, so crediting does not format a date every time. */
   private readonly weekByHour = new Map<number, string>();
@@ -67,10 +68,13 @@ export class PointsService {
     this.addWeekly = s.prepare(
       'INSERT INTO points_weekly (week, member_id, points) VALUES (?, ?, ?) ON CONFLICT (week, member_id) DO UPDATE SET points = points + excluded.points',
     );
-    this.weeklyBoard = s.prepare(
-      `SELECT w.member_id AS memberId, m.name AS name, w.points AS points FROM points_weekly w JOIN members m ON m.id = w.member_id
-       WHERE w.week = ? ORDER BY w.points DESC, w.member_id LIMIT ?`,
-    );
+    const weekly = (byTier: string) =>
+      s.prepare<{ week: string; limit: number; tier?: string }>(
+        `SELECT w.member_id AS memberId, m.name AS name, w.points AS points FROM points_weekly w JOIN members m ON m.id = w.member_id
+         WHERE w.week = @week ${byTier} ORDER BY w.points DESC, w.member_id LIMIT @limit`,
+      );
+    this.weeklyBoard = weekly('');
+    this.weeklyTierBoard = weekly('AND m.tier = @tier');
     this.earnedFrom = s.prepare('SELECT 1 FROM ledger WHERE at >= ? AND earned = 1 LIMIT 1');
     this.backfillWeekly();
   }
@@ -178,29 +182,35 @@ export class PointsService {
     return { balance: row.balance, lifetime: row.lifetime, rank };
   }
 
-  /** Top members by points earned since `since` (all time when omitted). */
-  leaders(limit: number, since?: Date): LeaderRow[] {
+  /**
+   * Top members by points earned since `since` (all time when omitted), optionally only members of
+   * one tier. Spends and refunds never count: a board ranks what was earned.
+   */
+  leaders(limit: number, since?: Date, tier?: string): LeaderRow[] {
+    const byTier = tier === undefined ? '' : 'AND m.tier = @tier';
     if (since === undefined) {
       return this.db.sqlite
         .prepare(
           `SELECT b.member_id AS memberId, m.name AS name, b.lifetime AS points FROM balances b JOIN members m ON m.id = b.member_id
-           WHERE b.lifetime > 0 ORDER BY b.lifetime DESC, b.member_id LIMIT ?`,
+           WHERE b.lifetime > 0 ${byTier} ORDER BY b.lifetime DESC, b.member_id LIMIT @limit`,
         )
-        .all(limit) as LeaderRow[];
+        .all({ limit, ...(tier === undefined ? {} : { tier }) }) as LeaderRow[];
     }
     // A board from the start of a local week, with nothing earned after that week (the normal case:
     // this week's board), is one index walk of the weekly totals; anything else sums the ledger.
     const week = weekStart(localDay(since, this.timeZone));
     if (startOfLocalDay(week, this.timeZone).getTime() === since.getTime()) {
       const nextWeek = startOfLocalDay(addDays(week, 7), this.timeZone).getTime();
-      if (this.earnedFrom.get(nextWeek) === undefined) return this.weeklyBoard.all(week, limit) as LeaderRow[];
+      if (this.earnedFrom.get(nextWeek) === undefined) {
+        return (tier === undefined ? this.weeklyBoard.all({ week, limit }) : this.weeklyTierBoard.all({ week, limit, tier })) as LeaderRow[];
+      }
     }
     return this.db.sqlite
       .prepare(
         `SELECT l.member_id AS memberId, m.name AS name, SUM(l.delta) AS points FROM ledger l JOIN members m ON m.id = l.member_id
-         WHERE l.at >= ? AND l.earned = 1 GROUP BY l.member_id ORDER BY points DESC, l.member_id LIMIT ?`,
+         WHERE l.at >= @since AND l.earned = 1 ${byTier} GROUP BY l.member_id ORDER BY points DESC, l.member_id LIMIT @limit`,
       )
-      .all(since.getTime(), limit) as LeaderRow[];
+      .all({ since: since.getTime(), limit, ...(tier === undefined ? {} : { tier }) }) as LeaderRow[];
   }
 
   /** Balances and lifetime totals for every member that has a balance row. */

@@ -1,0 +1,3 @@
+export { ContentService, type ContentDeps } from './service.ts';
+export { contentCommands } from './handlers.ts';
+export { loadPack, type Pack, type Post } from './pack.ts';

@@ -1,0 +1,345 @@
+import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { localDay, startOfLocalDay, weekStart, type Clock } from '../../core/clock.ts';
+import { nextSlot, previousSlot } from '../../core/cron.ts';
+import type { Locale, Translator } from '../../core/i18n.ts';
+import { parseChatKey } from '../../core/ids.ts';
+import type { Logger } from '../../core/logger.ts';
+import type { DeliveryResult, OutboundRouter } from '../../core/outbound-router.ts';
+import { joinLines, seg, type Body, type Outbound } from '../../core/outbound.ts';
+import type { ScheduledJob, Scheduler } from '../../core/scheduler.ts';
+import type { CommunityConfig } from '../../config/schema.ts';
+import type { Db } from '../../db/open.ts';
+import type { AuditService } from '../audit/index.ts';
+import type { CheckinService } from '../checkin/index.ts';
+import type { GroupRow, GroupService } from '../groups/index.ts';
+import type { MembersService } from '../members/index.ts';
+import type { PointsService } from '../points/index.ts';
+import { loadPack, runsOn, type Pack, type Post } from './pack.ts';
+import { renderBody, usedValues, type LiveValue } from './render.ts';
+import { contentRuns, contentState } from './schema.ts';
+
+export interface ContentDeps {
+  readonly db: Db;
+  readonly config: CommunityConfig;
+  /** The content directory: posts are read from `<dir>/posts`, holidays from `<dir>/holidays.yaml`. */
+  readonly contentDir: string;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly translator: Translator;
+  readonly router: OutboundRouter;
+  readonly groups: GroupService;
+  readonly members: MembersService;
+  readonly checkins: CheckinService;
+  readonly points: PointsService;
+  readonly audit: AuditService;
+}
+
+/** Identifies one run row. */
+interface RunKey {
+  readonly postId: string;
+  readonly slot: number;
+  readonly chatKey: string;
+}
+
+/** How many leaderboard rows `{{leaderboard}}` shows. */
+const LEADERBOARD_ROWS = 5;
+
+/**
+ * The content calendar: loads the pack, decides which groups a post goes to and when, and runs
+ * each `(post, slot, group)` at most once. Every run is recorded before it is sent; results come
+ * back from the outbound router and failures are retried by the retry job, never dropped.
+ */
+export class ContentService {
+  private current: Pack;
+  private scheduler: Pick<Scheduler, 'add' | 'remove'> | undefined;
+  private jobIds: string[] = [];
+  /**
+   * Outbound messages in flight → the run row they settle. Weak, so a message claimed in a
+   * transaction that rolled back (and so never delivered) does not linger.
+   */
+  private readonly inflight = new WeakMap<Outbound, RunKey>();
+
+  constructor(private readonly deps: ContentDeps) {
+    this.current = this.read();
+    deps.router.onSettled((result) => this.settle(result));
+  }
+
+  get pack(): Pack {
+    return this.current;
+  }
+
+  private read(): Pack {
+    return loadPack(this.deps.contentDir, { tiers: this.deps.config.tiers.map((t) => t.id), defaultLocale: this.deps.config.community.locale });
+  }
+
+  /**
+   * Re-reads and validates the pack. A bad pack throws (ConfigError naming file and field) and the
+   * running pack stays; a good one replaces it and its jobs are rescheduled.
+   */
+  reload(): Pack {
+    const next = this.read();
+    this.current = next;
+    if (this.scheduler) {
+      for (const id of this.jobIds) this.scheduler.remove(id);
+      for (const job of this.postJobs()) this.scheduler.add(job);
+    }
+    return next;
+  }
+
+  /**
+   * Remembers the scheduler the jobs were added to, so `/reload` can reschedule. Call after adding
+   * `app.jobs`.
+   */
+  attach(scheduler: Pick<Scheduler, 'add' | 'remove'>): void {
+    this.scheduler = scheduler;
+  }
+
+  /** Every job: one per post and time zone its groups use, plus the retry job. */
+  jobs(): ScheduledJob[] {
+    const { config } = this.deps;
+    return [
+      ...this.postJobs(),
+      {
+        id: 'content.retry',
+        cron: config.posts.retryCron,
+        timeZone: config.community.timezone,
+        run: async () => {
+          await this.retryFailed();
+        },
+      },
+    ];
+  }
+
+  /** Each enabled post with every time zone its groups may use (the default, and group overrides). */
+  private schedules(): { post: Post; zone: string }[] {
+    const overrides = new Set(this.deps.groups.all().flatMap((g) => (g.timezone ? [g.timezone] : [])));
+    return this.current.posts.filter((p) => p.enabled).flatMap((post) => [...new Set([this.defaultZone(post), ...overrides])].map((zone) => ({ post, zone })));
+  }
+
+  private postJobs(): ScheduledJob[] {
+    const jobs = this.schedules().map(({ post, zone }) => ({
+      id: `content:${post.id}@${zone}`,
+      cron: post.cron,
+      timeZone: zone,
+      run: async (slot: Date) => {
+        await this.runSlot(post.id, zone, slot, 'scheduled');
+      },
+    }));
+    this.jobIds = jobs.map((j) => j.id);
+    return jobs;
+  }
+
+  /** How late a slot may still be posted: at start (catch-up) and when a wake-up comes late. */
+  private get graceMs(): number {
+    return this.deps.config.posts.catchUpMinutes * 60_000;
+  }
+
+  private defaultZone(post: Post): string {
+    return post.timeZone ?? this.deps.config.community.timezone;
+  }
+
+  /** A post's time zone in a group: the group's own zone, else the post's, else the community's. */
+  zoneOf(post: Post, group: GroupRow | undefined): string {
+    return group?.timezone ?? this.defaultZone(post);
+  }
+
+  /** The language a group reads posts in. */
+  localeOf(group: GroupRow | undefined): Locale {
+    return (group && this.deps.config.posts.groupLocales[group.chatKey]) || this.deps.config.community.locale;
+  }
+
+  /**
+   * The groups a post goes to: those known in the groups table whose tier or chat is targeted
+   * (all groups when neither is given), on a targeted platform (all when none given). The
+   * moderators' chat is never a target: member-facing posts do not belong there.
+   */
+  targets(post: Post): GroupRow[] {
+    const { tiers, groups, platforms } = post.targets;
+    const staff = this.deps.config.staff.chat;
+    return this.deps.groups
+      .all()
+      .filter((g) => g.chatKey !== staff)
+      .filter((g) => (tiers.length === 0 && groups.length === 0) || tiers.includes(g.tier) || groups.includes(g.chatKey))
+      .filter((g) => platforms.length === 0 || (platforms as readonly string[]).includes(g.platform))
+      .sort((a, b) => a.chatKey.localeCompare(b.chatKey));
+  }
+
+  /** The post's body for a group (or the community when no group), with live values as of `at`. */
+  render(post: Post, group: GroupRow | undefined, at: Date, locale = this.localeOf(group)): Body {
+    const { translator, config, checkins, members, points } = this.deps;
+    const text = post.bodies[locale] ?? post.bodies[post.defaultLocale]!;
+    const zone = this.zoneOf(post, group);
+    const today = localDay(at, zone);
+    const used = usedValues(text);
+    const values: Partial<Record<LiveValue, Body>> = {};
+    if (used.has('date')) values.date = [seg.text(today)];
+    if (used.has('community')) values.community = [seg.text(config.community.name)];
+    if (used.has('group')) values.group = [seg.text(group?.title ?? group?.chatKey ?? config.community.name)];
+    if (used.has('checkins_today')) values.checkins_today = [seg.text(String(group ? checkins.countOn(group.chatKey, today) : 0))];
+    if (used.has('member_count')) values.member_count = [seg.text(String(group ? members.memberCount(group.chatKey) : 0))];
+    if (used.has('leaderboard')) {
+      const rows = points.leaders(LEADERBOARD_ROWS, startOfLocalDay(weekStart(today), zone));
+      values.leaderboard =
+        rows.length === 0
+          ? translator.t(locale, 'content.leaderboard_empty')
+          : joinLines(rows.map((r, i) => translator.t(locale, 'content.leaderboard_row', { place: i + 1, name: r.name, points: r.points })));
+    }
+    return renderBody(text, values);
+  }
+
+  isPaused(postId: string): boolean {
+    const row = this.deps.db.orm.select({ paused: contentState.paused }).from(contentState).where(eq(contentState.postId, postId)).get();
+    return row?.paused === 1;
+  }
+
+  /** Pauses or resumes a post's scheduled runs; the caller audits. */
+  setPaused(postId: string, paused: boolean, by: number | null, at: Date): void {
+    this.deps.db.orm
+      .insert(contentState)
+      .values({ postId, paused: paused ? 1 : 0, updatedAt: at.getTime(), updatedBy: by })
+      .onConflictDoUpdate({ target: contentState.postId, set: { paused: paused ? 1 : 0, updatedAt: at.getTime(), updatedBy: by } })
+      .run();
+  }
+
+  /**
+   * Runs one slot of a post for the groups in `zone`: claims `(post, slot, group)` rows in one
+   * transaction, then sends after commit. A slot already claimed (double fire, restart, catch-up
+   * after a run) is skipped. Returns how many groups the slot was sent to now.
+   */
+  async runSlot(postId: string, zone: string, wake: Date, kind: 'scheduled' | 'catch-up'): Promise<number> {
+    const post = this.current.byId.get(postId);
+    if (!post || !post.enabled) return 0;
+    // Two wake-ups inside one slot (node-cron firing late, a restart) map to the same slot.
+    const slot = previousSlot(post.cron, zone, wake) ?? wake;
+    if (!runsOn(post, localDay(slot, zone)) || this.isPaused(post.id)) return 0;
+    // A slot older than the grace window is stale (a reminder for a past day): like catch-up, skip it.
+    if (this.deps.clock.now().getTime() - slot.getTime() > this.graceMs) {
+      this.deps.logger.warn({ post: post.id, zone, slot }, 'scheduled post slot is past the grace window; not posted');
+      return 0;
+    }
+    const outs = this.deps.db.transaction(() =>
+      this.targets(post)
+        .filter((g) => this.zoneOf(post, g) === zone)
+        .flatMap((g) => this.claim(post, slot, g, kind)),
+    );
+    await this.deps.router.deliver(outs);
+    return outs.length;
+  }
+
+  /**
+   * Claims a run row for one group and returns the message to send, or nothing when the row exists
+   * already or the group is quiet (`skipIfQuiet`, recorded as skipped). Runs inside a transaction.
+   */
+  claim(post: Post, slot: Date, group: GroupRow, kind: 'scheduled' | 'catch-up' | 'manual'): Outbound[] {
+    const { orm } = this.deps.db;
+    const now = this.deps.clock.now().getTime();
+    const exists = orm
+      .select({ s: contentRuns.status })
+      .from(contentRuns)
+      .where(and(eq(contentRuns.postId, post.id), eq(contentRuns.slot, slot.getTime()), eq(contentRuns.chatKey, group.chatKey)))
+      .get();
+    if (exists) return [];
+    const quiet = post.skipIfQuiet && kind !== 'manual' && this.quietSinceLastPost(post.id, group.chatKey);
+    const body = quiet ? [] : this.render(post, group, slot);
+    orm
+      .insert(contentRuns)
+      .values({ postId: post.id, slot: slot.getTime(), chatKey: group.chatKey, kind, status: quiet ? 'skipped' : 'pending', attempts: quiet ? 0 : 1, body: JSON.stringify(body), createdAt: now })
+      .run();
+    if (quiet) return [];
+    const out: Outbound = { type: 'send', chat: parseChatKey(group.chatKey), body };
+    this.inflight.set(out, { postId: post.id, slot: slot.getTime(), chatKey: group.chatKey });
+    return [out];
+  }
+
+  /** No member message in the group since this post last went there. */
+  private quietSinceLastPost(postId: string, chatKey: string): boolean {
+    const last = this.deps.db.orm
+      .select({ slot: contentRuns.slot })
+      .from(contentRuns)
+      .where(and(eq(contentRuns.postId, postId), eq(contentRuns.chatKey, chatKey), inArray(contentRuns.status, ['sent', 'pending', 'failed'])))
+      .orderBy(desc(contentRuns.slot))
+      .get();
+    if (!last) return false;
+    const spoke = this.deps.members.lastInteractionIn(chatKey);
+    return spoke === null || spoke < last.slot;
+  }
+
+  /** `/post send`: claims the post for every targeted group at `at` (inside the command's transaction). */
+  sendNow(post: Post, at: Date): Outbound[] {
+    return this.targets(post).flatMap((g) => this.claim(post, at, g, 'manual'));
+  }
+
+  /** Records what became of a message this service sent (wired to the router's results). */
+  private settle(result: DeliveryResult): void {
+    const key = this.inflight.get(result.out);
+    if (!key) return;
+    this.inflight.delete(result.out);
+    const where = and(eq(contentRuns.postId, key.postId), eq(contentRuns.slot, key.slot), eq(contentRuns.chatKey, key.chatKey));
+    this.deps.db.transaction(() =>
+      this.deps.db.orm
+        .update(contentRuns)
+        .set(result.ok ? { status: 'sent', error: null, sentAt: this.deps.clock.now().getTime() } : { status: 'failed', error: result.error })
+        .where(where)
+        .run(),
+    );
+    if (!result.ok) this.deps.logger.warn({ ...key, error: result.error }, 'scheduled post failed; it will be retried');
+  }
+
+  /** Sends every failed run again, as it was rendered. One group's failure never holds back another's. */
+  async retryFailed(): Promise<number> {
+    const { orm } = this.deps.db;
+    if (!orm.select({ s: contentRuns.status }).from(contentRuns).where(eq(contentRuns.status, 'failed')).get()) return 0;
+    const outs = this.deps.db.transaction(() => {
+      const rows = orm.select().from(contentRuns).where(eq(contentRuns.status, 'failed')).all();
+      return rows.map((r) => {
+        orm
+          .update(contentRuns)
+          .set({ status: 'pending', attempts: sql`${contentRuns.attempts} + 1` })
+          .where(and(eq(contentRuns.postId, r.postId), eq(contentRuns.slot, r.slot), eq(contentRuns.chatKey, r.chatKey)))
+          .run();
+        const out: Outbound = { type: 'send', chat: parseChatKey(r.chatKey), body: JSON.parse(r.body) as Body };
+        this.inflight.set(out, { postId: r.postId, slot: r.slot, chatKey: r.chatKey });
+        return out;
+      });
+    });
+    await this.deps.router.deliver(outs);
+    return outs.length;
+  }
+
+  /**
+   * At start: for every post and zone, the latest slot at or before `now` within the grace window
+   * (`posts.catchUpMinutes`) is run once, because node-cron does not catch up on slots missed while
+   * the process was down. Slots already run are skipped by their run rows.
+   */
+  async catchUp(now: Date): Promise<number> {
+    // Rows left `pending` were being sent when the process stopped: whether they arrived is
+    // unknown, and posting twice is worse than once, so they are reported, not resent.
+    const unsure = this.deps.db.orm.select({ n: sql<number>`COUNT(*)` }).from(contentRuns).where(eq(contentRuns.status, 'pending')).get()?.n ?? 0;
+    if (unsure > 0) this.deps.logger.warn({ runs: unsure }, 'scheduled posts were being sent when the bot stopped; not resent');
+    let sent = 0;
+    for (const { post, zone } of this.schedules()) {
+      const slot = previousSlot(post.cron, zone, now);
+      if (slot && now.getTime() - slot.getTime() <= this.graceMs) sent += await this.runSlot(post.id, zone, slot, 'catch-up');
+    }
+    return sent;
+  }
+
+  /** The next slot a post runs in a group after `after` (within a year), for `/posts`. */
+  nextRun(post: Post, group: GroupRow, after: Date): Date | undefined {
+    const zone = this.zoneOf(post, group);
+    let t = after;
+    for (let i = 0; i < 400; i++) {
+      t = nextSlot(post.cron, zone, t);
+      const d = localDay(t, zone);
+      if (post.end !== undefined && d > post.end) return undefined;
+      if (runsOn(post, d)) return t;
+    }
+    return undefined;
+  }
+
+  /** Run rows for a post (newest first), for tests and reports. */
+  runs(postId?: string): (typeof contentRuns.$inferSelect)[] {
+    const q = this.deps.db.orm.select().from(contentRuns);
+    return (postId ? q.where(eq(contentRuns.postId, postId)) : q).orderBy(desc(contentRuns.slot), contentRuns.chatKey).all();
+  }
+}

@@ -1,0 +1,3 @@
+export { EarningService, TASKS, allowedDomain, type Task, type Earned, type ClaimRow, type SettledReferral } from './service.ts';
+export { earningCommands, earningListener } from './handlers.ts';
+export { referralJob } from './jobs.ts';

@@ -1,0 +1,40 @@
+import type { Translator } from '../../core/i18n.ts';
+import type { Outbound } from '../../core/outbound.ts';
+import type { ScheduledJob } from '../../core/scheduler.ts';
+import type { Db } from '../../db/open.ts';
+import type { MembersService } from '../members/index.ts';
+import type { EarningService } from './service.ts';
+
+export interface ReferralJobDeps {
+  readonly db: Db;
+  readonly earning: EarningService;
+  readonly members: MembersService;
+  readonly translator: Translator;
+  readonly timeZone: string;
+  readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
+}
+
+/**
+ * Daily: pays inviters whose newcomers have stayed long enough and checked in, then tells them by
+ * DM. Settling is idempotent, so a double fire or a restart pays nothing twice.
+ */
+export function referralJob(deps: ReferralJobDeps): ScheduledJob {
+  return {
+    id: 'earning.referrals',
+    cron: '0 9 * * *',
+    timeZone: deps.timeZone,
+    async run(slot) {
+      const outs = deps.db.transaction(() =>
+        deps.earning.settleReferrals(slot).flatMap((r): Outbound[] => {
+          const inviter = deps.members.target(r.inviterId);
+          const row = deps.members.get(r.inviterId);
+          if (!inviter || !row) return [];
+          const newcomer = deps.members.get(r.newcomerId)?.name ?? '';
+          const body = deps.translator.t(deps.members.localeOf(row), 'earning.referral_paid', { name: newcomer, points: r.points });
+          return [{ type: 'dm', user: inviter.user, name: inviter.name, body }];
+        }),
+      );
+      await deps.deliver(outs);
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Outbound } from '../../core/outbound.ts';
+import type { ScheduledJob } from '../../core/scheduler.ts';
+import type { Db } from '../../db/open.ts';
+import type { QuietService } from './service.ts';
+
+export interface QuietJobDeps {
+  readonly quiet: QuietService;
+  readonly db: Db;
+  /** `HH:MM` in `timeZone`. */
+  readonly scanAt: string;
+  readonly timeZone: string;
+  /** Sends after the scan's transaction has committed (the outbound router's `deliver`). */
+  readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
+}
+
+/**
+ * The daily quiet-member scan (`quiet.scan`), once a day at `scanAt` in the community's zone.
+ * The scan and the digest are built in one transaction; the digest is sent after it commits.
+ * Running a slot twice (a double fire, a restart) flags nobody twice: the scan is idempotent.
+ */
+export function quietScanJob({ quiet, db, scanAt, timeZone, deliver }: QuietJobDeps): ScheduledJob {
+  const [hour, minute] = scanAt.split(':').map(Number) as [number, number];
+  return {
+    id: 'quiet.scan',
+    cron: `${minute} ${hour} * * *`,
+    timeZone,
+    async run(slot) {
+      const outs = db.transaction(() => quiet.digest(quiet.scan(slot), slot));
+      await deliver(outs);
+    },
+  };
+}

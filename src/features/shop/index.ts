@@ -1,0 +1,2 @@
+export { ShopService, parseCodesCsv, type RedeemRequest, type RedeemResult, type RedemptionRow } from './service.ts';
+export { shopCommands } from './handlers.ts';

@@ -1,0 +1,69 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, tempDb } from '../../helpers/sim.ts';
+import { FakeBotApi } from './fake-bot-api.ts';
+import { ALICE, LI, textUpdate } from './updates.ts';
+
+/**
+ * What the issue asks `npm start` to show: with only the fake server and the env vars, the real
+ * CLI (`tsx src/cli.ts start`, what `npm start` runs) connects to TELEGRAM_API_ROOT and serves a group.
+ */
+describe('npm start against the fake Bot API', () => {
+  let fake: FakeBotApi;
+  let child: ReturnType<typeof spawn>;
+  let stderr = '';
+  let started: Promise<void>;
+
+  beforeAll(async () => {
+    fake = await new FakeBotApi().start();
+    child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'start'], {
+      cwd: ROOT,
+      env: { ...process.env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, HEARTH_DB: tempDb(), LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    started = new Promise((resolve, reject) => {
+      child.stderr!.on('data', (c: Buffer) => {
+        stderr += c.toString();
+        if (stderr.includes('adapter started')) resolve();
+      });
+      child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${stderr}`)));
+    });
+    // main.ts logs this once the adapter polls and its command menu is set.
+    await started;
+  }, 30_000);
+
+  afterAll(async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    await fake.close();
+  });
+
+  it('given TELEGRAM_BOT_TOKEN and TELEGRAM_API_ROOT, when a member checks in, asks for points and help, then the started bot answers each in their language', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    const ask = async (text: string, from: typeof ALICE, id: number) => {
+      const before = fake.sent.length;
+      const update = textUpdate(text, { from, id, extra: { date: now } });
+      await fake.until(() => fake.sent.length > before, `an answer to ${text}`, 10_000, () => fake.push(update));
+      return fake.sent.slice(before).map((s) => s.visible);
+    };
+    expect(await ask('/checkin', ALICE, 1)).toEqual([expect.stringMatching(/^Alice checked in: \+10 points/)]);
+    expect(await ask('/points', ALICE, 2)).toEqual([expect.stringMatching(/^Alice: balance 10/)]);
+    const [help] = await ask('/help', LI, 3);
+    expect(help).toMatch(/[\u4e00-\u9fff]/);
+    expect(help).toContain('/checkin');
+    // The shipped community.yaml speaks zh-CN, so members with another app language get the Chinese menu.
+    const fallback = fake.callsOf('setMyCommands').find((c) => c.payload.language_code === undefined && (c.payload.scope as { type: string }).type === 'default');
+    expect(JSON.stringify(fallback?.payload.commands)).toMatch(/"command":"checkin","description":"[^"]*[\u4e00-\u9fff]/);
+    expect(stderr).toContain('connected as @hearth_bot');
+    expect(stderr).toContain('privacy mode is on');
+
+    const exited = new Promise<unknown>((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    child.kill('SIGTERM');
+    expect(await exited, stderr).toEqual({ code: 0, signal: null });
+    expect(fake.callsOf('getUpdates').at(-1)!.payload).toMatchObject({ limit: 1 });
+  });
+});

@@ -1,0 +1,267 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { localMemberEvent } from '../../adapters/local/local-events.ts';
+import { renderPlain } from '../../src/core/outbound.ts';
+import { allowedDomain } from '../../src/features/earning/index.ts';
+import { fingerprint, similarity } from '../../src/features/earning/similarity.ts';
+import { contentWith, harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
+
+let h: Harness;
+afterEach(() => h?.close());
+
+const MIN = 60_000;
+const DAY = 86_400_000;
+
+/** Ledger rows of one member grouped by reason: `{post: 2, 'task.first-post': 5}`. */
+function earnedBy(memberId: number): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const l of h.app.exportState().ledger.filter((r) => r.member === memberId)) out[l.reason] = (out[l.reason] ?? 0) + l.delta;
+  return out;
+}
+
+function count(reason: string): number {
+  return h.app.exportState().ledger.filter((l) => l.reason === reason).length;
+}
+
+describe('near-duplicate filter', () => {
+  it('given text that differs only in case, spaces, punctuation or emoji, then it is the same fingerprint', () => {
+    expect(fingerprint('Great product, love it!! 😍')).toBe(fingerprint('great  product love it'));
+  });
+  it('given a small edit, then the similarity stays high; unrelated text is low', () => {
+    expect(similarity(fingerprint('the new flavour is amazing'), fingerprint('the new flavour is amazing!!1'))).toBeGreaterThan(0.85);
+    expect(similarity(fingerprint('the new flavour is amazing'), fingerprint('where do I pick up my order'))).toBeLessThan(0.3);
+  });
+});
+
+describe('post points', () => {
+  it('given 20 identical messages in one minute, then at most one post pays', async () => {
+    h = await harness();
+    for (let i = 0; i < 20; i++) {
+      await h.say('u1', 'Loving the new spring collection!');
+      h.clock.advance(3_000);
+    }
+    expect(count('post')).toBe(1);
+    expect(earnedBy(1)).toEqual({ post: 2, 'task.first-post': 5 });
+    expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+
+  it('given a near-duplicate after the cooldown, then it still earns nothing within 24 hours, and pays again after', async () => {
+    h = await harness();
+    await h.say('u1', 'Loving the new spring collection!');
+    h.clock.advance(10 * MIN);
+    await h.say('u1', 'loving the new spring collection');
+    expect(count('post')).toBe(1);
+    h.clock.advance(DAY);
+    await h.say('u1', 'loving the new spring collection');
+    expect(count('post')).toBe(2);
+  });
+
+  it('given a short message, a command or a direct chat, then no post points', async () => {
+    h = await harness();
+    await h.say('u1', 'ok 👍');
+    await h.say('u1', '/points and a long tail of words');
+    await h.say('u1', 'a long message in a direct chat', { chat: null });
+    expect(count('post')).toBe(0);
+  });
+
+  it('given a photo without a caption, then it counts as a post', async () => {
+    h = await harness();
+    await h.say('u1', '', { kind: 'image' });
+    expect(count('post')).toBe(1);
+  });
+
+  it('given posts inside the cooldown, then only the first of them pays', async () => {
+    h = await harness();
+    await h.say('u1', 'first thought about the launch');
+    h.clock.advance(30_000);
+    await h.say('u1', 'another different remark on pricing');
+    expect(count('post')).toBe(1);
+    h.clock.advance(MIN);
+    await h.say('u1', 'a third, unrelated message here');
+    expect(count('post')).toBe(2);
+  });
+
+  it('given a member posting all day, then the daily cap holds over the local day and resets the next', async () => {
+    h = await harness({ start: '2026-03-02T00:10:00+08:00' });
+    for (let i = 0; i < 40; i++) {
+      await h.say('u1', `message number ${i} about topic ${i * 7919}`);
+      h.clock.advance(30 * MIN);
+    }
+    // 40 posts half an hour apart span 00:10 → 19:40 on one Shanghai day.
+    expect(count('post')).toBe(10);
+    h.clock.set('2026-03-03T08:00:00+08:00');
+    await h.say('u1', 'good morning everyone, new day');
+    expect(count('post')).toBe(11);
+    expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+
+  it('given a group bound to the core tier, then the tier multiplier applies to post points', async () => {
+    h = await harness();
+    await h.say('u1', 'hello core members, nice to meet', { chat: 'core' });
+    expect(earnedBy(1).post).toBe(3);
+  });
+});
+
+describe('share points', () => {
+  const branded = () => contentWith((c) => ((c.earning as { share: { domains: string[] } }).share.domains = ['brand.example']));
+
+  it('given configured domains, when a link to another domain is shared, then it earns nothing at all', async () => {
+    h = await harness({ content: branded() });
+    await h.say('u1', 'look https://evil.example/p/1 what a deal');
+    expect(h.app.exportState().ledger).toEqual([]);
+    await h.say('u1', 'look https://shop.brand.example/p/1');
+    expect(earnedBy(1)).toEqual({ share: 5, 'task.first-share': 5 });
+  });
+
+  it('given allowedDomain, then subdomains match and look-alike hosts do not', () => {
+    expect(allowedDomain('https://m.brand.example/x', ['brand.example'])).toBe(true);
+    expect(allowedDomain('https://notbrand.example/x', ['brand.example'])).toBe(false);
+    expect(allowedDomain('not a url', ['brand.example'])).toBe(false);
+    expect(allowedDomain('https://any.example', [])).toBe(true);
+  });
+
+  it('given many shares in a day, then the share cap holds and the same link twice pays once', async () => {
+    h = await harness();
+    await h.say('u1', 'https://brand.example/a');
+    await h.say('u1', 'again https://brand.example/a');
+    for (const p of ['b', 'c', 'd', 'e']) await h.say('u1', `https://brand.example/${p}`);
+    await h.say('u1', 'forwarded', { forwarded: true });
+    expect(count('share')).toBe(3);
+    expect(h.app.db.sqlite.prepare('SELECT SUM(shares) AS n FROM activity_days').get()).toEqual({ n: 7 });
+  });
+
+  it('given review mode, then a share waits for a moderator, pays once on approval, and a second decision is refused', async () => {
+    h = await harness({ content: contentWith((c) => ((c.earning as { share: { review: boolean } }).share.review = true)) });
+    const [queued] = await h.say('u1', 'https://brand.example/a', { name: 'Ann', lang: 'en' });
+    expect(queued).toBe('Thanks for sharing! A moderator will review it before the points arrive.');
+    expect(h.sent.filter((o) => o.type === 'send' && o.chat.chatId === 'staff').map((o) => renderPlain(o.body))).toEqual([
+      '待审核分享 #1（Ann）：https://brand.example/a — /claim approve 1 或 /claim reject 1',
+    ]);
+    await h.say('u2', 'https://brand.example/b', { name: 'Bo' });
+    expect(count('share')).toBe(0);
+    const [list] = await h.say('mod', '/claims', { lang: 'en' });
+    expect(list).toBe('Shares waiting for review\n#1 Ann: https://brand.example/a\n#2 Bo: https://brand.example/b');
+    const before = h.sent.length;
+    const [ok] = await h.say('mod', '/claim approve 1');
+    expect(ok).toBe('Share claim #1 by Ann approved: +5 points.');
+    expect(h.sent.slice(before).find((o) => o.type === 'dm')).toMatchObject({ type: 'dm', user: { userId: 'u1' } });
+    const [again] = await h.say('mod', '/claim approve 1');
+    expect(again).toBe('Share claim #1 was already decided (approved).');
+    await h.say('mod', '/claim reject 2');
+    expect(earnedBy(1)).toEqual({ share: 5, 'task.first-share': 5 });
+    expect(earnedBy(2)).toEqual({});
+    expect(h.app.exportState().audit.map((a) => (a as { action: string }).action)).toEqual(['share.approve', 'share.reject']);
+    const [member] = await h.say('u1', '/claims');
+    expect(member).toBe('That command is for moderators only.');
+  });
+});
+
+describe('referrals', () => {
+  const join = async (user: string, inviter?: string, invite?: string) => {
+    await h.app.dispatcher.dispatch(
+      localMemberEvent('member.joined', { chat: 'g1', user, id: `j-${user}`, at: h.clock.now(), ...(inviter ? { inviter } : {}), ...(invite ? { invite } : {}) }),
+    );
+  };
+
+  it('given an invited newcomer who stays 7 days and checks in, then the inviter is paid once, by the daily job', async () => {
+    h = await harness();
+    await h.say('alice', 'hi', { name: 'Alice' });
+    await join('bob', 'alice');
+    await h.say('bob', '/checkin');
+    await h.scheduler.advanceTo(new Date(h.clock.now().getTime() + 6 * DAY));
+    expect(earnedBy(1).referral).toBeUndefined();
+    const before = h.sent.length;
+    await h.scheduler.advanceTo(new Date(h.clock.now().getTime() + 2 * DAY));
+    expect(earnedBy(1).referral).toBe(50);
+    // Only the DM to the inviter: scheduled posts to groups in those days are not about referrals.
+    expect(h.sent.slice(before).filter((o) => o.type === 'dm')).toMatchObject([{ type: 'dm', user: { userId: 'alice' } }]);
+    await h.scheduler.advanceTo(new Date(h.clock.now().getTime() + 3 * DAY));
+    expect(count('referral')).toBe(1);
+    expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+
+  it('given a newcomer who never checks in, then nothing is paid until they do', async () => {
+    h = await harness();
+    await join('bob', 'alice');
+    await h.scheduler.advanceTo(new Date(h.clock.now().getTime() + 10 * DAY));
+    expect(count('referral')).toBe(0);
+    await h.say('bob', '/checkin');
+    await h.scheduler.advanceTo(new Date(h.clock.now().getTime() + DAY));
+    expect(count('referral')).toBe(1);
+  });
+
+  it('given a newcomer who checks in and leaves before 7 days, then the inviter is never paid, even if they rejoin', async () => {
+    h = await harness();
+    await join('bob', 'alice');
+    await h.say('bob', '/checkin');
+    h.clock.advance(2 * DAY);
+    await h.leave('bob');
+    h.clock.advance(DAY);
+    await join('bob', 'alice');
+    await h.scheduler.advanceTo(new Date(h.clock.now().getTime() + 14 * DAY));
+    expect(count('referral')).toBe(0);
+  });
+
+  it('given a named invite link from config, then its owner is the inviter; a self-invite records nothing', async () => {
+    h = await harness({ content: contentWith((c) => ((c.earning as { referral: { links: Record<string, string> } }).referral.links = { 'spring-poster': 'local:alice' })) });
+    await join('bob', undefined, 'spring-poster');
+    await join('carol', 'carol');
+    await h.say('bob', '/checkin');
+    await h.say('carol', '/checkin');
+    await h.scheduler.advanceTo(new Date(h.clock.now().getTime() + 8 * DAY));
+    const alice = h.app.exportState().members.find((m) => m.identities.includes('local:alice'))!;
+    expect(h.app.exportState().ledger.filter((l) => l.reason === 'referral').map((l) => l.member)).toEqual([alice.id]);
+  });
+});
+
+describe('new-member tasks and boosts', () => {
+  it('given check-in, post and share done, then /tasks shows all done and the completion bonus is paid once', async () => {
+    h = await harness();
+    const [start] = await h.say('u1', '/tasks', { lang: 'en' });
+    expect(start).toBe('New-member tasks\n⬜ first check-in\n⬜ first post\n⬜ first share\n0 of 3 done.');
+    await h.say('u1', '/checkin');
+    const [post] = await h.say('u1', 'happy to be here with you all');
+    expect(post).toBe('New-member task done — first post: +5 points.');
+    const [share] = await h.say('u1', 'https://brand.example/x');
+    expect(share).toBe('New-member task done — first share: +5 points.\nAll new-member tasks done: +20 bonus points!');
+    const [done] = await h.say('u1', '/tasks');
+    expect(done).toBe('New-member tasks\n✅ first check-in\n✅ first post\n✅ first share\nAll 3 done — welcome aboard! (3/3)');
+    expect(earnedBy(1)).toEqual({ checkin: 10, post: 2, share: 5, 'task.first-post': 5, 'task.first-share': 5, 'task.all': 20 });
+  });
+
+  it('given /boost 2x 48h in a group, then posts there earn double until it ends; other groups do not', async () => {
+    h = await harness();
+    const [on] = await h.say('op', '/boost 2x 48h', { lang: 'en' });
+    expect(on).toBe('Boost on in this group: points ×2 for 48h (until 2026-03-04 09:00).');
+    await h.say('u1', 'warming up the conversation here');
+    await h.say('u2', 'hello from the other group chat', { chat: 'g2' });
+    h.clock.advance(49 * 3_600_000);
+    await h.say('u1', 'and now the boost has finished');
+    const posts = h.app.exportState().ledger.filter((l) => l.reason === 'post').map((l) => [l.member, l.delta]);
+    expect(posts).toEqual([[2, 4], [3, 2], [2, 2]]);
+    await h.say('op', '/boost 3x 2d');
+    const [off] = await h.say('op', '/boost off');
+    expect(off).toBe('Ended 1 running boost(s) here. Boosts planned in community.yaml are not affected.');
+    h.clock.advance(2 * 60_000);
+    await h.say('u1', 'after the boost was ended early');
+    expect(h.app.exportState().ledger.filter((l) => l.reason === 'post').map((l) => l.delta)).toEqual([4, 2, 2, 2]);
+    expect(h.app.exportState().audit).toMatchObject([
+      { action: 'boost.start', detail: { factor: 2, hours: 48, chat: 'local:g1' } },
+      { action: 'boost.start', detail: { factor: 3, hours: 48 } },
+      { action: 'boost.end', detail: { chat: 'local:g1', ended: 1 } },
+    ]);
+    const [bad] = await h.say('op', '/boost 20x 1h');
+    expect(bad).toContain('20x');
+    const [member] = await h.say('u1', '/boost 2x 1h', { lang: 'en' });
+    expect(member).toBe('That command is for operators only.');
+  });
+
+  it('given a boost scheduled in config, then it applies only inside its window', async () => {
+    h = await harness({
+      content: contentWith((c) => ((c.earning as { boosts: unknown[] }).boosts = [{ factor: 3, from: '2026-03-02T00:00:00+08:00', until: '2026-03-03T00:00:00+08:00' }])),
+    });
+    await h.say('u1', 'inside the scheduled window now');
+    h.clock.set('2026-03-03T09:00:00+08:00');
+    await h.say('u1', 'outside the window the next day');
+    expect(h.app.exportState().ledger.filter((l) => l.reason === 'post').map((l) => l.delta)).toEqual([6, 2]);
+  });
+});

@@ -1,0 +1,295 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { localMessageEvent } from '../../adapters/local/local-events.ts';
+import type { Content } from '../../src/config/load.ts';
+import { rewardsSchema } from '../../src/config/schema.ts';
+import { renderPlain } from '../../src/core/outbound.ts';
+import { parseCodesCsv, ShopService } from '../../src/features/shop/index.ts';
+import { contentWith, harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
+
+let h: Harness;
+afterEach(() => {
+  vi.restoreAllMocks();
+  h?.close();
+});
+
+const DAY = 86_400_000;
+
+/** The shipped content with a test catalogue. */
+function shopContent(rewards: unknown[], lowStock = 3): Content {
+  return { ...contentWith(), rewards: rewardsSchema.parse({ lowStock, rewards }) };
+}
+
+const mug = { sku: 'mug', name: { 'zh-CN': '马克杯', en: 'Mug' }, cost: 50, stock: 1, kind: 'manual' };
+const coupon = { sku: 'coupon', name: 'Coupon', cost: 20, kind: 'code', limit: { count: 2, period: 'week' } };
+
+/** Gives a member points through the operator's audited /award. */
+async function fund(user: string, amount: number, name = user): Promise<void> {
+  await h.say(user, 'hi', { name, lang: 'en' });
+  await h.say('op', `/award @${user} ${amount}`);
+}
+
+function state() {
+  return h.app.exportState();
+}
+
+function stock(sku: string): number | null {
+  return h.app.services.shop.stockOf(sku);
+}
+
+describe('redemption', () => {
+  it('given two members racing for the last item, then exactly one gets it, the other is told it is out of stock, and the books agree', async () => {
+    h = await harness({ content: shopContent([mug]) });
+    await fund('a', 100, 'Ann');
+    await fund('b', 100, 'Bo');
+    const before = h.sent.length;
+    await Promise.all([
+      h.app.dispatcher.dispatch(localMessageEvent({ user: 'a', chat: 'g1', text: '/redeem mug', id: 'ra', at: h.clock.now() })),
+      h.app.dispatcher.dispatch(localMessageEvent({ user: 'b', chat: 'g1', text: '/redeem mug', id: 'rb', at: h.clock.now() })),
+    ]);
+    const replies = h.sent.slice(before).map((o) => renderPlain(o.body));
+    expect(replies.filter((r) => r.startsWith('Redeemed Mug for 50 points'))).toHaveLength(1);
+    expect(replies.filter((r) => r === 'Sorry, mug is out of stock.')).toHaveLength(1);
+    expect(stock('mug')).toBe(0);
+    const s = state();
+    expect(s.redemptions).toHaveLength(1);
+    expect(s.ledger.filter((l) => l.reason === 'redeem')).toHaveLength(1);
+    expect(s.members.map((m) => m.balance).sort((x, y) => x - y)).toEqual([0, 50, 100]);
+    expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+
+  it('given an error thrown in the middle of a redemption, then stock, balance, ledger and redemptions are unchanged', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 5 }]) });
+    await fund('a', 100);
+    const { points } = h.app.services;
+    const spend = points.spend.bind(points);
+    vi.spyOn(points, 'spend').mockImplementation((entry) => {
+      spend(entry);
+      throw new Error('disk on fire');
+    });
+    const [reply] = await h.say('a', '/redeem mug');
+    expect(reply).toBe('Sorry, something went wrong. The team has been told; please try again later.');
+    expect(stock('mug')).toBe(5);
+    expect(points.standing(1).balance).toBe(100);
+    expect(state().ledger.map((l) => l.reason)).toEqual(['award']);
+    expect(state().redemptions).toEqual([]);
+    expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+
+  it('given too few points, then the member is told and nothing changes', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 5 }]) });
+    await fund('a', 30);
+    const [reply] = await h.say('a', '/redeem mug');
+    expect(reply).toBe('Not enough points: that needs 50, and the balance is 30.');
+    expect(stock('mug')).toBe(5);
+    expect(state().redemptions).toEqual([]);
+  });
+
+  it('given a per-member limit per week, then the third redemption that week is refused and the next week is open again', async () => {
+    h = await harness({ content: shopContent([coupon]) });
+    h.app.services.shop.importCodes('coupon', ['C1', 'C2', 'C3', 'C4'], null, h.clock.now());
+    await fund('a', 200);
+    await h.say('a', '/redeem coupon 2');
+    const [third] = await h.say('a', '/redeem coupon');
+    expect(third).toBe('You can redeem that 2 time(s) a week, and you already have 2.');
+    h.clock.advance(7 * DAY);
+    const next = await h.say('a', '/redeem coupon');
+    expect(next.filter((r) => r.startsWith('Redeemed Coupon for 20 points'))).toHaveLength(1);
+  });
+
+  it('given a code reward, then the code goes by DM only, never to the group, and /codes shows it again in a direct chat', async () => {
+    h = await harness({ content: shopContent([coupon]) });
+    const added = h.app.services.shop.importCodes('coupon', parseCodesCsv('code\nSPRING-1\n"SPRING-2",x\nSPRING-1\n'), null, h.clock.now());
+    expect(added).toEqual({ added: 2, skipped: 0 });
+    await fund('a', 100);
+    const before = h.sent.length;
+    await h.say('a', '/redeem coupon');
+    const out = h.sent.slice(before);
+    expect(out.filter((o) => o.type !== 'dm').map((o) => renderPlain(o.body)).join()).not.toContain('SPRING');
+    const dm = out.find((o) => o.type === 'dm')!;
+    expect(dm).toMatchObject({ user: { userId: 'a' } });
+    expect(dm).not.toHaveProperty('fallbackChat');
+    expect(renderPlain(dm.body)).toContain('SPRING-1');
+    const [codes] = await h.say('a', '/codes', { chat: null });
+    expect(codes).toBe('Your codes\ncoupon: SPRING-1');
+    await h.say('a', '/redeem coupon');
+    const [none] = await h.say('a', '/redeem coupon');
+    expect(none).toBe('You can redeem that 2 time(s) a week, and you already have 2.');
+    expect(state().redemptions.map((r) => [r.sku, r.status, r.code])).toEqual([
+      ['coupon', 'fulfilled', 'SPRING-1'],
+      ['coupon', 'fulfilled', 'SPRING-2'],
+    ]);
+    expect(stock('coupon')).toBe(0);
+  });
+
+  it('given a code pool that runs dry, then the member is told it is out of stock and keeps their points', async () => {
+    h = await harness({ content: shopContent([{ ...coupon, limit: undefined }]) });
+    h.app.services.shop.importCodes('coupon', ['ONLY'], null, h.clock.now());
+    await fund('a', 100);
+    await fund('b', 100);
+    await h.say('a', '/redeem coupon');
+    const [reply] = await h.say('b', '/redeem coupon');
+    expect(reply).toBe('Sorry, coupon is out of stock.');
+    expect(h.app.services.points.standing(3).balance).toBe(100);
+  });
+
+  it('given a reward for a higher tier, then a basic member does not see it and cannot redeem it', async () => {
+    h = await harness({ content: shopContent([coupon, { ...mug, sku: 'bag', name: 'Bag', minTier: 'advanced', stock: 3 }]) });
+    await fund('a', 100);
+    const [shop] = await h.say('a', '/shop');
+    expect(shop).toBe('Reward shop — your balance: 100\n• Coupon (coupon) — 20 points, sold out\n✓ = you can afford it. Redeem with /redeem <sku>.');
+    const [refused] = await h.say('a', '/redeem bag');
+    expect(refused).toBe('That reward is for Advanced members and above.');
+    await h.say('a', 'hi', { chat: 'advanced' });
+    const [ok] = await h.say('a', '/redeem bag');
+    expect(ok).toMatch(/^Redeemed Bag for 50 points\. A moderator will confirm/);
+  });
+});
+
+describe('manual approval', () => {
+  it('given a rejected manual redemption, then it refunds exactly once, whether the command is redelivered or sent again', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 4 }]) });
+    await fund('a', 100, 'Ann');
+    await h.say('a', '/redeem mug');
+    expect(stock('mug')).toBe(3);
+    const [pending] = await h.say('mod', '/redemptions', { lang: 'en' });
+    expect(pending).toMatch(/^Redemptions waiting\n#1 Ann: mug ×1 \(2026-03-0\d\)$/);
+    const reject = localMessageEvent({ user: 'mod', chat: 'g1', text: '/reject 1 sold out in your size', id: 'rej-1', at: h.clock.now() });
+    expect(await h.app.dispatcher.dispatch(reject)).toBe('handled');
+    expect(await h.app.dispatcher.dispatch(reject)).toBe('duplicate');
+    const [again] = await h.say('mod', '/reject 1 sold out');
+    expect(again).toBe('Redemption #1 was already decided (rejected).');
+    const [fulfil] = await h.say('mod', '/fulfil 1');
+    expect(fulfil).toBe('Redemption #1 was already decided (rejected).');
+    const s = state();
+    expect(s.ledger.filter((l) => l.reason === 'refund').map((l) => [l.member, l.delta])).toEqual([[1, 50]]);
+    expect(h.app.services.points.standing(1)).toMatchObject({ balance: 100, lifetime: 100 });
+    expect(stock('mug')).toBe(4);
+    expect(s.redemptions).toMatchObject([{ id: 1, member: 1, sku: 'mug', status: 'rejected', code: null, reason: 'sold out in your size' }]);
+    expect(s.audit.filter((a) => (a as { action: string }).action === 'redemption.reject')).toHaveLength(1);
+    expect(h.sent.filter((o) => o.type === 'dm' && renderPlain(o.body).includes('was declined'))).toHaveLength(1);
+    expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+
+  it('given a pending redemption, when a moderator fulfils it, then the member is told and the action is audited', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 4 }]) });
+    await fund('a', 100, 'Ann');
+    await h.say('a', '/redeem mug');
+    const [done] = await h.say('mod', '/fulfil 1', { lang: 'en' });
+    expect(done).toBe('Redemption #1 (mug) for Ann marked as sent.');
+    expect(state().redemptions).toMatchObject([{ status: 'fulfilled' }]);
+    expect(state().audit).toMatchObject([{ action: 'points.award' }, { action: 'redemption.fulfil', target: 1 }]);
+    const [member] = await h.say('a', '/fulfil 1');
+    expect(member).toBe('That command is for moderators only.');
+  });
+});
+
+describe('stock and alerts', () => {
+  it('given /stock +N and -N, then stock moves, never below zero, and each change is audited', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 2 }]) });
+    const [up] = await h.say('op', '/stock mug +10', { lang: 'en' });
+    expect(up).toBe('Stock of mug is now 12.');
+    const [down] = await h.say('op', '/stock mug -50');
+    expect(down).toBe('Stock of mug is now 0.');
+    const [bad] = await h.say('op', '/stock mug lots');
+    expect(bad).toBe('“lots” is not a stock change — use +N or -N.');
+    expect(state().audit).toMatchObject([
+      { action: 'stock.adjust', detail: { sku: 'mug', delta: 10, stock: 12 } },
+      { action: 'stock.adjust', detail: { sku: 'mug', delta: -50, stock: 0 } },
+    ]);
+  });
+
+  it('given a restart with rewards.yaml changed, then counts stay in the database but a switch to or from unlimited takes effect', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 2 }]) });
+    await h.say('op', '/stock mug +5');
+    const restart = (rewards: unknown[]) =>
+      new ShopService({ ...h.app.services, db: h.app.db, catalogue: rewardsSchema.parse({ rewards }), checkins: h.app.services.checkins });
+    expect(restart([{ ...mug, stock: 100 }]).stockOf('mug')).toBe(7);
+    expect(restart([{ ...mug, stock: undefined }]).stockOf('mug')).toBeNull();
+    expect(restart([{ ...mug, stock: 3 }]).stockOf('mug')).toBe(3);
+  });
+
+  it('given a redemption that takes stock down to the threshold, then operators are alerted once in the staff chat', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 3, cost: 10 }], 1) });
+    await fund('a', 100);
+    const before = h.sent.length;
+    await h.say('a', '/redeem mug');
+    await h.say('a', '/redeem mug');
+    await h.say('a', '/redeem mug');
+    const alerts = h.sent.slice(before).filter((o) => o.type === 'send' && o.chat.chatId === 'staff');
+    expect(alerts.map((o) => renderPlain(o.body))).toEqual(['库存告急：mug 只剩 1 件。']);
+  });
+});
+
+describe('make-up card', () => {
+  const card = { sku: 'repair', name: 'Make-up card', cost: 30, kind: 'streak-repair' };
+
+  it('given a missed yesterday, when the card is redeemed, then the streak carries on; a second card that week is refused', async () => {
+    h = await harness({ content: shopContent([card]) });
+    await h.say('u1', '/checkin', { lang: 'en' });
+    h.clock.advance(DAY);
+    await h.say('u1', '/checkin');
+    await h.say('op', '/award @u1 100');
+    h.clock.advance(2 * DAY);
+    const [used] = await h.say('u1', '/redeem repair');
+    expect(used).toMatch(/^Make-up card used: yesterday's check-in is restored/);
+    const [checkin] = await h.say('u1', '/checkin');
+    expect(checkin).toContain('streak 4 days');
+    h.clock.advance(2 * DAY); // Saturday: Friday missed, same week as the first card
+    const [second] = await h.say('u1', '/redeem repair');
+    expect(second).toBe('You can use one make-up card a week; this week\'s is used.');
+    expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+
+  it('given nothing to restore, then the card is refused and costs nothing', async () => {
+    h = await harness({ content: shopContent([card]) });
+    await h.say('u1', '/checkin', { lang: 'en' });
+    await h.say('op', '/award @u1 100');
+    const [reply] = await h.say('u1', '/redeem repair');
+    expect(reply).toMatch(/^There is no missed check-in to restore/);
+    expect(h.app.services.points.standing(1).balance).toBe(110);
+  });
+});
+
+describe('history, boards and audit', () => {
+  it('given some earning and spending, then /history lists the latest rows with their reasons', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 5 }]) });
+    await h.say('a', '/checkin', { lang: 'en' });
+    await h.say('op', '/award @a 100');
+    await h.say('a', '/redeem mug');
+    const [shop] = await h.say('a', '/shop');
+    expect(shop).toBe('Reward shop — your balance: 60\n• Mug (mug) — 50 points, left: 4 ✓\n✓ = you can afford it. Redeem with /redeem <sku>.');
+    const [history] = await h.say('a', '/history');
+    expect(history).toBe('Your latest points (balance 60)\n2026-03-02  -50  redemption\n2026-03-02  +100  award\n2026-03-02  +10  check-in');
+  });
+
+  it('given members in different tiers, then boards filter by period and tier, and spends do not count', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 5 }]), start: '2026-03-10T09:00:00+08:00' });
+    await h.say('a', '/checkin', { name: 'Ann', lang: 'en' });
+    await h.say('b', '/checkin', { name: 'Bo', chat: 'core' });
+    h.clock.set('2026-04-01T09:00:00+08:00');
+    await h.say('a', '/checkin');
+    await h.say('op', '/award @a 100');
+    await h.say('a', '/redeem mug');
+    const [month] = await h.say('a', '/rank month');
+    expect(month).toBe('This month\n1. Ann — 110');
+    const [all] = await h.say('a', '/rank all core');
+    expect(all).toBe('All time — Core\n1. Bo — 15');
+    const [bad] = await h.say('a', '/rank week gold');
+    expect(bad).toContain('gold');
+  });
+
+  it('given operator actions, then /audit lists them newest first, and members cannot read it', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 5 }]) });
+    await h.say('a', 'hi', { name: 'Ann' });
+    await h.say('op', '/award @a 7 welcome', { name: 'Op', lang: 'en' });
+    await h.say('op', '/stock mug +1');
+    const [audit] = await h.say('op', '/audit');
+    expect(audit!.split('\n')).toEqual([
+      'Latest audited actions',
+      '2026-03-02 09:00 Op: stock.adjust  {"sku":"mug","delta":1,"stock":6} ',
+      '2026-03-02 09:00 Op: points.award Ann {"amount":7} welcome',
+    ]);
+    const [member] = await h.say('a', '/audit', { lang: 'en' });
+    expect(member).toBe('That command is for operators only.');
+  });
+});

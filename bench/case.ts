@@ -19,7 +19,7 @@ export interface CaseResult {
   eventsPerSec?: number;
   p50Ms?: number;
   p99Ms?: number;
-  /** A query case's median and slowest time, in ms. */
+  /** A query case's main time and a second figure (leaderboard: median / slowest; quiet scan: first / repeat run), in ms. */
   queryMs?: number;
   queryMaxMs?: number;
   /** Free-form figures worth keeping in the JSON (rows, settings). */

@@ -91,7 +91,7 @@ try {
 
 const fmt = (v: number | undefined, digits = 0) => (v === undefined ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
 const ceilingOf = (size: number) => rows.find((r) => r.case === 'raw' && r.size === size)?.result.eventsPerSec;
-const header = ['case', 'members', 'events', 'events/s', 'p50 ms', 'p99 ms', 'ceiling/s', 'ratio', 'query ms (med/max)', 'peak RSS MB'];
+const header = ['case', 'members', 'events', 'events/s', 'p50 ms', 'p99 ms', 'ceiling/s', 'ratio', 'query ms', 'peak RSS MB'];
 const table = rows.map((r) => {
   const ceiling = r.case === 'pipeline' ? ceilingOf(r.size) : undefined;
   const q = r.result.queryMs === undefined ? '–' : `${fmt(r.result.queryMs, 1)} / ${fmt(r.result.queryMaxMs, 1)}`;

@@ -9,8 +9,10 @@ import { COMMUNITY_SIZES } from './sizes.ts';
 /**
  * The storage ceiling beside the pipeline: for the same generated events, the same rows the
  * pipeline writes — dedupe key, group and member on first sight, membership, activity day and
- * last-active, and for a check-in the check-in row, ledger row, balance and weekly total; for an
- * award the ledger, balance, weekly total and audit rows — with raw better-sqlite3 prepared statements, one transaction
+ * last-active; for a check-in the check-in row and a credit (ledger row, balance, weekly total);
+ * for an award a credit and an audit row; for a post or a share (the earning rules' defaults:
+ * length, cooldown, daily caps, exact-duplicate check) its post or claim row, share activity, a
+ * credit, and the new-member task rows and bonuses — with raw better-sqlite3 prepared statements, one transaction
  * per event, on a database opened by `openDb` (same pragmas, same schema and indexes). Everything
  * a rule would read (who is this, what is their streak) comes from in-memory maps, so this is
  * what SQLite alone costs. Each line is parsed outside the timed transaction.
@@ -44,7 +46,18 @@ export const rawCeilingCase: BenchCase = {
     const upWeekly = s.prepare('INSERT INTO points_weekly (week, member_id, points) VALUES (?, ?, ?) ON CONFLICT (week, member_id) DO UPDATE SET points = points + excluded.points');
     const insAudit = s.prepare('INSERT INTO audit_log (at, actor_member_id, action, target_member_id, detail, reason) VALUES (?, ?, ?, ?, ?, ?)');
 
+    const insPost = s.prepare('INSERT OR IGNORE INTO earn_posts (member_id, day, at, fingerprint, paid, event_key) VALUES (?, ?, ?, ?, ?, ?)');
+    const insClaim = s.prepare('INSERT OR IGNORE INTO share_claims (member_id, chat_key, day, at, url, status, event_key) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    const insTask = s.prepare('INSERT OR IGNORE INTO member_tasks (member_id, task, at) VALUES (?, ?, ?)');
+    const upShares = upActivity('shares');
+
     const memberOf = new Map<string, number>();
+    // What the earning rules (content/community.yaml defaults) would read, kept in memory.
+    const lastPaidPost = new Map<number, number>();
+    const paidPostsOn = new Map<string, number>();
+    const sharesOn = new Map<string, number>();
+    const recentTexts = new Map<number, { text: string; at: number }[]>();
+    const tasksDone = new Map<number, Set<string>>();
     const groupsSeen = new Set<string>();
     const lastCheckin = new Map<number, { day: string; streak: number }>();
     const positions = new Map<string, number>();
@@ -58,6 +71,21 @@ export const rawCeilingCase: BenchCase = {
       return id;
     };
     const prevDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+
+    const credit = (member: number, points: number, reason: string, source: string, day: string, at: number) => {
+      insLedger.run(member, points, reason, source, null, null, at);
+      upBalance.run(member, points, points);
+      upWeekly.run(weekStart(day), member, points);
+    };
+    const task = (member: number, name: string, points: number, day: string, at: number) => {
+      const done = tasksDone.get(member) ?? new Set<string>();
+      tasksDone.set(member, done);
+      if (done.has(name)) return;
+      done.add(name);
+      insTask.run(member, name, at);
+      if (points > 0) credit(member, points, `task.${name}`, String(member), day, at);
+      if (done.size === 3) credit(member, 20, 'task.all', String(member), day, at);
+    };
 
     const handle = s.transaction((l: GeneratedLine, at: number) => {
       if (l.type === 'tick') return;
@@ -85,11 +113,10 @@ export const rawCeilingCase: BenchCase = {
         positions.set(pk, position);
         lastCheckin.set(member, { day, streak });
         insCheckin.run(member, day, chatKey, at, streak, points, position, l.id);
-        insLedger.run(member, points, 'checkin', `${member}:${day}`, null, null, at);
-        upBalance.run(member, points, points);
-        upWeekly.run(weekStart(day), member, points);
+        credit(member, points, 'checkin', `${member}:${day}`, day, at);
         upCheckins.run(member, chatKey, day);
         touch.run(at, member);
+        task(member, 'first-checkin', 0, day, at);
       } else if (l.text.startsWith('/award ')) {
         const [, mention, amount] = l.text.split(' ');
         const target = ensure(mention!.slice(1), undefined, at);
@@ -97,6 +124,36 @@ export const rawCeilingCase: BenchCase = {
         upBalance.run(target, Number(amount), Number(amount));
         upWeekly.run(weekStart(day), target, Number(amount));
         insAudit.run(at, member, 'points.award', target, JSON.stringify({ amount: Number(amount) }), null);
+      } else if (l.text.startsWith('/')) {
+        return;
+      } else if (l.links || l.forwarded || l.card) {
+        // A share: 5 points, at most 3 a day.
+        upShares.run(member, chatKey, day);
+        touch.run(at, member);
+        const key = `${member}|${day}`;
+        if ((sharesOn.get(key) ?? 0) >= 3) return;
+        sharesOn.set(key, (sharesOn.get(key) ?? 0) + 1);
+        const eventKey = `local:${l.chat}:m:${l.id}`;
+        insClaim.run(member, chatKey, day, at, l.links?.[0] ?? null, 'paid', eventKey);
+        credit(member, 5, 'share', eventKey, day, at);
+        task(member, 'first-share', 5, day, at);
+      } else if ([...l.text].length >= 10) {
+        // A post: 2 points unless the same text was posted in the last day, within 60 s of the last
+        // paid post, or past 10 paid posts that day.
+        const recent = (recentTexts.get(member) ?? []).filter((r) => r.at > at - 86_400_000);
+        recentTexts.set(member, [...recent, { text: l.text, at }]);
+        const duplicate = recent.some((r) => r.text === l.text);
+        const key = `${member}|${day}`;
+        const pays = !duplicate && at - (lastPaidPost.get(member) ?? 0) >= 60_000 && (paidPostsOn.get(key) ?? 0) < 10;
+        const eventKey = `local:${l.chat}:m:${l.id}`;
+        insPost.run(member, day, at, l.text, pays ? 1 : 0, eventKey);
+        if (duplicate) return;
+        if (pays) {
+          lastPaidPost.set(member, at);
+          paidPostsOn.set(key, (paidPostsOn.get(key) ?? 0) + 1);
+          credit(member, 2, 'post', eventKey, day, at);
+        }
+        task(member, 'first-post', 5, day, at);
       }
     });
 

@@ -39,6 +39,19 @@ export interface BenchCase {
   run(input: CaseInput): Promise<CaseResult> | CaseResult;
 }
 
+/**
+ * Calls `row(i)` for i = 1…count in transactions of 50,000 rows: how the million-member cases
+ * write their database straight with raw SQL, fast and in bounded memory.
+ */
+export function fillInBatches(sqlite: { transaction(fn: () => void): () => void }, count: number, row: (i: number) => void): void {
+  const batch = 50_000;
+  for (let from = 1; from <= count; from += batch) {
+    sqlite.transaction(() => {
+      for (let i = from; i < Math.min(count + 1, from + batch); i++) row(i);
+    })();
+  }
+}
+
 /** Nearest-rank percentile of a sample (sorted in place). */
 export function percentile(sample: Float64Array, p: number): number {
   if (sample.length === 0) return 0;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { openDb } from '../../src/db/open.ts';
 import { PointsService } from '../../src/features/points/index.ts';
 import { seededRng } from '../../src/sim/prng.ts';
-import { percentile, type BenchCase } from '../case.ts';
+import { fillInBatches, percentile, type BenchCase } from '../case.ts';
 
 const WEEK_MS = 7 * 86_400_000;
 const ZONE = 'Asia/Shanghai';
@@ -30,25 +30,16 @@ export const leaderboardCase: BenchCase = {
     const insMember = s.prepare('INSERT INTO members (id, name, tier, created_at) VALUES (?, ?, ?, ?)');
     const insBalance = s.prepare('INSERT INTO balances (member_id, balance, lifetime) VALUES (?, ?, ?)');
     const insLedger = s.prepare("INSERT INTO ledger (member_id, delta, reason, source_key, earned, at) VALUES (?, ?, 'checkin', ?, 1, ?)");
-    const batch = 50_000;
-    for (let from = 1; from <= size; from += batch) {
-      s.transaction(() => {
-        for (let id = from; id < Math.min(size + 1, from + batch); id++) {
-          insMember.run(id, `m${id}`, 'basic', NOW - 90 * 86_400_000);
-          const lifetime = rng.chance(0.4) ? 0 : Math.floor(rng.pareto(1.2, 10));
-          insBalance.run(id, lifetime, lifetime);
-        }
-      })();
-    }
+    fillInBatches(s, size, (id) => {
+      insMember.run(id, `m${id}`, 'basic', NOW - 90 * 86_400_000);
+      const lifetime = rng.chance(0.4) ? 0 : Math.floor(rng.pareto(1.2, 10));
+      insBalance.run(id, lifetime, lifetime);
+    });
     const ledgerRows = Math.floor(size * 1.5);
-    for (let from = 0; from < ledgerRows; from += batch) {
-      s.transaction(() => {
-        for (let k = from; k < Math.min(ledgerRows, from + batch); k++) {
-          const member = 1 + Math.floor(Math.pow(rng.next(), 3) * size);
-          insLedger.run(member, rng.int(10, 32), `bench-${k}`, NOW - Math.floor(rng.next() * 2 * WEEK_MS));
-        }
-      })();
-    }
+    fillInBatches(s, ledgerRows, (k) => {
+      const member = 1 + Math.floor(Math.pow(rng.next(), 3) * size);
+      insLedger.run(member, rng.int(10, 32), `bench-${k}`, NOW - Math.floor(rng.next() * 2 * WEEK_MS));
+    });
     s.pragma('optimize');
     const fillSeconds = (performance.now() - fillBegan) / 1000;
 

@@ -4,7 +4,7 @@ import { loadContent } from '../../src/config/load.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { openDb } from '../../src/db/open.ts';
 import { seededRng } from '../../src/sim/prng.ts';
-import type { BenchCase } from '../case.ts';
+import { fillInBatches, type BenchCase } from '../case.ts';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-03-15T10:00:00+08:00');
@@ -31,23 +31,18 @@ export const quietScanCase: BenchCase = {
     const insMembership = s.prepare("INSERT INTO memberships (member_id, chat_key, joined_at, first_seen_at, last_active_at) VALUES (?, 'local:lobby', ?, ?, ?)");
     const insActivity = s.prepare("INSERT OR IGNORE INTO activity_days (member_id, chat_key, day, messages) VALUES (?, 'local:lobby', ?, 1)");
     const insBalance = s.prepare('INSERT INTO balances (member_id, balance, lifetime) VALUES (?, ?, ?)');
-    const batch = 50_000;
-    for (let from = 1; from <= size; from += batch) {
-      s.transaction(() => {
-        for (let id = from; id < Math.min(size + 1, from + batch); id++) {
-          const last = NOW - Math.floor(Math.min(60, rng.pareto(0.9, 2)) * DAY);
-          const joined = NOW - 90 * DAY;
-          insMember.run(id, `m${id}`, joined, last);
-          insMembership.run(id, joined, joined, last);
-          insActivity.run(id, new Date(last).toISOString().slice(0, 10));
-          insActivity.run(id, new Date(last - rng.int(1, 14) * DAY).toISOString().slice(0, 10));
-          if (rng.chance(0.5)) {
-            const lifetime = Math.floor(rng.pareto(1.2, 10));
-            insBalance.run(id, lifetime, lifetime);
-          }
-        }
-      })();
-    }
+    fillInBatches(s, size, (id) => {
+      const last = NOW - Math.floor(Math.min(60, rng.pareto(0.9, 2)) * DAY);
+      const joined = NOW - 90 * DAY;
+      insMember.run(id, `m${id}`, joined, last);
+      insMembership.run(id, joined, joined, last);
+      insActivity.run(id, new Date(last).toISOString().slice(0, 10));
+      insActivity.run(id, new Date(last - rng.int(1, 14) * DAY).toISOString().slice(0, 10));
+      if (rng.chance(0.5)) {
+        const lifetime = Math.floor(rng.pareto(1.2, 10));
+        insBalance.run(id, lifetime, lifetime);
+      }
+    });
     s.pragma('optimize');
     const fillSeconds = (performance.now() - fillBegan) / 1000;
     const app = createApp({ db, content: loadContent('content'), clock: { now: () => new Date(NOW) }, logger: silentLogger });

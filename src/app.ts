@@ -79,7 +79,7 @@ export function createApp(options: AppOptions): App {
   const groups = new GroupService(db.orm, config);
   const audit = new AuditService(db.orm);
   const members = new MembersService({ orm: db.orm, config, groups, tiers, owners: new Set(options.owners ?? []) });
-  const points = new PointsService(db);
+  const points = new PointsService(db, config.community.timezone);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
   const quiet = new QuietService({
     db,

@@ -5,8 +5,10 @@ import { parseEnv } from './config/env.ts';
 import { loadPack } from './features/content/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
-import { exportState, importCodes, simulate, start } from './main.ts';
+import { DEMO, exportState, importCodes, prepareDemo, simulate, start } from './main.ts';
 import { UserError } from './core/errors.ts';
+import { generateCommunity } from './sim/generate.ts';
+import { progressBar, writeJsonLines } from './sim/write-lines.ts';
 
 /** `hearth` — start the bot, simulate a stream of events, export state, migrate, check config. */
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -22,10 +24,25 @@ program
   .command('start')
   .description('start the bot; with no platform tokens, open the local console chat')
   .option('--console', 'open the local console even when platform adapters run')
-  .action(async (opts: { console?: boolean }) => {
+  .option('--demo [db]', 'pre-fill a demo community (replaces the given file, default data/demo.db) and open the console on it')
+  .action(async (opts: { console?: boolean; demo?: string | boolean }) => {
     try {
-      const env = parseEnv(process.env);
-      await start({ env, logger: createLogger(env.LOG_LEVEL), input: process.stdin, output: process.stdout, console: opts.console ?? false });
+      let env = parseEnv(process.env);
+      if (opts.demo) {
+        const dbPath = typeof opts.demo === 'string' ? opts.demo : 'data/demo.db';
+        process.stdout.write(`Preparing a demo community in ${dbPath}: ${DEMO.members} members, ${DEMO.days} days of activity…\n`);
+        const summary = await prepareDemo(dbPath, env.HEARTH_CONTENT, new Date());
+        process.stdout.write(`${summary.events} events replayed. You are alice in group ${DEMO.chat}; try /rank, /points, /checkin (:as u1 to be a member).\n`);
+        env = { ...env, HEARTH_DB: dbPath };
+      }
+      await start({
+        env,
+        logger: createLogger(env.LOG_LEVEL),
+        input: process.stdin,
+        output: process.stdout,
+        console: opts.console === true || Boolean(opts.demo),
+        ...(opts.demo ? { consoleChat: DEMO.chat } : {}),
+      });
     } catch (err) {
       fail(err);
     }
@@ -40,6 +57,39 @@ program
     try {
       const env = parseEnv(process.env);
       await simulate({ dbPath: opts.db, contentDir: opts.content, input: process.stdin, output: process.stdout, errors: process.stderr, owners: env.BOT_OWNERS });
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('generate')
+  .description('print a synthetic community as simulate input (JSON lines), reproducible from the seed')
+  .requiredOption('--members <n>', 'community size', (v) => Number(v))
+  .option('--days <n>', 'days of activity', (v) => Number(v), 30)
+  .option('--seed <seed>', 'PRNG seed: the same seed gives the same lines', 'hearth')
+  .option('--start <day>', 'first local day, YYYY-MM-DD', '2026-03-02')
+  .option('--content <dir>', 'content directory (its community time zone is used)', 'content')
+  .option('--skus <list>', 'comma-separated reward SKUs members /redeem (default: those in rewards.yaml)')
+  .option('--no-ticks', 'leave out the daily tick lines')
+  .action(async (opts: { members: number; days: number; seed: string; start: string; content: string; skus?: string; ticks: boolean }) => {
+    try {
+      const content = loadContent(opts.content);
+      const timeZone = content.community.community.timezone;
+      const bar = opts.members * opts.days >= 100_000 ? progressBar(process.stderr, 'days') : undefined;
+      const skus = opts.skus?.split(',').map((s) => s.trim()).filter(Boolean) ?? content.rewards.rewards.map((r) => r.sku);
+      const lines = generateCommunity({
+        members: opts.members,
+        days: opts.days,
+        seed: opts.seed,
+        start: opts.start,
+        timeZone,
+        ticks: opts.ticks,
+        ...(skus ? { skus } : {}),
+        ...(bar ? { onDay: bar.update } : {}),
+      });
+      await writeJsonLines(lines, process.stdout);
+      bar?.end();
     } catch (err) {
       fail(err);
     }

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { Readable, Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { runConsole } from '../adapters/local/console.ts';
 import { formatForConsole } from '../adapters/local/console.ts';
 import { LocalAdapter } from '../adapters/local/local-adapter.ts';
@@ -18,6 +18,8 @@ import { openDb } from './db/open.ts';
 import { parseCodesCsv } from './features/shop/index.ts';
 import { CronScheduler } from './infra/cron-scheduler.ts';
 import { SimScheduler } from './infra/sim-scheduler.ts';
+import { generateCommunity } from './sim/generate.ts';
+import { addDays, localDay } from './core/clock.ts';
 
 /**
  * The composition root: the only place that wires adapters, features and infrastructure together.
@@ -31,6 +33,8 @@ export interface SimulateOptions {
   readonly errors: Writable;
   readonly owners?: readonly string[];
   readonly logger?: Logger;
+  /** Told how long each event line took, parse to delivered replies, in ms (`npm run bench`). */
+  readonly onEvent?: (ms: number) => void;
 }
 
 export interface SimulateSummary {
@@ -76,6 +80,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
     for await (const raw of rl) {
       lineNo++;
       if (raw.trim() === '') continue;
+      const began = options.onEvent ? performance.now() : 0;
       let step;
       try {
         step = parseSimLine(raw, lineNo);
@@ -103,6 +108,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
       events++;
       const adapter = await adapterFor(step.event.platform);
       await adapter.inject(step.event);
+      options.onEvent?.(performance.now() - began);
     }
   } finally {
     db.close();
@@ -146,6 +152,8 @@ export interface StartOptions {
   readonly output: Writable;
   /** Open the local console even when platform adapters run. */
   readonly console?: boolean;
+  /** The console's starting group (default `g1`). */
+  readonly consoleChat?: string;
 }
 
 /** Loads a platform adapter module (`adapters/<platform>/index.ts`), which exports `createAdapter`. */
@@ -205,10 +213,30 @@ export async function start(options: StartOptions): Promise<void> {
     db.close();
   };
   if (local) {
-    await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now() });
+    await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now(), ...(options.consoleChat ? { chat: options.consoleChat } : {}) });
     await shutdown();
     return;
   }
   await stopSignal;
   await shutdown();
+}
+
+/** The size of the community `npm start -- --demo` pre-fills. */
+export const DEMO = { members: 150, days: 21, seed: 'demo', chat: 'lobby' } as const;
+
+/**
+ * Replaces `dbPath` with a demo community: `DEMO.members` generated members and `DEMO.days` days of
+ * their activity up to yesterday in the community's zone, replayed through the real simulate
+ * path, so the console opens on a lived-in group (`/rank`, `/points` have something to show).
+ */
+export async function prepareDemo(dbPath: string, contentDir: string, now: Date): Promise<SimulateSummary> {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
+  const timeZone = loadContent(contentDir).community.community.timezone;
+  const start = addDays(localDay(now, timeZone), -DEMO.days);
+  const lines = generateCommunity({ members: DEMO.members, days: DEMO.days, seed: DEMO.seed, start, timeZone });
+  const sink = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const input = Readable.from((function* () {
+    for (const line of lines) yield `${JSON.stringify(line)}\n`;
+  })());
+  return simulate({ dbPath, contentDir, input, output: sink, errors: sink });
 }

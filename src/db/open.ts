@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 import type { EventStore } from '../core/directory.ts';
 import * as schema from './schema.ts';
 
-export type Orm = BetterSQLite3Database<typeof schema>;
+/** The drizzle handle; `$client` is the same better-sqlite3 connection, for prepared hot-path statements. */
+export type Orm = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
 /** Where drizzle-kit writes migrations; applied at every start. */
 export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.meta.url));
@@ -19,10 +20,16 @@ export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations', import.m
 export class Db implements EventStore {
   readonly orm: Orm;
   private readonly claim: Database.Statement<[string, number]>;
+  /**
+   * One transaction wrapper for every call (better-sqlite3 turns a nested call into a savepoint),
+   * instead of wrapping each event's callback anew.
+   */
+  private readonly inTransaction: (fn: () => unknown) => unknown;
 
   constructor(readonly sqlite: Database.Database) {
     this.orm = drizzle(sqlite, { schema });
     this.claim = sqlite.prepare('INSERT OR IGNORE INTO processed_events (key, at) VALUES (?, ?)');
+    this.inTransaction = sqlite.transaction((fn: () => unknown) => fn());
   }
 
   /**
@@ -30,7 +37,7 @@ export class Db implements EventStore {
    * function that returns a promise, which keeps network calls out of transactions.
    */
   transaction<T>(fn: () => T): T {
-    return this.sqlite.transaction(fn)();
+    return this.inTransaction(fn) as T;
   }
 
   claimEvent(key: string, at: Date): boolean {
@@ -53,6 +60,10 @@ export function openDb(path: string): Db {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Checkpoint every ~40 MB of WAL instead of every ~4 MB: each checkpoint costs fsyncs, and with
+  // one transaction per event the default made 1% of events wait for one (`npm run bench`: p99
+  // 4 ms → 0.4 ms, throughput +25%, at the price of a longer checkpoint every ~1,000 events).
+  sqlite.pragma('wal_autocheckpoint = 10000');
   migrate(drizzle(sqlite, { schema }), { migrationsFolder: MIGRATIONS_DIR });
   return new Db(sqlite);
 }

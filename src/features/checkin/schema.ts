@@ -17,5 +17,5 @@ export const checkins = sqliteTable(
     position: integer('position').notNull(),
     eventKey: text('event_key').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.memberId, t.day] }), index('checkins_chat_day').on(t.chatKey, t.day)],
+  (t) => [primaryKey({ columns: [t.memberId, t.day] }), index('checkins_chat_day_position').on(t.chatKey, t.day, t.position)],
 );

@@ -44,6 +44,7 @@ export class CheckinService {
   private readonly findDay: Database.Statement;
   private readonly findLast: Database.Statement;
   private readonly countToday: Database.Statement;
+  private readonly lastPosition: Database.Statement;
   private readonly insert: Database.Statement;
   private readonly observers: CheckinObserver[] = [];
 
@@ -52,6 +53,9 @@ export class CheckinService {
     this.findDay = s.prepare('SELECT streak, points, position FROM checkins WHERE member_id = ? AND day = ?');
     this.findLast = s.prepare('SELECT day, streak FROM checkins WHERE member_id = ? AND day < ? ORDER BY day DESC LIMIT 1');
     this.countToday = s.prepare('SELECT COUNT(*) AS n FROM checkins WHERE chat_key = ? AND day = ?');
+    // A new check-in's place follows the last one given out that day: one index probe instead of
+    // counting every check-in of the day (make-up cards, at position 0, do not take a place).
+    this.lastPosition = s.prepare('SELECT COALESCE(MAX(position), 0) AS n FROM checkins WHERE chat_key = ? AND day = ?');
     this.insert = s.prepare(
       `INSERT INTO checkins (member_id, day, chat_key, at, streak, points, position, event_key)
        VALUES (@memberId, @day, @chatKey, @at, @streak, @points, @position, @eventKey)`,
@@ -64,18 +68,18 @@ export class CheckinService {
     const day = localDay(at, chat.timeZone);
     const existing = this.findDay.get(actor.memberId, day) as { streak: number; points: number; position: number } | undefined;
     if (existing) {
-      return { already: true, day, streak: existing.streak, points: 0, position: existing.position, balance: points.standing(actor.memberId).balance };
+      return { already: true, day, streak: existing.streak, points: 0, position: existing.position, balance: points.balance(actor.memberId) };
     }
     const last = this.findLast.get(actor.memberId, day) as { day: string; streak: number } | undefined;
     const streak = last && last.day === addDays(day, -1) ? last.streak + 1 : 1;
     const earned = checkinPoints(rule, streak, tiers.multiplier(actor.tier));
     const key = chatKey(chat.ref);
-    const position = (this.countToday.get(key, day) as { n: number }).n + 1;
+    const position = (this.lastPosition.get(key, day) as { n: number }).n + 1;
     this.insert.run({ memberId: actor.memberId, day, chatKey: key, at: at.getTime(), streak, points: earned, position, eventKey });
     points.credit({ memberId: actor.memberId, delta: earned, reason: 'checkin', sourceKey: `${actor.memberId}:${day}`, at });
     members.recordActivity(actor.memberId, key, day, 'checkins', at);
     for (const observe of this.observers) observe(actor.memberId, at, key);
-    return { already: false, day, streak, points: earned, position, balance: points.standing(actor.memberId).balance };
+    return { already: false, day, streak, points: earned, position, balance: points.balance(actor.memberId) };
   }
 
   /** How many members checked in in a group on a local day (the `{{checkins_today}}` of posts). */

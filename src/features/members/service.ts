@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Actor, ChatContext, MemberTarget } from '../../core/command.ts';
 import { localDay } from '../../core/clock.ts';
@@ -7,14 +8,14 @@ import { eventActor } from '../../core/events.ts';
 import type { Locale } from '../../core/i18n.ts';
 import { localeFromLanguage } from '../../core/i18n.ts';
 import type { ChatRef, UserRef } from '../../core/ids.ts';
-import { chatKey, parseChatKey, userKey } from '../../core/ids.ts';
+import { parseChatKey, userKey } from '../../core/ids.ts';
 import type { Role } from '../../core/roles.ts';
 import { isRole, strongest } from '../../core/roles.ts';
 import type { CommunityConfig } from '../../config/schema.ts';
 import type { Orm } from '../../db/open.ts';
 import type { GroupService } from '../groups/index.ts';
 import type { TierService } from '../tiers/index.ts';
-import { activityDays, identities, memberRoles, members, memberships } from './schema.ts';
+import { identities, memberRoles, members, memberships } from './schema.ts';
 
 export type MemberRow = typeof members.$inferSelect;
 
@@ -53,6 +54,27 @@ export interface MembersServiceDeps {
  */
 export class MembersService implements Directory {
   private readonly configRoles = new Map<string, Role>();
+  /**
+   * The per-event statements, prepared once: `enter` runs for every inbound event, and building
+   * the same drizzle query again for each one cost more than SQLite itself (see `npm run bench`).
+   */
+  private readonly q: {
+    readonly byIdentity: Database.Statement<[string, string]>;
+    readonly member: Database.Statement<[number]>;
+    readonly renameIdentity: Database.Statement<[string, string | null, string, string]>;
+    readonly renameMember: Database.Statement<[string, number]>;
+    readonly setLocale: Database.Statement<[string, number]>;
+    readonly setTier: Database.Statement<[string, number]>;
+    readonly insertMember: Database.Statement<[string, string | null, string, number]>;
+    readonly insertIdentity: Database.Statement<[string, string, number, string | null, string, number]>;
+    readonly joined: Database.Statement<{ m: number; k: string; at: number }>;
+    readonly left: Database.Statement<{ m: number; k: string; at: number }>;
+    readonly interacted: Database.Statement<{ m: number; k: string; at: number }>;
+    readonly activity: Record<ActivityField, Database.Statement<[number, string, string]>>;
+    readonly touch: Database.Statement<[number, number]>;
+    readonly identityKeys: Database.Statement<[number]>;
+    readonly grantedRole: Database.Statement<[number]>;
+  };
   private readonly activityObservers: ((note: ActivityNote) => void)[] = [];
 
   constructor(private readonly deps: MembersServiceDeps) {
@@ -61,10 +83,42 @@ export class MembersService implements Directory {
     for (const k of roles.operators) this.configRoles.set(k, 'operator');
     for (const k of roles.owners) this.configRoles.set(k, 'owner');
     for (const k of deps.owners) this.configRoles.set(k, 'owner');
+    const s = deps.orm.$client;
+    const memberColumns = 'm.id AS id, m.name AS name, m.locale AS locale, m.tier AS tier, m.created_at AS createdAt, m.last_active_at AS lastActiveAt, m.merged_into AS mergedInto';
+    const membership = (values: string, set: string) =>
+      s.prepare<{ m: number; k: string; at: number }>(
+        `INSERT INTO memberships (member_id, chat_key, joined_at, first_seen_at, last_active_at, left_at) VALUES (@m, @k, ${values})
+         ON CONFLICT (member_id, chat_key) DO UPDATE SET ${set}`,
+      );
+    const activity = (field: string) =>
+      s.prepare<[number, string, string]>(
+        `INSERT INTO activity_days (member_id, chat_key, day, ${field}) VALUES (?, ?, ?, 1)
+         ON CONFLICT (member_id, chat_key, day) DO UPDATE SET ${field} = ${field} + 1`,
+      );
+    this.q = {
+      byIdentity: s.prepare(
+        `SELECT ${memberColumns}, i.name AS identityName, i.handle AS identityHandle FROM identities i JOIN members m ON m.id = i.member_id
+         WHERE i.platform = ? AND i.user_id = ?`,
+      ),
+      member: s.prepare(`SELECT ${memberColumns} FROM members m WHERE m.id = ?`),
+      renameIdentity: s.prepare('UPDATE identities SET name = ?, handle = ? WHERE platform = ? AND user_id = ?'),
+      renameMember: s.prepare('UPDATE members SET name = ? WHERE id = ?'),
+      setLocale: s.prepare('UPDATE members SET locale = ? WHERE id = ?'),
+      setTier: s.prepare('UPDATE members SET tier = ? WHERE id = ?'),
+      insertMember: s.prepare('INSERT INTO members (name, locale, tier, created_at) VALUES (?, ?, ?, ?)'),
+      insertIdentity: s.prepare('INSERT INTO identities (platform, user_id, member_id, handle, name, first_seen_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      joined: membership('@at, @at, NULL, NULL', 'joined_at = @at, left_at = NULL'),
+      left: membership('NULL, @at, NULL, @at', 'left_at = @at'),
+      interacted: membership('NULL, @at, @at, NULL', 'last_active_at = @at, left_at = NULL'),
+      activity: { messages: activity('messages'), checkins: activity('checkins'), shares: activity('shares'), reactions: activity('reactions') },
+      touch: s.prepare('UPDATE members SET last_active_at = ? WHERE id = ?'),
+      identityKeys: s.prepare("SELECT platform || ':' || user_id AS k FROM identities WHERE member_id = ?"),
+      grantedRole: s.prepare('SELECT role FROM member_roles WHERE member_id = ?'),
+    };
   }
 
   enter(event: InboundEvent): { actor: Actor; chat: ChatContext } {
-    const { orm, groups, tiers } = this.deps;
+    const { groups, tiers } = this.deps;
     const at = event.at.getTime();
     const person = eventActor(event);
     const member = this.ensureMember(person, event.at);
@@ -73,24 +127,14 @@ export class MembersService implements Directory {
       const group = groups.ensure(event.chat, event.at, event.chatTitle);
       chat = { ref: event.chat, kind: 'group', tier: group.tier, timeZone: groups.timeZoneOf(group) };
       const key = group.chatKey;
-      const interaction = event.type === 'message' || event.type === 'reaction';
-      const joined = event.type === 'member.joined';
       const left = event.type === 'member.left';
-      orm
-        .insert(memberships)
-        .values({ memberId: member.id, chatKey: key, joinedAt: joined ? at : null, firstSeenAt: at, lastActiveAt: interaction ? at : null, leftAt: left ? at : null })
-        .onConflictDoUpdate({
-          target: [memberships.memberId, memberships.chatKey],
-          set: joined
-            ? { joinedAt: at, leftAt: null }
-            : left
-              ? { leftAt: at }
-              : { lastActiveAt: at, leftAt: null },
-        })
-        .run();
-      if (interaction) this.recordActivity(member.id, key, localDay(event.at, chat.timeZone), event.type === 'message' ? 'messages' : 'reactions', event.at);
+      const upsert = event.type === 'member.joined' ? this.q.joined : left ? this.q.left : this.q.interacted;
+      upsert.run({ m: member.id, k: key, at });
+      if (event.type === 'message' || event.type === 'reaction') {
+        this.recordActivity(member.id, key, localDay(event.at, chat.timeZone), event.type === 'message' ? 'messages' : 'reactions', event.at);
+      }
       if (!left && tiers.rank(group.tier) > tiers.rank(member.tier)) {
-        orm.update(members).set({ tier: group.tier }).where(eq(members.id, member.id)).run();
+        this.q.setTier.run(group.tier, member.id);
         member.tier = group.tier;
       }
     } else {
@@ -109,40 +153,29 @@ export class MembersService implements Directory {
 
   /** Finds or creates the member behind a platform identity, keeping name and handle current. */
   ensureMember(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language'>, at: Date): MemberRow {
-    const { orm } = this.deps;
-    const identity = orm
-      .select()
-      .from(identities)
-      .where(and(eq(identities.platform, person.user.platform), eq(identities.userId, person.user.userId)))
-      .get();
-    if (identity) {
-      const name = person.name ?? identity.name;
-      if (identity.name !== name || (person.handle !== undefined && identity.handle !== person.handle)) {
-        orm
-          .update(identities)
-          .set({ name, handle: person.handle ?? identity.handle })
-          .where(and(eq(identities.platform, person.user.platform), eq(identities.userId, person.user.userId)))
-          .run();
-        orm.update(members).set({ name }).where(eq(members.id, identity.memberId)).run();
+    const { platform, userId } = person.user;
+    const found = this.q.byIdentity.get(platform, userId) as (MemberRow & { identityName: string; identityHandle: string | null }) | undefined;
+    if (found) {
+      const { identityName, identityHandle, ...row } = found;
+      const name = person.name ?? identityName;
+      if (identityName !== name || (person.handle !== undefined && identityHandle !== person.handle)) {
+        this.q.renameIdentity.run(name, person.handle ?? identityHandle, platform, userId);
+        this.q.renameMember.run(name, row.id);
+        row.name = name;
       }
-      const row = orm.select().from(members).where(eq(members.id, identity.memberId)).get()!;
       const learnt = localeFromLanguage(person.language);
       if (row.locale === null && learnt) {
-        orm.update(members).set({ locale: learnt }).where(eq(members.id, row.id)).run();
+        this.q.setLocale.run(learnt, row.id);
         row.locale = learnt;
       }
       return row;
     }
-    const created = orm
-      .insert(members)
-      .values({ name: person.name ?? person.user.userId, locale: localeFromLanguage(person.language) ?? null, tier: this.deps.tiers.lowest, createdAt: at.getTime() })
-      .returning()
-      .get();
-    orm
-      .insert(identities)
-      .values({ platform: person.user.platform, userId: person.user.userId, memberId: created.id, handle: person.handle ?? null, name: person.name ?? person.user.userId, firstSeenAt: at.getTime() })
-      .run();
-    return created;
+    const name = person.name ?? userId;
+    const locale = localeFromLanguage(person.language) ?? null;
+    const tier = this.deps.tiers.lowest;
+    const id = Number(this.q.insertMember.run(name, locale, tier, at.getTime()).lastInsertRowid);
+    this.q.insertIdentity.run(platform, userId, id, person.handle ?? null, name, at.getTime());
+    return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null };
   }
 
   /** Members currently in a group (seen there and not since left). */
@@ -167,13 +200,8 @@ export class MembersService implements Directory {
 
   /** Adds one interaction of a kind to the member's activity for a group and local day. */
   recordActivity(memberId: number, chatKeyValue: string, day: string, field: ActivityField, at: Date): void {
-    const { orm } = this.deps;
-    orm
-      .insert(activityDays)
-      .values({ memberId, chatKey: chatKeyValue, day, [field]: 1 })
-      .onConflictDoUpdate({ target: [activityDays.memberId, activityDays.chatKey, activityDays.day], set: { [field]: sql`${activityDays[field]} + 1` } })
-      .run();
-    orm.update(members).set({ lastActiveAt: at.getTime() }).where(eq(members.id, memberId)).run();
+    this.q.activity[field].run(memberId, chatKeyValue, day);
+    this.q.touch.run(at.getTime(), memberId);
     for (const observe of this.activityObservers) observe({ memberId, chatKey: chatKeyValue, field, at });
   }
 
@@ -240,18 +268,19 @@ export class MembersService implements Directory {
   }
 
   get(memberId: number): MemberRow | undefined {
-    return this.deps.orm.select().from(members).where(eq(members.id, memberId)).get();
+    return this.q.member.get(memberId) as MemberRow | undefined;
   }
 
   /** The strongest of: env and config grants for any of the member's identities, `/role` grants, platform admin. */
   roleOf(memberId: number, person?: Sender): Role {
     const found: Role[] = [];
-    const ids = this.deps.orm.select({ platform: identities.platform, userId: identities.userId }).from(identities).where(eq(identities.memberId, memberId)).all();
-    for (const i of ids) {
-      const r = this.configRoles.get(`${i.platform}:${i.userId}`);
-      if (r) found.push(r);
+    if (this.configRoles.size > 0) {
+      for (const i of this.q.identityKeys.all(memberId) as { k: string }[]) {
+        const r = this.configRoles.get(i.k);
+        if (r) found.push(r);
+      }
     }
-    const granted = this.deps.orm.select().from(memberRoles).where(eq(memberRoles.memberId, memberId)).get();
+    const granted = this.q.grantedRole.get(memberId) as { role: string } | undefined;
     if (granted && isRole(granted.role)) found.push(granted.role);
     if (person?.platformRole) found.push(this.deps.config.roles.platformAdmins);
     return strongest(found);

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { addDays, localDay, startOfLocalDay, weekStart } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Db } from '../../db/open.ts';
 
@@ -37,9 +38,20 @@ export class PointsService {
   private readonly upsertBalance: Database.Statement;
   private readonly conditionalSpend: Database.Statement;
   private readonly standingQ: Database.Statement;
+  private readonly balanceQ: Database.Statement<[number]>;
   private readonly rankQ: Database.Statement;
+  private readonly addWeekly: Database.Statement<[string, number, number]>;
+  private readonly weeklyBoard: Database.Statement<{ week: string; limit: number; tier?: string }>;
+  private readonly weeklyTierBoard: Database.Statement<{ week: string; limit: number; tier?: string }>;
+  private readonly earnedFrom: Database.Statement<[number]>;
+  /** Local week (Monday) by UTC quarter-hour, so crediting does not format a date every time. */
+  private readonly weekByHour = new Map<number, string>();
 
-  constructor(private readonly db: Db) {
+  /** `timeZone`: the community's zone, where weeks (and the weekly board) start on Monday. */
+  constructor(
+    private readonly db: Db,
+    private readonly timeZone: string,
+  ) {
     const s = db.sqlite;
     this.insertLedger = s.prepare(
       `INSERT OR IGNORE INTO ledger (member_id, delta, reason, source_key, actor_member_id, note, earned, at)
@@ -51,7 +63,63 @@ export class PointsService {
     );
     this.conditionalSpend = s.prepare('UPDATE balances SET balance = balance - @cost WHERE member_id = @memberId AND balance >= @cost');
     this.standingQ = s.prepare('SELECT balance, lifetime FROM balances WHERE member_id = ?');
+    this.balanceQ = s.prepare('SELECT balance FROM balances WHERE member_id = ?');
     this.rankQ = s.prepare('SELECT COUNT(*) + 1 AS rank FROM balances WHERE lifetime > ?');
+    this.addWeekly = s.prepare(
+      'INSERT INTO points_weekly (week, member_id, points) VALUES (?, ?, ?) ON CONFLICT (week, member_id) DO UPDATE SET points = points + excluded.points',
+    );
+    const weekly = (byTier: string) =>
+      s.prepare<{ week: string; limit: number; tier?: string }>(
+        `SELECT w.member_id AS memberId, m.name AS name, w.points AS points FROM points_weekly w JOIN members m ON m.id = w.member_id
+         WHERE w.week = @week ${byTier} ORDER BY w.points DESC, w.member_id LIMIT @limit`,
+      );
+    this.weeklyBoard = weekly('');
+    this.weeklyTierBoard = weekly('AND m.tier = @tier');
+    this.earnedFrom = s.prepare('SELECT 1 FROM ledger WHERE at >= ? AND earned = 1 LIMIT 1');
+    this.backfillWeekly();
+  }
+
+  /** The local week (its Monday, `YYYY-MM-DD`) an instant falls in. */
+  private weekOf(at: number): string {
+    // Quarter-hour buckets: every zone offset is a multiple of 15 minutes, so a bucket never
+    // straddles a local midnight.
+    const hour = Math.floor(at / 900_000);
+    let week = this.weekByHour.get(hour);
+    if (week === undefined) {
+      week = weekStart(localDay(new Date(at), this.timeZone));
+      if (this.weekByHour.size > 10_000) this.weekByHour.clear();
+      this.weekByHour.set(hour, week);
+    }
+    return week;
+  }
+
+  /**
+   * Fills `points_weekly` from the ledger once, for a database whose ledger predates the table.
+   * Every credit since keeps it, so an empty table beside earned ledger rows means "not yet filled".
+   */
+  private backfillWeekly(): void {
+    const s = this.db.sqlite;
+    if (s.prepare('SELECT 1 FROM points_weekly LIMIT 1').get() !== undefined) return;
+    if (s.prepare('SELECT 1 FROM ledger WHERE earned = 1 LIMIT 1').get() === undefined) return;
+    // A page of rows at a time (a connection cannot write while it iterates), so a million-row
+    // ledger fills in bounded memory.
+    const page = s.prepare('SELECT id, member_id AS memberId, delta, at FROM ledger WHERE earned = 1 AND id > ? ORDER BY id LIMIT 20000');
+    this.db.transaction(() => {
+      let after = 0;
+      for (;;) {
+        const rows = page.all(after) as { id: number; memberId: number; delta: number; at: number }[];
+        if (rows.length === 0) break;
+        const totals = new Map<string, Map<number, number>>();
+        for (const r of rows) {
+          const week = this.weekOf(r.at);
+          let members = totals.get(week);
+          if (!members) totals.set(week, (members = new Map()));
+          members.set(r.memberId, (members.get(r.memberId) ?? 0) + r.delta);
+        }
+        for (const [week, members] of totals) for (const [memberId, points] of members) this.addWeekly.run(week, memberId, points);
+        after = rows[rows.length - 1]!.id;
+      }
+    });
   }
 
   /**
@@ -72,6 +140,7 @@ export class PointsService {
     });
     if (inserted.changes === 0) return false;
     this.upsertBalance.run({ memberId: entry.memberId, delta: entry.delta, earnedDelta: earned ? entry.delta : 0 });
+    if (earned) this.addWeekly.run(this.weekOf(entry.at.getTime()), entry.memberId, entry.delta);
     return true;
   }
 
@@ -101,6 +170,11 @@ export class PointsService {
     });
   }
 
+  /** The spendable balance alone: no rank, so it costs one primary-key read (check-in replies). */
+  balance(memberId: number): number {
+    return (this.balanceQ.get(memberId) as { balance: number } | undefined)?.balance ?? 0;
+  }
+
   standing(memberId: number): Standing {
     const row = this.standingQ.get(memberId) as { balance: number; lifetime: number } | undefined;
     if (!row) return { balance: 0, lifetime: 0, rank: null };
@@ -121,6 +195,15 @@ export class PointsService {
            WHERE b.lifetime > 0 ${byTier} ORDER BY b.lifetime DESC, b.member_id LIMIT @limit`,
         )
         .all({ limit, ...(tier === undefined ? {} : { tier }) }) as LeaderRow[];
+    }
+    // A board from the start of a local week, with nothing earned after that week (the normal case:
+    // this week's board), is one index walk of the weekly totals; anything else sums the ledger.
+    const week = weekStart(localDay(since, this.timeZone));
+    if (startOfLocalDay(week, this.timeZone).getTime() === since.getTime()) {
+      const nextWeek = startOfLocalDay(addDays(week, 7), this.timeZone).getTime();
+      if (this.earnedFrom.get(nextWeek) === undefined) {
+        return (tier === undefined ? this.weeklyBoard.all({ week, limit }) : this.weeklyTierBoard.all({ week, limit, tier })) as LeaderRow[];
+      }
     }
     return this.db.sqlite
       .prepare(

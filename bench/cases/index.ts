@@ -1,0 +1,15 @@
+import type { BenchCase } from '../case.ts';
+import { baselineCase } from './baseline.ts';
+import { leaderboardCase } from './leaderboard.ts';
+import { pipelineCase } from './pipeline.ts';
+import { quietScanCase } from './quiet-scan.ts';
+import { rawCeilingCase } from './raw-ceiling.ts';
+
+/**
+ * The case registry, in the order the table prints. To add a case: write `bench/cases/<name>.ts`
+ * exporting a `BenchCase` whose `run` builds its database (a generated community via
+ * `communityDays`, or raw SQL for a million members) and returns what it measured (`queryMs` for
+ * a query or scan, as `quiet-scan.ts` does), then append it here. `bench/run.ts` gives it its own
+ * child process, peak RSS, table row and JSON entry.
+ */
+export const CASES: readonly BenchCase[] = [baselineCase, pipelineCase, rawCeilingCase, leaderboardCase, quietScanCase];

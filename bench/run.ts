@@ -1,0 +1,120 @@
+import { spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadContent } from '../src/config/load.ts';
+import { generateCommunity } from '../src/sim/generate.ts';
+import { progressBar, writeJsonLines } from '../src/sim/write-lines.ts';
+import type { CaseResult } from './case.ts';
+import { CASES } from './cases/index.ts';
+
+/**
+ * `npm run bench [-- --quick] [--only pipeline,raw] [--label before]`: generates the communities,
+ * runs every registered case and size in its own child process, prints one table and writes the
+ * figures to `bench/results/<time>-<label>.json`. Figures are wall-clock on a shared machine, so
+ * compare runs made back to back.
+ */
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const quick = args.includes('--quick');
+const only = flag('--only')?.split(',');
+const label = flag('--label') ?? 'run';
+const SEED = 'bench';
+
+interface Row {
+  case: string;
+  size: number;
+  result: CaseResult;
+  peakRssMb: number;
+  wallSeconds: number;
+}
+
+const work = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
+const timeZone = loadContent(join(ROOT, 'content')).community.community.timezone;
+const communities = new Map<string, string>();
+
+/** The generated community file for a size, written once and shared by the cases that replay it. */
+async function community(size: number, days: number): Promise<string> {
+  const key = `${size}x${days}`;
+  const existing = communities.get(key);
+  if (existing) return existing;
+  const file = join(work, `community-${key}.jsonl`);
+  const out = createWriteStream(file);
+  const bar = progressBar(process.stderr, `days of ${size.toLocaleString('en-US')} members`);
+  await writeJsonLines(generateCommunity({ members: size, days, seed: SEED, timeZone, onDay: bar.update }), out);
+  bar.end();
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  communities.set(key, file);
+  return file;
+}
+
+function runChild(name: string, size: number, file: string | undefined): Promise<Row> {
+  const dir = mkdtempSync(join(work, `${name}-${size}-`));
+  const began = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench/child.ts'), name, String(size), dir, ...(file ? [file] : [])], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'silent' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      rmSync(dir, { recursive: true, force: true });
+      const last = stdout.trim().split('\n').pop();
+      if (code !== 0 || !last) return reject(new Error(`${name} ${size} exited with ${code}`));
+      const parsed = JSON.parse(last) as { result: CaseResult; peakRssMb: number };
+      resolve({ case: name, size, result: parsed.result, peakRssMb: parsed.peakRssMb, wallSeconds: (performance.now() - began) / 1000 });
+    });
+  });
+}
+
+const rows: Row[] = [];
+try {
+  for (const c of CASES) {
+    if (only && !only.includes(c.name)) continue;
+    for (const size of quick ? c.quickSizes : c.sizes) {
+      const file = c.communityDays ? await community(size, c.communityDays(size)) : undefined;
+      process.stderr.write(`${c.name} ${size.toLocaleString('en-US')}…\n`);
+      rows.push(await runChild(c.name, size, file));
+    }
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+const fmt = (v: number | undefined, digits = 0) => (v === undefined ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const ceilingOf = (size: number) => rows.find((r) => r.case === 'raw' && r.size === size)?.result.eventsPerSec;
+const header = ['case', 'members', 'events', 'events/s', 'p50 ms', 'p99 ms', 'ceiling/s', 'ratio', 'query ms', 'peak RSS MB'];
+const table = rows.map((r) => {
+  const ceiling = r.case === 'pipeline' ? ceilingOf(r.size) : undefined;
+  const q = r.result.queryMs === undefined ? '–' : `${fmt(r.result.queryMs, 1)} / ${fmt(r.result.queryMaxMs, 1)}`;
+  return [
+    r.case,
+    fmt(r.size),
+    fmt(r.result.events),
+    fmt(r.result.eventsPerSec),
+    fmt(r.result.p50Ms, 3),
+    fmt(r.result.p99Ms, 3),
+    fmt(ceiling),
+    ceiling && r.result.eventsPerSec ? `${Math.round((r.result.eventsPerSec / ceiling) * 100)}%` : '–',
+    q,
+    fmt(r.peakRssMb),
+  ];
+});
+const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${table.map(line).join('\n')}\n`);
+for (const r of rows) if (r.result.notes) process.stdout.write(`  ${r.case} ${fmt(r.size)}: ${Object.entries(r.result.notes).map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 2) : v}`).join(' ')}\n`);
+
+const resultsDir = join(ROOT, 'bench/results');
+if (!existsSync(resultsDir)) mkdirSync(resultsDir, { recursive: true });
+const file = join(resultsDir, `${new Date().toISOString().replace(/[:.]/g, '-')}-${label}.json`);
+writeFileSync(file, `${JSON.stringify({ label, at: new Date().toISOString(), machine: { cpus: cpus().length, cpu: cpus()[0]?.model, node: process.version }, quick, rows }, null, 2)}\n`);
+process.stdout.write(`\nwritten ${file}\n`);

@@ -13,6 +13,13 @@ import { progressBar, writeJsonLines } from './sim/write-lines.ts';
 /** `hearth` — start the bot, simulate a stream of events, export state, migrate, check config. */
 if (existsSync('.env')) process.loadEnvFile('.env');
 
+// A reader that stops early (`simulate … | head`) closes the pipe: that is the reader's choice,
+// not a failure, so end quietly instead of crashing on EPIPE.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 const program = new Command('hearth').description('A chat-community bot for tiered brand groups').showHelpAfterError();
 
 function fail(err: unknown): never {

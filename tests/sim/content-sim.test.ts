@@ -42,9 +42,15 @@ describe('scheduled content in simulate', () => {
     expect(tooLate.out).toEqual([]);
   });
 
-  it('given an event moves the clock two days past the reminder without a tick, then the stale slots are not posted late and the next one is', async () => {
+  it('given an event line two days later and no tick in between, then each reminder still goes out at its own slot time', async () => {
     const dir = contentDirWith({ 'reminder.md': reminder });
     const run = await runSim(tempDb(), [msg('2026-03-02T07:00:00+08:00', 'core', 'u1', 'hello'), msg('2026-03-04T12:00:00+08:00', 'core', 'u1', 'back'), tick('2026-03-05T12:00:00+08:00')], dir);
-    expect(run.out.map((o) => [o.chat, o.at])).toEqual([['core', new Date('2026-03-05T08:30:00+08:00').toISOString()]]);
+    const slot = (day: string) => new Date(`2026-03-${day}T08:30:00+08:00`).toISOString();
+    expect(run.out.map((o) => [o.chat, o.at])).toEqual([
+      ['core', slot('02')],
+      ['core', slot('03')],
+      ['core', slot('04')],
+      ['core', slot('05')],
+    ]);
   });
 });

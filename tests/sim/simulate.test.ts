@@ -14,13 +14,15 @@ describe('simulate: the public test surface', () => {
       msg('2026-03-03T08:00:00+08:00', 'u1', '/checkin'),
       msg('2026-03-05T08:00:00+08:00', 'u1', '/checkin'),
     ]);
-    expect(run.out.map((o) => o.text)).toEqual([
+    // Replies only: the scheduled daily reminder also goes out at 08:30 on the days the clock passes.
+    expect(run.out.filter((o) => o.type === 'reply').map((o) => o.text)).toEqual([
       '@Alice 签到成功：+10 积分，连续签到 1 天，当前积分 10。你是今天第 1 个签到的！',
       '@Alice，你今天已经签到过了（连续 1 天，积分 10），明天再来吧！',
       '@Alice 签到成功：+12 积分，连续签到 2 天，当前积分 22。你是今天第 1 个签到的！',
       '@Alice 签到成功：+10 积分，连续签到 1 天，当前积分 32。你是今天第 1 个签到的！',
     ]);
-    expect(run.out[0]).toMatchObject({ at: '2026-03-02T01:00:00.000Z', type: 'reply', chat: 'g1' });
+    expect(run.out.find((o) => o.type === 'reply')).toMatchObject({ at: '2026-03-02T01:00:00.000Z', type: 'reply', chat: 'g1' });
+    expect(run.out.filter((o) => o.type === 'send' && o.chat === 'g1').map((o) => o.at)).toEqual(['2026-03-03T00:30:00.000Z', '2026-03-04T00:30:00.000Z']);
     const state = exportState(db, CONTENT_DIR);
     expect(state.members).toEqual([
       { id: 1, name: 'Alice', identities: ['local:u1'], balance: 32, lifetime: 32, tier: 'basic', streak: 1, lastActiveAt: '2026-03-05T00:00:00.000Z' },
@@ -37,7 +39,7 @@ describe('simulate: the public test surface', () => {
     const db = tempDb();
     const line = msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin', { id: 'm-42' });
     const run = await runSim(db, [line, line, { ...line, at: '2026-03-03T09:00:00+08:00' }]);
-    expect(run.out).toHaveLength(1);
+    expect(run.out.filter((o) => o.type === 'reply')).toHaveLength(1);
     expect(exportState(db, CONTENT_DIR).ledger).toHaveLength(1);
     // A restart replaying the same stream into the same database pays nothing either.
     const again = await runSim(db, [line]);

@@ -74,8 +74,10 @@ export class EarningService {
     const s = deps.db.sqlite;
     this.q = {
       recentPosts: s.prepare('SELECT fingerprint FROM earn_posts WHERE member_id = ? AND at > ? ORDER BY id DESC LIMIT 50'),
-      lastPaidPost: s.prepare('SELECT MAX(at) AS at FROM earn_posts WHERE member_id = ? AND paid = 1'),
-      paidPostsOn: s.prepare('SELECT COUNT(*) AS n FROM earn_posts WHERE member_id = ? AND day = ? AND paid = 1'),
+      // Both read a bounded stretch of the member's posts through (member_id, at), not their whole
+      // history: a regular's every message used to scan every post they ever made.
+      paidSince: s.prepare('SELECT 1 FROM earn_posts WHERE member_id = ? AND at > ? AND paid = 1 LIMIT 1'),
+      paidPostsOn: s.prepare('SELECT COUNT(*) AS n FROM earn_posts WHERE member_id = ? AND at >= ? AND day = ? AND paid = 1'),
       insertPost: s.prepare('INSERT OR IGNORE INTO earn_posts (member_id, day, at, fingerprint, paid, event_key) VALUES (?, ?, ?, ?, ?, ?)'),
       sharesOn: s.prepare("SELECT COUNT(*) AS n FROM share_claims WHERE member_id = ? AND day = ? AND status IN ('paid', 'pending', 'approved')"),
       sameUrl: s.prepare("SELECT 1 FROM share_claims WHERE member_id = ? AND url = ? AND at > ? AND status != 'rejected' LIMIT 1"),
@@ -156,9 +158,11 @@ export class EarningService {
     const print = fingerprint(text);
     // A captionless photo has nothing to compare; each one is its own fingerprint.
     const comparable = print.length > 0 ? print : `media:${event.key}`;
-    const last = (this.q.lastPaidPost!.get(actor.memberId) as { at: number | null }).at;
-    const cooling = last !== null && at - last < rule.cooldownSec * 1000;
-    const payable = !cooling && rule.points > 0 && (this.q.paidPostsOn!.get(actor.memberId, day) as { n: number }).n < rule.perDay;
+    // Cooling down: a paid post less than the cooldown before this one (or, replayed out of order, after it).
+    const cooling = this.q.paidSince!.get(actor.memberId, at - rule.cooldownSec * 1000) !== undefined;
+    // A post labelled with local day D was made at or after D's midnight in UTC+14, the earliest zone.
+    const dayFloor = Date.parse(`${day}T00:00:00Z`) - 14 * 3_600_000;
+    const payable = !cooling && rule.points > 0 && (this.q.paidPostsOn!.get(actor.memberId, dayFloor, day) as { n: number }).n < rule.perDay;
     // A post that cannot pay, from a member whose first-post task is done, earns nothing whether
     // or not it repeats an earlier one: the near-duplicate scan only runs when its answer matters.
     const matters = payable || !this.taskDone(actor.memberId, 'first-post');

@@ -42,4 +42,3 @@ export function similarityTo(a: string): (b: string) => number {
 export function similarity(a: string, b: string): number {
   return similarityTo(a)(b);
 }
-

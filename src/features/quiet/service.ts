@@ -131,7 +131,8 @@ export class QuietService {
     if (missing.length > 0) throw new ConfigError('community.yaml', missing);
     const s = deps.db.sqlite;
     const { config, tiers } = deps;
-    const thresholds = tiers.ids.map((t) => `('${t}', ${config.tierThresholdDays[t] ?? config.thresholdDays})`).join(', ');
+    // Each tier's threshold in days as one CASE (evaluated per member row, up to three times).
+    const threshold = `CASE m.tier ${tiers.ids.map((t) => `WHEN '${t}' THEN ${config.tierThresholdDays[t] ?? config.thresholdDays}`).join(' ')} ELSE @defaultDays END`;
     // One set-based statement, so the scan stays fast over a million members (issue 7's benchmark).
     // It reads the members, groups, check-in and points tables without writing them; it writes
     // only quiet_flags. `INSERT OR IGNORE` against the two unique indexes (one active flag per
@@ -144,12 +145,11 @@ export class QuietService {
     // at least the last activity, so the WHERE may already drop members active within their own
     // tier's threshold (the HAVING decides): they no longer reach the activity join.
     this.scanQ = s.prepare(`
-      WITH thresholds(tier, days) AS (VALUES ${thresholds}),
-      cand AS (
+      WITH cand AS (
         SELECT m.id AS member_id, m.tier AS tier,
           MAX(COALESCE(m.last_active_at, 0), MAX(MAX(COALESCE(ms.joined_at, ms.first_seen_at), g.tracking_started_at))) AS since,
           MIN(COALESCE(ms.joined_at, ms.first_seen_at)) AS joined,
-          COALESCE((SELECT t.days FROM thresholds t WHERE t.tier = m.tier), @defaultDays) AS threshold,
+          ${threshold} AS threshold,
           COUNT(DISTINCT a.day) AS n, julianday(MAX(a.day)) - julianday(MIN(a.day)) AS span
         FROM members m
         CROSS JOIN memberships ms ON ms.member_id = m.id AND ms.left_at IS NULL AND ms.chat_key <> @staffChat
@@ -157,7 +157,7 @@ export class QuietService {
         LEFT JOIN activity_days a ON a.member_id = m.id
         WHERE m.merged_into IS NULL
           AND COALESCE(m.last_active_at, 0) <= @now - @minDays * 86400000
-          AND COALESCE(m.last_active_at, 0) <= @now - COALESCE((SELECT t.days FROM thresholds t WHERE t.tier = m.tier), @defaultDays) * 86400000
+          AND COALESCE(m.last_active_at, 0) <= @now - ${threshold} * 86400000
           AND NOT EXISTS (SELECT 1 FROM quiet_flags f WHERE f.member_id = m.id AND f.status IN ('open', 'snoozed', 'recalled'))
         GROUP BY m.id
         HAVING since <= @now - threshold * 86400000

@@ -46,9 +46,23 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
+/** Recent answers of `localDay` per zone, by UTC quarter-hour. */
+const daysByQuarterHour = new Map<string, Map<number, string>>();
+
 /** The local calendar day (`YYYY-MM-DD`) of an instant in a time zone. */
 export function localDay(at: Date, timeZone: string): string {
-  return dayFormatter(timeZone).format(at);
+  // Every event asks this, and formatting is the expensive part. Zone offsets (and their changes)
+  // are whole multiples of 15 minutes, so a UTC quarter-hour never straddles a local midnight.
+  const quarter = Math.floor(at.getTime() / 900_000);
+  let days = daysByQuarterHour.get(timeZone);
+  if (!days) daysByQuarterHour.set(timeZone, (days = new Map()));
+  let day = days.get(quarter);
+  if (day === undefined) {
+    day = dayFormatter(timeZone).format(at);
+    if (days.size >= 10_000) days.clear();
+    days.set(quarter, day);
+  }
+  return day;
 }
 
 /** The local date and time (`YYYY-MM-DD HH:mm`, 24-hour) of an instant in a time zone, for staff-facing lists. */

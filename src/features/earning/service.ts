@@ -11,7 +11,7 @@ import type { CheckinService } from '../checkin/index.ts';
 import type { MembersService } from '../members/index.ts';
 import type { PointsService } from '../points/index.ts';
 import type { TierService } from '../tiers/index.ts';
-import { fingerprint, similarity } from './similarity.ts';
+import { fingerprint, similarityTo } from './similarity.ts';
 
 /** The new-member tasks, in the order `/tasks` shows them. */
 export const TASKS = ['first-checkin', 'first-post', 'first-share'] as const;
@@ -19,6 +19,8 @@ export type Task = (typeof TASKS)[number];
 
 const DAY_MS = 86_400_000;
 const MEDIA_KINDS: ReadonlySet<MessageEvent['kind']> = new Set(['image', 'video']);
+/** A message that earned nothing and completed no task. */
+const NOTHING: Earned = { kind: 'none', points: 0, tasks: [] };
 
 export interface EarningDeps {
   readonly db: Db;
@@ -64,13 +66,18 @@ export interface SettledReferral {
  */
 export class EarningService {
   private readonly q: Record<string, Database.Statement>;
+  /** The config's planned boosts with their instants parsed once, not on every payment. */
+  private readonly plannedBoosts: readonly { factor: number; from: number; until: number; groups: readonly string[] | undefined }[];
 
   constructor(private readonly deps: EarningDeps) {
+    this.plannedBoosts = deps.rule.boosts.map((b) => ({ factor: b.factor, from: new Date(b.from).getTime(), until: new Date(b.until).getTime(), groups: b.groups }));
     const s = deps.db.sqlite;
     this.q = {
       recentPosts: s.prepare('SELECT fingerprint FROM earn_posts WHERE member_id = ? AND at > ? ORDER BY id DESC LIMIT 50'),
-      lastPaidPost: s.prepare('SELECT MAX(at) AS at FROM earn_posts WHERE member_id = ? AND paid = 1'),
-      paidPostsOn: s.prepare('SELECT COUNT(*) AS n FROM earn_posts WHERE member_id = ? AND day = ? AND paid = 1'),
+      // Both read a bounded stretch of the member's posts through (member_id, at), not their whole
+      // history: a regular's every message used to scan every post they ever made.
+      paidSince: s.prepare('SELECT 1 FROM earn_posts WHERE member_id = ? AND at > ? AND paid = 1 LIMIT 1'),
+      paidPostsOn: s.prepare('SELECT COUNT(*) AS n FROM earn_posts WHERE member_id = ? AND at >= ? AND day = ? AND paid = 1'),
       insertPost: s.prepare('INSERT OR IGNORE INTO earn_posts (member_id, day, at, fingerprint, paid, event_key) VALUES (?, ?, ?, ?, ?, ?)'),
       sharesOn: s.prepare("SELECT COUNT(*) AS n FROM share_claims WHERE member_id = ? AND day = ? AND status IN ('paid', 'pending', 'approved')"),
       sameUrl: s.prepare("SELECT 1 FROM share_claims WHERE member_id = ? AND url = ? AND at > ? AND status != 'rejected' LIMIT 1"),
@@ -83,6 +90,7 @@ export class EarningService {
       decideClaim: s.prepare("UPDATE share_claims SET status = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ? AND status = 'pending'"),
       insertTask: s.prepare('INSERT OR IGNORE INTO member_tasks (member_id, task, at) VALUES (?, ?, ?)'),
       tasksOf: s.prepare('SELECT task FROM member_tasks WHERE member_id = ?'),
+      taskDone: s.prepare('SELECT 1 FROM member_tasks WHERE member_id = ? AND task = ?'),
       referralOf: s.prepare('SELECT 1 FROM referrals WHERE newcomer_id = ?'),
       insertReferral: s.prepare(
         'INSERT OR IGNORE INTO referrals (newcomer_id, inviter_id, invite_code, chat_key, joined_at, status) VALUES (?, ?, ?, ?, ?, ?)',
@@ -99,15 +107,16 @@ export class EarningService {
   /** The boost in force for a group (or, with null, community-wide) at `at`: the largest one, boosts do not stack. */
   boostFactor(chatKey: string | null, at: Date): number {
     const fromDb = (this.q.activeBoosts!.all({ at: at.getTime(), chat: chatKey }) as { factor: number }[]).map((b) => b.factor);
-    const fromConfig = this.deps.rule.boosts
-      .filter((b) => new Date(b.from) <= at && at < new Date(b.until) && (b.groups === undefined || (chatKey !== null && b.groups.includes(chatKey))))
+    const t = at.getTime();
+    const fromConfig = this.plannedBoosts
+      .filter((b) => b.from <= t && t < b.until && (b.groups === undefined || (chatKey !== null && b.groups.includes(chatKey))))
       .map((b) => b.factor);
     return Math.max(1, ...fromDb, ...fromConfig);
   }
 
   /** Base points times the member's tier multiplier and the boost in force. */
-  private amount(base: number, memberId: number, chatKey: string | null, at: Date): number {
-    const tier = this.deps.members.get(memberId)?.tier ?? this.deps.tiers.lowest;
+  private amount(base: number, memberId: number, chatKey: string | null, at: Date, knownTier?: string): number {
+    const tier = knownTier ?? this.deps.members.get(memberId)?.tier ?? this.deps.tiers.lowest;
     return Math.round(base * this.deps.tiers.multiplier(tier) * this.boostFactor(chatKey, at));
   }
 
@@ -143,26 +152,40 @@ export class EarningService {
     const rule = this.deps.rule.post;
     const text = event.text.trim();
     const media = MEDIA_KINDS.has(event.kind);
-    if (!media && [...text].length < rule.minLength) return { kind: 'none', points: 0, tasks: [] };
+    if (!media && [...text].length < rule.minLength) return NOTHING;
     const at = event.at.getTime();
     const day = localDay(event.at, timeZone);
     const print = fingerprint(text);
     // A captionless photo has nothing to compare; each one is its own fingerprint.
     const comparable = print.length > 0 ? print : `media:${event.key}`;
-    const recent = this.q.recentPosts!.all(actor.memberId, at - DAY_MS) as { fingerprint: string }[];
-    const duplicate = recent.some((r) => similarity(r.fingerprint, comparable) >= rule.duplicateSimilarity);
-    const last = (this.q.lastPaidPost!.get(actor.memberId) as { at: number | null }).at;
-    const cooling = last !== null && at - last < rule.cooldownSec * 1000;
-    const capped = (this.q.paidPostsOn!.get(actor.memberId, day) as { n: number }).n >= rule.perDay;
-    const pays = !duplicate && !cooling && !capped && rule.points > 0;
+    // Cooling down: a paid post less than the cooldown before this one (or, replayed out of order, after it).
+    const cooling = this.q.paidSince!.get(actor.memberId, at - rule.cooldownSec * 1000) !== undefined;
+    // A post labelled with local day D was made at or after D's midnight in UTC+14, the earliest zone.
+    const dayFloor = Date.parse(`${day}T00:00:00Z`) - 14 * 3_600_000;
+    const payable = !cooling && rule.points > 0 && (this.q.paidPostsOn!.get(actor.memberId, dayFloor, day) as { n: number }).n < rule.perDay;
+    // A post that cannot pay, from a member whose first-post task is done, earns nothing whether
+    // or not it repeats an earlier one: the near-duplicate scan only runs when its answer matters.
+    const matters = payable || !this.taskDone(actor.memberId, 'first-post');
+    const duplicate = matters && this.isNearDuplicate(actor.memberId, comparable, at, rule.duplicateSimilarity);
+    const pays = payable && !duplicate;
     this.q.insertPost!.run(actor.memberId, day, at, comparable, pays ? 1 : 0, event.key);
-    if (duplicate) return { kind: 'none', points: 0, tasks: [] };
+    if (duplicate || !matters) return NOTHING;
     let points = 0;
     if (pays) {
-      points = this.amount(rule.points, actor.memberId, chatKey, event.at);
+      points = this.amount(rule.points, actor.memberId, chatKey, event.at, actor.tier);
       this.deps.points.credit({ memberId: actor.memberId, delta: points, reason: 'post', sourceKey: event.key, at: event.at });
     }
-    return { kind: pays ? 'post' : 'none', points, tasks: this.completeTask(actor.memberId, 'first-post', event.at, chatKey) };
+    return { kind: pays ? 'post' : 'none', points, tasks: this.completeTask(actor.memberId, 'first-post', event.at, chatKey, actor.tier) };
+  }
+
+  /** Whether the member posted something at least `threshold` similar within the last day (their last 50 posts). */
+  private isNearDuplicate(memberId: number, comparable: string, at: number, threshold: number): boolean {
+    const recent = this.q.recentPosts!.all(memberId, at - DAY_MS) as { fingerprint: string }[];
+    if (recent.length === 0) return false;
+    // An exact repeat (the common spam) needs no bigram counting.
+    if (recent.some((r) => r.fingerprint === comparable)) return true;
+    const similar = similarityTo(comparable);
+    return recent.some((r) => similar(r.fingerprint) >= threshold);
   }
 
   private share(event: MessageEvent, actor: Actor, chatKey: string, timeZone: string, urls: readonly string[]): Earned {
@@ -176,12 +199,12 @@ export class EarningService {
     const status = rule.review ? 'pending' : 'paid';
     const id = Number(this.q.insertClaim!.run(actor.memberId, chatKey, day, event.at.getTime(), url, status, event.key).lastInsertRowid);
     if (rule.review) return { kind: 'queued', points: 0, tasks: [], claim: { id, url } };
-    const points = this.payShare(actor.memberId, event.key, chatKey, event.at);
-    return { kind: 'share', points, tasks: this.completeTask(actor.memberId, 'first-share', event.at, chatKey) };
+    const points = this.payShare(actor.memberId, event.key, chatKey, event.at, actor.tier);
+    return { kind: 'share', points, tasks: this.completeTask(actor.memberId, 'first-share', event.at, chatKey, actor.tier) };
   }
 
-  private payShare(memberId: number, eventKey: string, chatKey: string, at: Date): number {
-    const points = this.amount(this.deps.rule.share.points, memberId, chatKey, at);
+  private payShare(memberId: number, eventKey: string, chatKey: string, at: Date, tier?: string): number {
+    const points = this.amount(this.deps.rule.share.points, memberId, chatKey, at, tier);
     if (points > 0) this.deps.points.credit({ memberId, delta: points, reason: 'share', sourceKey: eventKey, at });
     return points;
   }
@@ -209,20 +232,27 @@ export class EarningService {
 
   /**
    * Marks a new-member task done (once) and pays its bonus; pays the completion bonus when it was
-   * the last one. Returns what was paid now.
+   * the last one. Returns what was paid now. `tier`: the member's tier when the caller knows it.
    */
-  completeTask(memberId: number, task: Task, at: Date, chatKey: string | null): { task: Task | 'all'; points: number }[] {
+  completeTask(memberId: number, task: Task, at: Date, chatKey: string | null, tier?: string): { task: Task | 'all'; points: number }[] {
+    // Most calls find the task long done: a read, instead of an insert that is ignored.
+    if (this.taskDone(memberId, task)) return [];
     if (this.q.insertTask!.run(memberId, task, at.getTime()).changes === 0) return [];
     const rule = this.deps.rule.tasks;
     const paid: { task: Task | 'all'; points: number }[] = [];
     const pay = (t: Task | 'all', base: number) => {
-      const points = this.amount(base, memberId, chatKey, at);
+      const points = this.amount(base, memberId, chatKey, at, tier);
       if (points > 0) this.deps.points.credit({ memberId, delta: points, reason: `task.${t}`, sourceKey: String(memberId), at });
       paid.push({ task: t, points });
     };
     pay(task, task === 'first-checkin' ? rule.firstCheckin : task === 'first-post' ? rule.firstPost : rule.firstShare);
     if (this.tasksDone(memberId).size === TASKS.length) pay('all', rule.completion);
     return paid;
+  }
+
+  /** Whether the member has done one new-member task. */
+  taskDone(memberId: number, task: Task): boolean {
+    return this.q.taskDone!.get(memberId, task) !== undefined;
   }
 
   tasksDone(memberId: number): Set<string> {

@@ -59,6 +59,9 @@ export const quietFlags = sqliteTable(
       .on(t.memberId)
       .where(sql`status IN ('open', 'snoozed', 'recalled')`),
     uniqueIndex('quiet_flags_member_spell').on(t.memberId, t.quietSince),
-    index('quiet_flags_status_risk').on(t.status, t.risk),
+    // The open queue is ranked by the current risk, computed at read time, so the index serves the
+    // status filter alone: by status and id, a scan's new flags append to it instead of landing
+    // at random places in a (status, risk) order.
+    index('quiet_flags_status').on(t.status),
   ],
 );

@@ -1,4 +1,4 @@
-import { arg, defineCommand, type CommandSpec, type Responder } from '../../core/command.ts';
+import { arg, defineCommand, type CommandSpec, type MemberTarget, type Responder } from '../../core/command.ts';
 import { localDay, monthStart, startOfLocalDay, weekStart } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Body } from '../../core/outbound.ts';
@@ -71,38 +71,52 @@ export function pointsCommands({ points, audit, timeZone, tiers }: PointsCommand
         ctx.reply(board(ctx, title, rows));
       },
     }),
-    defineCommand({
-      name: 'award',
-      feature: 'points',
-      args: [arg.member('member'), arg.int('amount', 1, 1_000_000), arg.optional(arg.rest('reason'))],
-      role: 'operator',
-      where: 'any',
-      handler: (ctx) => {
-        const { member, amount, reason } = ctx.args;
-        points.credit({ memberId: member.memberId, delta: amount, reason: 'award', sourceKey: ctx.event.key, at: ctx.event.at, actorMemberId: ctx.actor.memberId, note: reason ?? null });
-        audit.record({ at: ctx.event.at, actorMemberId: ctx.actor.memberId, action: 'points.award', targetMemberId: member.memberId, detail: { amount }, reason: reason ?? null });
-        const s = points.standing(member.memberId);
-        ctx.reply(ctx.t('points.awarded', { member: seg.mention(member.user, member.name), amount, balance: s.balance }));
-      },
+    adjustCommand('award', { points, audit }, (entry) => {
+      points.credit({ ...entry, delta: entry.amount });
     }),
-    defineCommand({
-      name: 'deduct',
-      feature: 'points',
-      args: [arg.member('member'), arg.int('amount', 1, 1_000_000), arg.optional(arg.rest('reason'))],
-      role: 'operator',
-      where: 'any',
-      handler: (ctx) => {
-        const { member, amount, reason } = ctx.args;
-        try {
-          points.spend({ memberId: member.memberId, cost: amount, reason: 'deduct', sourceKey: ctx.event.key, at: ctx.event.at, actorMemberId: ctx.actor.memberId, note: reason ?? null });
-        } catch (err) {
-          if (err instanceof UserError && err.code === 'points.insufficient') throw new UserError('points.deduct_too_much', { name: member.name, balance: err.params.balance ?? 0 });
-          throw err;
-        }
-        audit.record({ at: ctx.event.at, actorMemberId: ctx.actor.memberId, action: 'points.deduct', targetMemberId: member.memberId, detail: { amount }, reason: reason ?? null });
-        const s = points.standing(member.memberId);
-        ctx.reply(ctx.t('points.deducted', { member: seg.mention(member.user, member.name), amount, balance: s.balance }));
-      },
+    adjustCommand('deduct', { points, audit }, (entry, member) => {
+      try {
+        points.spend({ ...entry, cost: entry.amount });
+      } catch (err) {
+        if (err instanceof UserError && err.code === 'points.insufficient') throw new UserError('points.deduct_too_much', { name: member.name, balance: err.params.balance ?? 0 });
+        throw err;
+      }
     }),
   ];
+}
+
+/** What an operator's point adjustment writes: the ledger entry less its sign, keyed by the command's event. */
+interface Adjustment {
+  readonly memberId: number;
+  readonly amount: number;
+  readonly reason: 'award' | 'deduct';
+  readonly sourceKey: string;
+  readonly at: Date;
+  readonly actorMemberId: number;
+  readonly note: string | null;
+}
+
+/**
+ * `/award` and `/deduct`: the same arguments, audit row and reply; only the ledger write differs
+ * (a credit, or a conditional spend that refuses to go below zero).
+ */
+function adjustCommand(
+  name: 'award' | 'deduct',
+  { points, audit }: Pick<PointsCommandDeps, 'points' | 'audit'>,
+  apply: (entry: Adjustment, member: MemberTarget) => void,
+): CommandSpec {
+  return defineCommand({
+    name,
+    feature: 'points',
+    args: [arg.member('member'), arg.int('amount', 1, 1_000_000), arg.optional(arg.rest('reason'))],
+    role: 'operator',
+    where: 'any',
+    handler: (ctx) => {
+      const { member, amount, reason } = ctx.args;
+      apply({ memberId: member.memberId, amount, reason: name, sourceKey: ctx.event.key, at: ctx.event.at, actorMemberId: ctx.actor.memberId, note: reason ?? null }, member);
+      audit.record({ at: ctx.event.at, actorMemberId: ctx.actor.memberId, action: `points.${name}`, targetMemberId: member.memberId, detail: { amount }, reason: reason ?? null });
+      const s = points.standing(member.memberId);
+      ctx.reply(ctx.t(name === 'award' ? 'points.awarded' : 'points.deducted', { member: seg.mention(member.user, member.name), amount, balance: s.balance }));
+    },
+  });
 }

@@ -3,10 +3,10 @@ import { CommandParser } from './core/command-parser.ts';
 import type { CommandSpec } from './core/command.ts';
 import { Dispatcher, type Listener } from './core/dispatcher.ts';
 import { Translator } from './core/i18n.ts';
-import type { Platform } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
+import type { Outbound } from './core/outbound.ts';
 import { OutboundRouter } from './core/outbound-router.ts';
-import type { ScheduledJob } from './core/scheduler.ts';
+import type { ScheduledJob, Scheduler } from './core/scheduler.ts';
 import { buildCommandTable, type Services } from './commands/index.ts';
 import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
@@ -46,8 +46,11 @@ export interface App {
   readonly router: OutboundRouter;
   readonly jobs: readonly ScheduledJob[];
   readonly services: Services;
-  /** Remembers a platform's bot handle (learnt at adapter start) for `/cmd@bot` addressing. */
-  setBotHandle(platform: Platform, handle: string): void;
+  /**
+   * Registers every job with a scheduler and lets scheduled content reschedule on `/reload`: the
+   * one way the composition root, the simulator and tests attach a scheduler.
+   */
+  schedule(scheduler: Scheduler): void;
   /** The state as JSON-ready data: what `hearth export` prints. */
   exportState(): ExportedState;
 }
@@ -112,19 +115,19 @@ export function createApp(options: AppOptions): App {
   const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const listeners: Listener[] = [groupsListener(tiers), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator })];
-  const handles = new Map<Platform, string>();
+  // Everything the bot says goes through the router, after the transaction that decided it.
+  const deliver = async (outs: readonly Outbound[]): Promise<void> => {
+    await router.deliver(outs);
+  };
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,
     parser: new CommandParser(commands),
     listeners,
     translator,
-    deliver: async (outs) => {
-      await router.deliver(outs);
-    },
+    deliver,
     clock,
     logger,
-    botHandle: (p) => handles.get(p),
   });
 
   return {
@@ -137,11 +140,14 @@ export function createApp(options: AppOptions): App {
     router,
     jobs: [
       ...posts.jobs(),
-      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver: async (outs) => void (await router.deliver(outs)) }),
-      referralJob({ db, earning, members, translator, timeZone: config.community.timezone, deliver: async (outs) => void (await router.deliver(outs)) }),
+      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver }),
+      referralJob({ db, earning, members, translator, timeZone: config.community.timezone, deliver }),
     ],
     services,
-    setBotHandle: (platform, handle) => handles.set(platform, handle),
+    schedule(scheduler) {
+      for (const job of this.jobs) scheduler.add(job);
+      posts.attach(scheduler);
+    },
     exportState: () => {
       const standings = points.allStandings();
       const tz = config.community.timezone;

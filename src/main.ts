@@ -93,8 +93,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
         clock.set(step.at);
         app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {} });
         scheduler = new SimScheduler(clock, logger);
-        for (const job of app.jobs) scheduler.add(job);
-        app.services.content.attach(scheduler);
+        app.schedule(scheduler);
         await adapterFor('local');
         started = true;
         // Like `start`: the latest content slot missed within the grace window is posted once.
@@ -177,8 +176,7 @@ export async function start(options: StartOptions): Promise<void> {
   const db = openDb(env.HEARTH_DB);
   const app = createApp({ db, content: loadContent(env.HEARTH_CONTENT), clock: systemClock, logger, owners: env.BOT_OWNERS });
   const scheduler = new CronScheduler(systemClock, logger);
-  for (const job of app.jobs) scheduler.add(job);
-  app.services.content.attach(scheduler);
+  app.schedule(scheduler);
   const adapters: PlatformAdapter[] = [];
   const menu = buildCommandMenu(app.commands, app.translator, app.content.community.community.locale);
   const platforms = configuredPlatforms(env);

@@ -6,7 +6,7 @@ import { UserError } from './errors.ts';
 import type { InboundEvent, MessageEvent } from './events.ts';
 import { eventActor } from './events.ts';
 import type { MessageParams, Translator } from './i18n.ts';
-import type { ChatRef, Platform, UserRef } from './ids.ts';
+import type { ChatRef, UserRef } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { Body, Outbound } from './outbound.ts';
 import { atLeast } from './roles.ts';
@@ -28,8 +28,6 @@ export interface DispatcherDeps {
   readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
   readonly clock: Clock;
   readonly logger: Logger;
-  /** This bot's handle on a platform, so `/cmd@otherbot` is ignored. */
-  readonly botHandle?: (platform: Platform) => string | undefined;
 }
 
 /** What happened to one event, for tests, the simulator and logs. */
@@ -77,7 +75,7 @@ export class Dispatcher {
     const now = this.deps.clock.now();
     if (event.type === 'message') {
       if (event.addressedToOtherBot) return 'handled';
-      const invocation = this.deps.parser.parse(event.text, this.deps.botHandle?.(event.platform));
+      const invocation = this.deps.parser.parse(event.text);
       if (invocation) return this.runCommand(event, invocation, actor, chat, now, outs);
     }
     for (const listener of this.deps.listeners) {

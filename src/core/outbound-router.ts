@@ -34,6 +34,9 @@ export interface FailedOutbound {
   readonly error: string;
 }
 
+/** How many finally failed messages `failed` keeps (the newest). */
+const MAX_FAILED_KEPT = 1000;
+
 const realSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /**
@@ -46,6 +49,7 @@ export class OutboundRouter {
   private readonly adapters = new Map<Platform, PlatformAdapter>();
   /** One queue per destination chat, or per platform where the platform is paced (see `queueKey`). */
   private readonly queues = new Map<string, Promise<void>>();
+  /** The newest messages that finally failed (at most `MAX_FAILED_KEPT`), for operators and tests. */
   readonly failed: FailedOutbound[] = [];
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly maxAttempts: number;
@@ -155,6 +159,9 @@ export class OutboundRouter {
   private async park(out: Outbound, error: string): Promise<string> {
     const failed = { out, error };
     this.failed.push(failed);
+    // Keep the latest failures for operators, not every one since start: a platform down for days
+    // must not grow memory without bound (features that need every failure record their own).
+    if (this.failed.length > MAX_FAILED_KEPT) this.failed.splice(0, this.failed.length - MAX_FAILED_KEPT);
     this.options.logger.error({ out, error }, 'outbound failed');
     for (const instead of this.options.onUndeliverable?.(failed) ?? []) await this.sendOne(instead);
     return error;

@@ -47,7 +47,7 @@ export async function harness(opts: { start?: string; content?: Content; owners?
   app.router.register(adapter);
   await adapter.start(app.dispatcher.sink);
   const scheduler = new SimScheduler(clock, silentLogger);
-  for (const job of app.jobs) scheduler.add(job);
+  app.schedule(scheduler);
   let last: DispatchOutcome | undefined;
   return {
     app,

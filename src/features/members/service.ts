@@ -301,7 +301,7 @@ export class MembersService implements Directory {
   }
 
   setLocale(memberId: number, locale: Locale): void {
-    this.deps.orm.update(members).set({ locale }).where(eq(members.id, memberId)).run();
+    this.q.setLocale.run(locale, memberId);
   }
 
   localeOf(member: Pick<MemberRow, 'locale'>): Locale {

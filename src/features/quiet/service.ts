@@ -117,6 +117,7 @@ export class QuietService {
   private readonly returnQ: Database.Statement;
   private readonly viaCheckinQ: Database.Statement;
   private readonly bonusDueQ: Database.Statement;
+  private readonly bonusPaidQ: Database.Statement;
   private readonly byIdQ: Database.Statement;
   /** Recall DMs in flight, so an undeliverable one becomes a moderator task. */
   private readonly pendingRecalls = new WeakMap<Outbound, number>();
@@ -184,6 +185,7 @@ export class QuietService {
     this.bonusDueQ = s.prepare(`
       SELECT id, bonus FROM quiet_flags WHERE member_id = @memberId AND bonus > 0 AND bonus_paid_at IS NULL
         AND recalled_at IS NOT NULL AND recalled_at <= @at AND @at <= recalled_at + @windowMs ORDER BY id DESC LIMIT 1`);
+    this.bonusPaidQ = s.prepare('UPDATE quiet_flags SET bonus_paid_at = ? WHERE id = ?');
     this.byIdQ = s.prepare(`SELECT ${FLAG_COLUMNS} FROM quiet_flags f JOIN members m ON m.id = f.member_id WHERE f.id = ?`);
   }
 
@@ -397,7 +399,7 @@ export class QuietService {
     const due = this.bonusDueQ.get({ memberId: note.memberId, at, windowMs: this.deps.config.comebackWindowDays * DAY_MS }) as { id: number; bonus: number } | undefined;
     if (!due) return;
     this.deps.points.credit({ memberId: note.memberId, delta: due.bonus, reason: 'comeback', sourceKey: `flag:${due.id}`, at: note.at });
-    this.deps.db.sqlite.prepare('UPDATE quiet_flags SET bonus_paid_at = ? WHERE id = ?').run(at, due.id);
+    this.bonusPaidQ.run(at, due.id);
   }
 
   /** Sent, returned within each outcome window and return rate, per template and per tier, with the unrecalled baseline. */

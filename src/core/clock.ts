@@ -67,8 +67,16 @@ export function localDay(at: Date, timeZone: string): string {
 
 /** The local date and time (`YYYY-MM-DD HH:mm`, 24-hour) of an instant in a time zone, for staff-facing lists. */
 export function localDateTime(at: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' }).format(at);
+  let f = dateTimeFormatters.get(timeZone);
+  if (!f) {
+    // Building an Intl formatter costs far more than using one; staff lists format many rows.
+    f = new Intl.DateTimeFormat('sv-SE', { timeZone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' });
+    dateTimeFormatters.set(timeZone, f);
+  }
+  return f.format(at);
 }
+
+const dateTimeFormatters = new Map<string, Intl.DateTimeFormat>();
 
 function dayToUtcMs(day: string): number {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];

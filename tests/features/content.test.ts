@@ -193,7 +193,6 @@ describe('operator commands for posts', () => {
   it('given /reload with a broken pack, then the error names file and field and the old pack keeps running; a fixed pack is scheduled', async () => {
     const dir = contentDirWith({ 'r.md': post({ id: 'r', cron: '0 9 * * *', targets: { groups: ['local:core'] } }, 'Old') });
     const h = await harness({ start: '2026-03-02T08:00:00+08:00', content: loadContent(dir) });
-    h.app.services.content.attach(h.scheduler);
     writePosts(dir, { 'r.md': post({ id: 'r', cron: '0 9 * * *', targets: { tiers: ['gold'] } }, 'New') });
     const [reply] = await h.say('op', '/reload', { chat: 'core', lang: 'en' });
     expect(reply).toContain('The posts were not reloaded');

@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import type { ChatKind, InboundEvent, MessageEvent } from './events.ts';
+import type { Capability } from './adapter.ts';
+import type { ChatKind, InboundEvent } from './events.ts';
 import type { Locale, MessageParams } from './i18n.ts';
-import type { ChatRef, UserRef } from './ids.ts';
+import type { ChatRef, Platform, UserRef } from './ids.ts';
 import type { Body, Outbound } from './outbound.ts';
 import type { Role } from './roles.ts';
 
@@ -35,7 +36,13 @@ export interface MemberTarget {
 
 /** Collects what a handler wants said; the dispatcher sends it after the transaction commits. */
 export interface Responder {
+  /**
+   * Answers the actor where the event happened. For a command declared `private`, the core makes
+   * it private in the platform's way (ephemeral, else a DM, else the group).
+   */
   reply(body: Body): void;
+  /** Answers the actor privately, whatever the command declares. */
+  replyPrivately(body: Body): void;
   send(chat: ChatRef, body: Body): void;
   /** A direct message; where the platform refuses it, the member is mentioned in `fallbackChat`. */
   dm(user: UserRef, body: Body, options?: { name?: string; fallbackChat?: ChatRef }): void;
@@ -44,28 +51,70 @@ export interface Responder {
   t(key: string, params?: MessageParams): Body;
 }
 
-/** What a passive listener (not a command) receives for every event. */
-export interface EventContext<E extends InboundEvent = InboundEvent> extends Responder {
-  readonly event: E;
-  readonly actor: Actor;
-  readonly chat: ChatContext;
-  readonly now: Date;
+/**
+ * How an action reached the bot: typed text, a slash command, a button, a dashboard form or a
+ * scheduled job, on a platform with these capabilities. Services never look at it; handlers and
+ * the core use it to pick how to answer.
+ */
+export type SurfaceKind = 'text' | 'command' | 'action' | 'dashboard' | 'job';
+
+export interface Surface {
+  readonly kind: SurfaceKind;
+  readonly platform: Platform;
+  readonly capabilities: ReadonlySet<Capability>;
 }
 
-/** What a command handler receives. Handlers are synchronous: they run inside the event's transaction. */
-export interface CommandContext<A> extends EventContext<MessageEvent> {
+/** What every handler knows about an event without reading it: who, where, when, its key, how. */
+interface HandlerBase extends Responder {
+  readonly actor: Actor;
+  readonly chat: ChatContext;
+  /** The event's time: what services receive as `at`. */
+  readonly now: Date;
+  /** The event's idempotency key: what services receive as the source key of what it causes. */
+  readonly key: string;
+  readonly surface: Surface;
+}
+
+/** What a passive listener (not a command) receives for every event. */
+export interface EventContext<E extends InboundEvent = InboundEvent> extends HandlerBase {
+  readonly event: E;
+}
+
+/**
+ * What a command handler receives. It does not see the raw event: the same handler serves text,
+ * slash commands and buttons. Handlers are synchronous: they run inside the event's transaction.
+ */
+export interface CommandContext<A> extends HandlerBase {
   readonly args: A;
   readonly command: CommandSpec;
 }
 
-export type ArgKind = 'word' | 'rest' | 'member';
+/** The types of argument; each platform renders them in its own form (Discord option types). */
+export type ArgType = 'word' | 'text' | 'integer' | 'choice' | 'member';
 
-/** One positional argument. `rest` takes the remaining text; `member` resolves a mention. */
+/**
+ * One allowed value of a `choice` argument. Typed text matches the value, its label in every
+ * locale and `words`, so `/rank 本周` and `兑换 补签卡` work.
+ */
+export interface Choice {
+  readonly value: string;
+  /** The labels per locale (a reward's names); else the message `choice.<arg>.<value>` where it exists. */
+  readonly labels?: Readonly<Partial<Record<Locale, string>>>;
+  /** More words that mean this value. */
+  readonly words?: readonly string[];
+}
+
+/** One positional argument. `text` takes the remaining text; `member` resolves a mention. */
 export interface ArgSpec<N extends string = string, T = unknown, O extends boolean = boolean> {
   readonly name: N;
-  readonly kind: ArgKind;
+  readonly type: ArgType;
   readonly schema: z.ZodType<T>;
   readonly optional: O;
+  /** Bounds of an `integer`. */
+  readonly min?: number;
+  readonly max?: number;
+  /** The values of a `choice`: fixed, or read when needed (the reward catalogue). */
+  readonly choices?: readonly Choice[] | (() => readonly Choice[]);
 }
 
 type AnyArg = ArgSpec<string, unknown, boolean>;
@@ -75,22 +124,32 @@ export type ArgsOf<A extends readonly AnyArg[]> = {
   [S in A[number] as S['name']]: S extends ArgSpec<string, infer T, infer O> ? (O extends true ? T | undefined : T) : never;
 };
 
+/** The choices of an argument, now. */
+export function choicesOf(spec: ArgSpec): readonly Choice[] {
+  const c = spec.choices;
+  return c === undefined ? [] : typeof c === 'function' ? c() : c;
+}
+
 /** Builders for argument specs; validation is zod, so messages and coercion live in one place. */
 export const arg = {
   word<N extends string>(name: N): ArgSpec<N, string, false> {
-    return { name, kind: 'word', schema: z.string().min(1), optional: false };
+    return { name, type: 'word', schema: z.string().min(1), optional: false };
   },
   int<N extends string>(name: N, min = 1, max = 1_000_000_000): ArgSpec<N, number, false> {
-    return { name, kind: 'word', schema: z.coerce.number().int().min(min).max(max), optional: false };
+    return { name, type: 'integer', schema: z.coerce.number().int().min(min).max(max), optional: false, min, max };
   },
   choice<N extends string, const C extends readonly [string, ...string[]]>(name: N, choices: C): ArgSpec<N, C[number], false> {
-    return { name, kind: 'word', schema: z.enum(choices) as unknown as z.ZodType<C[number]>, optional: false };
+    return { name, type: 'choice', schema: z.enum(choices) as unknown as z.ZodType<C[number]>, optional: false, choices: choices.map((value) => ({ value })) };
   },
-  rest<N extends string>(name: N): ArgSpec<N, string, false> {
-    return { name, kind: 'rest', schema: z.string().min(1), optional: false };
+  /** A choice whose values are read when needed (the reward catalogue's SKUs with their names). */
+  dynamicChoice<N extends string>(name: N, choices: () => readonly Choice[]): ArgSpec<N, string, false> {
+    return { name, type: 'choice', schema: z.string().min(1), optional: false, choices };
+  },
+  text<N extends string>(name: N): ArgSpec<N, string, false> {
+    return { name, type: 'text', schema: z.string().min(1), optional: false };
   },
   member<N extends string>(name: N): ArgSpec<N, MemberTarget, false> {
-    return { name, kind: 'member', schema: z.custom<MemberTarget>((v) => typeof v === 'object' && v !== null), optional: false };
+    return { name, type: 'member', schema: z.custom<MemberTarget>((v) => typeof v === 'object' && v !== null), optional: false };
   },
   optional<N extends string, T>(spec: ArgSpec<N, T, boolean>): ArgSpec<N, T, true> {
     return { ...spec, optional: true };
@@ -120,6 +179,11 @@ export interface CommandSpec<A extends readonly AnyArg[] = readonly AnyArg[]> {
   readonly cooldownSec?: number;
   /** Whether the command appears in platform command menus. */
   readonly inMenu?: boolean;
+  /**
+   * The answer is for the actor only (`/points`, `/codes`, moderator cards): declared here so an
+   * adapter knows before running it (Discord defers the interaction as ephemeral).
+   */
+  readonly private?: boolean;
   readonly handler: (ctx: CommandContext<ArgsOf<A>>) => void;
 }
 

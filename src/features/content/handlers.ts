@@ -70,7 +70,7 @@ export function contentCommands({ content, groups, audit }: ContentCommandDeps):
       where: 'any',
       handler: (ctx) => {
         const post = find(ctx.args.post);
-        const by = { at: ctx.event.at, actorMemberId: ctx.actor.memberId };
+        const by = { at: ctx.now, actorMemberId: ctx.actor.memberId };
         switch (ctx.args.action) {
           case 'preview': {
             const group = ctx.chat.kind === 'group' ? groups.get(chatKey(ctx.chat.ref)) : undefined;
@@ -82,7 +82,7 @@ export function contentCommands({ content, groups, audit }: ContentCommandDeps):
             return;
           }
           case 'send': {
-            const outs = content.sendNow(post, ctx.event.at);
+            const outs = content.sendNow(post, ctx.now);
             for (const out of outs) ctx.emit(out);
             audit.record({ ...by, action: 'content.send', detail: { post: post.id, groups: outs.length } });
             ctx.reply(ctx.t('content.sent', { post: post.id, count: outs.length }));
@@ -90,7 +90,7 @@ export function contentCommands({ content, groups, audit }: ContentCommandDeps):
           }
           case 'pause':
           case 'resume': {
-            content.setPaused(post.id, ctx.args.action === 'pause', ctx.actor.memberId, ctx.event.at);
+            content.setPaused(post.id, ctx.args.action === 'pause', ctx.actor.memberId, ctx.now);
             audit.record({ ...by, action: `content.${ctx.args.action}`, detail: { post: post.id } });
             ctx.reply(ctx.t(ctx.args.action === 'pause' ? 'content.paused' : 'content.resumed', { post: post.id }));
             return;
@@ -107,7 +107,7 @@ export function contentCommands({ content, groups, audit }: ContentCommandDeps):
       handler: (ctx) => {
         try {
           const pack = content.reload();
-          audit.record({ at: ctx.event.at, actorMemberId: ctx.actor.memberId, action: 'content.reload', detail: { posts: pack.posts.length } });
+          audit.record({ at: ctx.now, actorMemberId: ctx.actor.memberId, action: 'content.reload', detail: { posts: pack.posts.length } });
           ctx.reply(ctx.t('content.reloaded', { count: pack.posts.length }));
         } catch (err) {
           if (!(err instanceof ConfigError)) throw err;

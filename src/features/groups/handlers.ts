@@ -20,7 +20,7 @@ export function groupsCommands(groups: GroupService, tiers: TierService, audit: 
         const key = chatKey(ctx.chat.ref);
         const before = groups.get(key)?.tier ?? null;
         groups.bind(key, tier);
-        audit.record({ at: ctx.event.at, actorMemberId: ctx.actor.memberId, action: 'group.bind', detail: { chat: key, from: before, to: tier } });
+        audit.record({ at: ctx.now, actorMemberId: ctx.actor.memberId, action: 'group.bind', detail: { chat: key, from: before, to: tier } });
         ctx.reply(ctx.t('bind.done', { tier: tiers.name(tier, ctx.actor.locale) }));
       },
     }),

@@ -20,8 +20,8 @@ export function membersCommands(members: MembersService, audit: AuditService): C
         const current = members.roleOf(member.memberId);
         const needed: Role = role === 'operator' || current === 'operator' || current === 'owner' ? 'owner' : 'operator';
         if (!atLeast(ctx.actor.role, needed)) throw new UserError('error.forbidden', { role: ctx.t(`role.${needed}`).map((x) => ('text' in x ? x.text : '')).join('') });
-        members.setRole(member.memberId, role, ctx.actor.memberId, ctx.event.at);
-        audit.record({ at: ctx.event.at, actorMemberId: ctx.actor.memberId, action: 'role.set', targetMemberId: member.memberId, detail: { from: current, to: role } });
+        members.setRole(member.memberId, role, ctx.actor.memberId, ctx.now);
+        audit.record({ at: ctx.now, actorMemberId: ctx.actor.memberId, action: 'role.set', targetMemberId: member.memberId, detail: { from: current, to: role } });
         ctx.reply(ctx.t('role.set', { member: seg.mention(member.user, member.name), role: ctx.t(`role.${role}`) }));
       },
     }),

@@ -3,11 +3,11 @@ import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
 import type { Actor, ChatContext, MemberTarget } from '../../core/command.ts';
 import { localDay } from '../../core/clock.ts';
 import type { Directory } from '../../core/directory.ts';
-import type { InboundEvent, MessageEvent, Sender } from '../../core/events.ts';
+import type { InboundEvent, Mention, Sender } from '../../core/events.ts';
 import { eventActor } from '../../core/events.ts';
 import type { Locale } from '../../core/i18n.ts';
 import { localeFromLanguage } from '../../core/i18n.ts';
-import type { ChatRef, UserRef } from '../../core/ids.ts';
+import type { ChatRef, Platform, UserRef } from '../../core/ids.ts';
 import { parseChatKey, userKey } from '../../core/ids.ts';
 import type { Role } from '../../core/roles.ts';
 import { isRole, strongest } from '../../core/roles.ts';
@@ -240,12 +240,9 @@ export class MembersService implements Directory {
     return { user: { platform: first.platform as UserRef['platform'], userId: first.userId }, name: row.name, locale: this.localeOf(row) };
   }
 
-  resolveMember(token: string, event: MessageEvent): MemberTarget | undefined {
-    const mention = event.mentions.find((m) => m.text === token);
-    if (mention) {
-      const row = this.ensureMember({ user: mention.user, ...(mention.name ? { name: mention.name } : {}) }, event.at);
-      return { memberId: row.id, name: row.name, user: mention.user };
-    }
+  resolveMember(token: string, where: { readonly platform: Platform; readonly mentions: readonly Mention[]; readonly at: Date }): MemberTarget | undefined {
+    const mention = where.mentions.find((m) => m.text === token);
+    if (mention) return this.memberFor(mention.user, mention.name, where.at);
     const byId = /^#(\d+)$/.exec(token);
     if (byId) return this.target(Number(byId[1]));
     if (token.startsWith('@')) {
@@ -253,11 +250,16 @@ export class MembersService implements Directory {
       const identity = this.deps.orm
         .select()
         .from(identities)
-        .where(and(eq(identities.platform, event.platform), sql`lower(${identities.handle}) = lower(${handle})`))
+        .where(and(eq(identities.platform, where.platform), sql`lower(${identities.handle}) = lower(${handle})`))
         .get();
       if (identity) return this.target(identity.memberId);
     }
     return undefined;
+  }
+
+  memberFor(user: UserRef, name: string | undefined, at: Date): MemberTarget {
+    const row = this.ensureMember({ user, ...(name ? { name } : {}) }, at);
+    return { memberId: row.id, name: row.name, user };
   }
 
   /** A member as a command target, addressed through their first identity. */

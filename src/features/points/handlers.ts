@@ -108,13 +108,13 @@ function adjustCommand(
   return defineCommand({
     name,
     feature: 'points',
-    args: [arg.member('member'), arg.int('amount', 1, 1_000_000), arg.optional(arg.rest('reason'))],
+    args: [arg.member('member'), arg.int('amount', 1, 1_000_000), arg.optional(arg.text('reason'))],
     role: 'operator',
     where: 'any',
     handler: (ctx) => {
       const { member, amount, reason } = ctx.args;
-      apply({ memberId: member.memberId, amount, reason: name, sourceKey: ctx.event.key, at: ctx.event.at, actorMemberId: ctx.actor.memberId, note: reason ?? null }, member);
-      audit.record({ at: ctx.event.at, actorMemberId: ctx.actor.memberId, action: `points.${name}`, targetMemberId: member.memberId, detail: { amount }, reason: reason ?? null });
+      apply({ memberId: member.memberId, amount, reason: name, sourceKey: ctx.key, at: ctx.now, actorMemberId: ctx.actor.memberId, note: reason ?? null }, member);
+      audit.record({ at: ctx.now, actorMemberId: ctx.actor.memberId, action: `points.${name}`, targetMemberId: member.memberId, detail: { amount }, reason: reason ?? null });
       const s = points.standing(member.memberId);
       ctx.reply(ctx.t(name === 'award' ? 'points.awarded' : 'points.deducted', { member: seg.mention(member.user, member.name), amount, balance: s.balance }));
     },

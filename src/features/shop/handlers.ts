@@ -89,8 +89,8 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
           qty: ctx.args.qty ?? 1,
           chatKey: chatKey(ctx.chat.ref),
           timeZone: ctx.chat.timeZone,
-          at: ctx.event.at,
-          eventKey: ctx.event.key,
+          at: ctx.now,
+          eventKey: ctx.key,
         });
         const name = localised(r.reward.name, ctx.actor.locale);
         const params = { name, cost: r.cost, balance: r.balance, id: r.id };
@@ -152,17 +152,17 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
-        decided(ctx, shop.fulfil(ctx.args.id, ctx.actor.memberId, ctx.event.at), 'shop.fulfilled', {});
+        decided(ctx, shop.fulfil(ctx.args.id, ctx.actor.memberId, ctx.now), 'shop.fulfilled', {});
       },
     }),
     defineCommand({
       name: 'reject',
       feature: 'shop',
-      args: [arg.int('id'), arg.rest('reason')],
+      args: [arg.int('id'), arg.text('reason')],
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
-        const row = shop.reject(ctx.args.id, ctx.actor.memberId, ctx.event.at, ctx.args.reason);
+        const row = shop.reject(ctx.args.id, ctx.actor.memberId, ctx.now, ctx.args.reason);
         decided(ctx, row, 'shop.rejected', { refund: row.cost, reason: ctx.args.reason });
       },
     }),
@@ -176,7 +176,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
         const m = STOCK_CHANGE.exec(ctx.args.change);
         if (!m) throw new UserError('shop.stock_bad_change', { value: ctx.args.change });
         const delta = Number(m[2]) * (m[1] === '-' ? -1 : 1);
-        const stock = shop.adjustStock(ctx.args.sku.toLowerCase(), delta, ctx.actor.memberId, ctx.event.at);
+        const stock = shop.adjustStock(ctx.args.sku.toLowerCase(), delta, ctx.actor.memberId, ctx.now);
         ctx.reply(ctx.t('shop.stock_set', { sku: ctx.args.sku.toLowerCase(), stock }));
       },
     }),

@@ -79,10 +79,10 @@ export function createApp(options: AppOptions): App {
   const config = content.community;
   const translator = new Translator(content.messages, 'en');
   const tiers = new TierService(config);
-  const groups = new GroupService(db.orm, config);
   const audit = new AuditService(db.orm);
-  const members = new MembersService({ orm: db.orm, config, groups, tiers, owners: new Set(options.owners ?? []) });
-  const points = new PointsService(db, config.community.timezone);
+  const groups = new GroupService(db.orm, config, audit);
+  const members = new MembersService({ orm: db.orm, config, groups, tiers, audit, owners: new Set(options.owners ?? []) });
+  const points = new PointsService(db, config.community.timezone, audit);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
   const quiet = new QuietService({
     db,

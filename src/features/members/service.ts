@@ -8,11 +8,12 @@ import { eventActor } from '../../core/events.ts';
 import type { Locale } from '../../core/i18n.ts';
 import { localeFromLanguage } from '../../core/i18n.ts';
 import type { ChatRef, Platform, UserRef } from '../../core/ids.ts';
-import { parseChatKey, userKey } from '../../core/ids.ts';
+import { parseChatKey, spaceKey, userKey } from '../../core/ids.ts';
 import type { Role } from '../../core/roles.ts';
 import { isRole, strongest } from '../../core/roles.ts';
 import type { CommunityConfig } from '../../config/schema.ts';
 import type { Orm } from '../../db/open.ts';
+import type { AuditService } from '../audit/index.ts';
 import type { GroupService } from '../groups/index.ts';
 import type { TierService } from '../tiers/index.ts';
 import { identities, memberRoles, members, memberships } from './schema.ts';
@@ -44,6 +45,7 @@ export interface MembersServiceDeps {
   readonly config: CommunityConfig;
   readonly groups: GroupService;
   readonly tiers: TierService;
+  readonly audit: AuditService;
   /** Identity keys (`telegram:42`) that are owners, from `BOT_OWNERS`. */
   readonly owners: ReadonlySet<string>;
 }
@@ -70,6 +72,7 @@ export class MembersService implements Directory {
     readonly joined: Database.Statement<{ m: number; k: string; at: number }>;
     readonly left: Database.Statement<{ m: number; k: string; at: number }>;
     readonly interacted: Database.Statement<{ m: number; k: string; at: number }>;
+    readonly leftSpace: Database.Statement<{ m: number; s: string; at: number }>;
     readonly activity: Record<ActivityField, Database.Statement<[number, string, string]>>;
     readonly touch: Database.Statement<[number, number]>;
     readonly identityKeys: Database.Statement<[number]>;
@@ -110,6 +113,9 @@ export class MembersService implements Directory {
       joined: membership('@at, @at, NULL, NULL', 'joined_at = @at, left_at = NULL'),
       left: membership('NULL, @at, NULL, @at', 'left_at = @at'),
       interacted: membership('NULL, @at, @at, NULL', 'last_active_at = @at, left_at = NULL'),
+      leftSpace: s.prepare(
+        'UPDATE memberships SET left_at = @at WHERE member_id = @m AND left_at IS NULL AND chat_key IN (SELECT chat_key FROM groups WHERE space = @s)',
+      ),
       activity: { messages: activity('messages'), checkins: activity('checkins'), shares: activity('shares'), reactions: activity('reactions') },
       touch: s.prepare('UPDATE members SET last_active_at = ? WHERE id = ?'),
       identityKeys: s.prepare("SELECT platform || ':' || user_id AS k FROM identities WHERE member_id = ?"),
@@ -124,12 +130,14 @@ export class MembersService implements Directory {
     const member = this.ensureMember(person, event.at);
     let chat: ChatContext;
     if (event.chatKind === 'group') {
-      const group = groups.ensure(event.chat, event.at, event.chatTitle);
+      const group = groups.ensure(event.chat, event.at, event.chatTitle, event.space);
       chat = { ref: event.chat, kind: 'group', tier: group.tier, timeZone: groups.timeZoneOf(group) };
       const key = group.chatKey;
       const left = event.type === 'member.left';
       const upsert = event.type === 'member.joined' ? this.q.joined : left ? this.q.left : this.q.interacted;
       upsert.run({ m: member.id, k: key, at });
+      // A leave reported for a whole space (a Discord guild) leaves every group of that space.
+      if (event.type === 'member.left' && event.spaceWide && event.space) this.q.leftSpace.run({ m: member.id, s: spaceKey(event.space), at });
       if (event.type === 'message' || event.type === 'reaction') {
         this.recordActivity(member.id, key, localDay(event.at, chat.timeZone), event.type === 'message' ? 'messages' : 'reactions', event.at);
       }
@@ -288,18 +296,19 @@ export class MembersService implements Directory {
     return strongest(found);
   }
 
-  /** Grants a role with `/role` (`member` removes the grant). The caller audits. */
-  setRole(memberId: number, role: Role, grantedBy: number, at: Date): void {
-    const { orm } = this.deps;
-    if (role === 'member') {
-      orm.delete(memberRoles).where(eq(memberRoles.memberId, memberId)).run();
-      return;
+  /** Grants a role (`member` removes the grant), audited with the role before and after. */
+  setRole(memberId: number, role: Role, grantedBy: number | null, at: Date): void {
+    const { orm, audit } = this.deps;
+    const from = this.roleOf(memberId);
+    if (role === 'member') orm.delete(memberRoles).where(eq(memberRoles.memberId, memberId)).run();
+    else {
+      orm
+        .insert(memberRoles)
+        .values({ memberId, role, grantedBy, grantedAt: at.getTime() })
+        .onConflictDoUpdate({ target: memberRoles.memberId, set: { role, grantedBy, grantedAt: at.getTime() } })
+        .run();
     }
-    orm
-      .insert(memberRoles)
-      .values({ memberId, role, grantedBy, grantedAt: at.getTime() })
-      .onConflictDoUpdate({ target: memberRoles.memberId, set: { role, grantedBy, grantedAt: at.getTime() } })
-      .run();
+    audit.record({ at, actorMemberId: grantedBy, action: 'role.set', targetMemberId: memberId, detail: { from, to: role } });
   }
 
   setLocale(memberId: number, locale: Locale): void {

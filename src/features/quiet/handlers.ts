@@ -37,6 +37,7 @@ export function quietCommands(quiet: QuietService, staffChat: string | undefined
       args: [arg.optional(arg.word('page')), arg.optional(arg.word('code'))],
       role: 'moderator',
       where: 'any',
+      private: true,
       handler: (ctx) => {
         staffOnly(ctx.chat, staffChat);
         const { page, code } = ctx.args;
@@ -81,6 +82,7 @@ export function quietCommands(quiet: QuietService, staffChat: string | undefined
       args: [arg.int('flag'), arg.optional(arg.choice('review', ['recall', 'snooze', 'dismiss'])), arg.optional(arg.text('detail'))],
       role: 'moderator',
       where: 'any',
+      private: true,
       handler: (ctx) => {
         staffOnly(ctx.chat, staffChat);
         const { flag: id, review: action, detail } = ctx.args;

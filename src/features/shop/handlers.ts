@@ -70,8 +70,12 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
           const description = localised(r.description, ctx.actor.locale);
           if (description) lines.push([seg.text(`   ${description}`)]);
         }
+        // Buttons where the platform shows them; the footer already says how to redeem by text.
+        const buttons = rewards
+          .filter((r) => r.cost <= balance && shop.stockOf(r.sku) !== 0)
+          .map((r) => seg.action(translator.text(ctx.actor.locale, 'shop.redeem_button', { name: localised(r.name, ctx.actor.locale) }), 'redeem', r.sku, 'primary'));
         lines.push(ctx.t('shop.footer'));
-        ctx.reply(joinLines(lines));
+        ctx.reply([...joinLines(lines), ...buttons]);
       },
     }),
     defineCommand({
@@ -79,7 +83,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       aliases: ['buy'],
       bare: ['兑换'],
       feature: 'shop',
-      args: [arg.word('sku'), arg.optional(arg.int('qty', 1, 10))],
+      args: [arg.dynamicChoice('sku', () => shop.choices()), arg.optional(arg.int('qty', 1, 10))],
       role: 'member',
       where: 'any',
       handler: (ctx) => {
@@ -112,6 +116,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       args: [],
       role: 'member',
       where: 'direct',
+      private: true,
       handler: (ctx) => {
         const rows = shop.codesOf(ctx.actor.memberId).map((r) => ctx.t('shop.codes_row', { sku: r.sku, code: r.code.replaceAll('\n', ', ') }));
         list(ctx, ctx.t('shop.codes_title'), 'shop.codes_empty', rows);
@@ -125,6 +130,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       args: [],
       role: 'member',
       where: 'any',
+      private: true,
       handler: (ctx) => {
         const lines = points.history(ctx.actor.memberId, 10).map((r) => {
           const reason = translator.has(`shop.reason.${r.reason}`) ? ctx.t(`shop.reason.${r.reason}`) : r.reason;

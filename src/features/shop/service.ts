@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Actor } from '../../core/command.ts';
 import { localDay, monthStart, startOfLocalDay, weekStart } from '../../core/clock.ts';
+import type { Actor, Choice } from '../../core/command.ts';
 import { UserError } from '../../core/errors.ts';
 import type { RewardConfig, RewardsConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
@@ -107,6 +107,11 @@ export class ShopService {
   }
 
   /** The enabled rewards a member of `tier` may see and redeem. */
+  /** The rewards as choices of a `sku` argument: typed by SKU or by their name in any language (`兑换 补签卡`). */
+  choices(): Choice[] {
+    return this.deps.catalogue.rewards.filter((r) => r.enabled).map((r) => (typeof r.name === 'string' ? { value: r.sku, words: [r.name] } : { value: r.sku, labels: r.name }));
+  }
+
   visible(tier: string): RewardConfig[] {
     const rank = this.deps.tiers.rank(tier);
     return this.deps.catalogue.rewards.filter((r) => r.enabled && (r.minTier === undefined || this.deps.tiers.rank(r.minTier) <= rank));
@@ -172,6 +177,7 @@ export class ShopService {
       }
       if (codes.length > 0) this.q.setCode!.run(codes.map((c) => c.code).join('\n'), id);
       if (reward.kind === 'streak-repair') checkins.restoreYesterday(req.actor.memberId, req.chatKey, req.at, req.timeZone, req.eventKey);
+      this.deps.audit.record({ at: req.at, actorMemberId: req.actor.memberId, action: 'redemption.create', targetMemberId: req.actor.memberId, detail: { redemption: id, sku: reward.sku, qty: req.qty, cost, status } });
       const after = this.stockOf(reward.sku);
       const threshold = this.deps.catalogue.lowStock;
       const lowStock = before !== null && after !== null && before > threshold && after <= threshold ? after : null;

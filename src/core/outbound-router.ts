@@ -71,6 +71,11 @@ export class OutboundRouter {
     return this.adapters.get(platform);
   }
 
+  /** Every registered adapter (jobs that ask platforms something, such as member lists). */
+  registered(): PlatformAdapter[] {
+    return [...this.adapters.values()];
+  }
+
   /**
    * Queues the messages in order and resolves when each has been sent or has finally failed, with
    * one result per message (callers that only need "done" may ignore it).

@@ -196,6 +196,16 @@ export class MembersService implements Directory {
     return row?.n ?? 0;
   }
 
+  /** Who is recorded as in a group (not since left), by their identity on the group's platform. */
+  recordedIn(chatKeyValue: string, platform: Platform): { userId: string; name: string }[] {
+    return this.deps.orm.$client
+      .prepare(
+        `SELECT i.user_id AS userId, i.name AS name FROM memberships ms JOIN identities i ON i.member_id = ms.member_id AND i.platform = ?
+         WHERE ms.chat_key = ? AND ms.left_at IS NULL`,
+      )
+      .all(platform, chatKeyValue) as { userId: string; name: string }[];
+  }
+
   /** When anyone last interacted (message or reaction) in a group, as ms; null if never. */
   lastInteractionIn(chatKeyValue: string): number | null {
     const row = this.deps.orm

@@ -177,7 +177,6 @@ export class ShopService {
       }
       if (codes.length > 0) this.q.setCode!.run(codes.map((c) => c.code).join('\n'), id);
       if (reward.kind === 'streak-repair') checkins.restoreYesterday(req.actor.memberId, req.chatKey, req.at, req.timeZone, req.eventKey);
-      this.deps.audit.record({ at: req.at, actorMemberId: req.actor.memberId, action: 'redemption.create', targetMemberId: req.actor.memberId, detail: { redemption: id, sku: reward.sku, qty: req.qty, cost, status } });
       const after = this.stockOf(reward.sku);
       const threshold = this.deps.catalogue.lowStock;
       const lowStock = before !== null && after !== null && before > threshold && after <= threshold ? after : null;

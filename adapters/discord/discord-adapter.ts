@@ -301,9 +301,10 @@ export class DiscordAdapter implements PlatformAdapter {
       const chunk = chunks[i]!;
       await channel.send({
         content: chunk.text,
-        // Member text can never ping anyone (@everyone, roles, users it names); only members the
-        // bot itself mentions are pinged, and a reply does not ping the member it answers.
-        allowedMentions: { parse: [], users: chunk.mentions, repliedUser: false },
+        // Member text can never ping anyone (@everyone, roles, users it names). A reply pings no
+        // one (it answers the member who asked, who sees it as a reply); other messages ping only
+        // the members the bot itself mentions (a DM's fallback in the group, an announcement).
+        allowedMentions: { parse: [], users: replyTo === undefined ? chunk.mentions : [], repliedUser: false },
         // Discord posts a message once per nonce: a send retried after a lost answer is not doubled.
         nonce: `${progress.nonce}${i}`,
         enforceNonce: true,

@@ -203,7 +203,10 @@ export class FakeDiscord {
   post(fields: { channel: string; author: FakeUser; content: string; id?: string; at?: number; extra?: Record<string, unknown> }): Record<string, unknown> {
     const guild = this.guildOfChannel(fields.channel);
     const member = guild?.members.find((m) => m.user.id === fields.author.id);
-    const payload = messagePayload({ ...fields, guild: guild?.id, ...(member ? { member } : {}) });
+    // Discord fills `mentions` with the users the content names as <@id>.
+    const named = [...fields.content.matchAll(/<@!?(\d+)>/g)].map((m) => guild?.members.find((x) => x.user.id === m[1])?.user).filter((u): u is FakeUser => u !== undefined);
+    const channelType = guild?.channels.find((c) => c.id === fields.channel)?.type ?? 1;
+    const payload = messagePayload({ ...fields, guild: guild?.id, ...(member ? { member } : {}), extra: { mentions: named, channel_type: channelType, ...fields.extra } });
     this.dispatch('MESSAGE_CREATE', payload);
     return payload;
   }
@@ -635,7 +638,8 @@ export class FakeDiscord {
     const message = this.messageObject(sent);
     // Discord echoes the bot's own channel messages back over the gateway, as it does for everyone's.
     if (via === 'message' || via === 'followup' || (via === 'callback' && !ephemeral)) {
-      this.dispatch('MESSAGE_CREATE', { ...message, ...(this.guildOfChannel(channelId) ? { guild_id: this.guildOfChannel(channelId)!.id } : {}) });
+      const guild = this.guildOfChannel(channelId);
+      this.dispatch('MESSAGE_CREATE', { ...message, channel_type: guild?.channels.find((c) => c.id === channelId)?.type ?? 1, ...(guild ? { guild_id: guild.id } : {}) });
     }
     return message;
   }

@@ -37,7 +37,7 @@ export function visibleText(content: string, nameOf: (id: string) => string | un
       i += mention[0].length;
       continue;
     }
-    const link = /^\[([^\]]*)\]\(([^)\s]+)\)/.exec(rest);
+    const link = /^\[((?:\\.|[^\]\\])*)\]\(([^)\s]+)\)/.exec(rest);
     if (link) {
       out += visibleText(link[1]!, nameOf);
       i += link[0].length;

@@ -1,4 +1,5 @@
 import type { Body, Segment } from '../../src/core/outbound.ts';
+import { splitEscaped } from '../../src/core/split-text.ts';
 
 /** Discord refuses message content longer than this. */
 export const DISCORD_MESSAGE_LIMIT = 2000;
@@ -70,7 +71,7 @@ export function renderChunks(body: Body, limit = DISCORD_MESSAGE_LIMIT): { text:
       continue;
     }
     const wrap = s.type === 'bold' ? (t: string) => `**${t}**` : (t: string) => t;
-    for (const part of splitText(s.text, limit - wrap('').length)) pieces.push({ md: wrap(escapeMarkdown(part)), br: false });
+    for (const part of splitEscaped(s.text, limit - wrap('').length, escapeMarkdown, 2)) pieces.push({ md: wrap(escapeMarkdown(part)), br: false });
   }
   const chunks: { text: string; mentions: string[] }[] = [];
   let current = '';
@@ -91,31 +92,4 @@ export function renderChunks(body: Body, limit = DISCORD_MESSAGE_LIMIT): { text:
   }
   flush();
   return chunks;
-}
-
-/** Splits raw text into parts whose escaped form fits `limit`, preferring a newline, then a space. */
-function splitText(text: string, limit: number): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (escapeMarkdown(rest).length > limit) {
-    let end = 0;
-    let escaped = 0;
-    while (end < rest.length) {
-      const code = rest.charCodeAt(end);
-      const width = code >= 0xd800 && code <= 0xdbff ? 2 : 1;
-      // Two characters' worth of slack per step covers a line-start escape the cut may add.
-      const add = escapeMarkdown(rest.slice(end, end + width)).length;
-      if (escaped + add + 2 > limit) break;
-      escaped += add;
-      end += width;
-    }
-    const window = rest.slice(0, end);
-    const nl = window.lastIndexOf('\n');
-    const sp = window.lastIndexOf(' ');
-    const cut = nl > end / 2 ? nl + 1 : sp > end / 2 ? sp + 1 : end;
-    parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
-  }
-  if (rest !== '') parts.push(rest);
-  return parts;
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { Watch } from '../watch.ts';
 import { BOT, brandGuild, messagePayload, type FakeGuild, type FakeMember, type FakeUser } from './fixtures.ts';
 import { visibleText } from './markdown.ts';
 import { snowflake } from './snowflake.ts';
@@ -115,7 +116,7 @@ export class FakeDiscord {
   private readonly sessions = new Map<string, Session>();
   private readonly failures = new Map<string, (FakeError | FakeRateLimit)[]>();
   private readonly nonces = new Map<string, FakeSent>();
-  private readonly listeners = new Set<() => void>();
+  private readonly watch = new Watch('fake Discord', () => this.calls.map((c) => `${c.method} ${c.path}`).join(', '));
   private server: Server | undefined;
   private wss: WebSocketServer | undefined;
   private readonly sockets = new Set<Socket>();
@@ -163,35 +164,10 @@ export class FakeDiscord {
     return this.calls.filter((c) => c.method === method && c.path.startsWith(pathPrefix));
   }
 
-  /** Resolves once `check` holds (checked after every call and dispatch); rejects after `ms` with what was seen. */
+  /** Resolves once `check` holds (checked after every call and dispatch); see `Watch.until`. */
   until(check: () => boolean, what: string, ms = 5000, then?: () => void): Promise<void> {
-    if (check()) {
-      then?.();
-      return Promise.resolve();
-    }
-    const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.listeners.delete(listener);
-        reject(new Error(`fake Discord: timed out waiting for ${what}; calls: ${this.calls.map((c) => `${c.method} ${c.path}`).join(', ')}`));
-      }, ms);
-      const listener = () => {
-        if (!check()) return;
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-        resolve();
-      };
-      this.listeners.add(listener);
-    });
-    then?.();
-    return done;
+    return this.watch.until(check, what, ms, then);
   }
-
-  /** Resolves when a gateway session is identified and every guild was sent. */
-  ready(): Promise<void> {
-    return this.until(() => [...this.sessions.values()].some((s) => s.socket && s.seq >= 1 + this.guildsAtReady), 'a READY session');
-  }
-
-  private guildsAtReady = 0;
 
   /** Sends a dispatch to every live session (and keeps it for sessions that will resume). Returns its sequence numbers. */
   dispatch(t: string, d: unknown): void {
@@ -324,7 +300,6 @@ export class FakeDiscord {
           }
           session = { id: `session-${this.sessions.size + 1}`, seq: 0, sent: [], socket: ws, intents };
           this.sessions.set(session.id, session);
-          this.guildsAtReady = this.guilds.size;
           this.send(session, 'READY', {
             v: 10,
             user: this.me,
@@ -406,7 +381,7 @@ export class FakeDiscord {
   // --- REST ------------------------------------------------------------------------------
 
   private notify(): void {
-    for (const l of [...this.listeners]) l();
+    this.watch.notify();
   }
 
   private guildOfChannel(channelId: string): FakeGuild | undefined {

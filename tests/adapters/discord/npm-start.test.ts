@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDb } from '../../helpers/sim.ts';
+import { tempDb } from '../../helpers/sim.ts';
+import { startCli, type StartedCli } from '../npm-start.ts';
 import { FakeDiscord, type FakeSent } from './fake-discord.ts';
 import { ALICE, GENERAL, LI } from './fixtures.ts';
 
@@ -12,31 +11,15 @@ import { ALICE, GENERAL, LI } from './fixtures.ts';
  */
 describe('npm start against the fake Discord', () => {
   let fake: FakeDiscord;
-  let child: ReturnType<typeof spawn>;
-  let stderr = '';
+  let cli: StartedCli;
 
   beforeAll(async () => {
     fake = await new FakeDiscord().start();
-    child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'start'], {
-      cwd: ROOT,
-      env: { ...process.env, DISCORD_BOT_TOKEN: fake.token, DISCORD_API_ROOT: fake.api, TELEGRAM_BOT_TOKEN: '', HEARTH_DB: tempDb(), LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.stderr!.on('data', (c: Buffer) => {
-        stderr += c.toString();
-        if (stderr.includes('adapter started')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${stderr}`)));
-    });
+    cli = await startCli({ DISCORD_BOT_TOKEN: fake.token, DISCORD_API_ROOT: fake.api, TELEGRAM_BOT_TOKEN: '', HEARTH_DB: tempDb(), LOG_LEVEL: 'info' });
   }, 30_000);
 
   afterAll(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await cli.stop();
     await fake.close();
   });
 
@@ -64,8 +47,8 @@ describe('npm start against the fake Discord', () => {
     // Every answer was echoed back by the gateway as the bot's own message, and none was answered.
     const answered = new Set(fake.sent.map((s) => s.replyTo).filter(Boolean));
     expect(fake.sent.some((s) => answered.has(s.id))).toBe(false);
-    expect(stderr).toContain('discord: connected as hearth in 1 guild(s)');
-    expect(stderr).toMatch(/permissions integer \d+/);
+    expect(cli.stderr()).toContain('discord: connected as hearth in 1 guild(s)');
+    expect(cli.stderr()).toMatch(/permissions integer \d+/);
   });
 
   it('given a 429 with retry_after on the reply route, when a member asks for points, then discord.js waits it out and the reply arrives once', async () => {
@@ -77,8 +60,6 @@ describe('npm start against the fake Discord', () => {
   });
 
   it('given SIGTERM, then the bot closes the gateway and exits cleanly', async () => {
-    const exited = new Promise<unknown>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-    child.kill('SIGTERM');
-    expect(await exited, stderr).toEqual({ code: 0, signal: null });
+    expect(await cli.stop(), cli.stderr()).toEqual({ code: 0, signal: null });
   });
 });

@@ -55,7 +55,7 @@ describe('simulate: the public test surface', () => {
     ]);
     expect(run.out.map((o) => o.text)).toEqual([
       'That command is for operators only.',
-      'amount must be a whole number, not “abc”.\nUsage: /award <@member> <amount> [reason…]',
+      'amount must be a whole number, not “abc”.\nUsage: /award <@member> <amount> [reason…]\nFor example: /award @alice 50',
     ]);
     const state = exportState(db, CONTENT_DIR);
     expect(state.ledger).toEqual([]);

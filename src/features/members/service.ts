@@ -242,6 +242,11 @@ export class MembersService implements Directory {
 
   resolveMember(token: string, event: MessageEvent): MemberTarget | undefined {
     const mention = event.mentions.find((m) => m.text === token);
+    if (mention?.typed) {
+      // Text that only looks like a mention must not create (and pay) a phantom member.
+      const known = this.q.byIdentity.get(mention.user.platform, mention.user.userId) as MemberRow | undefined;
+      return known ? { memberId: known.id, name: known.name, user: mention.user } : undefined;
+    }
     if (mention) {
       const row = this.ensureMember({ user: mention.user, ...(mention.name ? { name: mention.name } : {}) }, event.at);
       return { memberId: row.id, name: row.name, user: mention.user };

@@ -82,7 +82,7 @@ describe('simulate: the public test surface', () => {
   });
 });
 
-describe('the CLI', () => {
+describe('the CLI', { timeout: 90_000 }, () => {
   it('given `simulate` then `export`, then the JSON lines and the state come out of the real command', () => {
     const db = tempDb();
     const sim = cli(['simulate', '--db', db], `${jsonl([msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin', { lang: 'en' }), 'oops'])}\n`);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Capability } from './adapter.ts';
 import type { ChatKind, InboundEvent } from './events.ts';
-import type { Locale, MessageParams } from './i18n.ts';
+import { parseLocaleTag, type Locale, type MessageParams } from './i18n.ts';
 import type { ChatRef, Platform, UserRef } from './ids.ts';
 import type { Body, Outbound } from './outbound.ts';
 import type { Role } from './roles.ts';
@@ -64,8 +64,14 @@ export interface Surface {
   readonly capabilities: ReadonlySet<Capability>;
 }
 
+/** What a command handler may do besides responding. */
+export interface LocaleSwitch {
+  /** The member just chose another language: everything said for this event from now on uses it. */
+  useLocale(locale: Locale): void;
+}
+
 /** What every handler knows about an event without reading it: who, where, when, its key, how. */
-interface HandlerBase extends Responder {
+interface HandlerBase extends Responder, LocaleSwitch {
   readonly actor: Actor;
   readonly chat: ChatContext;
   /** The event's time: what services receive as `at`. */
@@ -104,7 +110,11 @@ export interface Choice {
   readonly words?: readonly string[];
 }
 
-/** One positional argument. `text` takes the remaining text; `member` resolves a mention. */
+/**
+ * One positional argument. `text` takes the remaining text; `member` resolves a mention.
+ * `arg.<name>` in the message files is its name in the member's language ("period", "时段"): error
+ * messages name it with that; the usage line shows the `choices` where there are some.
+ */
 export interface ArgSpec<N extends string = string, T = unknown, O extends boolean = boolean> {
   readonly name: N;
   readonly type: ArgType;
@@ -115,6 +125,8 @@ export interface ArgSpec<N extends string = string, T = unknown, O extends boole
   readonly max?: number;
   /** The values of a `choice`: fixed, or read when needed (the reward catalogue). */
   readonly choices?: readonly Choice[] | (() => readonly Choice[]);
+  /** A value for the usage error's example (`/boost 2x 48h`). */
+  readonly example?: string;
 }
 
 type AnyArg = ArgSpec<string, unknown, boolean>;
@@ -130,26 +142,64 @@ export function choicesOf(spec: ArgSpec): readonly Choice[] {
   return c === undefined ? [] : typeof c === 'function' ? c() : c;
 }
 
+/**
+ * A whole number written in plain decimal digits (full-width digits too), within `min`…`max`.
+ * `0x10`, `1e6` and `10.0` are refused rather than read the way JavaScript would; a number too
+ * large for a double is reported against the command's own bound, not the platform's.
+ */
+export function intSchema(min: number, max: number): z.ZodType<number> {
+  return z.string().transform((raw, ctx) => {
+    const v = raw.normalize('NFKC');
+    if (!/^[+-]?\d+$/.test(v)) {
+      ctx.issues.push({ code: 'invalid_type', expected: 'number', input: raw });
+      return z.NEVER;
+    }
+    const n = BigInt(v);
+    if (n < BigInt(min)) {
+      ctx.issues.push({ code: 'too_small', origin: 'number', minimum: min, inclusive: true, input: raw });
+      return z.NEVER;
+    }
+    if (n > BigInt(max)) {
+      ctx.issues.push({ code: 'too_big', origin: 'number', maximum: max, inclusive: true, input: raw });
+      return z.NEVER;
+    }
+    return Number(n);
+  }) as unknown as z.ZodType<number>;
+}
+
 /** Builders for argument specs; validation is zod, so messages and coercion live in one place. */
 export const arg = {
-  word<N extends string>(name: N): ArgSpec<N, string, false> {
-    return { name, type: 'word', schema: z.string().min(1), optional: false };
+  word<N extends string>(name: N, example?: string): ArgSpec<N, string, false> {
+    return { name, type: 'word', schema: z.string().min(1), optional: false, ...(example !== undefined ? { example } : {}) };
   },
-  int<N extends string>(name: N, min = 1, max = 1_000_000_000): ArgSpec<N, number, false> {
-    return { name, type: 'integer', schema: z.coerce.number().int().min(min).max(max), optional: false, min, max };
+  int<N extends string>(name: N, min = 1, max = 1_000_000_000, example?: string): ArgSpec<N, number, false> {
+    return { name, type: 'integer', schema: intSchema(min, max), optional: false, min, max, example: example ?? String(Math.max(min, Math.min(max, 1))) };
   },
   choice<N extends string, const C extends readonly [string, ...string[]]>(name: N, choices: C): ArgSpec<N, C[number], false> {
-    return { name, type: 'choice', schema: z.enum(choices) as unknown as z.ZodType<C[number]>, optional: false, choices: choices.map((value) => ({ value })) };
+    return { name, type: 'choice', schema: z.enum(choices) as unknown as z.ZodType<C[number]>, optional: false, choices: choices.map((value) => ({ value })), example: choices[0] };
   },
   /** A choice whose values are read when needed (the reward catalogue's SKUs with their names). */
-  dynamicChoice<N extends string>(name: N, choices: () => readonly Choice[]): ArgSpec<N, string, false> {
-    return { name, type: 'choice', schema: z.string().min(1), optional: false, choices };
+  dynamicChoice<N extends string>(name: N, choices: () => readonly Choice[], example?: string): ArgSpec<N, string, false> {
+    return { name, type: 'choice', schema: z.string().min(1), optional: false, choices, ...(example !== undefined ? { example } : {}) };
   },
-  text<N extends string>(name: N): ArgSpec<N, string, false> {
-    return { name, type: 'text', schema: z.string().min(1), optional: false };
+  /** A language as members type it (`en`, `zh-CN`, `zh_Hans`, `English`, `中文`), as a shipped locale. */
+  locale<N extends string>(name: N): ArgSpec<N, Locale, false> {
+    const values = ['zh', 'en'] as const;
+    const schema = z.string().transform((raw, ctx) => {
+      const locale = parseLocaleTag(raw);
+      if (locale === undefined) {
+        ctx.issues.push({ code: 'invalid_value', values: [...values], input: raw });
+        return z.NEVER;
+      }
+      return locale;
+    }) as unknown as z.ZodType<Locale>;
+    return { name, type: 'choice', schema, optional: false, choices: values.map((value) => ({ value })), example: 'en' };
+  },
+  text<N extends string>(name: N, example?: string): ArgSpec<N, string, false> {
+    return { name, type: 'text', schema: z.string().min(1), optional: false, ...(example !== undefined ? { example } : {}) };
   },
   member<N extends string>(name: N): ArgSpec<N, MemberTarget, false> {
-    return { name, type: 'member', schema: z.custom<MemberTarget>((v) => typeof v === 'object' && v !== null), optional: false };
+    return { name, type: 'member', schema: z.custom<MemberTarget>((v) => typeof v === 'object' && v !== null), optional: false, example: '@alice' };
   },
   optional<N extends string, T>(spec: ArgSpec<N, T, boolean>): ArgSpec<N, T, true> {
     return { ...spec, optional: true };

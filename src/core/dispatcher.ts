@@ -7,7 +7,7 @@ import { argLabel } from './catalog.ts';
 import type { Clock } from './clock.ts';
 import type { Directory } from './directory.ts';
 import type { EventStore } from './directory.ts';
-import { UserError } from './errors.ts';
+import { ArgError, UserError } from './errors.ts';
 import type { InboundEvent, Mention, MessageEvent } from './events.ts';
 import { eventActor } from './events.ts';
 import type { Locale, MessageParams, Translator } from './i18n.ts';
@@ -164,21 +164,26 @@ export class Dispatcher {
 
   private runCommand(event: InboundEvent, invocation: Invocation, actor: Actor, chat: ChatContext, now: Date, outs: Outbound[]): DispatchOutcome {
     const { command } = invocation;
+    const locale = { current: actor.locale };
     // Refusals and errors go to the actor only where the platform can (an ephemeral answer to a
     // button); typed text is answered where it was typed, as always.
-    const refusal = this.context(event, actor, chat, now, outs, true);
+    const refusal = this.context(event, actor, chat, now, outs, true, locale);
     const buffer: Outbound[] = [];
     try {
       this.checkAllowed(command, actor, chat, this.deps.clock.now());
-      const args = this.parseArgs(command, invocation, event, actor);
+      const args = this.parseArgs(command, invocation, event);
       this.deps.store.transaction(() => {
-        const { event: _raw, ...context } = this.context(event, actor, chat, now, buffer, command.private ?? false);
+        const { event: _raw, ...context } = this.context(event, actor, chat, now, buffer, command.private ?? false, locale);
         command.handler({ ...context, args, command } as unknown as CommandContext<never>);
       });
       outs.push(...buffer);
       if (command.cooldownSec) this.lastUse.set(`${actor.memberId}:${command.name}`, this.deps.clock.now().getTime());
       return 'handled';
     } catch (err) {
+      if (err instanceof ArgError) {
+        refusal.reply(this.argProblem(err, command, invocation.invokedAs, locale.current));
+        return 'rejected';
+      }
       if (err instanceof UserError) {
         refusal.reply(refusal.t(err.code, err.params));
         return 'rejected';
@@ -204,17 +209,15 @@ export class Dispatcher {
   }
 
   /** Validates the arguments of any surface in one way, so each gets the same errors. */
-  private parseArgs(command: CommandSpec, invocation: Invocation, event: InboundEvent, actor: Actor): Record<string, unknown> {
+  private parseArgs(command: CommandSpec, invocation: Invocation, event: InboundEvent): Record<string, unknown> {
     const tr = this.deps.translator;
     const values: Record<string, unknown> = {};
-    const usage = () => usageLine(command, invocation.invokedAs, tr, actor.locale);
-    const fail = (key: string, params: MessageParams): never => {
-      throw new UserError('error.usage', { problem: tr.text(actor.locale, key, params), usage: usage() });
+    const fail = (spec: ArgSpec, key: string, params: MessageParams): never => {
+      throw new ArgError(spec.name, key, params as Record<string, string>);
     };
     const input = invocation.input;
     const tokens = 'tokens' in input ? [...input.tokens] : [];
     for (const spec of command.args as readonly ArgSpec[]) {
-      const label = argLabel(spec, tr, actor.locale);
       let raw: unknown;
       if (!('tokens' in input)) raw = input.options[spec.name];
       else if (spec.type === 'text') {
@@ -223,38 +226,64 @@ export class Dispatcher {
       } else raw = tokens.shift();
       if (raw === undefined || raw === '') {
         if (spec.optional) continue;
-        fail('args.missing', { arg: label });
+        fail(spec, 'args.missing', {});
       }
       if (spec.type === 'member') {
         const target =
           typeof raw === 'object' && raw !== null && 'user' in raw
             ? this.deps.directory.memberFor((raw as { user: UserRef }).user, (raw as { name?: string }).name, event.at)
             : this.deps.directory.resolveMember(String(raw), { platform: event.platform, mentions: 'tokens' in input ? input.mentions : [], at: event.at });
-        if (!target) fail('args.unknown_member', { arg: label, value: String(raw) });
+        if (!target) fail(spec, 'args.unknown_member', { value: String(raw) });
         raw = target;
-      } else if (spec.type === 'choice') {
-        raw = choiceValue(spec, String(raw), tr);
+      } else {
+        // A slash command's typed option (a number) is checked by the same schema as typed text.
+        raw = String(raw);
+        if (spec.type === 'choice') raw = choiceValue(spec, raw as string, tr);
       }
       const result = spec.schema.safeParse(raw);
       if (!result.success) {
         const issue = result.error.issues[0];
-        const p: MessageParams = { arg: label, value: String(raw) };
-        if (issue?.code === 'too_small') fail('args.too_small', { ...p, min: String(issue.minimum) });
-        else if (issue?.code === 'too_big') fail('args.too_big', { ...p, max: String(issue.maximum) });
-        else if (issue?.code === 'invalid_value') fail('args.one_of', { ...p, options: issue.values.map(String).join(' | ') });
-        else if (issue?.code === 'invalid_type' && issue.expected === 'number') fail('args.not_number', p);
-        else fail('args.invalid', p);
+        const p = { value: String(raw) };
+        if (issue?.code === 'too_small') fail(spec, 'args.too_small', { ...p, min: String(issue.minimum) });
+        else if (issue?.code === 'too_big') fail(spec, 'args.too_big', { ...p, max: String(issue.maximum) });
+        else if (issue?.code === 'invalid_value') fail(spec, 'args.one_of', { ...p, options: issue.values.map(String).join(' | ') });
+        else if (issue?.code === 'invalid_type' && issue.expected === 'number') fail(spec, 'args.not_number', p);
+        else fail(spec, 'args.invalid', p);
       }
       values[spec.name] = result.data;
     }
     return values;
   }
 
+  /**
+   * An argument problem, from the parser or the handler, as the member reads it: the problem with
+   * the argument named in their language, the usage line and an example of the command.
+   */
+  private argProblem(err: ArgError, command: CommandSpec, invokedAs: string, locale: Actor['locale']): Body {
+    const tr = this.deps.translator;
+    const spec = (command.args as readonly ArgSpec[]).find((a) => a.name === err.arg);
+    const label = spec ? argLabel(spec, tr, locale) : err.arg;
+    const problem = tr.text(locale, err.code, { arg: label, ...err.params });
+    return tr.t(locale, 'error.usage', { problem, usage: usageLine(command, invokedAs, tr, locale), example: exampleLine(command, invokedAs) });
+  }
+
   private surface(platform: Platform, kind: SurfaceKind): Surface {
     return { kind, platform, capabilities: this.deps.capabilities?.(platform) ?? NO_CAPABILITIES };
   }
 
-  private context(event: InboundEvent, actor: Actor, chat: ChatContext, now: Date, outs: Outbound[], privateByDefault: boolean): EventContext {
+  /**
+   * `locale` is shared by the contexts of one event, so a handler that changes the member's
+   * language (`/lang en`) answers — and any error after it is shown — in the new one.
+   */
+  private context(
+    event: InboundEvent,
+    actor: Actor,
+    chat: ChatContext,
+    now: Date,
+    outs: Outbound[],
+    privateByDefault: boolean,
+    locale = { current: actor.locale },
+  ): EventContext {
     const tr = this.deps.translator;
     const surface = this.surface(event.platform, surfaceKind(event));
     const replyTo = replyTarget(event);
@@ -280,7 +309,10 @@ export class Dispatcher {
       dm: (user: UserRef, body: Body, options?: { name?: string; fallbackChat?: ChatRef }) =>
         outs.push({ type: 'dm', user, body, ...(options ?? {}) }),
       emit: (out: Outbound) => outs.push(out),
-      t: (key: string, params?: MessageParams) => tr.t(actor.locale, key, params),
+      t: (key: string, params?: MessageParams) => tr.t(locale.current, key, params),
+      useLocale: (next: Actor['locale']) => {
+        locale.current = next;
+      },
     };
   }
 }
@@ -302,11 +334,33 @@ function choiceValue(spec: ArgSpec, word: string, tr: Translator): string {
   return word;
 }
 
-/** `/award <@member> <amount> [reason]`, derived from the command's args. */
+/**
+ * `/award <@member> <amount> [reason…]`, `/rank [week|month|all] [tier]`, derived from the command's
+ * args. Live choices (every reward) are too many for a line: those show the argument's name.
+ */
 export function usageLine(command: CommandSpec, invokedAs: string, tr: Translator, locale: Actor['locale']): string {
   const parts = (command.args as readonly ArgSpec[]).map((spec) => {
-    const label = `${spec.type === 'member' ? '@' : ''}${argLabel(spec, tr, locale)}${spec.type === 'text' ? '…' : ''}`;
+    const fixed = Array.isArray(spec.choices) ? (spec.choices as readonly { value: string }[]).map((c) => c.value) : undefined;
+    const name = fixed ? fixed.join('|') : argLabel(spec, tr, locale);
+    const label = `${spec.type === 'member' ? '@' : ''}${name}${spec.type === 'text' ? '…' : ''}`;
     return spec.optional ? `[${label}]` : `<${label}>`;
   });
   return [invokedAs, ...parts].join(' ');
+}
+
+/**
+ * A runnable example of the command from its arguments' examples (`/boost 2x 48h`): every
+ * required argument, then optional ones while they have an example.
+ */
+export function exampleLine(command: CommandSpec, invokedAs: string): string {
+  const words = [invokedAs];
+  for (const spec of command.args as readonly ArgSpec[]) {
+    if (spec.example === undefined) {
+      if (spec.optional) break;
+      words.push(spec.name);
+      continue;
+    }
+    words.push(spec.example);
+  }
+  return words.join(' ');
 }

@@ -52,6 +52,11 @@ export interface Mention {
   readonly name?: string;
   /** The mention is of the bot itself: `@Bot 签到` runs `签到` (the core drops a leading self-mention). */
   readonly isSelf?: boolean;
+  /**
+   * The adapter read the mention from the typed text (the local platform's `@u1`), so the
+   * platform does not vouch that the user exists: it resolves only to a member already known.
+   */
+  readonly typed?: boolean;
 }
 
 /** A platform share card (WeChat mini-program or article card, Telegram/Discord embed). */

@@ -11,7 +11,7 @@ const rows = (): AuditRow[] => h.app.db.sqlite.prepare('SELECT action, actor_mem
 const tx = <T>(fn: () => T): T => h.app.db.transaction(fn);
 
 describe('every state-changing service call writes its own audit row, whoever calls it', () => {
-  it('given each service called directly with an actor (no chat, no handler), then each staff action writes one audit row naming that actor (a member's own redemption is its redemption row, not an audit row)', async () => {
+  it('given each service called directly with an actor (no chat, no handler), then each staff action writes one audit row naming that actor (a redemption by a member is its own row, not an audit row)', async () => {
     h = await harness({ content: contentWith((c) => ((c.earning as { share: { review: boolean } }).share.review = true)) });
     // Members 1..4 exist: 1 is the acting operator, 2..4 go quiet, 2 also shares a link for review.
     for (const u of ['op', 'q1', 'q2', 'q3']) await h.say(u, u === 'q1' ? 'https://brand.example/x' : 'hello there', { name: u });

@@ -80,7 +80,7 @@ function adjustCommand(name: 'award' | 'deduct', points: PointsService): Command
   return defineCommand({
     name,
     feature: 'points',
-    args: [arg.member('member'), arg.int('amount', 1, 1_000_000), arg.optional(arg.text('reason'))],
+    args: [arg.member('member'), arg.int('amount', 1, 1_000_000, '50'), arg.optional(arg.text('reason'))],
     role: 'operator',
     where: 'any',
     handler: (ctx) => {

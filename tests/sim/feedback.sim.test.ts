@@ -148,3 +148,87 @@ describe('simulate: the feedback box and its reply deadline', () => {
     expect(run.out.filter((o) => o.at === utc(2, '10:06')).map((o) => o.text).join('\n')).toContain(emoji);
   });
 });
+
+describe('simulate: one-to-one follow-ups of high-value quiet members', () => {
+  it('given a core member who goes quiet, then the scan makes exactly one follow-up task, it is assigned, reminded and escalated at its times, and its outcome and churn reason show in /recallstats and export', async () => {
+    const dir = quietContent();
+    const db = tempDb();
+    const checkins = [2, 3, 4].map((d) => msg(at(d, '09:00'), 'u9', '/checkin', { chat: 'core', name: 'Vera' }));
+    const first = await runSim(db, [staff(at(2, '08:00'), 'mod', '/help'), staff(at(2, '08:01'), 'op', '/help'), ...checkins, tick(at(9, '10:30')), staff(at(9, '10:40'), 'mod', '/flag 1 assign @mod')], dir);
+    const tasks = first.out.filter((o) => o.text.startsWith('🤝'));
+    expect(tasks).toEqual([{ at: utc(9, '10:00'), type: 'send', chat: 'staff', text: expect.stringContaining('🤝 回访 #1：高价值会员 @Vera 已沉默（标记 #1）。请在 24 小时 内（2026-03-10 10:00 前）一对一联系。负责人：暂无') }]);
+    expect(first.out.at(-1)!.text).toBe('Flag #1: follow-up task #1 is assigned to mod.');
+
+    // A restart that replays the scan slot and the next day's scan still has one task; it is reminded at 75% and escalated at its deadline.
+    const second = await runSim(db, [tick(at(9, '09:59')), tick(at(10, '11:00'))], dir);
+    expect(second.out.filter((o) => o.chat === 'staff' && /回访/.test(o.text))).toEqual([
+      { at: utc(10, '04:00'), type: 'send', chat: 'staff', text: '⏰ 回访 #1（@Vera）已用去 75% 的时间——截止 2026-03-10 10:00。@mod' },
+      { at: utc(10, '10:00'), type: 'send', chat: 'staff', text: '🚨 回访 #1（@Vera）已超时（截止 2026-03-10 10:00）。已上报：@mod @op' },
+    ]);
+
+    const third = await runSim(
+      db,
+      [
+        staff(at(10, '11:00'), 'mod', '/followup 1 done returned'),
+        staff(at(10, '11:01'), 'mod', '/followup 1 done no-answer other'),
+        staff(at(10, '11:02'), 'mod', '/followup 1 done no-answer price too expensive since the change'),
+        staff(at(10, '11:03'), 'mod', '/recallstats'),
+      ],
+      dir,
+    );
+    expect(third.out.map((o) => o.text)).toEqual([
+      'Usage: /followup 1 done reached|no-answer|returned <reason> [note]',
+      'With reason other, add a note saying what it was.',
+      'Follow-up #1 done: no answer, price.',
+      expect.stringContaining('One-to-one follow-ups: 0 open, 1 done — reached 0, no answer 1, returned 0\nWhy they drifted away: price 1 · “too expensive since the change”'),
+    ]);
+    const state = exportState(db, dir);
+    expect(state.feedback.followUps).toEqual([
+      expect.objectContaining({ id: 1, kind: 'follow-up', member: 3, flag: 1, status: 'done', outcome: 'no-answer', reason: 'price', note: 'too expensive since the change', assignee: 1 }),
+    ]);
+    expect(state.feedback.followUpStats).toEqual({ open: 0, done: 1, outcomes: { 'no-answer': 1 }, reasons: { price: 1 } });
+    expect(state.audit.map((a) => (a as { action: string }).action).filter((a) => a.startsWith('followup.'))).toEqual(['followup.create', 'followup.assign', 'followup.done']);
+  });
+});
+
+describe('simulate: the weekly suggestion loop', () => {
+  it('given a week of suggestions with two done and one declined, then each group gets one digest in its language with the done items, thanking by name only who agreed, and a restart posts none again', async () => {
+    const dir = quietContent((cfg) => {
+      (cfg.posts as Record<string, unknown>).groupLocales = { 'local:g2': 'en' };
+    });
+    const db = tempDb();
+    const first = await runSim(
+      db,
+      [
+        msg(at(2, '10:00'), 'u1', '建议 增加夜间模式', { name: 'Alice' }),
+        msg(at(2, '10:01'), 'u1', '/mytickets 1 name'),
+        msg(at(3, '11:00'), 'u2', '/suggest more stickers please', { chat: 'g2', name: 'Bob', lang: 'en' }),
+        msg(at(4, '12:00'), 'u3', '建议 取消签到', { name: 'Cai' }),
+        staff(at(5, '10:00'), 'mod', '/ticket 1 done "夜间模式已上线"'),
+        staff(at(5, '10:01'), 'mod', '/ticket 2 done "Twelve new stickers"'),
+        staff(at(5, '10:02'), 'mod', '/ticket 3 declined "签到是核心玩法"'),
+        staff(at(5, '10:03'), 'mod', '/ticket 1 done "again"'),
+        tick(at(9, '10:30')),
+      ],
+      dir,
+    );
+    expect(first.out.filter((o) => o.type === 'dm').map((o) => [o.user, o.text])).toEqual([
+      ['u1', '✅ 你的建议 #1（“增加夜间模式”）已完成：夜间模式已上线。谢谢你！'],
+      ['u2', '✅ Your suggestion #2 (“more stickers please”) is done: Twelve new stickers. Thank you!'],
+      ['u3', '你的建议 #3（“取消签到”）暂不采纳：签到是核心玩法。感谢你告诉我们。'],
+    ]);
+    expect(first.out.find((o) => o.at === utc(5, '10:03'))!.text).toBe('Suggestion #1 is already done.');
+    const digests = first.out.filter((o) => o.at === utc(9, '10:00') && o.type === 'send');
+    expect(digests.map((o) => o.chat)).toEqual(['advanced', 'core', 'g1', 'g2', 'staff']);
+    expect(digests.find((o) => o.chat === 'g1')!.text).toBe(
+      '📣 本周建议（2026-03-02 起）：收到 3 条，计划 0 条，完成 2 条。\n✅ “增加夜间模式” → 夜间模式已上线——感谢 Alice\n✅ “more stickers please” → Twelve new stickers——感谢 一位会员\n有想法？发送 建议 <你的想法> 告诉我们。',
+    );
+    expect(digests.find((o) => o.chat === 'g2')!.text).toBe(
+      '📣 Your suggestions, week of 2026-03-02: 3 received, 0 planned, 2 done.\n✅ “增加夜间模式” → 夜间模式已上线 — thanks to Alice\n✅ “more stickers please” → Twelve new stickers — thanks to a member\nHave an idea? Send /feedback suggestion <your idea>, or 建议 <your idea>.',
+    );
+    expect(digests.find((o) => o.chat === 'staff')!.text).toContain('🗓 反馈周报（2026-03-02 起）：收到建议 3，完成 2，计划 0，不采纳 1');
+
+    const again = await runSim(db, [tick(at(9, '09:00')), tick(at(9, '11:00'))], dir);
+    expect(again.out.filter((o) => o.text.includes('📣') || o.text.includes('🗓'))).toEqual([]);
+  });
+});

@@ -384,6 +384,7 @@ export class FeedbackService {
   decide(id: number, actor: FeedbackActor, decision: Decision, note: string | undefined, at: Date): { ticket: TicketRow; outs: Outbound[] } {
     const ticket = this.get(id);
     if (ticket.kind !== 'suggestion') throw new UserError('feedback.not_suggestion', { id });
+    if (ticket.decision === decision) throw new UserError('feedback.already_decided', { id, decision: this.deps.translator.text(actor.locale, `feedback.decision.${decision}`) });
     const text = note?.trim() ?? '';
     if (decision !== 'planned' && text === '') throw new UserError('feedback.decision_note', { decision });
     if (text.length > 1000) throw new UserError('feedback.too_long', { max: 1000, length: text.length });

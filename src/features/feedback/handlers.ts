@@ -6,6 +6,7 @@ import { chatKey } from '../../core/ids.ts';
 import type { Body, Outbound } from '../../core/outbound.ts';
 import { joinLines } from '../../core/outbound.ts';
 import type { MembersService } from '../members/index.ts';
+import type { TicketFilter } from './repo.ts';
 import { kindWord, type FeedbackService, type TicketSource } from './service.ts';
 import { DECISIONS, type TicketKind } from './schema.ts';
 
@@ -81,6 +82,13 @@ function assignee(members: MembersService, ctx: CommandContext<unknown>, token: 
   const target = members.resolveMember(t, ctx.event);
   if (!target) throw new UserError('args.unknown_member', { arg: 'member', value: t });
   return target;
+}
+
+/** What a staff list view selects: `mine` is the caller's, `overdue` is as of now. */
+function listFilter(view: 'open' | 'mine' | 'overdue' | 'suggestions', ctx: Ctx): TicketFilter {
+  if (view === 'mine') return { kind: view, memberId: ctx.actor.memberId };
+  if (view === 'overdue') return { kind: view, now: ctx.now.getTime() };
+  return { kind: view };
 }
 
 export interface FeedbackCommandDeps {
@@ -247,8 +255,7 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
           ctx.reply(joinLines([ctx.t('feedback.stats_title'), ...feedback.figureLines(feedback.figures(ctx.now), locale)]));
           return;
         }
-        const filter = view === 'mine' ? { kind: view, memberId: ctx.actor.memberId } : view === 'overdue' ? { kind: view, now: ctx.now.getTime() } : { kind: view };
-        const rows = feedback.list(filter);
+        const rows = feedback.list(listFilter(view, ctx));
         ctx.reply(rows.length === 0 ? ctx.t('feedback.list_empty', { view }) : joinLines([ctx.t('feedback.list_title', { view, count: rows.length }), ...rows.map((r) => feedback.row(r, ctx.now, locale))]));
       },
     }),
@@ -262,8 +269,7 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
       handler: (ctx) => {
         staffOnly(ctx.chat, staffChat);
         const view = ctx.args.followups_view ?? 'open';
-        const filter = view === 'mine' ? { kind: view, memberId: ctx.actor.memberId } : view === 'overdue' ? { kind: view, now: ctx.now.getTime() } : { kind: view };
-        const rows = feedback.tasks(filter);
+        const rows = feedback.tasks(listFilter(view, ctx));
         ctx.reply(rows.length === 0 ? ctx.t('feedback.tasks_empty') : joinLines([ctx.t('feedback.tasks_title', { count: rows.length }), ...rows.map((r) => feedback.taskRow(r, ctx.now, ctx.actor.locale))]));
       },
     }),

@@ -108,7 +108,7 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
       aliases,
       bare,
       feature: 'feedback',
-      args: [arg.optional(arg.rest('text'))],
+      args: [arg.optional(arg.rest('text', kind === 'question' ? 'how do I redeem a coupon?' : 'a dark mode'))],
       role: 'member',
       where: 'any',
       inMenu: true,
@@ -171,7 +171,7 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
       name: 'reply',
       aliases: ['回复'],
       feature: 'feedback',
-      args: [arg.int('ticket'), arg.rest('text')],
+      args: [arg.int('ticket'), arg.rest('text', 'thanks, it ships tomorrow')],
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {

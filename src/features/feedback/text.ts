@@ -1,38 +1,28 @@
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+import { splitEscaped } from '../../core/split-text.ts';
 
-/** The characters a member sees (grapheme clusters): an emoji with modifiers counts once and is never cut in half. */
-export function graphemeCount(text: string): number {
-  let n = 0;
-  for (const _ of graphemes.segment(text)) n++;
-  return n;
-}
+/** Plain text needs no escaping: pieces are measured as they are. */
+const plain = (text: string): string => text;
 
 /**
- * Splits text into pieces of at most `max` characters (UTF-16 units, what platforms limit),
- * preferring a line break in the last fifth of a piece, never inside a grapheme cluster, so a
- * 10,000-character ticket goes out as several messages each under every platform's limit.
+ * Splits text into pieces of at most `max` characters (UTF-16 units, what platforms limit) with
+ * the core splitter the adapters use, never inside a grapheme cluster, so a 10,000-character ticket
+ * goes out as several messages each under every platform's limit. A cut at a line break drops it.
  */
 export function splitText(text: string, max: number): string[] {
-  const out: string[] = [];
-  let piece = '';
-  let lastBreak = -1;
-  for (const { segment } of graphemes.segment(text)) {
-    if (piece.length + segment.length > max) {
-      const cut = lastBreak >= max * 0.8 ? lastBreak : piece.length;
-      out.push(piece.slice(0, cut));
-      piece = piece.slice(cut).replace(/^\n/, '');
-      lastBreak = -1;
-    }
-    piece += segment;
-    if (segment === '\n') lastBreak = piece.length - 1;
-  }
-  if (piece !== '' || out.length === 0) out.push(piece);
-  return out;
+  const parts = splitEscaped(text, max, plain).map((p) => p.replace(/\n$/, ''));
+  return parts.length === 0 ? [''] : parts;
+}
+
+/** How many characters a member sees (grapheme clusters), for "N characters in all". */
+export function graphemeCount(text: string): number {
+  let n = 0;
+  for (const _ of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) n++;
+  return n;
 }
 
 /** The first `max` characters on one line, with `…` when cut: for lists and staff alerts. */
 export function preview(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length <= max) return flat;
-  return `${splitText(flat, max - 1)[0]!}…`;
+  return `${splitText(flat, max - 1)[0]!.trimEnd()}…`;
 }

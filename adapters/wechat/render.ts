@@ -37,14 +37,21 @@ function renderSegment(s: Segment, inRoom: boolean): string {
   }
 }
 
+interface Piece {
+  readonly text: string;
+  readonly br: boolean;
+  /** The contact id, for a mention in a room. */
+  readonly mention?: string;
+}
+
 /**
- * Renders a body to messages of at most `limit` characters. Parts break between segments where
- * they can; a text longer than a part is cut at a newline or a space in its second half, never
+ * Renders a body to messages of at most `limit` characters. Parts break at a line break where
+ * they can, else between segments; a text longer than a part is cut at a newline or a space in its second half, never
  * inside a surrogate pair or a mention. Each part carries the ids of the members it mentions.
  */
 export function renderTexts(body: Body, options: { inRoom: boolean; limit?: number }): RenderedText[] {
   const limit = options.limit ?? WECHAT_TEXT_LIMIT;
-  const pieces: { text: string; br: boolean; mention?: string }[] = [];
+  const pieces: Piece[] = [];
   for (const s of body) {
     const text = renderSegment(s, options.inRoom);
     if (text.length <= limit || (s.type !== 'text' && s.type !== 'bold')) {
@@ -53,19 +60,29 @@ export function renderTexts(body: Body, options: { inRoom: boolean; limit?: numb
     }
     for (const part of splitText(text, limit)) pieces.push({ text: part, br: false });
   }
-  const parts: { text: string; mentionIds: string[] }[] = [];
-  let current = { text: '', mentionIds: [] as string[] };
+  const parts: Piece[][] = [];
+  let current: Piece[] = [];
+  let length = 0;
   for (const p of pieces) {
-    if (current.text.length + p.text.length > limit && current.text !== '') {
-      parts.push(current);
-      current = { text: p.br ? '' : p.text, mentionIds: p.mention && !p.br ? [p.mention] : [] };
+    if (length + p.text.length > limit && length > 0) {
+      // Break at the last line break of the part where there is one, so lines stay whole.
+      const br = current.map((c) => c.br).lastIndexOf(true);
+      const carried = br > 0 ? current.slice(br + 1) : [];
+      parts.push(br > 0 ? current.slice(0, br) : current);
+      current = p.br ? carried : [...carried, p];
+      length = current.reduce((n, c) => n + c.text.length, 0);
       continue;
     }
-    current.text += p.text;
-    if (p.mention && !current.mentionIds.includes(p.mention)) current.mentionIds.push(p.mention);
+    current.push(p);
+    length += p.text.length;
   }
-  if (current.text.trim() !== '') parts.push(current);
-  return parts.map((p) => ({ text: p.text.replace(/^\n+|\n+$/g, ''), mentionIds: p.mentionIds })).filter((p) => p.text !== '');
+  parts.push(current);
+  return parts
+    .map((part) => ({
+      text: part.map((c) => c.text).join('').replace(/^\n+|\n+$/g, ''),
+      mentionIds: [...new Set(part.flatMap((c) => (c.mention ? [c.mention] : [])))],
+    }))
+    .filter((p) => p.text.trim() !== '');
 }
 
 /** Splits text into parts of at most `limit` characters, preferring a newline, then a space. */

@@ -20,7 +20,7 @@ export function isBenignPuppetError(err: unknown): boolean {
 export function isConnectionLoss(err: unknown): boolean {
   const m = messageOf(err);
   const code = (err as { code?: unknown } | null)?.code;
-  return code === 1 || code === 14 || /\b(CANCELLED|UNAVAILABLE|ECONNREFUSED|ECONNRESET|EPIPE)\b|ready state|not logged ?in|NOPUPPET/i.test(m);
+  return code === 1 || code === 4 || code === 14 || /\b(CANCELLED|UNAVAILABLE|DEADLINE_EXCEEDED|ECONNREFUSED|ECONNRESET|EPIPE)\b|ready state|not logged ?in|NOPUPPET/i.test(m);
 }
 
 /**

@@ -35,7 +35,8 @@ export async function createAdapter(env: WechatEnv, logger: Logger): Promise<Wec
   const name = env.WECHATY_PUPPET;
   if (!name) throw new Error('WECHATY_PUPPET is not set');
   // wechaty logs through brolog at `info` to the console; Hearth's own log says what matters.
-  if (!env.WECHATY_LOG) log.level('warn');
+  // WECHATY_LOG (read by wechaty-puppet at import) sets it instead.
+  if (!env.WECHATY_LOG) log.level('error');
   const dataDir = wechatDataDir(env);
   const options: Record<string, unknown> = {};
   if (name === 'wechaty-puppet-service') {
@@ -43,7 +44,13 @@ export async function createAdapter(env: WechatEnv, logger: Logger): Promise<Wec
     if (env.WECHATY_PUPPET_SERVICE_ENDPOINT) options.endpoint = env.WECHATY_PUPPET_SERVICE_ENDPOINT;
     if (env.WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT === 'true') options.tls = { disable: true };
   }
-  const puppet = await createPuppet(name, options, dataDir);
+  // Built now, so a puppet that cannot be loaded fails at start; each reconnect builds a fresh one.
+  let ready: object | undefined = await createPuppet(name, options, dataDir);
   logger.info({ puppet: name, dataDir }, `wechat: puppet ${name}`);
-  return new WechatAdapter({ puppet: puppet as never, logger, memoryPath: join(dataDir, 'hearth') });
+  const puppet = async () => {
+    const p = ready ?? (await createPuppet(name, options, dataDir));
+    ready = undefined;
+    return p as never;
+  };
+  return new WechatAdapter({ puppet, logger, memoryPath: join(dataDir, 'hearth') });
 }

@@ -36,8 +36,11 @@ export type WechatStatus =
 
 export interface WechatAdapterOptions {
   readonly logger: Logger;
-  /** The puppet: an instance (the tests' PuppetMock) or what `createPuppet` built from WECHATY_PUPPET. */
-  readonly puppet: NonNullable<WechatyOptions['puppet']>;
+  /**
+   * The puppet: an instance (the tests' PuppetMock), or a factory (what `createAdapter` passes,
+   * building the puppet named by WECHATY_PUPPET), which also gives each reconnect a fresh puppet.
+   */
+  readonly puppet: Puppet | (() => Promise<Puppet>);
   /**
    * Where wechaty keeps its memory card (the login session some puppets resume from), as a path
    * without the `.memory-card.json` suffix. Unset: kept in memory only.
@@ -57,6 +60,13 @@ export interface WechatAdapterOptions {
   /** Longest pause between reconnect attempts after the puppet connection is lost. */
   readonly maxReconnectDelayMs?: number;
 }
+
+/** How many replaced Wechaty instances are kept unstopped during an outage. */
+const MAX_RETIRED = 5;
+/** How long stop() waits for wechaty and the puppet to stop. */
+const STOP_WAIT_MS = 8000;
+
+type Puppet = NonNullable<Exclude<WechatyOptions['puppet'], string>>;
 
 const drawOnStderr = (qr: string) => qrcodeTerminal.generate(qr, { small: true }, (art) => process.stderr.write(`${art}\n`));
 
@@ -79,6 +89,10 @@ export class WechatAdapter implements PlatformAdapter {
   private readonly timing: WechatTiming;
   private readonly recent = new RecentMessages();
   private readonly statusListeners: ((s: WechatStatus) => void)[] = [];
+  /** Wechaty instances replaced by a reconnect, stopped with the adapter. */
+  private readonly retired: Wechaty[] = [];
+  /** Reconnect waits, told when the status leaves `offline`. */
+  private readonly backOnline = new Set<() => void>();
   /** Parts of an outbound already sent, so the router's retry does not repeat them. */
   private readonly progress = new WeakMap<Outbound, { sent: number; qrSent?: boolean }>();
   private current: WechatStatus = { state: 'starting' };
@@ -119,6 +133,7 @@ export class WechatAdapter implements PlatformAdapter {
     const prev = this.current;
     if (prev.state === next.state && JSON.stringify(prev) === JSON.stringify(next)) return;
     this.current = next;
+    if (next.state !== 'offline') for (const w of [...this.backOnline]) w();
     for (const l of this.statusListeners) {
       try {
         l(next);
@@ -130,20 +145,34 @@ export class WechatAdapter implements PlatformAdapter {
 
   async start(sink: EventSink): Promise<void> {
     this.sink = sink;
-    const bot = WechatyBuilder.build({ puppet: this.options.puppet, ...(this.options.memoryPath ? { name: this.options.memoryPath } : {}) });
-    this.bot = bot;
-    this.listen(bot);
-    const started = bot.start().catch((err: unknown) => this.onError(err));
+    const started = this.connect().catch((err: unknown) => this.onError(err));
     // A puppet service that is not reachable would hold start() for wechaty's 15 s timeout;
     // the other platforms must not wait for it. wechaty keeps connecting after we resolve.
     const wait = this.options.startWaitMs ?? 5000;
     await Promise.race([started, this.timing.sleep(wait)]);
   }
 
+  /** Builds a Wechaty over the puppet (a fresh one from the factory) and starts it. */
+  private async connect(): Promise<void> {
+    const p = this.options.puppet;
+    const puppet = typeof p === 'function' ? await p() : p;
+    if (this.stopping) return;
+    const bot = WechatyBuilder.build({ puppet, ...(this.options.memoryPath ? { name: this.options.memoryPath } : {}) });
+    this.bot = bot;
+    this.listen(bot);
+    await bot.start();
+  }
+
   private listen(bot: Wechaty): void {
+    // A Wechaty replaced by a reconnect may still emit while it stops: only the current one counts.
+    const current = () => this.bot === bot;
     // wechaty's EventEmitter throws on an `error` event nobody listens to: always listen.
-    bot.on('error', (err) => this.onError(err));
+    bot.on('error', (err) => {
+      if (current()) this.onError(err);
+      else this.logger.debug({ err: String(err) }, 'wechat: error from a replaced connection');
+    });
     bot.on('scan', (qr, status) => {
+      if (!current()) return;
       if (status !== ScanStatus.Waiting && status !== ScanStatus.Timeout) {
         this.logger.info({ status: ScanStatus[status] }, 'wechat: login QR code scanned');
         return;
@@ -154,17 +183,25 @@ export class WechatAdapter implements PlatformAdapter {
       (this.options.drawQr ?? drawOnStderr)(qr);
     });
     bot.on('login', (user) => {
+      if (!current()) return;
       this.self = user;
       this.setStatus({ state: 'online', account: user.name() });
       this.logger.info({ id: user.id, name: user.name() }, `wechat: logged in as ${user.name()}`);
     });
     bot.on('logout', (user, reason) => {
+      if (!current()) return;
       this.setStatus({ state: 'offline', reason: `logged out${reason ? `: ${reason}` : ''}` });
       this.logger.warn({ id: user.id, reason }, 'wechat: logged out; waiting for the puppet to ask for a new login');
     });
-    bot.on('message', (msg) => this.enqueue(() => this.onMessage(msg)));
-    bot.on('room-join', (room, invitees, inviter, date) => this.enqueue(() => this.onJoin(room, invitees, inviter, date)));
-    bot.on('room-leave', (room, leavers, _remover, date) => this.enqueue(() => this.onLeave(room, leavers, date)));
+    bot.on('message', (msg) => {
+      if (current()) this.enqueue(() => this.onMessage(msg));
+    });
+    bot.on('room-join', (room, invitees, inviter, date) => {
+      if (current()) this.enqueue(() => this.onJoin(room, invitees, inviter, date));
+    });
+    bot.on('room-leave', (room, leavers, _remover, date) => {
+      if (current()) this.enqueue(() => this.onLeave(room, leavers, date));
+    });
   }
 
   private enqueue(task: () => Promise<void>): void {
@@ -192,8 +229,11 @@ export class WechatAdapter implements PlatformAdapter {
   }
 
   /**
-   * After a lost puppet connection: restart wechaty with a backoff until the puppet answers again
-   * (it then logs in, or asks for a QR scan). Never throws: an unreachable puppet is `offline`.
+   * After a lost puppet connection: replace the Wechaty (and, with a factory, the puppet) with a
+   * new one, with a backoff, until the puppet answers again: it logs in (a puppet service that
+   * stayed logged in replays the login) or asks for a QR scan. Restarting the same instance is
+   * not enough: wechaty-puppet-service's client keeps its dead stream and never hears the login.
+   * Never throws: an unreachable puppet stays `offline`.
    */
   private scheduleReconnect(): void {
     if (this.reconnecting || this.stopping) return;
@@ -202,22 +242,51 @@ export class WechatAdapter implements PlatformAdapter {
       while (!this.stopping && this.current.state === 'offline') {
         const delay = Math.min(this.options.maxReconnectDelayMs ?? 60_000, 1000 * 2 ** failures);
         failures++;
+        // Retired before the pause, so its payload cache has closed by the time the new client opens it.
+        this.retire();
         await this.timing.sleep(delay);
-        if (this.stopping || this.current.state !== 'offline') break;
-        const bot = this.bot;
-        if (!bot) break;
+        if (this.stopping) break;
         this.logger.info({ failures, delay }, 'wechat: reconnecting to the puppet');
         try {
-          await bot.stop();
-          await bot.start();
+          await this.connect();
         } catch (err) {
           this.logger.warn({ err: String(err) }, 'wechat: reconnect failed');
         }
-        // A puppet that logs in again (or shows a QR code) moves the status on; give it a moment.
-        await this.timing.sleep(Math.min(delay, 5000));
+        await this.statusChange(10_000);
       }
     })().finally(() => {
       this.reconnecting = undefined;
+    });
+  }
+
+  /** Sets the current Wechaty aside (see `scheduleReconnect`); at most a few are kept. */
+  private retire(): void {
+    const old = this.bot;
+    this.bot = undefined;
+    if (!old) return;
+    // A local logout (no RPC) makes wechaty-puppet-service close its LevelDB payload cache, which
+    // the new client opens next; its lock would otherwise be held by the retired one.
+    try {
+      if (old.puppet.isLoggedIn) old.puppet.emit('logout', { contactId: old.puppet.currentUserId, data: 'connection lost' });
+    } catch (err) {
+      this.logger.debug({ err: String(err) }, 'wechat: could not release the old puppet');
+    }
+    this.retired.push(old);
+    if (this.retired.length > MAX_RETIRED) void this.retired.shift()!.stop().catch(() => undefined);
+  }
+
+  /** Resolves when the status leaves `offline`, or after `ms`. */
+  private statusChange(ms: number): Promise<void> {
+    if (this.current.state !== 'offline') return Promise.resolve();
+    return new Promise((resolve) => {
+      let done = false;
+      const finish = () => {
+        this.backOnline.delete(finish);
+        if (!done) resolve();
+        done = true;
+      };
+      this.backOnline.add(finish);
+      void this.timing.sleep(ms).then(finish);
     });
   }
 
@@ -407,8 +476,12 @@ export class WechatAdapter implements PlatformAdapter {
 
   private async shutdown(): Promise<void> {
     this.stopping = true;
-    const bot = this.bot;
-    if (bot) await bot.stop().catch((err: unknown) => this.logger.warn({ err: String(err) }, 'wechat: stop failed'));
+    const bots = [...this.retired.splice(0), ...(this.bot ? [this.bot] : [])];
+    // Bounded: a puppet server that does not answer must not hold the process up (wechaty waits 15 s).
+    await Promise.race([
+      Promise.all(bots.map((b) => b.stop().catch((err: unknown) => this.logger.warn({ err: String(err) }, 'wechat: stop failed')))),
+      this.timing.sleep(STOP_WAIT_MS),
+    ]);
     await this.inbound;
     this.sink = undefined;
     this.setStatus({ state: 'offline', reason: 'stopped' });

@@ -1,4 +1,5 @@
 import { createServer } from 'node:net';
+import { log } from 'wechaty';
 import { mock } from 'wechaty-puppet-mock';
 import { PuppetServer } from 'wechaty-puppet-service';
 import { RecordingPuppetMock } from './mock-puppet.ts';
@@ -21,6 +22,8 @@ export async function freePort(): Promise<number> {
  * (contacts, rooms, messages) and reads what the bot sent from `puppet.sent`.
  */
 export async function startPuppetServer() {
+  // The server side logs every benign mock error through brolog; the tests read what they need.
+  log.level('silent');
   const mocker = new mock.Mocker();
   const puppet = new RecordingPuppetMock(mocker);
   const errors: string[] = [];

@@ -40,8 +40,8 @@ export const envSchema = z.object({
   WECHATY_PUPPET: optional,
   WECHATY_PUPPET_SERVICE_TOKEN: optional,
   WECHATY_PUPPET_SERVICE_ENDPOINT: optional,
-  WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: z.enum(['true', 'false']).optional(),
-  WECHATY_LOG: z.enum(['silent', 'error', 'warn', 'info', 'verbose', 'silly']).optional(),
+  WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: optional.pipe(z.enum(['true', 'false']).optional()),
+  WECHATY_LOG: optional.pipe(z.enum(['silent', 'error', 'warn', 'info', 'verbose', 'silly']).optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -13,6 +13,7 @@ import { adapterEnabled, readAdapterEnv, type AdapterDescriptor, type AdapterEnv
 import { buildCatalog } from './core/catalog.ts';
 import { discordDescriptor } from '../adapters/discord/env.ts';
 import { telegramDescriptor } from '../adapters/telegram/env.ts';
+import { wechatDescriptor } from '../adapters/wechat/env.ts';
 import type { PlatformAdapter } from './core/adapter.ts';
 import { FakeClock, systemClock, type Clock } from './core/clock.ts';
 import { UserError } from './core/errors.ts';
@@ -168,6 +169,7 @@ interface AdapterModule {
 const ADAPTERS: readonly { readonly descriptor: AdapterDescriptor; readonly load: () => Promise<AdapterModule> }[] = [
   { descriptor: telegramDescriptor, load: () => import('../adapters/telegram/index.ts') },
   { descriptor: discordDescriptor, load: () => import('../adapters/discord/index.ts') },
+  { descriptor: wechatDescriptor, load: () => import('../adapters/wechat/index.ts') },
 ];
 
 /** Every variable of every adapter, for `check-config` and docs. */

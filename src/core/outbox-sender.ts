@@ -279,7 +279,9 @@ export class OutboxSender {
     this.reported.add(key);
     const policy = this.options.pacer.policyOf(msg.platform);
     const cap = (lane ? policy.perChatPerDay : policy.perDay) ?? 1;
-    const pending = this.options.store.pendingCount(msg.platform, lane);
+    // Messages sending right now are still pending in the store; they are not waiting.
+    const sending = lane ? (this.inflight.has(lane) ? 1 : 0) : [...this.inflight.keys()].filter((l) => l.startsWith(`${msg.platform}:`)).length;
+    const pending = this.options.store.pendingCount(msg.platform, lane) - sending;
     const report: DeferredReport = { platform: msg.platform, ...(lane ? { lane } : {}), pending, cap, until: wait.until, days: Math.ceil(pending / cap) };
     const notice = this.options.onDeferred(report);
     this.options.logger.warn({ ...report }, 'outbox: a daily cap holds messages until tomorrow');

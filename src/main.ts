@@ -35,6 +35,8 @@ export interface SimulateOptions {
   readonly logger?: Logger;
   /** Told how long each event line took, parse to delivered replies, in ms (`npm run bench`). */
   readonly onEvent?: (ms: number) => void;
+  /** `false`: no outbox, replies wait in memory (the benchmark's baseline; see `AppOptions.outbox`). */
+  readonly outbox?: boolean;
 }
 
 export interface SimulateSummary {
@@ -91,7 +93,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
       }
       if (!started) {
         clock.set(step.at);
-        app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {} });
+        app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {}, ...(options.outbox === false ? { outbox: false } : {}) });
         scheduler = new SimScheduler(clock, logger);
         app.schedule(scheduler);
         await adapterFor('local');

@@ -210,7 +210,9 @@ export class OutboxSender {
     const adapter = this.options.adapter(msg.platform);
     const out = this.objects.get(msg.id) ?? msg.out;
     this.objects.set(msg.id, out);
-    if (!adapter) return this.later(msg, new AdapterError(msg.platform, 'network', `no adapter for ${msg.platform} is running`));
+    // A chat on a platform this process does not run (a config group on `local` under `npm start`)
+    // cannot be reached by waiting: fail it visibly rather than retry it until it expires.
+    if (!adapter) return this.fail(msg, `no adapter for ${msg.platform}`);
     if (out.type === 'dm' && !adapter.capabilities.has('dm')) return this.fallback(msg, out, 'no dm capability');
     let receipt: SendReceipt | void;
     try {

@@ -96,7 +96,7 @@ describe('the outbox', () => {
   it('given a broadcast queued on a paced platform, when a member checks in, then the reply goes before the posts and the posts keep their gap', async () => {
     h = await harness({ content: contentWith((c) => (c.delivery = { policies: { local: { minGapMs: 1000 } } })) });
     const order: string[] = [];
-    h.app.router.register(new LocalAdapter((out) => order.push(`${out.type === 'dm' ? 'dm' : out.chat.chatId}:${renderPlain(out.body).slice(0, 12)}`)));
+    h.app.router.register(new LocalAdapter((out) => order.push(`${out.type === 'dm' || out.type === 'invite' ? 'dm' : out.chat.chatId}:${renderPlain(out.body).slice(0, 12)}`)));
     const post = (chatId: string): Outbound => tagOutbound({ type: 'send', chat: { platform: 'local', chatId }, body: [seg.text('Good morning')] }, { cls: 'broadcast' });
     h.app.db.transaction(() => h!.app.delivery.record('test:broadcast', [post('core'), post('advanced')]));
     await h.say('u1', '/checkin', { lang: 'en' });

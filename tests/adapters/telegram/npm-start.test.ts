@@ -17,7 +17,8 @@ describe('npm start against the fake Bot API', () => {
 
   beforeAll(async () => {
     fake = await new FakeBotApi().start();
-    child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'start'], {
+    // The real `npm start`, as a supervisor runs it: the stop signal goes to npm, which must pass it on.
+    child = spawn('npm', ['start'], {
       cwd: ROOT,
       env: { ...process.env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, HEARTH_DB: tempDb(), LOG_LEVEL: 'info' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -64,6 +65,9 @@ describe('npm start against the fake Bot API', () => {
     const exited = new Promise<unknown>((r) => child.once('exit', (code, signal) => r({ code, signal })));
     child.kill('SIGTERM');
     expect(await exited, stderr).toEqual({ code: 0, signal: null });
+    // The bot itself got the signal (not only npm) and stopped in order.
+    expect(stderr).toContain('stopping: no new events; flushing the outbox');
+    expect(stderr).toMatch(/"msg":"stopped/);
     expect(fake.callsOf('getUpdates').at(-1)!.payload).toMatchObject({ limit: 1 });
   });
 });

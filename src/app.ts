@@ -155,7 +155,12 @@ export function createApp(options: AppOptions): App {
   });
   // Everything the bot says is written to the outbox in the transaction that decided it and sent
   // after commit. Without the outbox (the benchmark's baseline) it waits in memory instead.
-  const delivery: Delivery = options.outbox === false ? memoryDelivery(router) : { record: (key, outs) => void store.add(key, outs, clock.now()), flush: () => sender.flush() };
+  const delivery: Delivery = options.outbox === false ? memoryDelivery(router) : {
+          record: (key, outs) => {
+            if (store.add(key, outs, clock.now()) > 0) sender.added();
+          },
+          flush: () => sender.flush(),
+        };
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, delivery, onSettled: (l) => sender.onSettled(l), groups, members, checkins, points, audit });
 
   const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService };

@@ -1,29 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDb } from '../../helpers/sim.ts';
+import { tempDb } from '../../helpers/sim.ts';
+import { startCli } from '../npm-start.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 import { textUpdate, user } from './updates.ts';
 
-/** The real CLI (`tsx src/cli.ts start`, what `npm start` runs) against the fake Bot API, on one database file. */
-function startBot(fake: FakeBotApi, db: string): { child: ChildProcess; log: () => string; started: Promise<void>; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'start'], {
-    cwd: ROOT,
-    env: { ...process.env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, HEARTH_DB: db, LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  const started = new Promise<void>((resolve, reject) => {
-    child.stderr!.on('data', (c: Buffer) => {
-      stderr += c.toString();
-      if (stderr.includes('adapter started')) resolve();
-    });
-    void exited.then((e) => reject(new Error(`the bot exited with ${JSON.stringify(e)}:\n${stderr}`)));
-  });
-  return { child, log: () => stderr, started, exited };
-}
+const startBot = (fake: FakeBotApi, db: string) =>
+  startCli({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, HEARTH_DB: db, LOG_LEVEL: 'info' }, { direct: true });
 
 describe('kill -9 with messages pending in the outbox, then a restart (the real CLI)', () => {
   let fake: FakeBotApi;
@@ -40,20 +24,18 @@ describe('kill -9 with messages pending in the outbox, then a restart (the real 
     const checkin = (i: number) => fake.push(textUpdate('/checkin', { from: user(200 + i, `K${i}`, { language_code: 'en' }), id: 900 + i, extra: { date: now } }));
     fake.outage = (method) => (method === 'sendMessage' ? { error_code: 502, description: 'Bad Gateway' } : undefined);
 
-    const first = startBot(fake, db);
+    const first = await startBot(fake, db);
     children.push(first.child);
-    await first.started;
     let last = 0;
     for (const i of [1, 2, 3]) last = checkin(i);
     await fake.handled(last);
     first.child.kill('SIGKILL');
-    expect(await first.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    expect(await first.stop()).toEqual({ code: null, signal: 'SIGKILL' });
     expect(fake.sent).toEqual([]);
 
     fake.outage = undefined;
-    const second = startBot(fake, db);
+    const second = await startBot(fake, db);
     children.push(second.child);
-    await second.started;
     await fake.until(() => fake.sent.length >= 3, 'the three replies after the restart', 20_000);
     expect(fake.sent.map((s) => [s.replyTo, s.visible.split(':')[0]])).toEqual([
       [901, 'K1 checked in'],
@@ -65,10 +47,9 @@ describe('kill -9 with messages pending in the outbox, then a restart (the real 
     fake.outage = (method) => (method === 'sendMessage' ? { error_code: 502, description: 'Bad Gateway' } : undefined);
     await fake.handled(checkin(4));
     const stopping = Date.now();
-    second.child.kill('SIGTERM');
-    expect(await second.exited, second.log()).toEqual({ code: 0, signal: null });
+    expect(await second.stop(), second.stderr()).toEqual({ code: 0, signal: null });
     expect(Date.now() - stopping).toBeLessThan(15_000);
-    expect(second.log()).toContain('messages left pending in the outbox are sent at the next start');
+    expect(second.stderr()).toContain('messages left pending in the outbox are sent at the next start');
     expect(fake.sent).toHaveLength(3);
 
     const sqlite = new Database(db, { readonly: true });

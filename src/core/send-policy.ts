@@ -218,6 +218,9 @@ export class Pacer {
     if (!inside) return undefined;
     const today = localDay(new Date(now), tz);
     const endDay = local < to ? today : addDays(today, 1);
-    return startOfLocalDay(endDay, tz).getTime() + to * 60_000;
+    // Midnight plus the minutes, corrected when the day changes its offset in between (daylight saving).
+    const midnight = startOfLocalDay(endDay, tz);
+    const guess = midnight.getTime() + to * 60_000;
+    return guess + offsetMs(midnight, tz) - offsetMs(new Date(guess), tz);
   }
 }

@@ -1,4 +1,4 @@
-import type { Clock } from './core/clock.ts';
+import { sleep as realSleep, type Clock } from './core/clock.ts';
 import { CommandParser } from './core/command-parser.ts';
 import type { CommandSpec } from './core/command.ts';
 import { Dispatcher, type Listener } from './core/dispatcher.ts';
@@ -222,20 +222,6 @@ export function createApp(options: AppOptions): App {
     },
   };
 }
-
-const realSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(new Error('aborted'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', abort);
-      resolve();
-    }, ms);
-    function abort() {
-      clearTimeout(timer);
-      reject(new Error('aborted'));
-    }
-    signal?.addEventListener('abort', abort, { once: true });
-  });
 
 /**
  * The benchmark's baseline without an outbox: what a transaction said waits in memory and goes to

@@ -290,7 +290,7 @@ export class DiscordAdapter implements PlatformAdapter {
     let progress = this.progress.get(out);
     if (!progress) {
       // The outbox's key is stable across restarts, so a resend after a crash reuses the nonce.
-      const nonce = meta ? meta.idempotencyKey.slice(0, NONCE_BASE_LENGTH) : randomBytes(16).toString('base64url').slice(0, NONCE_BASE_LENGTH);
+      const nonce = meta ? `${meta.idempotencyKey.slice(0, NONCE_BASE_LENGTH - 1)}.` : randomBytes(16).toString('base64url').slice(0, NONCE_BASE_LENGTH);
       progress = { sent: 0, nonce };
       this.progress.set(out, progress);
     }

@@ -17,6 +17,7 @@ import { AuditService } from './features/audit/index.ts';
 import { CheckinService } from './features/checkin/index.ts';
 import { ContentService } from './features/content/index.ts';
 import { EarningService, earningListener, referralJob } from './features/earning/index.ts';
+import { DeadlineTimer, FeedbackService, feedbackDigestJob, feedbackListener, type FeedbackFigures, type FollowUpStats } from './features/feedback/index.ts';
 import { ShopService } from './features/shop/index.ts';
 import { GroupService, groupsListener } from './features/groups/index.ts';
 import { MembersService } from './features/members/index.ts';
@@ -93,6 +94,8 @@ export interface ExportedState {
   audit: unknown[];
   /** Messages per platform and status, and the oldest one still waiting. */
   outbox: OutboxStats;
+  /** Tickets with their threads, follow-up tasks, the response figures and follow-up outcomes and churn reasons. */
+  feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
 }
 
 export function createApp(options: AppOptions): App {
@@ -163,9 +166,13 @@ export function createApp(options: AppOptions): App {
         };
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, delivery, onSettled: (l) => sender.onSettled(l), groups, members, checkins, points, audit });
 
-  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService };
+  const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
+
+  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [groupsListener(tiers), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator })];
+  const listeners: Listener[] = [groupsListener(tiers), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback)];
+  const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };
+  const deadlines = new DeadlineTimer(feedbackJobDeps);
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,
@@ -189,13 +196,15 @@ export function createApp(options: AppOptions): App {
     delivery,
     jobs: [
       ...posts.jobs(),
-      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, delivery }),
+      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, delivery, afterScan: (slot) => feedback.syncFollowUps(slot) }),
       referralJob({ db, earning, members, translator, timeZone: config.community.timezone, delivery }),
+      feedbackDigestJob(feedbackJobDeps),
     ],
     services,
     schedule(scheduler) {
       for (const job of this.jobs) scheduler.add(job);
       posts.attach(scheduler);
+      deadlines.attach(scheduler);
     },
     exportState: () => {
       const standings = points.allStandings();
@@ -218,6 +227,7 @@ export function createApp(options: AppOptions): App {
         recallStats: quiet.stats(),
         audit: audit.exportAll(),
         outbox: outboxService.stats(),
+        feedback: feedback.exportAll(now),
       };
     },
   };

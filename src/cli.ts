@@ -49,6 +49,9 @@ program
         console: opts.console === true || Boolean(opts.demo),
         ...(opts.demo ? { consoleChat: DEMO.chat } : {}),
       });
+      // Stopped cleanly: what is unsent is in the outbox. A send still retrying inside an SDK
+      // (its own timers) must not keep the process alive past the stop.
+      process.exit(0);
     } catch (err) {
       fail(err);
     }

@@ -77,6 +77,12 @@ export class Dispatcher {
       if (event.addressedToOtherBot) return 'handled';
       const invocation = this.deps.parser.parse(event.text);
       if (invocation) return this.runCommand(event, invocation, actor, chat, now, outs);
+      if (chat.kind === 'direct' && this.deps.parser.looksLikeCommand(event.text)) {
+        // Silence in a group is right (the command may be another bot's); in a DM it is only confusing.
+        const word = event.text.trim().split(/[\s\u3000]/, 1)[0]!;
+        outs.push({ type: 'reply', chat: chat.ref, replyTo: event.messageId, body: this.deps.translator.t(actor.locale, 'error.unknown_command', { command: word }) });
+        return 'rejected';
+      }
     }
     for (const listener of this.deps.listeners) {
       if (!listener.on.includes(event.type)) continue;

@@ -242,7 +242,7 @@ describe('new-member tasks and boosts', () => {
     expect(posts).toEqual([[2, 4], [3, 2], [2, 2]]);
     await h.say('op', '/boost 3x 2d');
     const [off] = await h.say('op', '/boost off');
-    expect(off).toBe('Ended 1 running boost(s) here. Boosts planned in community.yaml are not affected.');
+    expect(off).toBe('Ended 1 running boost here. Boosts planned in community.yaml are not affected.');
     h.clock.advance(2 * 60_000);
     await h.say('u1', 'after the boost was ended early');
     expect(h.app.exportState().ledger.filter((l) => l.reason === 'post').map((l) => l.delta)).toEqual([4, 2, 2, 2]);

@@ -52,6 +52,9 @@ program
         ...(opts.demo ? { consoleChat: DEMO.chat } : {}),
         ...(demoMember ? { consoleUser: demoMember } : {}),
       });
+      // Stopped cleanly: what is unsent is in the outbox. A send still retrying inside an SDK
+      // (its own timers) must not keep the process alive past the stop.
+      process.exit(0);
     } catch (err) {
       fail(err);
     }

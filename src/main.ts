@@ -36,6 +36,8 @@ export interface SimulateOptions {
   readonly logger?: Logger;
   /** Told how long each event line took, parse to delivered replies, in ms (`npm run bench`). */
   readonly onEvent?: (ms: number) => void;
+  /** `false`: no outbox, replies wait in memory (the benchmark's baseline; see `AppOptions.outbox`). */
+  readonly outbox?: boolean;
 }
 
 export interface SimulateSummary {
@@ -92,18 +94,22 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
       }
       if (!started) {
         clock.set(step.at);
-        app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {} });
+        app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {}, ...(options.outbox === false ? { outbox: false } : {}) });
         scheduler = new SimScheduler(clock, logger);
         app.schedule(scheduler);
         await adapterFor('local');
         started = true;
-        // Like `start`: the latest content slot missed within the grace window is posted once.
+        // Like `start`: what a previous run left in the outbox goes first, then the latest content
+        // slot missed within the grace window is posted once.
+        await app.outbox.drain();
         await app.services.content.catchUp(clock.now());
       }
       // Simulated time flows as real time does: every job slot the clock passes runs at its own
       // time, whether a tick or an event line moves the clock (cron fires whether or not anyone
-      // is talking). A tick only moves time.
+      // is talking). A tick only moves time. Outbox messages whose retry, gap or daily cap kept
+      // them waiting go out once the clock passes their time.
       await scheduler!.advanceTo(step.at);
+      await app!.outbox.drain();
       if ('tick' in step) continue;
       events++;
       const adapter = await adapterFor(step.event.platform);
@@ -192,13 +198,7 @@ export async function start(options: StartOptions): Promise<void> {
   const platforms = configuredPlatforms(env);
   // Listen for SIGINT/SIGTERM before any adapter starts, so a stop signal during start-up (a
   // supervisor restarting a slow boot) still shuts down cleanly instead of killing mid-write.
-  const stopSignal =
-    platforms.length > 0 && !options.console
-      ? new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        })
-      : undefined;
+  const stopSignal = platforms.length > 0 && !options.console ? untilStopSignal(logger) : undefined;
   for (const platform of platforms) {
     const adapter = await loadAdapter(platform, env, logger);
     app.router.register(adapter);
@@ -212,12 +212,30 @@ export async function start(options: StartOptions): Promise<void> {
     app.router.register(local);
     await local.start(app.dispatcher.sink);
   }
+  // What was still pending when the bot last stopped (or crashed) goes out first, in order.
+  const pending = app.services.outbox.stats().oldestPending;
+  if (pending) logger.info({ oldest: pending }, 'outbox: sending what was pending at the last stop');
+  app.outbox.start();
   scheduler.start();
   // node-cron does not catch up: post the latest slot missed while the bot was down, once.
   await app.services.content.catchUp(systemClock.now()).catch((err: unknown) => logger.error({ err }, 'content catch-up failed'));
+  // A health line when something is stuck: the oldest waiting message, counts per platform.
+  const health = setInterval(() => {
+    const stuck = app.outbox.stuck(HEALTH_EVERY_MS);
+    if (stuck) logger.warn({ outbox: stuck }, 'outbox: messages have been waiting for more than 5 minutes');
+  }, HEALTH_EVERY_MS);
+  health.unref();
   const shutdown = async () => {
-    scheduler.stop();
+    clearInterval(health);
+    // Stop taking new events first (events being handled finish), then flush what can be sent in
+    // a few seconds; the rest stays pending in the outbox for the next start.
     for (const a of adapters) await a.stop();
+    scheduler.stop();
+    await app.outbox.stop(app.content.community.delivery.stopFlushSeconds * 1000);
+    const left = app.services.outbox.stats();
+    const waiting = Object.values(left.platforms).reduce((n, p) => n + p.pending, 0);
+    logger.info({ pending: waiting }, waiting > 0 ? 'stopped; messages left pending in the outbox are sent at the next start' : 'stopped');
+    if (local) await local.stop();
     db.close();
   };
   if (local) {
@@ -227,6 +245,30 @@ export async function start(options: StartOptions): Promise<void> {
   }
   await stopSignal;
   await shutdown();
+}
+
+/** How often the health line checks the outbox. */
+const HEALTH_EVERY_MS = 5 * 60_000;
+
+/**
+ * Resolves at the first SIGINT or SIGTERM (a graceful stop follows); a second one exits at once,
+ * for an operator who does not want to wait for the flush.
+ */
+function untilStopSignal(logger: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let received = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      received++;
+      if (received > 1) {
+        logger.warn({ signal }, 'second stop signal: exiting now; unsent messages stay in the outbox');
+        process.exit(130);
+      }
+      logger.info({ signal }, 'stopping: no new events; flushing the outbox');
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
 }
 
 /** The size of the community `npm start -- --demo` pre-fills. */

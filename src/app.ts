@@ -126,6 +126,7 @@ export function createApp(options: AppOptions): App {
   members.onActivity((note) => quiet.noteActivity(note));
   const earning = new EarningService({ db, rule: config.earning, points, members, tiers, checkins, audit });
   checkins.onCheckIn((memberId, at, chat) => earning.completeTask(memberId, 'first-checkin', at, chat));
+  checkins.useBoosts((chat, at) => earning.boostFactor(chat, at));
   const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit });
   db.transaction(() => groups.applyConfig(clock.now()));
   const sleep = options.sleep ?? realSleep;

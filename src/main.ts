@@ -75,7 +75,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
     if (!a) {
       a = new LocalAdapter((out) => {
         sent++;
-        write(JSON.stringify(renderSimOutput(out, clock.now())));
+        write(JSON.stringify(renderSimOutput(out, clock.now(), app!.content.community.community.timezone)));
       }, platform);
       app!.router.register(a);
       await a.start(app!.dispatcher.sink);
@@ -201,6 +201,8 @@ export interface StartOptions {
   readonly console?: boolean;
   /** The console's starting group (default `g1`). */
   readonly consoleChat?: string;
+  /** Who the console speaks as at first (default `alice`). */
+  readonly consoleUser?: string;
 }
 
 /**
@@ -279,7 +281,7 @@ export async function start(options: StartOptions): Promise<void> {
     db.close();
   };
   if (local) {
-    await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now(), ...(options.consoleChat ? { chat: options.consoleChat } : {}) });
+    await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now(), ...(options.consoleChat ? { chat: options.consoleChat } : {}), ...(options.consoleUser ? { user: options.consoleUser } : {}) });
     await shutdown();
     return;
   }
@@ -319,7 +321,7 @@ export const DEMO = { members: 150, days: 21, seed: 'demo', chat: 'lobby' } as c
  * their activity up to yesterday in the community's zone, replayed through the real simulate
  * path, so the console opens on a lived-in group (`/rank`, `/points` have something to show).
  */
-export async function prepareDemo(dbPath: string, contentDir: string, now: Date): Promise<SimulateSummary> {
+export async function prepareDemo(dbPath: string, contentDir: string, now: Date): Promise<SimulateSummary & { member: string }> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
   const timeZone = loadContent(contentDir).community.community.timezone;
   const start = addDays(localDay(now, timeZone), -DEMO.days);
@@ -328,5 +330,19 @@ export async function prepareDemo(dbPath: string, contentDir: string, now: Date)
   const input = Readable.from((function* () {
     for (const line of lines) yield `${JSON.stringify(line)}\n`;
   })());
-  return simulate({ dbPath, contentDir, input, output: sink, errors: sink });
+  const summary = await simulate({ dbPath, contentDir, input, output: sink, errors: sink });
+  // Sign the console in as the demo member with the most points in the demo chat: someone with a history to look at.
+  const db = openDb(dbPath);
+  try {
+    const row = db.sqlite
+      .prepare(
+        `SELECT i.user_id AS user FROM identities i JOIN balances b ON b.member_id = i.member_id
+         JOIN memberships ms ON ms.member_id = i.member_id AND ms.chat_key = ? AND ms.left_at IS NULL
+         WHERE i.platform = 'local' AND i.user_id NOT IN ('op', 'mod') ORDER BY b.lifetime DESC, i.member_id LIMIT 1`,
+      )
+      .get(`local:${DEMO.chat}`) as { user: string } | undefined;
+    return { ...summary, member: row?.user ?? 'u1' };
+  } finally {
+    db.close();
+  }
 }

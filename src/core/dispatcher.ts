@@ -139,7 +139,13 @@ export class Dispatcher {
     if (invocation) return this.runCommand(event, invocation, actor, chat, now, outs);
     if (event.type === 'command' || event.type === 'action') {
       // A button or slash command the table no longer has (a renamed command, an old card).
-      this.context(event, actor, chat, now, outs, true).reply(this.deps.translator.t(actor.locale, 'error.unknown_command'));
+      this.context(event, actor, chat, now, outs, true).reply(this.deps.translator.t(actor.locale, 'error.unknown_action'));
+      return 'rejected';
+    }
+    if (event.type === 'message' && chat.kind === 'direct' && this.deps.parser.looksLikeCommand(event.text)) {
+      // Silence in a group is right (the command may be another bot's); in a DM it is only confusing.
+      const word = event.text.trim().split(/[\s\u3000]/, 1)[0]!;
+      outs.push({ type: 'reply', chat: chat.ref, replyTo: event.messageId, body: this.deps.translator.t(actor.locale, 'error.unknown_command', { command: word }) });
       return 'rejected';
     }
     for (const listener of this.deps.listeners) {

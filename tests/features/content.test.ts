@@ -233,7 +233,7 @@ describe('operator commands for posts', () => {
     expect(reply).toMatch(/posts\/r\.md:\n {2}- targets\.tiers\[0\]: unknown tier "gold"/);
     await h.scheduler.advanceTo(new Date('2026-03-02T09:30:00+08:00'));
     writePosts(dir, { 'r.md': post({ id: 'r', cron: '0 10 * * *', targets: { groups: ['local:core'] } }, 'New') });
-    expect(await h.say('op', '/reload', { chat: 'core', lang: 'en' })).toEqual(['Reloaded the scheduled posts: 1 posts.']);
+    expect(await h.say('op', '/reload', { chat: 'core', lang: 'en' })).toEqual(['Reloaded the scheduled posts: 1 post.']);
     await h.scheduler.advanceTo(new Date('2026-03-02T10:30:00+08:00'));
     expect(sends(h.sent)).toEqual([
       ['core', 'Old'],

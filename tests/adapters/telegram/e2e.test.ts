@@ -95,7 +95,7 @@ describe('telegram end to end (real grammY against the fake Bot API, real create
     const checkin = await say(r, '/checkin');
     expect(checkin).toHaveLength(1);
     expect(checkin[0]).toMatchObject({ chatId: String(GROUP.id), replyTo: nextId - 1 });
-    expect(checkin[0]!.visible).toMatch(/^Alice checked in: \+10 points, streak 1 days\. Balance 10\./);
+    expect(checkin[0]!.visible).toMatch(/^Alice checked in: \+10 points, streak 1 day\. Balance 10\./);
     expect(texts(await say(r, '/points'))).toEqual([expect.stringMatching(/^Alice: balance 10, earned 10 in all, rank #1\./)]);
     const [help] = texts(await say(r, '/help'));
     expect(help).toContain('What you can do here:');

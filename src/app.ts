@@ -19,7 +19,8 @@ import { GroupService, groupsListener } from './features/groups/index.ts';
 import { MembersService } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
 import { QuietService, quietScanJob, type RecallStats } from './features/quiet/index.ts';
-import { TierService } from './features/tiers/index.ts';
+import { PurchasesService } from './features/purchases/index.ts';
+import { CapabilityDoors, LadderService, tierReviewJob, tiersListener, TierService } from './features/tiers/index.ts';
 
 export interface AppOptions {
   readonly db: Db;
@@ -68,6 +69,10 @@ export interface ExportedState {
   }[];
   ledger: { id: number; member: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: string }[];
   redemptions: { id: number; member: number; sku: string; qty: number; cost: number; status: string; code: string | null; at: string; reason: string | null }[];
+  /** Tier decisions (tier, since, why, manual hold, warning) and tier invites with their state. */
+  tiers: { decisions: unknown[]; invites: unknown[] };
+  /** Recorded purchases (`/purchase`, `import-purchases`). */
+  purchases: { id: number; member: number; orders: number; amount: number; at: string; note: string | null; source: string; actor: number | null }[];
   flags: unknown[];
   /** Recall outcomes per template and tier, with the unrecalled baseline (issue 5). */
   recallStats: RecallStats;
@@ -110,11 +115,26 @@ export function createApp(options: AppOptions): App {
     ...(options.sleep ? { sleep: options.sleep } : {}),
     onUndeliverable: (failed) => quiet.undeliverable(failed),
   });
+  const purchases = new PurchasesService({ db, members, audit, timeZone: config.community.timezone });
+  const ladder = new LadderService({
+    db,
+    config,
+    tiers,
+    members,
+    groups,
+    audit,
+    translator,
+    logger,
+    // The door asks what the member's platform can do at the moment it opens.
+    doors: new CapabilityDoors({ capabilitiesOf: (p) => router.adapter(p)?.capabilities, translator, staffChat: config.staff.chat, staffLocale: config.community.locale }),
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  members.onActivity((note) => ladder.noteActivity(note));
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, router, groups, members, checkins, points, audit });
 
-  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop };
+  const services = { members, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [groupsListener(tiers), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator })];
+  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator })];
   // Everything the bot says goes through the router, after the transaction that decided it.
   const deliver = async (outs: readonly Outbound[]): Promise<void> => {
     await router.deliver(outs);
@@ -142,6 +162,7 @@ export function createApp(options: AppOptions): App {
       ...posts.jobs(),
       quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver }),
       referralJob({ db, earning, members, translator, timeZone: config.community.timezone, deliver }),
+      tierReviewJob({ ladder, reviewAt: config.ladder.reviewAt, timeZone: config.community.timezone, deliver }),
     ],
     services,
     schedule(scheduler) {
@@ -165,6 +186,8 @@ export function createApp(options: AppOptions): App {
         })),
         ledger: points.exportLedger(),
         redemptions: shop.exportAll(),
+        tiers: ladder.exportAll(),
+        purchases: purchases.exportAll(),
         flags: quiet.exportAll(now),
         recallStats: quiet.stats(),
         audit: audit.exportAll(),

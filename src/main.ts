@@ -16,6 +16,7 @@ import { silentLogger } from './core/logger.ts';
 import { buildCommandMenu } from './commands/menu.ts';
 import { openDb } from './db/open.ts';
 import { parseCodesCsv } from './features/shop/index.ts';
+import type { ImportResult } from './features/purchases/index.ts';
 import { CronScheduler } from './infra/cron-scheduler.ts';
 import { SimScheduler } from './infra/sim-scheduler.ts';
 import { generateCommunity } from './sim/generate.ts';
@@ -139,6 +140,21 @@ export function importCodes(options: { dbPath: string; contentDir: string; sku: 
     const now = options.at ?? new Date();
     const app = createApp({ db, content: loadContent(options.contentDir), clock: { now: () => now }, logger: silentLogger });
     return app.services.shop.importCodes(options.sku, parseCodesCsv(readFileSync(options.file, 'utf8')), null, now);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * `hearth import-purchases`: records the purchases in a CSV file (see `PurchasesService.importCsv`);
+ * rows already recorded are skipped, rows naming nobody known are reported. Audited.
+ */
+export function importPurchases(options: { dbPath: string; contentDir: string; file: string; at?: Date }): ImportResult {
+  const db = openDb(options.dbPath);
+  try {
+    const now = options.at ?? new Date();
+    const app = createApp({ db, content: loadContent(options.contentDir), clock: { now: () => now }, logger: silentLogger });
+    return app.services.purchases.importCsv(readFileSync(options.file, 'utf8'), options.file, null, now);
   } finally {
     db.close();
   }

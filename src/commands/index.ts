@@ -10,7 +10,8 @@ import type { AuditService } from '../features/audit/index.ts';
 import { earningCommands, type EarningService } from '../features/earning/index.ts';
 import { shopCommands, type ShopService } from '../features/shop/index.ts';
 import type { Locale } from '../core/i18n.ts';
-import type { TierService } from '../features/tiers/index.ts';
+import { tierCommands, type LadderService, type TierService } from '../features/tiers/index.ts';
+import { purchasesCommands, type PurchasesService } from '../features/purchases/index.ts';
 import { helpCommand } from './help.ts';
 
 /** The feature services of one running bot; each feature owns one. */
@@ -18,6 +19,8 @@ export interface Services {
   readonly members: MembersService;
   readonly groups: GroupService;
   readonly tiers: TierService;
+  readonly ladder: LadderService;
+  readonly purchases: PurchasesService;
   readonly audit: AuditService;
   readonly points: PointsService;
   readonly checkins: CheckinService;
@@ -51,6 +54,8 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...contentCommands({ content: s.content, groups: s.groups, audit: s.audit }),
     ...quietCommands(s.quiet, s.staffChat),
     ...earningCommands(s.earning, s.members, s.translator),
+    ...tierCommands({ ladder: s.ladder, tiers: s.tiers, members: s.members, timeZone: s.timeZone }),
+    ...purchasesCommands(s.purchases),
     ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
   );
   return table;

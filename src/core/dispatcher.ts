@@ -103,7 +103,7 @@ export class Dispatcher {
     const base = this.context(event, actor, chat, now, outs);
     const buffer: Outbound[] = [];
     try {
-      this.checkAllowed(command, actor, chat, now);
+      this.checkAllowed(command, actor, chat, now, invocation.tokens.length > 0);
       const args = this.parseArgs(command, invocation, event, actor);
       this.deps.store.transaction(() => {
         command.handler({ ...this.context(event, actor, chat, now, buffer), args, command } as CommandContext<never>);
@@ -123,9 +123,10 @@ export class Dispatcher {
   }
 
   /** The one place permissions, scope and cooldowns are checked. */
-  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date): void {
-    if (!atLeast(actor.role, command.role)) {
-      throw new UserError('error.forbidden', { role: this.deps.translator.text(actor.locale, `role.${command.role}`) });
+  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date, withArgs: boolean): void {
+    const needed = withArgs && command.argsRole ? command.argsRole : command.role;
+    if (!atLeast(actor.role, needed)) {
+      throw new UserError('error.forbidden', { role: this.deps.translator.text(actor.locale, `role.${needed}`) });
     }
     if (command.where === 'group' && chat.kind !== 'group') throw new UserError('error.group_only');
     if (command.where === 'direct' && chat.kind !== 'direct') throw new UserError('error.direct_only');

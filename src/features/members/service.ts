@@ -121,10 +121,12 @@ export class MembersService implements Directory {
     const { groups, tiers } = this.deps;
     const at = event.at.getTime();
     const person = eventActor(event);
-    const member = this.ensureMember(person, event.at);
+    const group = event.chatKind === 'group' ? groups.ensure(event.chat, event.at, event.chatTitle) : undefined;
+    // A person first seen in a higher-tier group (the bot joined an existing community) starts on
+    // that group's tier; after that only the tiers feature moves them, never where they speak.
+    const member = this.ensureMember(person, event.at, group && tiers.has(group.tier) ? group.tier : undefined);
     let chat: ChatContext;
-    if (event.chatKind === 'group') {
-      const group = groups.ensure(event.chat, event.at, event.chatTitle);
+    if (group) {
       chat = { ref: event.chat, kind: 'group', tier: group.tier, timeZone: groups.timeZoneOf(group) };
       const key = group.chatKey;
       const left = event.type === 'member.left';
@@ -132,10 +134,6 @@ export class MembersService implements Directory {
       upsert.run({ m: member.id, k: key, at });
       if (event.type === 'message' || event.type === 'reaction') {
         this.recordActivity(member.id, key, localDay(event.at, chat.timeZone), event.type === 'message' ? 'messages' : 'reactions', event.at);
-      }
-      if (!left && tiers.rank(group.tier) > tiers.rank(member.tier)) {
-        this.q.setTier.run(group.tier, member.id);
-        member.tier = group.tier;
       }
     } else {
       chat = { ref: event.chat, kind: 'direct', tier: member.tier, timeZone: this.deps.config.community.timezone };
@@ -152,7 +150,7 @@ export class MembersService implements Directory {
   }
 
   /** Finds or creates the member behind a platform identity, keeping name and handle current. */
-  ensureMember(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language'>, at: Date): MemberRow {
+  ensureMember(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language'>, at: Date, startTier?: string): MemberRow {
     const { platform, userId } = person.user;
     const found = this.q.byIdentity.get(platform, userId) as (MemberRow & { identityName: string; identityHandle: string | null }) | undefined;
     if (found) {
@@ -172,7 +170,7 @@ export class MembersService implements Directory {
     }
     const name = person.name ?? userId;
     const locale = localeFromLanguage(person.language) ?? null;
-    const tier = this.deps.tiers.lowest;
+    const tier = startTier ?? this.deps.tiers.lowest;
     const id = Number(this.q.insertMember.run(name, locale, tier, at.getTime()).lastInsertRowid);
     this.q.insertIdentity.run(platform, userId, id, person.handle ?? null, name, at.getTime());
     return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null };
@@ -298,6 +296,16 @@ export class MembersService implements Directory {
       .values({ memberId, role, grantedBy, grantedAt: at.getTime() })
       .onConflictDoUpdate({ target: memberRoles.memberId, set: { role, grantedBy, grantedAt: at.getTime() } })
       .run();
+  }
+
+  /** The member behind a platform identity, if the bot has seen them. */
+  findByIdentity(user: UserRef): number | undefined {
+    return (this.q.byIdentity.get(user.platform, user.userId) as MemberRow | undefined)?.id;
+  }
+
+  /** Mirrors the tiers feature's decision into `members.tier`, which every other feature reads. */
+  setTier(memberId: number, tier: string): void {
+    this.q.setTier.run(tier, memberId);
   }
 
   setLocale(memberId: number, locale: Locale): void {

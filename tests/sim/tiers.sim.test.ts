@@ -70,12 +70,13 @@ describe('simulate: the tier ladder end to end', () => {
       msg(at(0, '08:31'), 'op', '/purchase @u1 100', { chat: 'staff' }),
       ...active,
     ]);
-    // Active on days 0–7: 4 active days in the 30-day window last until day 33; day 34 has 3.
+    // Promoted on day 6, active until day 7: the keep rules first judge her after a full 30-day
+    // window in the tier (day 36), when it holds one active day.
     const quiet = await runSim(db, dailyTicks(8, 45));
     const dms = quiet.out.filter((o) => o.user === 'u1' && o.type === 'dm').filter((o) => /stay Advanced|You are now Basic/.test(o.text));
     expect(dms).toEqual([
-      { at: '2026-04-05T01:30:00.000Z', type: 'dm', user: 'u1', text: 'To stay Advanced you need 3 of 4 active days. If that is not met by 2026-04-12, you will move to Basic.' },
-      { at: '2026-04-12T01:30:00.000Z', type: 'dm', user: 'u1', text: 'You are now Basic (from Advanced). Send /tier to see how to move up again.' },
+      { at: '2026-04-07T01:30:00.000Z', type: 'dm', user: 'u1', text: 'To stay Advanced you need 1 of 4 active days. If that is not met by 2026-04-14, you will move to Basic.' },
+      { at: '2026-04-14T01:30:00.000Z', type: 'dm', user: 'u1', text: 'You are now Basic (from Advanced). Send /tier to see how to move up again.' },
     ]);
     const state = exportState(db, CONTENT_DIR);
     expect(state.members[1]!.tier).toBe('basic');

@@ -154,6 +154,9 @@ export class LadderService {
       for (const row of this.repo.tierStats(tier.id, params)) {
         if (this.held(row, now) || promoted.has(row.memberId)) continue;
         const stats = this.stats(row, now);
+        // Keep rules judge a full window in the tier: a member promoted last week, or one the bot
+        // first met in this tier's group, is not warned over days before they held it.
+        if (stats.daysInTier < this.deps.config.ladder.windowDays) continue;
         if (meets(stats, tier.keep)) {
           if (row.warnedAt !== null) cleared.push({ memberId: row.memberId, name: row.name, tier: tier.id });
           continue;

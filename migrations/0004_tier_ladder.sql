@@ -8,6 +8,7 @@ CREATE TABLE `member_tiers` (
 	`manual_until` integer,
 	`warned_at` integer,
 	`grace_until` integer,
+	`keep_ok_until` integer,
 	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Actor, ChatContext, MemberTarget } from '../../core/command.ts';
 import { localDay } from '../../core/clock.ts';
 import type { Directory } from '../../core/directory.ts';
@@ -74,6 +74,8 @@ export class MembersService implements Directory {
     readonly touch: Database.Statement<[number, number]>;
     readonly identityKeys: Database.Statement<[number]>;
     readonly grantedRole: Database.Statement<[number]>;
+    readonly identitiesOf: Database.Statement<[number]>;
+    readonly groupsByRecency: Database.Statement<[number, string]>;
   };
   private readonly activityObservers: ((note: ActivityNote) => void)[] = [];
 
@@ -114,6 +116,12 @@ export class MembersService implements Directory {
       touch: s.prepare('UPDATE members SET last_active_at = ? WHERE id = ?'),
       identityKeys: s.prepare("SELECT platform || ':' || user_id AS k FROM identities WHERE member_id = ?"),
       grantedRole: s.prepare('SELECT role FROM member_roles WHERE member_id = ?'),
+      // dmTarget runs for every message a job sends a member (tier reviews, recalls).
+      identitiesOf: s.prepare('SELECT platform, user_id AS userId FROM identities WHERE member_id = ?'),
+      groupsByRecency: s.prepare(
+        `SELECT chat_key AS chatKey FROM memberships WHERE member_id = ? AND left_at IS NULL AND chat_key <> ?
+         ORDER BY COALESCE(last_active_at, joined_at, first_seen_at) DESC`,
+      ),
     };
   }
 
@@ -221,21 +229,15 @@ export class MembersService implements Directory {
   dmTarget(memberId: number, excludeChat?: string): DmTarget | undefined {
     const row = this.get(memberId);
     if (!row) return undefined;
-    const ids = this.deps.orm.select().from(identities).where(eq(identities.memberId, memberId)).all();
+    const ids = this.q.identitiesOf.all(memberId) as { platform: UserRef['platform']; userId: string }[];
     if (ids.length === 0) return undefined;
-    const groupsOf = this.deps.orm
-      .select({ chatKey: memberships.chatKey })
-      .from(memberships)
-      .where(and(eq(memberships.memberId, memberId), isNull(memberships.leftAt), excludeChat ? ne(memberships.chatKey, excludeChat) : undefined))
-      .orderBy(desc(sql`COALESCE(${memberships.lastActiveAt}, ${memberships.joinedAt}, ${memberships.firstSeenAt})`))
-      .all();
-    for (const g of groupsOf) {
+    for (const g of this.q.groupsByRecency.all(memberId, excludeChat ?? '') as { chatKey: string }[]) {
       const chat = parseChatKey(g.chatKey);
       const identity = ids.find((i) => i.platform === chat.platform);
       if (identity) return { user: { platform: chat.platform, userId: identity.userId }, name: row.name, locale: this.localeOf(row), fallbackChat: chat };
     }
     const first = ids[0]!;
-    return { user: { platform: first.platform as UserRef['platform'], userId: first.userId }, name: row.name, locale: this.localeOf(row) };
+    return { user: { platform: first.platform, userId: first.userId }, name: row.name, locale: this.localeOf(row) };
   }
 
   resolveMember(token: string, event: MessageEvent): MemberTarget | undefined {

@@ -15,6 +15,7 @@ export interface StatsRow {
   readonly manualUntil: number | null;
   readonly warnedAt: number | null;
   readonly graceUntil: number | null;
+  readonly keepOkUntil: number | null;
   readonly lifetimePoints: number;
   readonly activeDays: number;
   readonly posts: number;
@@ -22,6 +23,7 @@ export interface StatsRow {
   readonly streak: number;
   readonly orders: number;
   readonly spend: number;
+  readonly daysInTier: number;
 }
 
 /** What a review statement is given: the window's first local day, yesterday, and the tier. */
@@ -57,6 +59,23 @@ function statColumns(used: ReadonlySet<Requirement>): string {
   ].join(',\n  ');
 }
 
+/** The requirements a list of rule sets reads. */
+export function requirementsOf(rules: readonly TierRule[]): Set<Requirement> {
+  const used = new Set<Requirement>();
+  for (const r of rules) for (const k of Object.keys(r) as Requirement[]) if (r[k] !== undefined) used.add(k);
+  return used;
+}
+
+/**
+ * The rules as a SQL condition over the stat columns: the same test `meets` makes, so the database
+ * returns only the members a rule decides about. The numbers come from validated config.
+ */
+function rulesSql(rules: readonly TierRule[]): string {
+  return rules
+    .map((r) => `(${(Object.keys(r) as Requirement[]).filter((k) => r[k] !== undefined).map((k) => `s.${k} >= ${Number(r[k])}`).join(' AND ')})`)
+    .join(' OR ');
+}
+
 /**
  * Members who might meet one requirement set, from its most selective requirement: recorded
  * purchases (a small table), lifetime points (an index), or activity in the window. Undefined when
@@ -77,22 +96,24 @@ function seedFor(rule: TierRule, windowDays: number): string | undefined {
 }
 
 export interface TierRepoOptions {
-  /** Every requirement some tier's entry or keep rules read. */
+  /** Every requirement some tier's entry or keep rules read (what `/tier` shows). */
   readonly used: ReadonlySet<Requirement>;
-  /** Per tier id: the entry rules of every tier above it (its promotion candidates' seeds). */
-  readonly entryAbove: ReadonlyMap<string, readonly TierRule[]>;
+  /** Per tier id (not the top one): the entry rules of every tier above it, and of the next one. */
+  readonly entry: ReadonlyMap<string, { readonly above: readonly TierRule[]; readonly next: readonly TierRule[] }>;
+  /** Per tier id with keep rules. */
+  readonly keep: ReadonlyMap<string, readonly TierRule[]>;
   readonly windowDays: number;
 }
 
 /** The tiers feature's SQL: review reads over the whole community, and its own tables' writes. */
 export class TierRepo {
-  private readonly statsOfTier: Database.Statement;
+  private readonly keepOf = new Map<string, Database.Statement>();
   private readonly candidatesOf = new Map<string, Database.Statement>();
   private readonly statsOfMember: Database.Statement;
-  private readonly decisionQ: Database.Statement<[number]>;
   private readonly upsertQ: Database.Statement;
   private readonly warnQ: Database.Statement;
   private readonly clearQ: Database.Statement;
+  private readonly keepOkQ: Database.Statement;
   private readonly insertInviteQ: Database.Statement;
   private readonly joinedQ: Database.Statement;
   private readonly dueInvitesQ: Database.Statement;
@@ -105,29 +126,52 @@ export class TierRepo {
     options: TierRepoOptions,
   ) {
     const s = db.sqlite;
-    const select = `SELECT m.id AS memberId, m.name AS name, m.locale AS locale, m.tier AS tier, m.created_at AS createdAt,
-      t.since AS since, t.reason AS reason, t.manual_until AS manualUntil, t.warned_at AS warnedAt, t.grace_until AS graceUntil,
-      ${statColumns(options.used)}
-      FROM members m LEFT JOIN member_tiers t ON t.member_id = m.id LEFT JOIN balances b ON b.member_id = m.id`;
-    this.statsOfTier = s.prepare(`${select} WHERE m.tier = @tier AND m.merged_into IS NULL`);
-    this.statsOfMember = s.prepare(`${select} WHERE m.id = @memberId`);
-    for (const [tier, rules] of options.entryAbove) {
-      const seeds = rules.map((r) => seedFor(r, options.windowDays));
-      if (rules.length === 0) continue;
-      // One unseedable set means every member of the tier is a candidate.
-      const where = seeds.every((x) => x !== undefined) ? `AND m.id IN (${[...new Set(seeds)].join(' UNION ')})` : '';
-      this.candidatesOf.set(tier, s.prepare(`${select} WHERE m.tier = @tier AND m.merged_into IS NULL ${where}`));
+    // The figures are computed for the tier's members in one pass (members by the tier index, in
+    // id order, so every probe of activity, purchases and balances walks forward); only the rows
+    // the rules decide about reach JavaScript, with their names joined last.
+    const stats = (used: ReadonlySet<Requirement>, where: string, having: string) => `
+      WITH s AS (
+        SELECT m.id AS memberId, m.tier AS tier, m.created_at AS createdAt,
+          t.since AS since, t.reason AS reason, t.manual_until AS manualUntil, t.warned_at AS warnedAt, t.grace_until AS graceUntil, t.keep_ok_until AS keepOkUntil,
+          CAST((@now - COALESCE(t.since, m.created_at)) / 86400000 AS INTEGER) AS daysInTier,
+          ${statColumns(used)}
+        FROM members m LEFT JOIN member_tiers t ON t.member_id = m.id LEFT JOIN balances b ON b.member_id = m.id
+        WHERE ${where}
+      )
+      SELECT s.*, n.name AS name, n.locale AS locale FROM s JOIN members n ON n.id = s.memberId WHERE ${having}`;
+    const open = 'm.tier = @tier AND m.merged_into IS NULL AND (t.manual_until IS NULL OR t.manual_until <= @now)';
+    for (const [tier, rules] of options.keep) {
+      // Keep rules judge a full window in the tier: a member promoted last week, or one the bot
+      // first met in this tier's group, is not warned over days before they held it.
+      // Members known to meet them until later (`keep_ok_until`) are skipped.
+      this.keepOf.set(
+        tier,
+        s.prepare(
+          stats(requirementsOf(rules), `${open} AND COALESCE(t.since, m.created_at) <= @judgedBefore AND (t.keep_ok_until IS NULL OR t.keep_ok_until <= @now)`, 'true'),
+        ),
+      );
     }
-    this.decisionQ = s.prepare('SELECT * FROM member_tiers WHERE member_id = ?');
+    for (const [tier, { above, next }] of options.entry) {
+      if (next.length === 0) continue;
+      const seeds = above.map((r) => seedFor(r, options.windowDays));
+      // One unseedable set means every member of the tier is a candidate.
+      const seeded = seeds.every((x) => x !== undefined) ? `AND m.id IN (${[...new Set(seeds)].join(' UNION ALL ')})` : '';
+      this.candidatesOf.set(tier, s.prepare(stats(requirementsOf(above), `${open} ${seeded}`, rulesSql(next))));
+    }
+    this.statsOfMember = s.prepare(stats(options.used, 'm.id = @memberId', 'true'));
     this.upsertQ = s.prepare(
       `INSERT INTO member_tiers (member_id, tier, since, reason, note, decided_by, manual_until, warned_at, grace_until)
        VALUES (@memberId, @tier, @since, @reason, @note, @decidedBy, @manualUntil, NULL, NULL)
        ON CONFLICT (member_id) DO UPDATE SET tier = @tier, since = @since, reason = @reason, note = @note, decided_by = @decidedBy,
-         manual_until = @manualUntil, warned_at = NULL, grace_until = NULL`,
+         manual_until = @manualUntil, warned_at = NULL, grace_until = NULL, keep_ok_until = NULL`,
     );
     this.warnQ = s.prepare(
       `INSERT INTO member_tiers (member_id, tier, since, reason, warned_at, grace_until) VALUES (@memberId, @tier, @since, 'start', @at, @graceUntil)
-       ON CONFLICT (member_id) DO UPDATE SET warned_at = @at, grace_until = @graceUntil`,
+       ON CONFLICT (member_id) DO UPDATE SET warned_at = @at, grace_until = @graceUntil, keep_ok_until = NULL`,
+    );
+    this.keepOkQ = s.prepare(
+      `INSERT INTO member_tiers (member_id, tier, since, reason, keep_ok_until) VALUES (@memberId, @tier, @since, 'start', @until)
+       ON CONFLICT (member_id) DO UPDATE SET keep_ok_until = @until`,
     );
     this.clearQ = s.prepare('UPDATE member_tiers SET warned_at = NULL, grace_until = NULL WHERE member_id = ?');
     this.insertInviteQ = s.prepare(
@@ -144,22 +188,18 @@ export class TierRepo {
     this.openInvitesQ = s.prepare(`SELECT id FROM tier_invites WHERE member_id = ? AND status = 'sent'`);
   }
 
-  /** Every member of a tier with their figures (keep rules). */
-  tierStats(tier: string, params: StatsParams): StatsRow[] {
-    return this.statsOfTier.all({ ...params, tier }) as StatsRow[];
+  /** The members of a tier to judge on its keep rules today (a full window in it, not known to be fine). */
+  keepReview(tier: string, params: StatsParams, now: number, windowDays: number): StatsRow[] {
+    return (this.keepOf.get(tier)?.all({ ...params, tier, now, judgedBefore: now - windowDays * 86_400_000 }) ?? []) as StatsRow[];
   }
 
-  /** The members of a tier who might meet a higher tier's entry rules, with their figures. */
-  promotionCandidates(tier: string, params: StatsParams): StatsRow[] {
-    return (this.candidatesOf.get(tier)?.all({ ...params, tier }) ?? []) as StatsRow[];
+  /** The members of a tier who meet the next tier's entry rules, with their figures. */
+  promotionCandidates(tier: string, params: StatsParams, now: number): StatsRow[] {
+    return (this.candidatesOf.get(tier)?.all({ ...params, tier, now }) ?? []) as StatsRow[];
   }
 
-  memberStats(memberId: number, params: StatsParams): StatsRow | undefined {
-    return this.statsOfMember.get({ ...params, memberId }) as StatsRow | undefined;
-  }
-
-  decision(memberId: number): { tier: string; since: number; reason: string; note: string | null; manual_until: number | null } | undefined {
-    return this.decisionQ.get(memberId) as ReturnType<TierRepo['decision']>;
+  memberStats(memberId: number, params: StatsParams, now: number): StatsRow | undefined {
+    return this.statsOfMember.get({ ...params, memberId, now }) as StatsRow | undefined;
   }
 
   /** Records a new tier decision; clears any warning. */
@@ -169,6 +209,11 @@ export class TierRepo {
 
   warn(memberId: number, tier: string, since: number, at: number, graceUntil: number): void {
     this.warnQ.run({ memberId, tier, since, at, graceUntil });
+  }
+
+  /** Records that the member meets their keep rules until `until`. */
+  keepOk(memberId: number, tier: string, since: number, until: number): void {
+    this.keepOkQ.run({ memberId, tier, since, until });
   }
 
   clearWarning(memberId: number): void {
@@ -205,10 +250,10 @@ export class TierRepo {
     return this.db.sqlite
       .prepare(
         `SELECT member_id AS member, tier, since, reason, note, decided_by AS decidedBy, manual_until AS manualUntil, warned_at AS warnedAt,
-         grace_until AS graceUntil FROM member_tiers ORDER BY member_id`,
+         grace_until AS graceUntil, keep_ok_until AS keepOkUntil FROM member_tiers ORDER BY member_id`,
       )
       .all()
-      .map((r) => isoTimes(r as Record<string, unknown>, ['since', 'manualUntil', 'warnedAt', 'graceUntil']));
+      .map((r) => isoTimes(r as Record<string, unknown>, ['since', 'manualUntil', 'warnedAt', 'graceUntil', 'keepOkUntil']));
   }
 
   exportInvites(): unknown[] {

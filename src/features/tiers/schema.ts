@@ -22,6 +22,11 @@ export const memberTiers = sqliteTable('member_tiers', {
   warnedAt: integer('warned_at'),
   /** When the warned member is demoted unless they meet the keep rules again. */
   graceUntil: integer('grace_until'),
+  /**
+   * Until when the member surely still meets their keep rules (active days fall by at most one a
+   * day), so the daily review need not judge them again before then.
+   */
+  keepOkUntil: integer('keep_ok_until'),
 });
 
 /**

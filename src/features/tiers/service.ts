@@ -13,8 +13,8 @@ import type { AuditService } from '../audit/index.ts';
 import type { GroupService } from '../groups/index.ts';
 import type { ActivityNote, MembersService } from '../members/index.ts';
 import type { TierDoors } from './doors.ts';
-import { TierRepo, type InviteRow, type StatsParams, type StatsRow } from './repo.ts';
-import { closest, meets, REQUIREMENTS, type MemberStats, type Requirement, type RequirementProgress } from './rules.ts';
+import { requirementsOf, TierRepo, type InviteRow, type StatsParams, type StatsRow } from './repo.ts';
+import { closest, meets, setProgress, type MemberStats, type RequirementProgress } from './rules.ts';
 import type { TierService } from './tier-ladder.ts';
 
 const DAY = 86_400_000;
@@ -56,6 +56,13 @@ export interface Demotion {
   readonly needs: readonly RequirementProgress[];
 }
 
+export interface KeepOk {
+  readonly memberId: number;
+  readonly tier: string;
+  readonly since: number;
+  readonly until: number;
+}
+
 /** What one review would do, decided before anything is written (the dry run shows it). */
 export interface ReviewPlan {
   readonly promotions: readonly Promotion[];
@@ -66,6 +73,8 @@ export interface ReviewPlan {
   /** Invites past their time: sent once more, or (already resent) expired. */
   readonly resends: readonly InviteRow[];
   readonly expiries: readonly InviteRow[];
+  /** Members who meet their keep rules with a margin: not judged again until then. */
+  readonly keepOk: readonly KeepOk[];
   /** Names exactly this plan, so `/tier review <code>` never applies a plan that changed. */
   readonly code: string;
 }
@@ -93,14 +102,11 @@ export class LadderService {
   private readonly timeZone: string;
 
   constructor(private readonly deps: LadderDeps) {
-    const used = new Set<Requirement>();
-    const entryAbove = new Map<string, TierRule[]>();
     const list = deps.config.tiers;
-    list.forEach((t, i) => {
-      for (const r of [...(t.entry ?? []), ...(t.keep ?? [])]) for (const k of REQUIREMENTS) if (r[k] !== undefined) used.add(k);
-      entryAbove.set(t.id, list.slice(i + 1).flatMap((up) => up.entry ?? []));
-    });
-    this.repo = new TierRepo(deps.db, { used, entryAbove, windowDays: deps.config.ladder.windowDays });
+    const used = requirementsOf(list.flatMap((t) => [...(t.entry ?? []), ...(t.keep ?? [])]));
+    const entry = new Map(list.slice(0, -1).map((t, i) => [t.id, { above: list.slice(i + 1).flatMap((up) => up.entry ?? []), next: list[i + 1]!.entry ?? [] }]));
+    const keep = new Map(list.slice(1).flatMap((t) => (t.keep ? [[t.id, t.keep] as const] : [])));
+    this.repo = new TierRepo(deps.db, { used, entry, keep, windowDays: deps.config.ladder.windowDays });
     this.timeZone = deps.config.community.timezone;
   }
 
@@ -109,12 +115,8 @@ export class LadderService {
     return { from: addDays(today, -(this.deps.config.ladder.windowDays - 1)), yesterday: addDays(today, -1) };
   }
 
-  private stats(row: StatsRow, now: Date): MemberStats {
-    return { ...row, daysInTier: Math.floor((now.getTime() - (row.since ?? row.createdAt)) / DAY) };
-  }
-
-  private held(row: StatsRow, now: Date): boolean {
-    return row.manualUntil !== null && row.manualUntil > now.getTime();
+  private stats(row: StatsRow): MemberStats {
+    return row;
   }
 
   private tierConfig(id: string) {
@@ -141,24 +143,24 @@ export class LadderService {
     const warnings: Warning[] = [];
     const cleared: { memberId: number; name: string; tier: string }[] = [];
     const demotions: Demotion[] = [];
+    const keepOk: KeepOk[] = [];
     const list = this.deps.config.tiers;
+    const { windowDays } = this.deps.config.ladder;
     list.forEach((tier, i) => {
-      for (const row of this.repo.promotionCandidates(tier.id, params)) {
-        if (this.held(row, now)) continue;
-        const stats = this.stats(row, now);
+      for (const row of this.repo.promotionCandidates(tier.id, params, at)) {
+        const stats = this.stats(row);
         const to = this.target(stats, tier.id);
         if (to) promotions.push({ memberId: row.memberId, name: row.name, from: tier.id, to, met: closest(stats, this.tierConfig(to)!.entry!) });
       }
       if (i === 0 || !tier.keep) return;
       const promoted = new Set(promotions.map((p) => p.memberId));
-      for (const row of this.repo.tierStats(tier.id, params)) {
-        if (this.held(row, now) || promoted.has(row.memberId)) continue;
-        const stats = this.stats(row, now);
-        // Keep rules judge a full window in the tier: a member promoted last week, or one the bot
-        // first met in this tier's group, is not warned over days before they held it.
-        if (stats.daysInTier < this.deps.config.ladder.windowDays) continue;
+      for (const row of this.repo.keepReview(tier.id, params, at, windowDays)) {
+        if (promoted.has(row.memberId)) continue;
+        const stats = this.stats(row);
         if (meets(stats, tier.keep)) {
           if (row.warnedAt !== null) cleared.push({ memberId: row.memberId, name: row.name, tier: tier.id });
+          const days = keepMargin(stats, tier.keep, windowDays);
+          if (days > 0) keepOk.push({ memberId: row.memberId, tier: tier.id, since: row.since ?? row.createdAt, until: at + days * DAY - 60_000 });
           continue;
         }
         const needs = closest(stats, tier.keep);
@@ -173,7 +175,7 @@ export class LadderService {
       .update(JSON.stringify([promotions.map((p) => [p.memberId, p.to]), warnings.map((w) => w.memberId), demotions.map((d) => d.memberId), due.map((d) => d.id)]))
       .digest('hex')
       .slice(0, 6);
-    return { promotions, warnings, cleared, demotions, resends, expiries, code };
+    return { promotions, warnings, cleared, demotions, resends, expiries, keepOk, code };
   }
 
   /**
@@ -209,6 +211,7 @@ export class LadderService {
         lower: this.deps.tiers.name(config.tiers[this.deps.tiers.rank(w.tier) - 1]!.id, locale),
       })));
     }
+    for (const k of plan.keepOk) this.repo.keepOk(k.memberId, k.tier, k.since, k.until);
     for (const c of plan.cleared) {
       this.repo.clearWarning(c.memberId);
       outs.push(...this.tell(c.memberId, (locale) => this.t(locale, 'tiers.warning_cleared', { tier: this.deps.tiers.name(c.tier, locale) })));
@@ -259,9 +262,9 @@ export class LadderService {
 
   /** A member's tier, what the next one needs and how far they are, and what keeping theirs needs. */
   status(memberId: number, now: Date): TierStatus {
-    const row = this.repo.memberStats(memberId, this.params(now));
+    const row = this.repo.memberStats(memberId, this.params(now), now.getTime());
     if (!row) throw new UserError('args.unknown_member', { arg: 'member', value: `#${memberId}` });
-    const stats = this.stats(row, now);
+    const stats = this.stats(row);
     const list = this.deps.config.tiers;
     const rank = this.deps.tiers.rank(row.tier);
     const next = list[rank + 1];
@@ -361,6 +364,25 @@ export class LadderService {
   exportAll(): { decisions: unknown[]; invites: unknown[] } {
     return { decisions: this.repo.exportDecisions(), invites: this.repo.exportInvites() };
   }
+}
+
+/**
+ * Days from now on which the member surely still meets the rules, so the review can skip them:
+ * active days fall by at most one a day (one day leaves the window), points, orders, spend and
+ * days in the tier never fall; a streak or a window's posts and shares may fall at once.
+ */
+export function keepMargin(stats: MemberStats, rules: readonly TierRule[], windowDays: number): number {
+  let best = 0;
+  for (const rule of rules) {
+    let margin = windowDays;
+    for (const p of setProgress(stats, rule)) {
+      if (!p.met) margin = -1;
+      else if (p.requirement === 'activeDays') margin = Math.min(margin, p.have - p.need + 1);
+      else if (p.requirement === 'streak' || p.requirement === 'posts' || p.requirement === 'shares') margin = Math.min(margin, 0);
+    }
+    best = Math.max(best, margin);
+  }
+  return best;
 }
 
 function round(n: number): number {

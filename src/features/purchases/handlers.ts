@@ -3,7 +3,7 @@ import { arg, defineCommand, type ArgSpec, type CommandSpec } from '../../core/c
 import type { PurchasesService } from './service.ts';
 
 /** A money amount: up to two decimals, positive. */
-const amountArg: ArgSpec<'amount', number, false> = { name: 'amount', kind: 'word', schema: z.coerce.number().positive().max(1_000_000_000), optional: false };
+const amountArg: ArgSpec<'amount', number, false> = { name: 'amount', kind: 'word', schema: z.coerce.number().positive().max(1_000_000_000), optional: false, example: '199' };
 
 /** `/purchase @member <amount> [note]`: an operator records one order (audited by the service). */
 export function purchasesCommands(purchases: PurchasesService): CommandSpec[] {
@@ -11,7 +11,7 @@ export function purchasesCommands(purchases: PurchasesService): CommandSpec[] {
     defineCommand({
       name: 'purchase',
       feature: 'purchases',
-      args: [arg.member('member'), amountArg, arg.optional(arg.rest('note'))],
+      args: [arg.member('member'), amountArg, arg.optional(arg.rest('note', 'spring order'))],
       role: 'operator',
       where: 'any',
       handler: (ctx) => {

@@ -33,7 +33,7 @@ export function tierCommands(deps: TierCommandDeps): CommandSpec[] {
       aliases: ['level'],
       bare: ['等级'],
       feature: 'tiers',
-      args: [arg.optional(arg.word('target')), arg.optional(arg.word('tier')), arg.optional(arg.rest('reason'))],
+      args: [arg.optional(arg.word('target', '@alice')), arg.optional(arg.word('tier', 'advanced')), arg.optional(arg.rest('reason', 'ambassador'))],
       role: 'member',
       argsRole: 'operator',
       where: 'any',

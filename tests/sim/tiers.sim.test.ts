@@ -66,6 +66,7 @@ describe('simulate: the tier ladder end to end', () => {
     const db = tempDb();
     const active = Array.from({ length: 8 }, (_, n) => msg(at(n, '09:00'), 'u1', '/checkin', { name: 'Alice' }));
     await runSim(db, [
+      { at: at(0, '07:59'), type: 'member.joined', chat: 'g1', user: 'u1', name: 'Alice' },
       msg(at(0, '08:30'), 'op', '/purchase @u1 100', { chat: 'staff' }),
       msg(at(0, '08:31'), 'op', '/purchase @u1 100', { chat: 'staff' }),
       ...active,
@@ -79,13 +80,13 @@ describe('simulate: the tier ladder end to end', () => {
       { at: '2026-04-14T01:30:00.000Z', type: 'dm', user: 'u1', text: 'You are now Basic (from Advanced). Send /tier to see how to move up again.' },
     ]);
     const state = exportState(db, CONTENT_DIR);
-    expect(state.members[1]!.tier).toBe('basic');
-    expect(state.tiers.decisions).toEqual([expect.objectContaining({ member: 2, tier: 'basic', reason: 'demoted', warnedAt: null, graceUntil: null })]);
+    expect(state.members[0]!.tier).toBe('basic');
+    expect(state.tiers.decisions).toEqual([expect.objectContaining({ member: 1, tier: 'basic', reason: 'demoted', warnedAt: null, graceUntil: null })]);
     const audit = state.audit as { action: string; target: number; detail: Record<string, unknown> }[];
     expect(audit.filter((a) => a.action.startsWith('tier.')).map((a) => [a.action, a.target])).toEqual([
-      ['tier.promote', 2],
-      ['tier.warn', 2],
-      ['tier.demote', 2],
+      ['tier.promote', 1],
+      ['tier.warn', 1],
+      ['tier.demote', 1],
     ]);
     // Never a kick by default: nothing asks the staff to remove her from the advanced group.
     expect(quiet.out.filter((o) => o.chat === 'staff' && /remove/.test(o.text))).toEqual([]);
@@ -119,6 +120,7 @@ describe('simulate: the tier ladder end to end', () => {
   it('given a member with 1 order and 3 active days, when they send /tier, then it shows how far they are on the rules', async () => {
     const db = tempDb();
     const run = await runSim(db, [
+      { at: at(0, '07:00'), type: 'member.joined', chat: 'g1', user: 'u3', name: 'Cara' },
       msg(at(0, '08:00'), 'op', '/purchase @u3 50', { chat: 'staff' }),
       ...[0, 1, 2].map((n) => msg(at(n, '09:00'), 'u3', '/checkin', { name: 'Cara' })),
       msg(at(2, '10:00'), 'u3', '/tier'),
@@ -131,6 +133,7 @@ describe('simulate: the tier ladder end to end', () => {
     const days = Array.from({ length: 7 }, (_, n) => msg(at(n, '08:00'), 'u1', '/checkin', { name: 'Alice' }));
     // The review job runs at 09:30; these all happen before it on day 6.
     const dry = await runSim(db, [
+      { at: at(0, '06:00'), type: 'member.joined', chat: 'g1', user: 'u1', name: 'Alice' },
       msg(at(0, '07:00'), 'op', '/purchase @u1 100', { chat: 'staff' }),
       msg(at(0, '07:01'), 'op', '/purchase @u1 100', { chat: 'staff' }),
       ...days,
@@ -151,12 +154,13 @@ describe('simulate: the tier ladder end to end', () => {
     );
     // The 09:30 job finds nothing left to do: still exactly one invite.
     expect(applied.out.filter((o) => o.type === 'invite')).toHaveLength(1);
-    expect(exportState(db, CONTENT_DIR).audit).toContainEqual(expect.objectContaining({ action: 'tier.promote', actor: 1, target: 2 }));
+    expect(exportState(db, CONTENT_DIR).audit).toContainEqual(expect.objectContaining({ action: 'tier.promote', actor: 2, target: 1 }));
   });
 
   it('given an invite nobody uses, then it is sent once more after inviteHours and then expires with a note to the staff', async () => {
     const db = tempDb();
     const run = await runSim(db, [
+      { at: at(0, '07:00'), type: 'member.joined', chat: 'g1', user: 'u1', name: 'Alice' },
       msg(at(0, '08:00'), 'op', '/tier @u1 core', { chat: 'staff' }),
       ...dailyTicks(1, 8),
     ]);

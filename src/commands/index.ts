@@ -9,6 +9,7 @@ import { quietCommands, type QuietService } from '../features/quiet/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
 import { earningCommands, type EarningService } from '../features/earning/index.ts';
 import { shopCommands, type ShopService } from '../features/shop/index.ts';
+import { feedbackCommands, type FeedbackService } from '../features/feedback/index.ts';
 import type { Locale } from '../core/i18n.ts';
 import { tierCommands, type LadderService, type TierService } from '../features/tiers/index.ts';
 import { purchasesCommands, type PurchasesService } from '../features/purchases/index.ts';
@@ -28,6 +29,7 @@ export interface Services {
   readonly quiet: QuietService;
   readonly earning: EarningService;
   readonly shop: ShopService;
+  readonly feedback: FeedbackService;
 }
 
 /** What the command table's handlers call: the services plus the community settings they read. */
@@ -52,11 +54,12 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...membersCommands(s.members, s.audit),
     ...groupsCommands(s.groups, s.tiers, s.audit),
     ...contentCommands({ content: s.content, groups: s.groups, audit: s.audit }),
-    ...quietCommands(s.quiet, s.staffChat),
+    ...quietCommands(s.quiet, s.staffChat, { desk: s.feedback, members: s.members }),
     ...earningCommands(s.earning, s.members, s.translator),
     ...tierCommands({ ladder: s.ladder, tiers: s.tiers, members: s.members, timeZone: s.timeZone }),
     ...purchasesCommands(s.purchases),
     ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
+    ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
   );
   return table;
 }

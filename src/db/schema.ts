@@ -14,4 +14,5 @@ export * from '../features/earning/schema.ts';
 export * from '../features/shop/schema.ts';
 export * from '../features/tiers/schema.ts';
 export * from '../features/purchases/schema.ts';
+export * from '../features/outbox/schema.ts';
 export * from '../features/feedback/schema.ts';

@@ -34,11 +34,13 @@ program
   .action(async (opts: { console?: boolean; demo?: string | boolean }) => {
     try {
       let env = parseEnv(process.env);
+      let demoMember: string | undefined;
       if (opts.demo) {
         const dbPath = typeof opts.demo === 'string' ? opts.demo : 'data/demo.db';
         process.stdout.write(`Preparing a demo community in ${dbPath}: ${DEMO.members} members, ${DEMO.days} days of activity…\n`);
         const summary = await prepareDemo(dbPath, env.HEARTH_CONTENT, new Date());
-        process.stdout.write(`${summary.events} events replayed. You are alice in group ${DEMO.chat}; try /rank, /points, /checkin (:as u1 to be a member).\n`);
+        demoMember = summary.member;
+        process.stdout.write(`${summary.events} events replayed. You are ${summary.member}, a member with a history, in group ${DEMO.chat}; try /points, /history, /rank, /checkin (:as op to be the operator).\n`);
         env = { ...env, HEARTH_DB: dbPath };
       }
       await start({
@@ -48,7 +50,11 @@ program
         output: process.stdout,
         console: opts.console === true || Boolean(opts.demo),
         ...(opts.demo ? { consoleChat: DEMO.chat } : {}),
+        ...(demoMember ? { consoleUser: demoMember } : {}),
       });
+      // Stopped cleanly: what is unsent is in the outbox. A send still retrying inside an SDK
+      // (its own timers) must not keep the process alive past the stop.
+      process.exit(0);
     } catch (err) {
       fail(err);
     }

@@ -1,7 +1,7 @@
 import type { BenchCase } from '../case.ts';
 import { baselineCase } from './baseline.ts';
 import { leaderboardCase } from './leaderboard.ts';
-import { pipelineCase } from './pipeline.ts';
+import { pipelineCase, pipelineNoOutboxCase } from './pipeline.ts';
 import { quietScanCase, quietScanDailyCase } from './quiet-scan.ts';
 import { rawCeilingCase } from './raw-ceiling.ts';
 
@@ -12,4 +12,4 @@ import { rawCeilingCase } from './raw-ceiling.ts';
  * a query or scan, as `quiet-scan.ts` does), then append it here. `bench/run.ts` gives it its own
  * child process, peak RSS, table row and JSON entry.
  */
-export const CASES: readonly BenchCase[] = [baselineCase, pipelineCase, rawCeilingCase, leaderboardCase, quietScanCase, quietScanDailyCase];
+export const CASES: readonly BenchCase[] = [baselineCase, pipelineCase, pipelineNoOutboxCase, rawCeilingCase, leaderboardCase, quietScanCase, quietScanDailyCase];

@@ -18,6 +18,7 @@ const timeZone = z.string().refine(isTimeZone, { message: 'expected an IANA time
 const platformKey = z
   .string()
   .regex(new RegExp(`^(${PLATFORMS.join('|')}):.+$`), { message: `expected platform:id with platform one of ${PLATFORMS.join(', ')}` });
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 09:00' });
 const localised = z.union([z.string(), z.object({ 'zh-CN': z.string(), en: z.string() }).strict()]);
 
 export const tierSchema = z
@@ -147,15 +148,49 @@ export const postsSchema = z
      * catch up); a slot whose wake-up comes later than this is not posted at all.
      */
     catchUpMinutes: z.number().int().nonnegative().default(15),
-    /** When posts that finally failed to send are tried again (cron, in the community's time zone). */
-    retryCron: z
-      .string()
-      .refine(isCron, { message: 'expected a five-field cron expression such as 5 * * * *' })
-      .default('5 * * * *'),
     /** A group's language for posts (`platform:chat-id` → locale); others use `community.locale`. */
     groupLocales: z.record(platformKey, z.enum(LOCALES)).default({}),
-    /** Milliseconds between two messages the bot sends on a platform, so broadcasts stay under its rate limit. */
-    paceMs: z.partialRecord(z.enum(PLATFORMS), z.number().int().nonnegative()).default({}),
+  })
+  .strict();
+
+const count = z.number().int().positive();
+
+/** How fast the bot may talk on a platform (its account) and in each chat; see `src/core/send-policy.ts`. */
+export const sendPolicySchema = z
+  .object({
+    minGapMs: z.number().int().nonnegative().optional(),
+    jitterMs: z.number().int().nonnegative().optional(),
+    perSecond: count.optional(),
+    perMinute: count.optional(),
+    perDay: count.optional(),
+    chatMinGapMs: z.number().int().nonnegative().optional(),
+    perChatPerMinute: count.optional(),
+    perChatPerDay: count.optional(),
+    /** Local time (community zone) in which broadcasts and bulk sends wait; replies still go. */
+    quietHours: z.object({ from: hhmm, to: hhmm }).strict().optional(),
+  })
+  .strict();
+
+const minutes = z.number().int().positive();
+
+/** `delivery:` — the outbox: send policies per platform and chat, retry backoff, and how old a message may get. */
+export const deliverySchema = z
+  .object({
+    policies: z.partialRecord(z.enum(PLATFORMS), sendPolicySchema).default({}),
+    /** Per-chat overrides (`platform:chat-id`, or `platform:dm:user-id` for a private chat). */
+    chats: z.record(z.string(), sendPolicySchema).default({}),
+    /** Minutes a message may wait before it is marked expired instead of sent, per class. */
+    maxAgeMinutes: z
+      .object({ reply: minutes.default(360), staff: minutes.default(4320), direct: minutes.default(4320), broadcast: minutes.default(180), bulk: minutes.default(10080) })
+      .strict()
+      .default({ reply: 360, staff: 4320, direct: 4320, broadcast: 180, bulk: 10080 }),
+    /** Backoff after a rate limit or network error: `baseMs` × 2^(attempt−1), at most `maxMs`. */
+    retry: z
+      .object({ baseMs: z.number().int().positive().default(1000), maxMs: z.number().int().positive().default(300_000) })
+      .strict()
+      .default({ baseMs: 1000, maxMs: 300_000 }),
+    /** Seconds `start` keeps sending after SIGINT/SIGTERM before it leaves the rest pending. */
+    stopFlushSeconds: z.number().nonnegative().default(3),
   })
   .strict();
 
@@ -192,7 +227,6 @@ export const quietSchema = z
   })
   .strict();
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 09:00' });
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 /** Opening hours a response target counts in (community time zone); outside them the clock stands still. */
@@ -258,6 +292,7 @@ export const communitySchema = z
     staff: staffSchema.default(staffSchema.parse({})),
     posts: postsSchema.default(postsSchema.parse({})),
     quiet: quietSchema.default(quietSchema.parse({})),
+    delivery: deliverySchema.default(deliverySchema.parse({})),
     feedback: feedbackSchema.default(feedbackSchema.parse({})),
   })
   .strict()
@@ -282,6 +317,7 @@ export type GroupConfig = z.infer<typeof groupSchema>;
 export type CheckinRule = z.infer<typeof checkinRuleSchema>;
 export type PostsConfig = z.infer<typeof postsSchema>;
 export type QuietConfig = z.infer<typeof quietSchema>;
+export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type EarningConfig = z.infer<typeof earningSchema>;
 export type FeedbackConfig = z.infer<typeof feedbackSchema>;
 export type BusinessHours = z.infer<typeof businessHoursSchema>;

@@ -1,6 +1,7 @@
 import type { InboundEvent } from './events.ts';
 import type { Platform } from './ids.ts';
 import type { Outbound } from './outbound.ts';
+import type { SendMeta, SendReceipt } from './outbox.ts';
 
 /**
  * What a platform can do. Features check a capability before relying on it: Telegram cannot list
@@ -40,7 +41,12 @@ export interface PlatformAdapter {
   start(sink: EventSink): Promise<void>;
   /** Idempotent: stopping twice is harmless. */
   stop(): Promise<void>;
-  send(out: Outbound): Promise<void>;
+  /**
+   * Sends one message. `meta.idempotencyKey` is stable for this message across retries and
+   * restarts: pass it to a platform that deduplicates on a client key. Report the platform's
+   * message id where there is one.
+   */
+  send(out: Outbound, meta?: SendMeta): Promise<void | SendReceipt>;
   /** Publishes the command menu, where the platform has one (`command-menu`). */
   setCommandMenu?(menu: CommandMenu): Promise<void>;
 }

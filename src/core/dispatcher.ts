@@ -9,6 +9,7 @@ import type { MessageParams, Translator } from './i18n.ts';
 import type { ChatRef, UserRef } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { Body, Outbound } from './outbound.ts';
+import type { Delivery } from './outbox.ts';
 import { atLeast } from './roles.ts';
 
 /** A feature's reaction to events that are not commands (post points, joins, reactions). */
@@ -25,7 +26,8 @@ export interface DispatcherDeps {
   readonly parser: CommandParser;
   readonly listeners: readonly Listener[];
   readonly translator: Translator;
-  readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
+  /** Where what an event said is written, in the event's transaction, and sent after commit. */
+  readonly delivery: Delivery;
   readonly clock: Clock;
   readonly logger: Logger;
 }
@@ -35,16 +37,19 @@ export type DispatchOutcome = 'ignored' | 'duplicate' | 'handled' | 'rejected' |
 
 /**
  * The one path every inbound event takes: drop the bot's own and other bots' messages → dedupe by
- * event key → record identity and activity → run the command or the passive listeners → send
- * what they said once the transaction has committed. One error boundary per event: a failure is
- * logged with the event key and answered once; it never stops an adapter or the process.
+ * event key → record identity and activity → run the command or the passive listeners → write what
+ * they said to the outbox in the same transaction, keyed by the event. An event is done when that
+ * transaction commits: sending is the outbox sender's business, so inbound never waits on a slow or
+ * failing platform, and a crash after the commit still sends the reply after the restart. One
+ * error boundary per event: a failure is logged with the event key and answered once; it never
+ * stops an adapter or the process.
  */
 export class Dispatcher {
   private readonly lastUse = new Map<string, number>();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
-  /** The adapters' sink. Never rejects. */
+  /** The adapters' sink. Resolves once the event's transaction has committed; never rejects. */
   readonly sink = async (event: InboundEvent): Promise<void> => {
     await this.dispatch(event);
   };
@@ -55,13 +60,18 @@ export class Dispatcher {
     const outs: Outbound[] = [];
     let outcome: DispatchOutcome;
     try {
-      outcome = this.deps.store.transaction(() => this.process(event, outs));
+      outcome = this.deps.store.transaction(() => {
+        const handled = this.process(event, outs);
+        if (outs.length > 0) this.deps.delivery.record(event.key, outs);
+        return handled;
+      });
     } catch (err) {
       this.deps.logger.error({ err, key: event.key }, 'event failed before it could be handled');
-      outcome = 'failed';
+      return 'failed';
     }
+    if (outs.length === 0) return outcome;
     try {
-      await this.deps.deliver(outs);
+      await this.deps.delivery.flush();
     } catch (err) {
       this.deps.logger.error({ err, key: event.key }, 'delivering replies failed');
     }
@@ -77,6 +87,12 @@ export class Dispatcher {
       if (event.addressedToOtherBot) return 'handled';
       const invocation = this.deps.parser.parse(event.text);
       if (invocation) return this.runCommand(event, invocation, actor, chat, now, outs);
+      if (chat.kind === 'direct' && this.deps.parser.looksLikeCommand(event.text)) {
+        // Silence in a group is right (the command may be another bot's); in a DM it is only confusing.
+        const word = event.text.trim().split(/[\s\u3000]/, 1)[0]!;
+        outs.push({ type: 'reply', chat: chat.ref, replyTo: event.messageId, body: this.deps.translator.t(actor.locale, 'error.unknown_command', { command: word }) });
+        return 'rejected';
+      }
     }
     for (const listener of this.deps.listeners) {
       if (!listener.on.includes(event.type)) continue;

@@ -60,6 +60,11 @@ describe('environment', () => {
   it('given BOT_OWNERS, then it yields identity keys', () => {
     expect(parseEnv({ BOT_OWNERS: 'telegram:42, discord:9' }).BOT_OWNERS).toEqual(['telegram:42', 'discord:9']);
   });
+  it('given the empty WeChat lines of a copied .env.example, then they read as unset; a wrong WECHATY_LOG is named', () => {
+    const env = parseEnv({ WECHATY_PUPPET: '', WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: '', WECHATY_LOG: '' });
+    expect([env.WECHATY_PUPPET, env.WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT, env.WECHATY_LOG]).toEqual([undefined, undefined, undefined]);
+    expect(() => parseEnv({ WECHATY_LOG: 'loud' })).toThrow(/WECHATY_LOG/);
+  });
 });
 
 describe('message files', () => {

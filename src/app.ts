@@ -23,7 +23,8 @@ import { GroupService, groupsListener } from './features/groups/index.ts';
 import { MembersService, memberReconcileJob } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
 import { QuietService, quietScanJob, type RecallStats } from './features/quiet/index.ts';
-import { TierService } from './features/tiers/index.ts';
+import { PurchasesService } from './features/purchases/index.ts';
+import { CapabilityDoors, LadderService, tierReviewJob, tiersListener, TierService } from './features/tiers/index.ts';
 import { OutboxService, SqliteOutboxStore } from './features/outbox/index.ts';
 
 export interface AppOptions {
@@ -88,6 +89,10 @@ export interface ExportedState {
   }[];
   ledger: { id: number; member: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: string }[];
   redemptions: { id: number; member: number; sku: string; qty: number; cost: number; status: string; code: string | null; at: string; reason: string | null }[];
+  /** Tier decisions (tier, since, why, manual hold, warning) and tier invites with their state. */
+  tiers: { decisions: unknown[]; invites: unknown[] };
+  /** Recorded purchases (`/purchase`, `import-purchases`). */
+  purchases: { id: number; member: number; orders: number; amount: number; at: string; note: string | null; source: string; actor: number | null }[];
   flags: unknown[];
   /** Recall outcomes per template and tier, with the unrecalled baseline (issue 5). */
   recallStats: RecallStats;
@@ -157,6 +162,21 @@ export function createApp(options: AppOptions): App {
     onUndeliverable: (failed) => quiet.undeliverable(failed),
     onDeferred: (report) => outboxService.deferredNotice(report),
   });
+  const purchases = new PurchasesService({ db, members, audit, timeZone: config.community.timezone });
+  const ladder = new LadderService({
+    db,
+    config,
+    tiers,
+    members,
+    groups,
+    audit,
+    translator,
+    logger,
+    // The door asks what the member's platform can do at the moment it opens.
+    doors: new CapabilityDoors({ capabilitiesOf: (p) => router.adapter(p)?.capabilities, translator, staffChat: config.staff.chat, staffLocale: config.community.locale }),
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  members.onActivity((note) => ladder.noteActivity(note));
   // Everything the bot says is written to the outbox in the transaction that decided it and sent
   // after commit. Without the outbox (the benchmark's baseline) it waits in memory instead.
   const delivery: Delivery = options.outbox === false ? memoryDelivery(router) : {
@@ -169,9 +189,9 @@ export function createApp(options: AppOptions): App {
 
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
 
-  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback };
+  const services = { members, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [groupsListener(tiers), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback)];
+  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback)];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };
   const deadlines = new DeadlineTimer(feedbackJobDeps);
   const dispatcher = new Dispatcher({
@@ -201,6 +221,7 @@ export function createApp(options: AppOptions): App {
       quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, delivery, afterScan: (slot) => feedback.syncFollowUps(slot) }),
       referralJob({ db, earning, members, translator, timeZone: config.community.timezone, delivery }),
       memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
+      tierReviewJob({ ladder, db, reviewAt: config.ladder.reviewAt, timeZone: config.community.timezone, delivery }),
       feedbackDigestJob(feedbackJobDeps),
     ],
     services,
@@ -226,6 +247,8 @@ export function createApp(options: AppOptions): App {
         })),
         ledger: points.exportLedger(),
         redemptions: shop.exportAll(),
+        tiers: ladder.exportAll(),
+        purchases: purchases.exportAll(),
         flags: quiet.exportAll(now),
         recallStats: quiet.stats(),
         audit: audit.exportAll(),

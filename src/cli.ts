@@ -5,7 +5,8 @@ import { parseEnv } from './config/env.ts';
 import { loadPack } from './features/content/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
-import { DEMO, exportState, importCodes, prepareDemo, simulate, start } from './main.ts';
+import { DEMO, exportState, importCodes, importPurchases, prepareDemo, simulate, start } from './main.ts';
+import { UserError } from './core/errors.ts';
 import { generateCommunity } from './sim/generate.ts';
 import { progressBar, writeJsonLines } from './sim/write-lines.ts';
 
@@ -137,6 +138,23 @@ program
       process.stdout.write(`${opts.sku}: ${r.added} codes added, ${r.skipped} already in the pool\n`);
     } catch (err) {
       fail(err);
+    }
+  });
+
+program
+  .command('import-purchases')
+  .description('record purchases from a CSV file (member or identity, orders, amount, date; re-importing adds nothing; audited)')
+  .requiredOption('--db <path>', 'SQLite database file')
+  .requiredOption('--file <csv>', 'CSV with a header: member or identity, and any of orders, amount, date, order, note')
+  .option('--content <dir>', 'content directory', 'content')
+  .action((opts: { db: string; file: string; content: string }) => {
+    try {
+      const r = importPurchases({ dbPath: opts.db, contentDir: opts.content, file: opts.file });
+      for (const p of r.problems) process.stderr.write(`${opts.file} line ${p.line}: ${p.message}\n`);
+      process.stdout.write(`${opts.file}: ${r.added} purchases added, ${r.duplicates} already recorded, ${r.problems.length} rows skipped\n`);
+      if (r.problems.length > 0) process.exitCode = 2;
+    } catch (err) {
+      fail(err instanceof UserError ? new Error(`${err.code} ${JSON.stringify(err.params)}`) : err);
     }
   });
 

@@ -22,6 +22,7 @@ import type { Logger } from './core/logger.ts';
 import { silentLogger } from './core/logger.ts';
 import { openDb } from './db/open.ts';
 import { parseCodesCsv } from './features/shop/index.ts';
+import type { ImportResult } from './features/purchases/index.ts';
 import { CronScheduler } from './infra/cron-scheduler.ts';
 import { SimScheduler } from './infra/sim-scheduler.ts';
 import { generateCommunity } from './sim/generate.ts';
@@ -188,6 +189,21 @@ function reportStatus(platform: string, status: AdapterStatus, logger: Logger, o
     output.write(`${platform}: scan to log in\n${status.qr}\n`);
   } else if (status.state === 'banned' || status.state === 'offline') logger.error({ platform, reason: status.reason }, `adapter ${status.state}`);
   else logger.info({ platform, ...status }, 'adapter status');
+}
+
+/**
+ * `hearth import-purchases`: records the purchases in a CSV file (see `PurchasesService.importCsv`);
+ * rows already recorded are skipped, rows naming nobody known are reported. Audited.
+ */
+export function importPurchases(options: { dbPath: string; contentDir: string; file: string; at?: Date }): ImportResult {
+  const db = openDb(options.dbPath);
+  try {
+    const now = options.at ?? new Date();
+    const app = createApp({ db, content: loadContent(options.contentDir), clock: { now: () => now }, logger: silentLogger });
+    return app.services.purchases.importCsv(readFileSync(options.file, 'utf8'), options.file, null, now);
+  } finally {
+    db.close();
+  }
 }
 
 export interface StartOptions {

@@ -21,12 +21,45 @@ const platformKey = z
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 09:00' });
 const localised = z.union([z.string(), z.object({ 'zh-CN': z.string(), en: z.string() }).strict()]);
 
+const requirement = z.number().int().nonnegative();
+
+/**
+ * One set of requirements a member must meet all of. Activity figures (`activeDays`, `posts`,
+ * `shares`) count the last `ladder.windowDays` days; `streak` is the check-in streak still alive;
+ * `orders` and `spend` are recorded purchases (lifetime); `daysInTier` is time in the current tier.
+ */
+export const tierRuleSchema = z
+  .object({
+    lifetimePoints: requirement.optional(),
+    activeDays: requirement.optional(),
+    streak: requirement.optional(),
+    posts: requirement.optional(),
+    shares: requirement.optional(),
+    orders: requirement.optional(),
+    /** Recorded purchase amount, in the shop's currency. */
+    spend: z.number().nonnegative().optional(),
+    daysInTier: requirement.optional(),
+  })
+  .strict()
+  .refine((r) => Object.keys(r).length > 0, { message: 'expected at least one requirement (lifetimePoints, activeDays, streak, posts, shares, orders, spend, daysInTier)' });
+
+/** One requirement set, or a list of alternatives (met when any one set is met in full). */
+const tierRules = z.union([tierRuleSchema, z.array(tierRuleSchema).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
+
 export const tierSchema = z
   .object({
     id: z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a lowercase id such as basic' }),
     name: localised,
     /** Every earning rule's points are multiplied by this. */
     multiplier: z.number().positive().default(1),
+    /** What a member must meet to be promoted into this tier (not on the first tier). */
+    entry: tierRules.optional(),
+    /** What a member of this tier must keep meeting; omit to keep the tier for good. */
+    keep: tierRules.optional(),
+    /** Days between the warning and the demotion, during which meeting the keep rules again cancels it. */
+    graceDays: z.number().int().min(1).max(365).default(14),
+    /** What the tier gives, told to a member when they are promoted into it. */
+    perks: localised.optional(),
   })
   .strict();
 
@@ -275,6 +308,22 @@ export const feedbackSchema = z
   })
   .strict();
 
+/** `ladder:` — how the daily tier review promotes and demotes. */
+export const ladderSchema = z
+  .object({
+    /** Local time (`HH:MM`, community time zone) of the daily tier review. */
+    reviewAt: hhmm.default('09:30'),
+    /** Days that `activeDays`, `posts` and `shares` count back from the review. */
+    windowDays: z.number().int().min(1).max(365).default(30),
+    /** Days the review leaves a manual `/tier` decision alone. */
+    manualHoldDays: z.number().int().min(0).max(3650).default(30),
+    /** Hours a tier invite stays open before it is sent once more (then it expires). */
+    inviteHours: z.number().int().min(1).max(24 * 30).default(72),
+    /** Remove a demoted member from the higher tier's group where the platform allows it. Never by default. */
+    closeDoorOnDemotion: z.boolean().default(false),
+  })
+  .strict();
+
 /** `content/community.yaml`: the rules a brand configures. */
 export const communitySchema = z
   .object({
@@ -292,6 +341,7 @@ export const communitySchema = z
     staff: staffSchema.default(staffSchema.parse({})),
     posts: postsSchema.default(postsSchema.parse({})),
     quiet: quietSchema.default(quietSchema.parse({})),
+    ladder: ladderSchema.default(ladderSchema.parse({})),
     delivery: deliverySchema.default(deliverySchema.parse({})),
     feedback: feedbackSchema.default(feedbackSchema.parse({})),
   })
@@ -302,6 +352,9 @@ export const communitySchema = z
       if (ids.has(t.id)) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'id'], message: `duplicate tier id "${t.id}"` });
       ids.add(t.id);
     });
+    const first = cfg.tiers[0];
+    if (first?.entry) ctx.addIssue({ code: 'custom', path: ['tiers', 0, 'entry'], message: 'the first tier is where every member starts: it takes no entry rules' });
+    if (first?.keep) ctx.addIssue({ code: 'custom', path: ['tiers', 0, 'keep'], message: 'the first tier cannot be lost: it takes no keep rules' });
     cfg.groups.forEach((g, i) => {
       if (!ids.has(g.tier))
         ctx.addIssue({ code: 'custom', path: ['groups', i, 'tier'], message: `unknown tier "${g.tier}" (tiers: ${[...ids].join(', ')})` });
@@ -319,6 +372,8 @@ export type PostsConfig = z.infer<typeof postsSchema>;
 export type QuietConfig = z.infer<typeof quietSchema>;
 export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type EarningConfig = z.infer<typeof earningSchema>;
+export type TierRule = z.infer<typeof tierRuleSchema>;
+export type LadderConfig = z.infer<typeof ladderSchema>;
 export type FeedbackConfig = z.infer<typeof feedbackSchema>;
 export type BusinessHours = z.infer<typeof businessHoursSchema>;
 

@@ -193,7 +193,8 @@ export class Dispatcher {
     const refusal = this.context(event, actor, chat, now, outs, true, locale);
     const buffer: Outbound[] = [];
     try {
-      this.checkAllowed(command, actor, chat, this.deps.clock.now());
+      const withArgs = 'tokens' in invocation.input ? invocation.input.tokens.length > 0 : Object.keys(invocation.input.options).length > 0;
+      this.checkAllowed(command, actor, chat, this.deps.clock.now(), withArgs);
       const args = this.parseArgs(command, invocation, event);
       this.deps.store.transaction(() => {
         const { event: _raw, ...context } = this.context(event, actor, chat, now, buffer, command.private ?? false, locale);
@@ -220,9 +221,10 @@ export class Dispatcher {
   }
 
   /** The one place permissions, scope and cooldowns are checked. */
-  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date): void {
-    if (!atLeast(actor.role, command.role)) {
-      throw new UserError('error.forbidden', { role: this.deps.translator.text(actor.locale, `role.${command.role}`) });
+  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date, withArgs: boolean): void {
+    const needed = withArgs && command.argsRole ? command.argsRole : command.role;
+    if (!atLeast(actor.role, needed)) {
+      throw new UserError('error.forbidden', { role: this.deps.translator.text(actor.locale, `role.${needed}`) });
     }
     if (command.where === 'group' && chat.kind !== 'group') throw new UserError('error.group_only');
     if (command.where === 'direct' && chat.kind !== 'direct') throw new UserError('error.direct_only');

@@ -139,7 +139,7 @@ describe('redemption', () => {
     expect(shop).toBe('Reward shop — your balance: 100\n• Coupon (coupon) — 20 points, sold out\n✓ = you can afford it. Redeem with /redeem <sku>.');
     const [refused] = await h.say('a', '/redeem bag');
     expect(refused).toBe('That reward is for Advanced members and above.');
-    await h.say('a', 'hi', { chat: 'advanced' });
+    await h.say('op', '/tier @a advanced', { chat: 'staff' });
     const [ok] = await h.say('a', '/redeem bag');
     expect(ok).toMatch(/^Redeemed Bag for 50 points\. A moderator will confirm/);
   });

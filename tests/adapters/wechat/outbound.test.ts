@@ -121,6 +121,14 @@ describe('WeChat send pacing', () => {
 });
 
 describe('WeChat rendering', () => {
+  it('given a long text of emoji with skin tones, then no part cuts one in half', () => {
+    const text = '👍🏽'.repeat(30);
+    const parts = renderTexts([seg.text(text)], { inRoom: true, limit: 25 });
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.every((p) => p.text.length <= 25 && p.text.length % 4 === 0)).toBe(true);
+    expect(parts.map((p) => p.text).join('')).toBe(text);
+  });
+
   it('given mentions on both sides of a split, then each part lists only the ids it mentions', () => {
     const body = [seg.mention(wechat('a'), 'A'), seg.text(` ${'x'.repeat(30)}`), seg.br(), seg.mention(wechat('b'), 'B'), seg.text(' y')];
     const parts = renderTexts(body, { inRoom: true, limit: 38 });

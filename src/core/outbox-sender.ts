@@ -5,6 +5,7 @@ import type { Logger } from './logger.ts';
 import type { Outbound } from './outbound.ts';
 import { seg } from './outbound.ts';
 import type { DeliveryClass, OutboxMessage, OutboxResult, OutboxStore, SendReceipt } from './outbox.ts';
+import { fitToPlatform } from './private-reply.ts';
 import type { Pacer, Wait } from './send-policy.ts';
 
 /** A message that could not be delivered, offered to features that want to do something instead. */
@@ -227,7 +228,7 @@ export class OutboxSender {
     if (out.type === 'dm' && !adapter.capabilities.has('dm')) return this.fallback(msg, out, 'no dm capability');
     let receipt: SendReceipt | void;
     try {
-      receipt = await adapter.send(out, { idempotencyKey: `hearth-${msg.id}`, attempt: msg.attempts + 1 });
+      receipt = await adapter.send(fitToPlatform(out, adapter.capabilities), { idempotencyKey: `hearth-${msg.id}`, attempt: msg.attempts + 1 });
     } catch (err) {
       const e = err instanceof AdapterError ? err : new AdapterError(msg.platform, 'unknown', String(err));
       if (out.type === 'dm' && e.code === 'forbidden') return this.fallback(msg, out, e.message);

@@ -26,6 +26,7 @@ import { QuietService, quietScanJob, type RecallStats } from './features/quiet/i
 import { PurchasesService } from './features/purchases/index.ts';
 import { CapabilityDoors, LadderService, tierReviewJob, tiersListener, TierService } from './features/tiers/index.ts';
 import { OutboxService, SqliteOutboxStore } from './features/outbox/index.ts';
+import { DashboardService, type DashboardTimes } from './features/dashboard/index.ts';
 
 export interface AppOptions {
   readonly db: Db;
@@ -47,6 +48,11 @@ export interface AppOptions {
   readonly outbox?: boolean;
   /** The send-policy jitter's randomness (tests pass a fixed one). */
   readonly random?: () => number;
+  /**
+   * The web dashboard's public address (what `/dashboard` links point at) and how long links and
+   * sessions last. No address: `/dashboard` says the dashboard is off.
+   */
+  readonly dashboard?: { readonly baseUrl?: string; readonly times?: DashboardTimes };
 }
 
 /**
@@ -189,7 +195,9 @@ export function createApp(options: AppOptions): App {
 
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
 
-  const services = { members, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback };
+  const dashboard = new DashboardService({ db, audit, baseUrl: options.dashboard?.baseUrl, ...(options.dashboard?.times ? { times: options.dashboard.times } : {}) });
+
+  const services = { members, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, dashboard };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback)];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };

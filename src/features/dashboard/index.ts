@@ -1,0 +1,2 @@
+export * from './service.ts';
+export { dashboardCommands } from './handlers.ts';

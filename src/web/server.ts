@@ -6,7 +6,7 @@ import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { serve, type ServerType } from '@hono/node-server';
 import type { App } from '../app.ts';
 import type { ChatContext } from '../core/command.ts';
-import type { Locale } from '../core/i18n.ts';
+import { parseLocaleTag, type Locale } from '../core/i18n.ts';
 import type { Logger } from '../core/logger.ts';
 import type { Body } from '../core/outbound.ts';
 import { bodyHtml, html, plainPage, type Html, type Viewer } from './view.ts';
@@ -42,6 +42,9 @@ const ASSETS: Record<string, { type: string; path: string }> = {
   // ECharts is served from node_modules: the dashboard needs no CDN and works offline.
   'echarts.min.js': { type: 'text/javascript; charset=utf-8', path: require.resolve('echarts/dist/echarts.min.js') },
 };
+
+/** A small flame, so browsers asking for an icon get one instead of a 404. */
+const FAVICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path fill="#c2410c" d="M8 1c1 3 4 4 4 8a4 4 0 0 1-8 0c0-2 1-3 2-4 0 2 1 3 2 3-1-2 0-5 0-7z"/></svg>';
 
 function sameToken(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -114,6 +117,8 @@ export function createDashboard(options: DashboardOptions): Hono<Env> {
     c.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'");
   });
 
+  web.get('/favicon.ico', (c) => c.body(FAVICON, 200, { 'Content-Type': 'image/svg+xml', 'Cache-Control': 'public, max-age=86400' }));
+
   web.get('/assets/:file', (c) => {
     const asset = ASSETS[c.req.param('file')];
     if (!asset) return c.notFound();
@@ -122,9 +127,18 @@ export function createDashboard(options: DashboardOptions): Hono<Env> {
 
   // A link's GET only shows a button: chat apps fetch links for previews, and a GET that signed in
   // would spend the one-time token before the person clicks.
+  /** A signed-out visitor's language: their browser's first one we have, else the community's. */
+  const visitorLocale = (c: Context): Locale => {
+    for (const tag of (c.req.header('accept-language') ?? '').split(',')) {
+      const l = parseLocaleTag(tag.split(';')[0]!.trim());
+      if (l) return l;
+    }
+    return communityLocale;
+  };
+
   web.get('/login', (c) => {
     const token = c.req.query('token') ?? '';
-    const locale = communityLocale;
+    const locale = visitorLocale(c);
     if (token === '') return c.html(plainPage(locale, text(locale, 'signin.title'), html`<p>${text(locale, 'signin.how')}</p>`), 200);
     return c.html(
       plainPage(
@@ -142,7 +156,7 @@ export function createDashboard(options: DashboardOptions): Hono<Env> {
     const signed = token === '' ? undefined : dashboard.signIn(token, now);
     const actor = signed && members.actorFor(signed.session.memberId);
     if (!signed || !actor) {
-      const locale = communityLocale;
+      const locale = visitorLocale(c);
       return c.html(plainPage(locale, text(locale, 'signin.title'), html`<p class="flash error">${text(locale, 'signin.bad_link')}</p><p>${text(locale, 'signin.how')}</p>`), 401);
     }
     setCookie(c, COOKIE, signed.cookie, { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge: Math.floor(dashboard.sessionMs / 1000) });
@@ -158,7 +172,7 @@ export function createDashboard(options: DashboardOptions): Hono<Env> {
     const actor = session && members.actorFor(session.memberId);
     if (!cookie || !session || !actor) {
       if (cookie) deleteCookie(c, COOKIE, { path: '/' });
-      if (c.req.method !== 'GET') return c.text(text(communityLocale, 'signin.expired'), 401);
+      if (c.req.method !== 'GET') return c.text(text(visitorLocale(c), 'signin.expired'), 401);
       return c.redirect('/login', 303);
     }
     const viewer: Viewer = {

@@ -64,12 +64,8 @@ export function bodyHtml(body: Body): Html {
 /** The links of the navigation, each shown only where the viewer's role allows its command. */
 const NAV: readonly { path: string; key: string; command: string }[] = [
   { path: '/', key: 'nav.overview', command: 'dashboard' },
-  { path: '/retention', key: 'nav.retention', command: 'report' },
   { path: '/review', key: 'nav.review', command: 'flags' },
   { path: '/members', key: 'nav.members', command: 'dashboard' },
-  { path: '/rewards', key: 'nav.rewards', command: 'stock' },
-  { path: '/content', key: 'nav.content', command: 'posts' },
-  { path: '/audit', key: 'nav.audit', command: 'audit' },
 ];
 
 /** The page around every view: navigation, who is signed in, sign-out, flash messages. */

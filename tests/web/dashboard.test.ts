@@ -212,3 +212,19 @@ describe('actions are the chat commands', () => {
     expect(page).toContain('Say for how many days (1–90), e.g. /flag 1 snooze 3.');
   });
 });
+
+describe('the dashboard environment', () => {
+  it('given the empty lines of a copied .env.example, then the dashboard is off on 127.0.0.1; a bad port or URL is named', async () => {
+    const { parseEnv } = await import('../../src/config/env.ts');
+    expect(parseEnv({ HEARTH_WEB_PORT: '', HEARTH_WEB_HOST: '', HEARTH_WEB_URL: '' })).toMatchObject({ HEARTH_WEB_PORT: undefined, HEARTH_WEB_HOST: '127.0.0.1', HEARTH_WEB_URL: undefined });
+    expect(parseEnv({ HEARTH_WEB_PORT: '8787', HEARTH_WEB_URL: 'https://hearth.example.com' })).toMatchObject({ HEARTH_WEB_PORT: 8787, HEARTH_WEB_URL: 'https://hearth.example.com' });
+    expect(() => parseEnv({ HEARTH_WEB_PORT: 'eighty' })).toThrow(/HEARTH_WEB_PORT/);
+    expect(() => parseEnv({ HEARTH_WEB_URL: 'ftp://x' })).toThrow(/HEARTH_WEB_URL/);
+  });
+
+  it('given no dashboard address, then /dashboard says the dashboard is off', async () => {
+    const { harness } = await import('../helpers/harness.ts');
+    h = await harness();
+    expect(await h.say('mod', '/dashboard', { chat: null, lang: 'en' })).toEqual(['The web dashboard is not switched on (HEARTH_WEB_PORT).']);
+  });
+});

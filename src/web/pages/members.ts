@@ -47,7 +47,7 @@ export function memberPage({ app }: WebContext, v: Viewer, flash: Html[], id: nu
 <div class="tiles">
 <div class="tile"><div class="label">${v.t('review.balance')}</div><div class="value" data-balance>${s.balance}</div></div>
 <div class="tile"><div class="label">${v.t('members.lifetime')}</div><div class="value">${s.lifetime}</div><div class="note">${v.t('members.rank', { rank: s.rank ?? '—' })}</div></div>
-<div class="tile"><div class="label">${v.t('members.last_active')}</div><div class="value" style="font-size:1rem">${when(v, m.lastActiveAt)}</div></div>
+<div class="tile"><div class="label">${v.t('members.last_active')}</div><div class="value small">${when(v, m.lastActiveAt)}</div></div>
 </div>
 <h2>${v.t('members.identities')}</h2><ul>${members.identitiesOfMember(id).map((i) => html`<li><code>${i.key}</code> ${i.name}${i.handle ? ` (@${i.handle})` : ''}</li>`)}</ul>
 ${adjust('award')}${adjust('deduct')}

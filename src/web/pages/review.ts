@@ -66,7 +66,7 @@ export function reviewPage({ app }: WebContext, v: Viewer, flash: Html[], pageNo
 ${q.open === 0 ? html`<p class="muted">${v.t('review.flags_empty')}</p>` : html`<form method="post" action="/review/flags">${formFields(v)}
 <div class="bar"><label><input type="checkbox" data-select-all="ids"> ${v.t('review.select_all')}</label>
 <button name="action" value="recall" class="primary">${v.t('review.recall_selected')}</button>
-<label>${v.t('review.days')} <input type="number" name="days" value="7" min="1" max="90" style="width:4rem"></label><button name="action" value="snooze">${v.t('review.snooze_selected')}</button>
+<label>${v.t('review.days')} <input type="number" name="days" value="7" min="1" max="90" class="short"></label><button name="action" value="snooze">${v.t('review.snooze_selected')}</button>
 <input type="text" name="note" placeholder="${v.t('review.note')}"><button name="action" value="dismiss" class="danger">${v.t('review.dismiss_selected')}</button></div>
 <table><thead><tr><th></th><th>#</th><th>${v.t('review.member')}</th><th>${v.t('review.tier')}</th><th class="num">${v.t('review.days_quiet')}</th><th class="num">${v.t('review.usual_gap')}</th><th class="num">${v.t('review.risk')}</th><th class="num">${v.t('review.balance')}</th><th></th><th></th></tr></thead>
 <tbody>${flagRows}</tbody></table></form>

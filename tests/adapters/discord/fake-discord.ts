@@ -65,8 +65,12 @@ export interface FakeInteraction {
   readonly token: string;
   readonly channelId: string;
   readonly dispatchedAt: number;
+  /** The INTERACTION_CREATE payload, for a redelivery. */
+  payload?: Record<string, unknown>;
   /** The first callback: its type (4 reply, 5 deferred, 6 deferred update, 7 update) and flags. */
   callback?: { type: number; flags: number; at: number };
+  /** The bot deleted its first answer (a placeholder it replaced with a follow-up). */
+  deletedOriginal?: boolean;
 }
 
 /** Gateway intent bits that must be switched on in the Developer Portal. */
@@ -224,7 +228,7 @@ export class FakeDiscord {
     this.interactions.set(interaction.token, interaction);
     const member = guild?.members.find((m) => m.user.id === fields.user.id);
     const channel = guild?.channels.find((c) => c.id === fields.channel);
-    this.dispatch('INTERACTION_CREATE', {
+    interaction.payload = {
       id,
       application_id: this.applicationId,
       type: fields.type,
@@ -246,8 +250,30 @@ export class FakeDiscord {
       context: guild ? 0 : 1,
       data: fields.data,
       ...(fields.message ? { message: fields.message } : {}),
-    });
+    };
+    this.dispatch('INTERACTION_CREATE', interaction.payload);
     return interaction;
+  }
+
+  /** The same interaction delivered again (as after a gateway replay). */
+  redeliver(interaction: FakeInteraction): void {
+    this.dispatch('INTERACTION_CREATE', interaction.payload);
+  }
+
+  /** A member presses one of the bot's buttons (custom_id) on a message the bot sent. */
+  press(fields: { channel: string; user: FakeUser; customId: string; message: FakeSent; locale?: string }): FakeInteraction {
+    return this.interact({ type: 3, channel: fields.channel, user: fields.user, data: { custom_id: fields.customId, component_type: 2 }, message: this.messageObject(fields.message), ...(fields.locale ? { locale: fields.locale } : {}) });
+  }
+
+  /** A member runs a slash command with options (`{ name, type, value }` as Discord sends them). */
+  slash(fields: { channel: string; user: FakeUser; name: string; options?: Record<string, unknown>[]; locale?: string; resolved?: Record<string, unknown> }): FakeInteraction {
+    return this.interact({
+      type: 2,
+      channel: fields.channel,
+      user: fields.user,
+      data: { id: snowflake(), name: fields.name, type: 1, options: fields.options ?? [], ...(fields.resolved ? { resolved: fields.resolved } : {}) },
+      ...(fields.locale ? { locale: fields.locale } : {}),
+    });
   }
 
   /** Closes the gateway connection(s) with `code` (4000: unknown error, which discord.js resumes after). */
@@ -500,6 +526,10 @@ export class FakeDiscord {
       if (!interaction || m[1] !== this.applicationId) return fail(404, 10015, 'Unknown Webhook');
       if (!interaction.callback) return fail(404, 10008, 'Unknown Message');
       if (m[3] && method === 'PATCH') return [200, this.createMessage(interaction.channelId, body, 'edit', interaction, (interaction.callback.flags & 64) !== 0)];
+      if (m[3] && method === 'DELETE') {
+        interaction.deletedOriginal = true;
+        return [204, undefined];
+      }
       if (!m[3] && method === 'POST') return [200, this.createMessage(interaction.channelId, body, 'followup', interaction, (Number(body.flags ?? 0) & 64) !== 0)];
     }
     if ((m = /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/.exec(path)) && method === 'PUT') return [200, this.overwriteCommands(m[2]!, body)];
@@ -619,7 +649,7 @@ export class FakeDiscord {
     return message;
   }
 
-  private messageObject(s: FakeSent): Record<string, unknown> {
+  messageObject(s: FakeSent): Record<string, unknown> {
     return messagePayload({
       channel: s.channelId,
       author: this.me,

@@ -16,7 +16,7 @@ import { ContentService } from './features/content/index.ts';
 import { EarningService, earningListener, referralJob } from './features/earning/index.ts';
 import { ShopService } from './features/shop/index.ts';
 import { GroupService, groupsListener } from './features/groups/index.ts';
-import { MembersService } from './features/members/index.ts';
+import { MembersService, memberReconcileJob } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
 import { QuietService, quietScanJob, type RecallStats } from './features/quiet/index.ts';
 import { TierService } from './features/tiers/index.ts';
@@ -79,10 +79,10 @@ export function createApp(options: AppOptions): App {
   const config = content.community;
   const translator = new Translator(content.messages, 'en');
   const tiers = new TierService(config);
-  const groups = new GroupService(db.orm, config);
   const audit = new AuditService(db.orm);
-  const members = new MembersService({ orm: db.orm, config, groups, tiers, owners: new Set(options.owners ?? []) });
-  const points = new PointsService(db, config.community.timezone);
+  const groups = new GroupService(db.orm, config, audit);
+  const members = new MembersService({ orm: db.orm, config, groups, tiers, audit, owners: new Set(options.owners ?? []) });
+  const points = new PointsService(db, config.community.timezone, audit);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
   const quiet = new QuietService({
     db,
@@ -128,6 +128,7 @@ export function createApp(options: AppOptions): App {
     deliver,
     clock,
     logger,
+    capabilities: (platform) => router.adapter(platform)?.capabilities ?? new Set(),
   });
 
   return {
@@ -142,6 +143,7 @@ export function createApp(options: AppOptions): App {
       ...posts.jobs(),
       quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver }),
       referralJob({ db, earning, members, translator, timeZone: config.community.timezone, deliver }),
+      memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
     ],
     services,
     schedule(scheduler) {

@@ -7,14 +7,18 @@ import { LocalAdapter } from '../adapters/local/local-adapter.ts';
 import { parseSimLine, renderSimOutput, SimLineError } from '../adapters/local/simulation.ts';
 import { createApp, type App, type ExportedState } from './app.ts';
 import { loadContent } from './config/load.ts';
-import { configuredPlatforms, type Env } from './config/env.ts';
+import type { Env } from './config/env.ts';
+import type { AdapterStatus } from './core/adapter.ts';
+import { adapterEnabled, readAdapterEnv, type AdapterDescriptor, type AdapterEnv } from './core/adapter-env.ts';
+import { buildCatalog } from './core/catalog.ts';
+import { discordDescriptor } from '../adapters/discord/env.ts';
+import { telegramDescriptor } from '../adapters/telegram/env.ts';
 import type { PlatformAdapter } from './core/adapter.ts';
 import { FakeClock, systemClock, type Clock } from './core/clock.ts';
 import { UserError } from './core/errors.ts';
 import type { Platform } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
 import { silentLogger } from './core/logger.ts';
-import { buildCommandMenu } from './commands/menu.ts';
 import { openDb } from './db/open.ts';
 import { parseCodesCsv } from './features/shop/index.ts';
 import { CronScheduler } from './infra/cron-scheduler.ts';
@@ -152,8 +156,36 @@ export function importCodes(options: { dbPath: string; contentDir: string; sku: 
   }
 }
 
+/** A platform adapter module: `adapters/<platform>/index.ts` exports `createAdapter`. */
+interface AdapterModule {
+  createAdapter(env: AdapterEnv, logger: Logger): PlatformAdapter | Promise<PlatformAdapter>;
+}
+
+/**
+ * The platforms Hearth can run on: each adapter's own environment schema, and how to load the
+ * adapter (its SDK is imported only when its credentials are set).
+ */
+const ADAPTERS: readonly { readonly descriptor: AdapterDescriptor; readonly load: () => Promise<AdapterModule> }[] = [
+  { descriptor: telegramDescriptor, load: () => import('../adapters/telegram/index.ts') },
+  { descriptor: discordDescriptor, load: () => import('../adapters/discord/index.ts') },
+];
+
+/** Every variable of every adapter, for `check-config` and docs. */
+export const adapterDescriptors: readonly AdapterDescriptor[] = ADAPTERS.map((a) => a.descriptor);
+
+/** How an adapter's status is told to whoever runs the bot: a QR login is printed to scan. */
+function reportStatus(platform: string, status: AdapterStatus, logger: Logger, output: Writable): void {
+  if (status.state === 'waiting-for-login') {
+    logger.warn({ platform }, 'waiting for login: scan the code below with the account');
+    output.write(`${platform}: scan to log in\n${status.qr}\n`);
+  } else if (status.state === 'banned' || status.state === 'offline') logger.error({ platform, reason: status.reason }, `adapter ${status.state}`);
+  else logger.info({ platform, ...status }, 'adapter status');
+}
+
 export interface StartOptions {
   readonly env: Env;
+  /** Where each adapter reads its own variables (default `process.env`). */
+  readonly platformEnv?: NodeJS.ProcessEnv;
   readonly logger: Logger;
   readonly input: Readable;
   readonly output: Writable;
@@ -163,47 +195,55 @@ export interface StartOptions {
   readonly consoleChat?: string;
 }
 
-/** Loads a platform adapter module (`adapters/<platform>/index.ts`), which exports `createAdapter`. */
-async function loadAdapter(platform: 'telegram' | 'discord' | 'wechat', env: Env, logger: Logger): Promise<PlatformAdapter> {
-  let mod: { createAdapter?: (env: Env, logger: Logger) => PlatformAdapter | Promise<PlatformAdapter> };
-  try {
-    mod = (await import(`../adapters/${platform}/index.ts`)) as typeof mod;
-  } catch (err) {
-    throw new Error(`credentials for ${platform} are set, but its adapter could not be loaded: ${(err as Error).message}`);
-  }
-  if (!mod.createAdapter) throw new Error(`adapters/${platform}/index.ts does not export createAdapter`);
-  return mod.createAdapter(env, logger);
-}
-
 /**
- * `npm start`: opens the database, starts the adapters whose credentials are set and the
- * scheduler; with no platform credentials, opens the interactive local console.
+ * `npm start`: opens the database, starts the adapters whose credentials are set — concurrently,
+ * so one waiting for a QR login holds up no other — and the scheduler; with no platform
+ * credentials, opens the interactive local console.
  */
 export async function start(options: StartOptions): Promise<void> {
   const { env, logger } = options;
+  const platformEnv = options.platformEnv ?? process.env;
+  const enabled = ADAPTERS.filter((a) => adapterEnabled(a.descriptor, platformEnv));
+  // Every adapter's variables are checked before anything starts, so a bad .env fails at once.
+  const adapterEnvs = enabled.map((a) => readAdapterEnv(a.descriptor, platformEnv));
   const db = openDb(env.HEARTH_DB);
   const app = createApp({ db, content: loadContent(env.HEARTH_CONTENT), clock: systemClock, logger, owners: env.BOT_OWNERS });
   const scheduler = new CronScheduler(systemClock, logger);
   app.schedule(scheduler);
-  const adapters: PlatformAdapter[] = [];
-  const menu = buildCommandMenu(app.commands, app.translator, app.content.community.community.locale);
-  const platforms = configuredPlatforms(env);
+  const catalog = buildCatalog(app.commands, app.translator, app.content.community.community.locale);
   // Listen for SIGINT/SIGTERM before any adapter starts, so a stop signal during start-up (a
   // supervisor restarting a slow boot) still shuts down cleanly instead of killing mid-write.
   const stopSignal =
-    platforms.length > 0 && !options.console
+    enabled.length > 0 && !options.console
       ? new Promise<void>((resolve) => {
           process.once('SIGINT', () => resolve());
           process.once('SIGTERM', () => resolve());
         })
       : undefined;
-  for (const platform of platforms) {
-    const adapter = await loadAdapter(platform, env, logger);
-    app.router.register(adapter);
-    await adapter.start(app.dispatcher.sink);
-    if (adapter.setCommandMenu) await adapter.setCommandMenu(menu).catch((err: unknown) => logger.warn({ err, platform }, 'could not set the command menu'));
-    adapters.push(adapter);
-    logger.info({ platform }, 'adapter started');
+  const adapters: PlatformAdapter[] = [];
+  const results = await Promise.allSettled(
+    enabled.map(async ({ descriptor, load }, i) => {
+      const { platform } = descriptor;
+      let mod: AdapterModule;
+      try {
+        mod = await load();
+      } catch (err) {
+        throw new Error(`credentials for ${platform} are set, but its adapter could not be loaded: ${(err as Error).message}`);
+      }
+      const adapter = await mod.createAdapter(adapterEnvs[i]!, logger);
+      app.router.register(adapter);
+      adapter.onStatus?.((status) => reportStatus(platform, status, logger, options.output));
+      adapters.push(adapter);
+      await adapter.start(app.dispatcher.sink);
+      if (adapter.publishCatalog) await adapter.publishCatalog(catalog).catch((err: unknown) => logger.warn({ err, platform }, 'could not publish the command catalog'));
+      logger.info({ platform }, 'adapter started');
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    for (const a of adapters) await a.stop();
+    db.close();
+    throw failed.reason;
   }
   const local = adapters.length === 0 || options.console ? new LocalAdapter((out) => options.output.write(`${formatForConsole(out)}\n`)) : undefined;
   if (local) {

@@ -121,6 +121,8 @@ export interface SimOutput {
   platform?: string;
   chat?: string;
   user?: string;
+  /** The role an invite grants, where its door is a role. */
+  role?: string;
   text: string;
 }
 
@@ -131,7 +133,8 @@ export function renderSimOutput(out: Outbound, at: Date): SimOutput {
   if (out.type === 'dm') line.user = out.user.userId;
   else if (out.type === 'invite') {
     line.user = out.user.userId;
-    line.chat = out.target.chatId;
+    if (out.door.kind === 'chat') line.chat = out.door.chat.chatId;
+    else line.role = out.door.roleId;
   } else line.chat = out.chat.chatId;
   return line;
 }

@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
 import { Bot, webhookCallback, type Transformer } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
-import type { Capability, CommandMenu, EventSink, PlatformAdapter } from '../../src/core/adapter.ts';
+import type { Capability, EventSink, PlatformAdapter } from '../../src/core/adapter.ts';
+import type { CommandCatalog } from '../../src/core/catalog.ts';
+import { AdapterError } from '../../src/core/errors.ts';
 import type { PlatformRole } from '../../src/core/events.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { Body, Outbound } from '../../src/core/outbound.ts';
@@ -280,7 +282,8 @@ export class TelegramAdapter implements PlatformAdapter {
     const done = this.progress.get(out);
     if (done?.link) return done.link;
     const expire = Math.floor(this.timing.now() / 1000) + (this.options.inviteTtlSeconds ?? 7 * 24 * 3600);
-    const link = await this.bot.api.createChatInviteLink(out.target.chatId, {
+    if (out.door.kind !== 'chat') throw new AdapterError('telegram', 'unsupported', 'Telegram has no roles to grant; a tier door must be a group');
+    const link = await this.bot.api.createChatInviteLink(out.door.chat.chatId, {
       member_limit: 1,
       expire_date: expire,
       name: `hearth ${out.user.userId}`.slice(0, 32),
@@ -305,9 +308,9 @@ export class TelegramAdapter implements PlatformAdapter {
     }
   }
 
-  async setCommandMenu(menu: CommandMenu): Promise<void> {
+  async publishCatalog(catalog: CommandCatalog): Promise<void> {
     try {
-      await publishCommandMenu(this.bot.api, menu);
+      await publishCommandMenu(this.bot.api, catalog);
     } catch (err) {
       throw toAdapterError(err);
     }

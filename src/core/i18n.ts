@@ -118,7 +118,22 @@ export class Translator {
   /** The message as plain text (for menus, logs and places that take no markup). */
   text(locale: Locale, key: string, params: MessageParams = {}): string {
     return this.t(locale, key, params)
-      .map((s) => (s.type === 'br' ? '\n' : s.type === 'mention' ? `@${s.name}` : s.type === 'link' ? (s.text ?? s.url) : s.text))
+      .map((s) => {
+        switch (s.type) {
+          case 'br':
+            return '\n';
+          case 'mention':
+            return `@${s.name}`;
+          case 'link':
+            return s.text ?? s.url;
+          case 'image':
+            return s.alt;
+          case 'action':
+            return '';
+          default:
+            return s.text;
+        }
+      })
       .join('');
   }
 }

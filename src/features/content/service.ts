@@ -74,15 +74,16 @@ export class ContentService {
 
   /**
    * Re-reads and validates the pack. A bad pack throws (ConfigError naming file and field) and the
-   * running pack stays; a good one replaces it and its jobs are rescheduled.
+   * running pack stays; a good one replaces it and its jobs are rescheduled. Audited.
    */
-  reload(): Pack {
+  reload(actorMemberId: number | null, at: Date): Pack {
     const next = this.read();
     this.current = next;
     if (this.scheduler) {
       for (const id of this.jobIds) this.scheduler.remove(id);
       for (const job of this.postJobs()) this.scheduler.add(job);
     }
+    this.deps.audit.record({ at, actorMemberId, action: 'content.reload', detail: { posts: next.posts.length } });
     return next;
   }
 
@@ -192,13 +193,14 @@ export class ContentService {
     return row?.paused === 1;
   }
 
-  /** Pauses or resumes a post's scheduled runs; the caller audits. */
+  /** Pauses or resumes a post's scheduled runs, audited. */
   setPaused(postId: string, paused: boolean, by: number | null, at: Date): void {
     this.deps.db.orm
       .insert(contentState)
       .values({ postId, paused: paused ? 1 : 0, updatedAt: at.getTime(), updatedBy: by })
       .onConflictDoUpdate({ target: contentState.postId, set: { paused: paused ? 1 : 0, updatedAt: at.getTime(), updatedBy: by } })
       .run();
+    this.deps.audit.record({ at, actorMemberId: by, action: paused ? 'content.pause' : 'content.resume', detail: { post: postId } });
   }
 
   /**
@@ -264,9 +266,11 @@ export class ContentService {
     return spoke === null || spoke < last.slot;
   }
 
-  /** `/post send`: claims the post for every targeted group at `at` (inside the command's transaction). */
-  sendNow(post: Post, at: Date): Outbound[] {
-    return this.targets(post).flatMap((g) => this.claim(post, at, g, 'manual'));
+  /** `/post send`: claims the post for every targeted group at `at` (inside the command's transaction), audited. */
+  sendNow(post: Post, actorMemberId: number | null, at: Date): Outbound[] {
+    const outs = this.targets(post).flatMap((g) => this.claim(post, at, g, 'manual'));
+    this.deps.audit.record({ at, actorMemberId, action: 'content.send', detail: { post: post.id, groups: outs.length } });
+    return outs;
   }
 
   /** Records what became of a message this service sent (wired to the router's results). */

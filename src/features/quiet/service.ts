@@ -481,7 +481,16 @@ export class QuietService {
       lines.push(t('quiet.card_recall', { at: day(f.recalledAt), template: f.recallTemplate ?? '-', via: t(`quiet.via.${f.recallVia ?? 'dm'}`), bonus: f.bonus }));
     }
     if (f.returnedAt !== null) lines.push(t('quiet.card_returned', { at: day(f.returnedAt), how: f.returnedVia ?? '-' }));
-    return joinLines(lines);
+    // Review buttons where the platform shows them: each runs `/flag <id> …` with the presser's role.
+    const buttons =
+      f.status === 'open'
+        ? [
+            seg.action(translator.text(locale, 'choice.review.recall'), 'flag', `${f.id} recall`, 'primary'),
+            seg.action(translator.text(locale, 'choice.review.snooze'), 'flag', `${f.id} snooze 7`),
+            seg.action(translator.text(locale, 'choice.review.dismiss'), 'flag', `${f.id} dismiss`, 'danger'),
+          ]
+        : [];
+    return [...joinLines(lines), ...buttons];
   }
 
   /**

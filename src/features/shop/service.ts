@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Actor } from '../../core/command.ts';
 import { localDay, monthStart, startOfLocalDay, weekStart } from '../../core/clock.ts';
+import type { Actor, Choice } from '../../core/command.ts';
 import { UserError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
 import type { RewardConfig, RewardsConfig } from '../../config/schema.ts';
@@ -113,6 +113,11 @@ export class ShopService {
   }
 
   /** The enabled rewards a member of `tier` may see and redeem. */
+  /** The rewards as choices of a `sku` argument: typed by SKU or by their name in any language (`兑换 补签卡`). */
+  choices(): Choice[] {
+    return this.deps.catalogue.rewards.filter((r) => r.enabled).map((r) => (typeof r.name === 'string' ? { value: r.sku, words: [r.name] } : { value: r.sku, labels: r.name }));
+  }
+
   visible(tier: string): RewardConfig[] {
     const rank = this.deps.tiers.rank(tier);
     return this.deps.catalogue.rewards.filter((r) => r.enabled && (r.minTier === undefined || this.deps.tiers.rank(r.minTier) <= rank));

@@ -210,7 +210,7 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
 
   it('given a tier invite, then the member gets a DM with a one-use, expiring invite to the higher-tier channel, made once across retries', async () => {
     const r = await discordBot({ before: (f) => f.failNext('POST /users/@me/channels', { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }) });
-    await r.app.router.deliver([{ type: 'invite', user: { platform: 'discord', userId: LI.id }, target: { platform: 'discord', chatId: CORE_CHANNEL }, body: [seg.text('Welcome to Core!')] }]);
+    await r.app.router.deliver([{ type: 'invite', user: { platform: 'discord', userId: LI.id }, door: { kind: 'chat', chat: { platform: 'discord', chatId: CORE_CHANNEL } }, body: [seg.text('Welcome to Core!')] }]);
     const invites = [...r.fake.invites.values()];
     expect(invites).toHaveLength(1);
     expect(invites[0]).toMatchObject({ channelId: CORE_CHANNEL, max_uses: 1, max_age: 7 * 24 * 3600 });

@@ -397,22 +397,25 @@ export class DiscordAdapter implements PlatformAdapter {
    * core made it private); a reply to a message is a Discord reply. `meta.idempotencyKey` (the
    * outbox's) becomes each message's nonce, so a resend after a crash is not posted twice.
    */
-  async send(out: Outbound, meta?: { readonly idempotencyKey: string }): Promise<void | { messageId?: string }> {
+  async send(out: Outbound, meta?: { readonly idempotencyKey: string }): Promise<void> {
     try {
       switch (out.type) {
         case 'reply':
           if (this.interactions.has(out.replyTo)) {
-            const done = await this.answerInteraction(out, meta);
-            if (done) return done;
+            if (await this.answerInteraction(out, meta)) return;
           }
-          return await this.sendBody(out, await this.channel(out.chat.chatId), out.body, meta, this.interactions.known(out.replyTo) ? undefined : out.replyTo);
+          await this.sendBody(out, await this.channel(out.chat.chatId), out.body, meta, this.interactions.known(out.replyTo) ? undefined : out.replyTo);
+          return;
         case 'send':
-          return await this.sendBody(out, await this.channel(out.chat.chatId), out.body, meta);
+          await this.sendBody(out, await this.channel(out.chat.chatId), out.body, meta);
+          return;
         case 'dm':
-          return await this.sendBody(out, await this.client.users.createDM(out.user.userId), out.body, meta);
+          await this.sendBody(out, await this.client.users.createDM(out.user.userId), out.body, meta);
+          return;
         case 'invite': {
           const link = await this.openDoor(out);
-          return await this.sendBody(out, await this.client.users.createDM(out.user.userId), link === undefined ? out.body : [...out.body, seg.br(), seg.link(link)], meta);
+          await this.sendBody(out, await this.client.users.createDM(out.user.userId), link === undefined ? out.body : [...out.body, seg.br(), seg.link(link)], meta);
+          return;
         }
       }
     } catch (err) {

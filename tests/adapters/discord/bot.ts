@@ -39,6 +39,8 @@ export const english = (): Content => contentWith((c) => ((c.community as Record
 export async function discordBot(opts: { content?: Content; owners?: string[]; adapter?: Partial<DiscordAdapterOptions>; before?: (fake: FakeDiscord) => void; sleep?: (ms: number) => Promise<void> } = {}): Promise<DiscordBot> {
   const fake = await new FakeDiscord().start();
   opts.before?.(fake);
+  const clock = new FakeClock(new Date(DATE));
+  fake.now = () => clock.now().getTime();
   const routerWaits: number[] = [];
   const logs: DiscordBot['logs'] = [];
   const record =
@@ -49,7 +51,6 @@ export async function discordBot(opts: { content?: Content; owners?: string[]; a
     };
   const logger: Logger = { ...silentLogger, warn: record('warn'), info: record('info'), error: record('error') };
   const db = openDb(':memory:');
-  const clock = new FakeClock(new Date(DATE));
   const app = createApp({ db, content: opts.content ?? english(), clock, logger, owners: opts.owners ?? [], sleep: opts.sleep ?? (async () => {}) });
   const adapter = new DiscordAdapter({ token: fake.token, apiRoot: fake.api, logger, now: () => clock.now().getTime(), ...opts.adapter });
   app.router.register(adapter);

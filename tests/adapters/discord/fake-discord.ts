@@ -73,6 +73,22 @@ export interface FakeInteraction {
   deletedOriginal?: boolean;
 }
 
+/**
+ * A request body: JSON, or multipart with files (Discord's `payload_json` part holds the message;
+ * the files are counted as `attachments` so a test can see them).
+ */
+function parseBody(raw: string, type: string): Record<string, unknown> {
+  if (raw === '') return {};
+  if (type.includes('json')) return JSON.parse(raw) as Record<string, unknown>;
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
+  if (!type.startsWith('multipart/') || !boundary) return {};
+  const parts = raw.split(`--${boundary[1] ?? boundary[2]}`);
+  const json = parts.find((p) => /name="payload_json"/.test(p));
+  const body = json ? (JSON.parse(json.slice(json.indexOf('\r\n\r\n') + 4).trim()) as Record<string, unknown>) : {};
+  const files = parts.filter((p) => /name="files\[\d+\]"/.test(p)).map((p) => /filename="([^"]+)"/.exec(p)?.[1] ?? 'file');
+  return { ...body, uploaded: files };
+}
+
 /** Gateway intent bits that must be switched on in the Developer Portal. */
 export const PRIVILEGED_INTENTS = (1 << 1) | (1 << 8) | (1 << 15);
 
@@ -116,6 +132,8 @@ export class FakeDiscord {
   /** Intents the application may use (everything by default); others close the gateway with 4014. */
   allowedIntents = ~0;
   heartbeatIntervalMs = 41_250;
+  /** When interactions happen, for their snowflake ids (a test on a fake clock sets it). */
+  now: () => number = Date.now;
   private readonly dmChannels = new Map<string, string>();
   private readonly sessions = new Map<string, Session>();
   private readonly failures = new Map<string, (FakeError | FakeRateLimit)[]>();
@@ -223,7 +241,7 @@ export class FakeDiscord {
    */
   interact(fields: { type: 2 | 3; channel: string; user: FakeUser; data: Record<string, unknown>; locale?: string; message?: Record<string, unknown> }): FakeInteraction {
     const guild = this.guildOfChannel(fields.channel);
-    const id = snowflake();
+    const id = snowflake(this.now());
     const interaction: FakeInteraction = { id, token: `itoken-${id}`, channelId: fields.channel, dispatchedAt: Date.now() };
     this.interactions.set(interaction.token, interaction);
     const member = guild?.members.find((m) => m.user.id === fields.user.id);
@@ -436,10 +454,10 @@ export class FakeDiscord {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const body = (raw && req.headers['content-type']?.includes('json') ? JSON.parse(raw) : {}) as Record<string, unknown>;
+    const body = parseBody(raw, req.headers['content-type'] ?? '');
     const match = /^\/api\/v(\d+)(\/.*)$/.exec(url.pathname);
     if (!match) return json(res, 404, { message: '404: Not Found', code: 0 });
-    const path = match[2]!;
+    const path = decodeURIComponent(match[2]!);
     const method = req.method ?? 'GET';
     const call: FakeCall = { method, path, query: url.searchParams, body, at: Date.now() };
     this.calls.push(call);

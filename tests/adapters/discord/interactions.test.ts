@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { contentWith } from '../../helpers/harness.ts';
 import { discordBot, type DiscordBot } from './bot.ts';
 import type { FakeInteraction, FakeSent } from './fake-discord.ts';
-import { ALICE, GENERAL, GUILD_ID, LI, MOD, memberOf, user } from './fixtures.ts';
+import { ALICE, GENERAL, GUILD_ID, LI, MOD, STAFF, memberOf, user } from './fixtures.ts';
 import { eventually } from './wait.ts';
 
 const bots: DiscordBot[] = [];
@@ -85,25 +85,30 @@ describe('discord slash commands and buttons (real discord.js against the fake, 
   });
 
   it("given a flag card's Recall button, then a member's press is refused privately and a moderator's recalls the flag", async () => {
-    const b = await start({ content: contentWith((c) => ((c.community as Record<string, unknown>).locale = 'en')) });
+    const b = await start({
+      content: contentWith((c) => {
+        (c.community as Record<string, unknown>).locale = 'en';
+        (c.staff as Record<string, unknown>).chat = `discord:${STAFF}`;
+      }),
+    });
     const quiet = memberOf(user('90', 'quinn', { global_name: 'Quinn' }));
     b.fake.guilds.get(GUILD_ID)!.members.push(quiet);
     await b.say('hello there everyone', quiet.user);
     b.clock.advance(10 * 86_400_000);
     b.app.db.transaction(() => b.app.services.quiet.scan(b.clock.now()));
-    const card = b.fake.slash({ channel: GENERAL, user: MOD, name: 'flag', options: [{ name: 'flag', type: 4, value: 1 }] });
+    const card = b.fake.slash({ channel: STAFF, user: MOD, name: 'flag', options: [{ name: 'flag', type: 4, value: 1 }] });
     await answered(b, card);
     const shown = answersTo(b, card).at(-1)!;
     expect(shown.ephemeral).toBe(true);
     const buttons = (shown.components as { components: { custom_id: string; label: string }[] }[]).flatMap((row) => row.components);
     expect(buttons.map((x) => x.label)).toEqual(['Recall', 'Snooze 7 days', 'Dismiss']);
 
-    const refused = b.fake.press({ channel: GENERAL, user: ALICE, customId: buttons[0]!.custom_id, message: shown });
+    const refused = b.fake.press({ channel: STAFF, user: ALICE, customId: buttons[0]!.custom_id, message: shown });
     await answered(b, refused);
     expect(answersTo(b, refused)).toEqual([expect.objectContaining({ ephemeral: true, visible: 'That command is for moderators only.' })]);
     expect((b.app.exportState().flags[0] as { status: string }).status).toBe('open');
 
-    const recall = b.fake.press({ channel: GENERAL, user: MOD, customId: buttons[0]!.custom_id, message: shown });
+    const recall = b.fake.press({ channel: STAFF, user: MOD, customId: buttons[0]!.custom_id, message: shown });
     await answered(b, recall);
     expect((b.app.exportState().flags[0] as { status: string }).status).toBe('recalled');
     await eventually(() => b.fake.sent.some((s) => s.channelId === b.fake.dmChannelOf(quiet.user.id)), 'the recall DM');

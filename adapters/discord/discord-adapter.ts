@@ -501,7 +501,10 @@ export class DiscordAdapter implements PlatformAdapter {
     const roles = pending?.get(member.id);
     if (!pending || !roles) return;
     pending.delete(member.id);
-    await member.roles.add([...roles], 'Hearth tier promotion').catch((err: unknown) => this.logger.warn({ member: member.id, err: toAdapterError(err).message }, 'discord: could not grant a tier role on join'));
+    // One call per role (PUT …/roles/:id): it adds the role without rewriting the member's others.
+    for (const role of roles) {
+      await member.roles.add(role, 'Hearth tier promotion').catch((err: unknown) => this.logger.warn({ member: member.id, role, err: toAdapterError(err).message }, 'discord: could not grant a tier role on join'));
+    }
   }
 
   private progressOf(out: Outbound, meta?: { readonly idempotencyKey: string }): { sent: number; nonce: string; invite?: string } {

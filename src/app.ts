@@ -14,6 +14,7 @@ import { AuditService } from './features/audit/index.ts';
 import { CheckinService } from './features/checkin/index.ts';
 import { ContentService } from './features/content/index.ts';
 import { EarningService, earningListener, referralJob } from './features/earning/index.ts';
+import { DeadlineTimer, FeedbackService, feedbackDigestJob, feedbackListener, type FeedbackFigures, type FollowUpStats } from './features/feedback/index.ts';
 import { ShopService } from './features/shop/index.ts';
 import { GroupService, groupsListener } from './features/groups/index.ts';
 import { MembersService, memberReconcileJob } from './features/members/index.ts';
@@ -72,6 +73,8 @@ export interface ExportedState {
   /** Recall outcomes per template and tier, with the unrecalled baseline (issue 5). */
   recallStats: RecallStats;
   audit: unknown[];
+  /** Tickets with their threads, follow-up tasks, the response figures and follow-up outcomes and churn reasons. */
+  feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
 }
 
 export function createApp(options: AppOptions): App {
@@ -112,13 +115,17 @@ export function createApp(options: AppOptions): App {
   });
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, router, groups, members, checkins, points, audit });
 
-  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop };
+  const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
+
+  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop, feedback };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [groupsListener(tiers), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator })];
+  const listeners: Listener[] = [groupsListener(tiers), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback)];
   // Everything the bot says goes through the router, after the transaction that decided it.
   const deliver = async (outs: readonly Outbound[]): Promise<void> => {
     await router.deliver(outs);
   };
+  const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, deliver };
+  const deadlines = new DeadlineTimer(feedbackJobDeps);
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,
@@ -141,14 +148,16 @@ export function createApp(options: AppOptions): App {
     router,
     jobs: [
       ...posts.jobs(),
-      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver }),
+      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver, afterScan: (slot) => feedback.syncFollowUps(slot) }),
       referralJob({ db, earning, members, translator, timeZone: config.community.timezone, deliver }),
       memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
+      feedbackDigestJob(feedbackJobDeps),
     ],
     services,
     schedule(scheduler) {
       for (const job of this.jobs) scheduler.add(job);
       posts.attach(scheduler);
+      deadlines.attach(scheduler);
     },
     exportState: () => {
       const standings = points.allStandings();
@@ -170,6 +179,7 @@ export function createApp(options: AppOptions): App {
         flags: quiet.exportAll(now),
         recallStats: quiet.stats(),
         audit: audit.exportAll(),
+        feedback: feedback.exportAll(now),
       };
     },
   };

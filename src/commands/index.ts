@@ -9,6 +9,7 @@ import { quietCommands, type QuietService } from '../features/quiet/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
 import { earningCommands, type EarningService } from '../features/earning/index.ts';
 import { shopCommands, type ShopService } from '../features/shop/index.ts';
+import { feedbackCommands, type FeedbackService } from '../features/feedback/index.ts';
 import type { Locale } from '../core/i18n.ts';
 import type { TierService } from '../features/tiers/index.ts';
 import { helpCommand } from './help.ts';
@@ -25,6 +26,7 @@ export interface Services {
   readonly quiet: QuietService;
   readonly earning: EarningService;
   readonly shop: ShopService;
+  readonly feedback: FeedbackService;
 }
 
 /** What the command table's handlers call: the services plus the community settings they read. */
@@ -49,9 +51,10 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...membersCommands(s.members),
     ...groupsCommands(s.groups, s.tiers),
     ...contentCommands({ content: s.content, groups: s.groups }),
-    ...quietCommands(s.quiet, s.staffChat),
+    ...quietCommands(s.quiet, s.staffChat, { desk: s.feedback, members: s.members }),
     ...earningCommands(s.earning, s.members, s.translator),
     ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
+    ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
   );
   return table;
 }

@@ -79,6 +79,8 @@ interface HandlerBase extends Responder, LocaleSwitch {
   /** The event's idempotency key: what services receive as the source key of what it causes. */
   readonly key: string;
   readonly surface: Surface;
+  /** The message (or the interaction) this event answers, where there is one. */
+  readonly messageId?: string;
 }
 
 /** What a passive listener (not a command) receives for every event. */
@@ -93,6 +95,14 @@ export interface EventContext<E extends InboundEvent = InboundEvent> extends Han
 export interface CommandContext<A> extends HandlerBase {
   readonly args: A;
   readonly command: CommandSpec;
+  /**
+   * The arguments exactly as written, line breaks and spacing kept: the text after the command
+   * word, a button's value, or a slash command's options in argument order. For commands that
+   * store what was written (a ticket, a reply), not re-joined tokens.
+   */
+  readonly argText: string;
+  /** Resolves a member named inside free text (`assign @mod`) the way a `member` argument is. */
+  resolveMember(token: string): MemberTarget | undefined;
 }
 
 /** The types of argument; each platform renders them in its own form (Discord option types). */

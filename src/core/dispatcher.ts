@@ -50,6 +50,8 @@ interface Invocation {
   readonly command: CommandSpec;
   /** The word that invoked it, for the usage line (`/checkin`, `签到`). */
   readonly invokedAs: string;
+  /** The argument text as written. */
+  readonly argText: string;
   readonly input: { readonly tokens: readonly string[]; readonly mentions: readonly Mention[] } | { readonly options: Readonly<Record<string, unknown>> };
 }
 
@@ -147,15 +149,17 @@ export class Dispatcher {
       case 'message': {
         if (event.addressedToOtherBot) return null;
         const parsed = parser.parse(withoutSelfMention(event));
-        return parsed && { command: parsed.command, invokedAs: parsed.invokedAs, input: { tokens: parsed.tokens, mentions: event.mentions } };
+        return parsed && { command: parsed.command, invokedAs: parsed.invokedAs, argText: parsed.rest, input: { tokens: parsed.tokens, mentions: event.mentions } };
       }
       case 'command': {
         const command = parser.byName(event.name);
-        return command && { command, invokedAs: `/${command.name}`, input: { options: event.options } };
+        if (!command) return undefined;
+        const written = (command.args as readonly ArgSpec[]).map((a) => event.options[a.name]).filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
+        return { command, invokedAs: `/${command.name}`, argText: written.join(' '), input: { options: event.options } };
       }
       case 'action': {
         const command = parser.byName(event.actionId);
-        return command && { command, invokedAs: `/${command.name}`, input: { tokens: tokenize(event.value), mentions: [] } };
+        return command && { command, invokedAs: `/${command.name}`, argText: event.value, input: { tokens: tokenize(event.value), mentions: [] } };
       }
       default:
         return undefined;
@@ -174,7 +178,9 @@ export class Dispatcher {
       const args = this.parseArgs(command, invocation, event);
       this.deps.store.transaction(() => {
         const { event: _raw, ...context } = this.context(event, actor, chat, now, buffer, command.private ?? false, locale);
-        command.handler({ ...context, args, command } as unknown as CommandContext<never>);
+        const mentions = 'tokens' in invocation.input ? invocation.input.mentions : [];
+        const resolveMember = (token: string) => this.deps.directory.resolveMember(token, { platform: event.platform, mentions, at: event.at });
+        command.handler({ ...context, args, command, argText: invocation.argText, resolveMember } as unknown as CommandContext<never>);
       });
       outs.push(...buffer);
       if (command.cooldownSec) this.lastUse.set(`${actor.memberId}:${command.name}`, this.deps.clock.now().getTime());
@@ -303,6 +309,7 @@ export class Dispatcher {
       now,
       key: event.key,
       surface,
+      ...(replyTo === undefined ? {} : { messageId: replyTo }),
       reply: (body: Body) => outs.push(answer(target, body, privateByDefault)),
       replyPrivately: (body: Body) => outs.push(answer(target, body, true)),
       send: (to: ChatRef, body: Body) => outs.push({ type: 'send', chat: to, body }),

@@ -28,8 +28,8 @@ describe('every state-changing service call writes its own audit row, whoever ca
     expect1('points.award', 1);
     tx(() => s.points.adjust({ actorMemberId: op, memberId: 2, kind: 'deduct', amount: 10, note: 'typo', sourceKey: 'direct:3', at: now() }));
     expect1('points.deduct', 2);
-    tx(() => s.members.setRole(3, 'moderator', op, now()));
-    expect1('role.set', 3);
+    tx(() => s.members.setRole(1, 'moderator', op, now()));
+    expect1('role.set', 1);
     tx(() => s.groups.bind('local:g1', 'advanced', op, now()));
     expect1('group.bind');
     const post = s.content.pack.posts[0]!;
@@ -89,18 +89,18 @@ describe('every state-changing service call writes its own audit row, whoever ca
     const d = new TestAdapter('discord', new Set(['interactions', 'buttons', 'ephemeral']));
     h.app.router.register(d);
     await d.start(h.app.dispatcher.sink);
-    await h.say('op', '/award @u2 5 chat');
     await h.say('u2', 'hi');
+    await h.say('op', '/award @u2 5 chat');
     await d.deliver(d.message({ user: 'op', chat: 'c1', text: 'hi', at: h.clock.now() }));
-    await d.deliver(d.action({ user: 'op', chat: 'c1', actionId: 'award', value: '#2 5 button', at: h.clock.now() }));
-    tx(() => h.app.services.points.adjust({ actorMemberId: 1, memberId: 2, kind: 'award', amount: 5, note: 'direct', sourceKey: 'dashboard:1', at: h.clock.now() }));
+    await d.deliver(d.action({ user: 'op', chat: 'c1', actionId: 'award', value: '#1 5 button', at: h.clock.now() }));
+    tx(() => h.app.services.points.adjust({ actorMemberId: 2, memberId: 1, kind: 'award', amount: 5, note: 'direct', sourceKey: 'dashboard:1', at: h.clock.now() }));
     const audit = h.app.exportState().audit as { action: string; actor: number; target: number; reason: string }[];
     expect(audit.map(({ action, actor, target, reason }) => ({ action, actor, target, reason }))).toEqual([
-      { action: 'points.award', actor: 1, target: 2, reason: 'chat' },
-      { action: 'points.award', actor: 3, target: 2, reason: 'button' },
-      { action: 'points.award', actor: 1, target: 2, reason: 'direct' },
+      { action: 'points.award', actor: 2, target: 1, reason: 'chat' },
+      { action: 'points.award', actor: 3, target: 1, reason: 'button' },
+      { action: 'points.award', actor: 2, target: 1, reason: 'direct' },
     ]);
-    expect(h.app.services.points.standing(2).balance).toBe(15);
+    expect(h.app.services.points.standing(1).balance).toBe(15);
   });
 
   it('given a member pressing an operator-only award button, then nothing is paid and nothing is audited', async () => {

@@ -109,7 +109,7 @@ describe('slash commands and buttons run through the same command table as text'
   it('given typed slash options, then they are validated like typed words: a bad amount gets the usage line, a member option needs no mention', async () => {
     const d = await withAdapter(INTERACTIVE);
     await d.deliver(d.command({ user: 'op', chat: 'c1', command: 'award', options: { member: { user: { platform: 'discord', userId: 'u5' }, name: 'Eve' }, amount: 0 }, at: h.clock.now(), lang: 'en' }));
-    expect(renderPlain(d.sent.at(-1)!.body)).toBe('amount must be at least 1.\nUsage: /award <@member> <amount> [reason…]');
+    expect(renderPlain(d.sent.at(-1)!.body)).toBe('amount must be at least 1.\nUsage: /award <@member> <amount> [reason…]\nFor example: /award @alice 50');
     await d.deliver(d.command({ user: 'op', chat: 'c1', command: 'award', options: { member: { user: { platform: 'discord', userId: 'u5' }, name: 'Eve' }, amount: 25, reason: 'helped' }, at: h.clock.now(), lang: 'en' }));
     expect(ledger()).toEqual([{ member: 2, delta: 25, reason: 'award', source: expect.stringContaining('discord:c1:i:') }]);
     expect(audit()).toEqual([{ action: 'points.award', actor: 1, target: 2 }]);

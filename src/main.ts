@@ -13,6 +13,7 @@ import { adapterEnabled, readAdapterEnv, type AdapterDescriptor, type AdapterEnv
 import { buildCatalog } from './core/catalog.ts';
 import { discordDescriptor } from '../adapters/discord/env.ts';
 import { telegramDescriptor } from '../adapters/telegram/env.ts';
+import { wechatDescriptor } from '../adapters/wechat/env.ts';
 import type { PlatformAdapter } from './core/adapter.ts';
 import { FakeClock, systemClock, type Clock } from './core/clock.ts';
 import { UserError } from './core/errors.ts';
@@ -21,6 +22,7 @@ import type { Logger } from './core/logger.ts';
 import { silentLogger } from './core/logger.ts';
 import { openDb } from './db/open.ts';
 import { parseCodesCsv } from './features/shop/index.ts';
+import type { ImportResult } from './features/purchases/index.ts';
 import { CronScheduler } from './infra/cron-scheduler.ts';
 import { SimScheduler } from './infra/sim-scheduler.ts';
 import { generateCommunity } from './sim/generate.ts';
@@ -40,6 +42,8 @@ export interface SimulateOptions {
   readonly logger?: Logger;
   /** Told how long each event line took, parse to delivered replies, in ms (`npm run bench`). */
   readonly onEvent?: (ms: number) => void;
+  /** `false`: no outbox, replies wait in memory (the benchmark's baseline; see `AppOptions.outbox`). */
+  readonly outbox?: boolean;
 }
 
 export interface SimulateSummary {
@@ -72,7 +76,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
     if (!a) {
       a = new LocalAdapter((out) => {
         sent++;
-        write(JSON.stringify(renderSimOutput(out, clock.now())));
+        write(JSON.stringify(renderSimOutput(out, clock.now(), app!.content.community.community.timezone)));
       }, platform);
       app!.router.register(a);
       await a.start(app!.dispatcher.sink);
@@ -96,18 +100,22 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
       }
       if (!started) {
         clock.set(step.at);
-        app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {} });
+        app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {}, ...(options.outbox === false ? { outbox: false } : {}) });
         scheduler = new SimScheduler(clock, logger);
         app.schedule(scheduler);
         await adapterFor('local');
         started = true;
-        // Like `start`: the latest content slot missed within the grace window is posted once.
+        // Like `start`: what a previous run left in the outbox goes first, then the latest content
+        // slot missed within the grace window is posted once.
+        await app.outbox.drain();
         await app.services.content.catchUp(clock.now());
       }
       // Simulated time flows as real time does: every job slot the clock passes runs at its own
       // time, whether a tick or an event line moves the clock (cron fires whether or not anyone
-      // is talking). A tick only moves time.
+      // is talking). A tick only moves time. Outbox messages whose retry, gap or daily cap kept
+      // them waiting go out once the clock passes their time.
       await scheduler!.advanceTo(step.at);
+      await app!.outbox.drain();
       if ('tick' in step) continue;
       events++;
       const adapter = await adapterFor(step.event.platform);
@@ -168,6 +176,7 @@ interface AdapterModule {
 const ADAPTERS: readonly { readonly descriptor: AdapterDescriptor; readonly load: () => Promise<AdapterModule> }[] = [
   { descriptor: telegramDescriptor, load: () => import('../adapters/telegram/index.ts') },
   { descriptor: discordDescriptor, load: () => import('../adapters/discord/index.ts') },
+  { descriptor: wechatDescriptor, load: () => import('../adapters/wechat/index.ts') },
 ];
 
 /** Every variable of every adapter, for `check-config` and docs. */
@@ -182,6 +191,21 @@ function reportStatus(platform: string, status: AdapterStatus, logger: Logger, o
   else logger.info({ platform, ...status }, 'adapter status');
 }
 
+/**
+ * `hearth import-purchases`: records the purchases in a CSV file (see `PurchasesService.importCsv`);
+ * rows already recorded are skipped, rows naming nobody known are reported. Audited.
+ */
+export function importPurchases(options: { dbPath: string; contentDir: string; file: string; at?: Date }): ImportResult {
+  const db = openDb(options.dbPath);
+  try {
+    const now = options.at ?? new Date();
+    const app = createApp({ db, content: loadContent(options.contentDir), clock: { now: () => now }, logger: silentLogger });
+    return app.services.purchases.importCsv(readFileSync(options.file, 'utf8'), options.file, null, now);
+  } finally {
+    db.close();
+  }
+}
+
 export interface StartOptions {
   readonly env: Env;
   /** Where each adapter reads its own variables (default `process.env`). */
@@ -193,6 +217,8 @@ export interface StartOptions {
   readonly console?: boolean;
   /** The console's starting group (default `g1`). */
   readonly consoleChat?: string;
+  /** Who the console speaks as at first (default `alice`). */
+  readonly consoleUser?: string;
 }
 
 /**
@@ -213,13 +239,7 @@ export async function start(options: StartOptions): Promise<void> {
   const catalog = buildCatalog(app.commands, app.translator, app.content.community.community.locale);
   // Listen for SIGINT/SIGTERM before any adapter starts, so a stop signal during start-up (a
   // supervisor restarting a slow boot) still shuts down cleanly instead of killing mid-write.
-  const stopSignal =
-    enabled.length > 0 && !options.console
-      ? new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        })
-      : undefined;
+  const stopSignal = enabled.length > 0 && !options.console ? untilStopSignal(logger) : undefined;
   const adapters: PlatformAdapter[] = [];
   const results = await Promise.allSettled(
     enabled.map(async ({ descriptor, load }, i) => {
@@ -250,21 +270,63 @@ export async function start(options: StartOptions): Promise<void> {
     app.router.register(local);
     await local.start(app.dispatcher.sink);
   }
+  // What was still pending when the bot last stopped (or crashed) goes out first, in order.
+  const pending = app.services.outbox.stats().oldestPending;
+  if (pending) logger.info({ oldest: pending }, 'outbox: sending what was pending at the last stop');
+  app.outbox.start();
   scheduler.start();
   // node-cron does not catch up: post the latest slot missed while the bot was down, once.
   await app.services.content.catchUp(systemClock.now()).catch((err: unknown) => logger.error({ err }, 'content catch-up failed'));
+  // A health line when something is stuck: the oldest waiting message, counts per platform.
+  const health = setInterval(() => {
+    const stuck = app.outbox.stuck(HEALTH_EVERY_MS);
+    if (stuck) logger.warn({ outbox: stuck }, 'outbox: messages have been waiting for more than 5 minutes');
+  }, HEALTH_EVERY_MS);
+  health.unref();
   const shutdown = async () => {
-    scheduler.stop();
+    clearInterval(health);
+    // Stop taking new events first (events being handled finish), then flush what can be sent in
+    // a few seconds; the rest stays pending in the outbox for the next start.
     for (const a of adapters) await a.stop();
+    scheduler.stop();
+    await app.outbox.stop(app.content.community.delivery.stopFlushSeconds * 1000);
+    const left = app.services.outbox.stats();
+    const waiting = Object.values(left.platforms).reduce((n, p) => n + p.pending, 0);
+    logger.info({ pending: waiting }, waiting > 0 ? 'stopped; messages left pending in the outbox are sent at the next start' : 'stopped');
+    if (local) await local.stop();
     db.close();
   };
   if (local) {
-    await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now(), ...(options.consoleChat ? { chat: options.consoleChat } : {}) });
+    await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now(), ...(options.consoleChat ? { chat: options.consoleChat } : {}), ...(options.consoleUser ? { user: options.consoleUser } : {}) });
     await shutdown();
     return;
   }
   await stopSignal;
   await shutdown();
+}
+
+/** How often the health line checks the outbox. */
+const HEALTH_EVERY_MS = 5 * 60_000;
+
+/**
+ * Resolves at the first SIGINT or SIGTERM (a graceful stop follows); a second one exits at once,
+ * for an operator who does not want to wait for the flush.
+ */
+function untilStopSignal(logger: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let received = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      received++;
+      if (received > 1) {
+        logger.warn({ signal }, 'second stop signal: exiting now; unsent messages stay in the outbox');
+        process.exit(130);
+      }
+      logger.info({ signal }, 'stopping: no new events; flushing the outbox');
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
 }
 
 /** The size of the community `npm start -- --demo` pre-fills. */
@@ -275,7 +337,7 @@ export const DEMO = { members: 150, days: 21, seed: 'demo', chat: 'lobby' } as c
  * their activity up to yesterday in the community's zone, replayed through the real simulate
  * path, so the console opens on a lived-in group (`/rank`, `/points` have something to show).
  */
-export async function prepareDemo(dbPath: string, contentDir: string, now: Date): Promise<SimulateSummary> {
+export async function prepareDemo(dbPath: string, contentDir: string, now: Date): Promise<SimulateSummary & { member: string }> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
   const timeZone = loadContent(contentDir).community.community.timezone;
   const start = addDays(localDay(now, timeZone), -DEMO.days);
@@ -284,5 +346,19 @@ export async function prepareDemo(dbPath: string, contentDir: string, now: Date)
   const input = Readable.from((function* () {
     for (const line of lines) yield `${JSON.stringify(line)}\n`;
   })());
-  return simulate({ dbPath, contentDir, input, output: sink, errors: sink });
+  const summary = await simulate({ dbPath, contentDir, input, output: sink, errors: sink });
+  // Sign the console in as the demo member with the most points in the demo chat: someone with a history to look at.
+  const db = openDb(dbPath);
+  try {
+    const row = db.sqlite
+      .prepare(
+        `SELECT i.user_id AS user FROM identities i JOIN balances b ON b.member_id = i.member_id
+         JOIN memberships ms ON ms.member_id = i.member_id AND ms.chat_key = ? AND ms.left_at IS NULL
+         WHERE i.platform = 'local' AND i.user_id NOT IN ('op', 'mod') ORDER BY b.lifetime DESC, i.member_id LIMIT 1`,
+      )
+      .get(`local:${DEMO.chat}`) as { user: string } | undefined;
+    return { ...summary, member: row?.user ?? 'u1' };
+  } finally {
+    db.close();
+  }
 }

@@ -8,6 +8,7 @@ import type { ChatRef } from '../../src/core/ids.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { Body, Outbound } from '../../src/core/outbound.ts';
 import { seg } from '../../src/core/outbound.ts';
+import type { SendMeta, SendReceipt } from '../../src/core/outbox.ts';
 import { applicationCommands } from './commands.ts';
 import { toAdapterError } from './errors.ts';
 import { lobbyOf, mapJoin, mapLeave, mapMessage, mapReaction, senderOf, type MappingContext } from './inbound.ts';
@@ -397,25 +398,23 @@ export class DiscordAdapter implements PlatformAdapter {
    * core made it private); a reply to a message is a Discord reply. `meta.idempotencyKey` (the
    * outbox's) becomes each message's nonce, so a resend after a crash is not posted twice.
    */
-  async send(out: Outbound, meta?: { readonly idempotencyKey: string }): Promise<void> {
+  async send(out: Outbound, meta?: SendMeta): Promise<SendReceipt> {
     try {
       switch (out.type) {
-        case 'reply':
+        case 'reply': {
           if (this.interactions.has(out.replyTo)) {
-            if (await this.answerInteraction(out, meta)) return;
+            const answered = await this.answerInteraction(out, meta);
+            if (answered) return answered;
           }
-          await this.sendBody(out, await this.channel(out.chat.chatId), out.body, meta, this.interactions.known(out.replyTo) ? undefined : out.replyTo);
-          return;
+          return await this.sendBody(out, meta, await this.channel(out.chat.chatId), out.body, this.interactions.known(out.replyTo) ? undefined : out.replyTo);
+        }
         case 'send':
-          await this.sendBody(out, await this.channel(out.chat.chatId), out.body, meta);
-          return;
+          return await this.sendBody(out, meta, await this.channel(out.chat.chatId), out.body);
         case 'dm':
-          await this.sendBody(out, await this.client.users.createDM(out.user.userId), out.body, meta);
-          return;
+          return await this.sendBody(out, meta, await this.client.users.createDM(out.user.userId), out.body);
         case 'invite': {
-          const link = await this.openDoor(out);
-          await this.sendBody(out, await this.client.users.createDM(out.user.userId), link === undefined ? out.body : [...out.body, seg.br(), seg.link(link)], meta);
-          return;
+          const link = await this.openDoor(out, meta);
+          return await this.sendBody(out, meta, await this.client.users.createDM(out.user.userId), link === undefined ? out.body : [...out.body, seg.br(), seg.link(link)]);
         }
       }
     } catch (err) {
@@ -424,7 +423,7 @@ export class DiscordAdapter implements PlatformAdapter {
   }
 
   /** The core's answer to an interaction; undefined when the interaction can no longer carry it. */
-  private async answerInteraction(out: Extract<Outbound, { type: 'reply' }>, meta?: { readonly idempotencyKey: string }): Promise<{ messageId?: string } | undefined> {
+  private async answerInteraction(out: Extract<Outbound, { type: 'reply' }>, meta: SendMeta | undefined): Promise<SendReceipt | undefined> {
     const progress = this.progressOf(out, meta);
     const parts = messageParts(out.body).map((p) => this.messageOptions(p, undefined));
     const result = await this.interactions.answer(out.replyTo, parts, out.private === true, progress.sent);
@@ -433,15 +432,12 @@ export class DiscordAdapter implements PlatformAdapter {
       // (the router falls back to the group if that is refused), a public one to the channel.
       if (out.private) {
         const user = this.interactions.userOf(out.replyTo);
-        if (user) {
-          await this.sendBody(out, await this.client.users.createDM(user), out.body, meta);
-          return {};
-        }
+        if (user) return await this.sendBody(out, meta, await this.client.users.createDM(user), out.body);
       }
       return undefined;
     }
     progress.sent = result.sent;
-    return {};
+    return result.messageId === undefined ? {} : { messageId: result.messageId };
   }
 
   private async channel(id: string): Promise<SendableChannels> {
@@ -456,8 +452,8 @@ export class DiscordAdapter implements PlatformAdapter {
    * bot's own role must sit above it), or, for someone not in the guild yet, granted when they
    * join through the one-use invite to the guild's lobby that the DM carries.
    */
-  private async openDoor(out: Extract<Outbound, { type: 'invite' }>): Promise<string | undefined> {
-    const progress = this.progressOf(out);
+  private async openDoor(out: Extract<Outbound, { type: 'invite' }>, meta: SendMeta | undefined): Promise<string | undefined> {
+    const progress = this.progressOf(out, meta);
     if (progress.invite) return progress.invite;
     const door = out.door;
     if (door.kind === 'role') {
@@ -507,9 +503,10 @@ export class DiscordAdapter implements PlatformAdapter {
     }
   }
 
-  private progressOf(out: Outbound, meta?: { readonly idempotencyKey: string }): { sent: number; nonce: string; invite?: string } {
+  private progressOf(out: Outbound, meta: SendMeta | undefined): { sent: number; nonce: string; invite?: string } {
     let progress = this.progress.get(out);
     if (!progress) {
+      // The outbox's key is stable across restarts, so a resend after a crash reuses the nonce.
       progress = { sent: 0, nonce: meta ? nonceBase(meta.idempotencyKey) : randomBytes(16).toString('base64url').slice(0, NONCE_BASE_LENGTH) };
       this.progress.set(out, progress);
     }
@@ -527,13 +524,13 @@ export class DiscordAdapter implements PlatformAdapter {
     };
   }
 
-  private async sendBody(out: Outbound, channel: SendableChannels, body: Body, meta?: { readonly idempotencyKey: string }, replyTo?: string): Promise<{ messageId?: string }> {
+  private async sendBody(out: Outbound, meta: SendMeta | undefined, channel: SendableChannels, body: Body, replyTo?: string): Promise<SendReceipt> {
     const parts = messageParts(body);
     const progress = this.progressOf(out, meta);
-    let last: string | undefined;
+    let messageId: string | undefined;
     for (let i = progress.sent; i < parts.length; i++) {
       const part = parts[i]!;
-      const sent = await channel.send({
+      const message = await channel.send({
         // Member text can never ping anyone (@everyone, roles, users it names). A reply pings no
         // one (it answers the member who asked, who sees it as a reply); other messages ping only
         // the members the bot itself mentions (a DM's fallback in the group, an announcement).
@@ -544,14 +541,19 @@ export class DiscordAdapter implements PlatformAdapter {
         // Only the first part answers the member's message; the rest follow it.
         ...(replyTo !== undefined && i === 0 ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {}),
       });
-      last = sent.id;
+      messageId = message.id;
       progress.sent = i + 1;
     }
-    return last === undefined ? {} : { messageId: last };
+    return messageId === undefined ? {} : { messageId };
   }
 }
 
-/** A nonce base from the outbox's key: short enough for Discord's 25 characters with a part number. */
+/**
+ * A nonce base from the outbox's key and a dot, so the part number follows it (`hearth-12.0`):
+ * the key itself when it fits Discord's 25 characters, else a hash of it (never a truncation,
+ * which would make two long keys share a nonce).
+ */
 function nonceBase(key: string): string {
-  return key.length <= NONCE_BASE_LENGTH ? key : createHash('sha256').update(key).digest('base64url').slice(0, NONCE_BASE_LENGTH);
+  const base = key.length < NONCE_BASE_LENGTH ? key : createHash('sha256').update(key).digest('base64url').slice(0, NONCE_BASE_LENGTH - 1);
+  return `${base}.`;
 }

@@ -114,20 +114,21 @@ export class PendingInteractions {
    * follow-ups). Resolves false when the interaction cannot carry the answer (its acknowledgement
    * failed or its token expired): the caller then posts in the channel.
    */
-  async answer(interactionId: string, parts: readonly BaseMessageOptions[], isPrivate: boolean, from: number): Promise<{ sent: number } | undefined> {
+  async answer(interactionId: string, parts: readonly BaseMessageOptions[], isPrivate: boolean, from: number): Promise<{ sent: number; messageId?: string } | undefined> {
     const p = this.pending.get(interactionId);
     if (!p || p.expires <= this.now() || !(await p.deferred)) return undefined;
     const flags = isPrivate ? MessageFlags.Ephemeral : undefined;
     let sent = from;
+    let messageId: string | undefined;
     for (let i = from; i < parts.length; i++) {
       const part = parts[i]!;
-      if (!p.answered && p.ephemeral === isPrivate) await p.interaction.editReply(part);
-      else await p.interaction.followUp({ ...part, ...(flags ? { flags } : {}) });
+      const message = !p.answered && p.ephemeral === isPrivate ? await p.interaction.editReply(part) : await p.interaction.followUp({ ...part, ...(flags ? { flags } : {}) });
+      messageId = message.id;
       if (!p.answered && p.ephemeral !== isPrivate) await p.interaction.deleteReply().catch(() => undefined);
       p.answered = true;
       sent = i + 1;
     }
-    return { sent };
+    return messageId === undefined ? { sent } : { sent, messageId };
   }
 
   /**

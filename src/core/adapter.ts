@@ -2,6 +2,7 @@ import type { CommandCatalog } from './catalog.ts';
 import type { InboundEvent, Sender } from './events.ts';
 import type { ChatRef, Platform } from './ids.ts';
 import type { Outbound } from './outbound.ts';
+import type { SendMeta, SendReceipt } from './outbox.ts';
 
 /**
  * What a platform can do. Code checks a capability before relying on it: Telegram cannot list
@@ -62,7 +63,12 @@ export interface PlatformAdapter {
   start(sink: EventSink): Promise<void>;
   /** Idempotent: stopping twice is harmless. */
   stop(): Promise<void>;
-  send(out: Outbound): Promise<void>;
+  /**
+   * Sends one message. `meta.idempotencyKey` is stable for this message across retries and
+   * restarts: pass it to a platform that deduplicates on a client key. Report the platform's
+   * message id where there is one.
+   */
+  send(out: Outbound, meta?: SendMeta): Promise<void | SendReceipt>;
   /** Publishes the command catalog in the platform's form (Telegram menu, Discord slash commands). */
   publishCatalog?(catalog: CommandCatalog): Promise<void>;
   /** The current members of a group, where the platform can list them (`member-list`). */

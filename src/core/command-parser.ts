@@ -70,6 +70,20 @@ export class CommandParser {
   }
 
   /**
+   * Whether the text is written as a command (`/foo`, `！foo`) for this bot, known or not. In a
+   * direct chat an unknown one deserves an answer; in a group it may be another bot's.
+   */
+  looksLikeCommand(text: string, botHandle?: string): boolean {
+    const first = text.replace(/^[\s\u3000]+/, '').split(SPACE, 1)[0] ?? '';
+    const prefix = PREFIXES.find((p) => first.startsWith(p));
+    if (prefix === undefined) return false;
+    const word = first.slice(prefix.length);
+    const at = word.indexOf('@');
+    if (at >= 0 && botHandle !== undefined && word.slice(at + 1).toLowerCase() !== botHandle.toLowerCase()) return false;
+    return /^[\p{L}\p{N}_]/u.test(word);
+  }
+
+  /**
    * The command a message invokes, or undefined for an ordinary message. `botHandle` is this
    * bot's username on the message's platform: `/cmd@thatbot` runs, `/cmd@otherbot` does not.
    */

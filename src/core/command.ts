@@ -234,6 +234,11 @@ export interface CommandSpec<A extends readonly AnyArg[] = readonly AnyArg[]> {
   readonly feature: string;
   readonly args: A;
   readonly role: Role;
+  /**
+   * The role needed when any argument is given (`/tier` shows a member their own tier;
+   * `/tier @member core` is an operator's). Checked by the dispatcher with `role`.
+   */
+  readonly argsRole?: Role;
   readonly where: CommandScope;
   /** Seconds between two uses by one member. */
   readonly cooldownSec?: number;

@@ -16,6 +16,7 @@ import type { ChatRef, Platform, UserRef } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { Body, Outbound } from './outbound.ts';
 import { answer } from './private-reply.ts';
+import type { Delivery } from './outbox.ts';
 import { atLeast } from './roles.ts';
 
 /** A feature's reaction to events that are not commands (post points, joins, reactions). */
@@ -32,7 +33,8 @@ export interface DispatcherDeps {
   readonly parser: CommandParser;
   readonly listeners: readonly Listener[];
   readonly translator: Translator;
-  readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
+  /** Where what an event said is written, in the event's transaction, and sent after commit. */
+  readonly delivery: Delivery;
   readonly clock: Clock;
   readonly logger: Logger;
   /** What each platform can do, for deciding how to answer (private replies). None: nothing. */
@@ -85,13 +87,19 @@ function withoutSelfMention(event: MessageEvent): string {
  * passive listeners → send what they said once the transaction has committed. One error boundary
  * per event: a failure is logged with the event key and answered once; it never stops an adapter
  * or the process.
+ * event key → record identity and activity → run the command or the passive listeners → write what
+ * they said to the outbox in the same transaction, keyed by the event. An event is done when that
+ * transaction commits: sending is the outbox sender's business, so inbound never waits on a slow or
+ * failing platform, and a crash after the commit still sends the reply after the restart. One
+ * error boundary per event: a failure is logged with the event key and answered once; it never
+ * stops an adapter or the process.
  */
 export class Dispatcher {
   private readonly lastUse = new Map<string, number>();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
-  /** The adapters' sink. Never rejects. */
+  /** The adapters' sink. Resolves once the event's transaction has committed; never rejects. */
   readonly sink = async (event: InboundEvent): Promise<void> => {
     await this.dispatch(event);
   };
@@ -102,13 +110,18 @@ export class Dispatcher {
     const outs: Outbound[] = [];
     let outcome: DispatchOutcome;
     try {
-      outcome = this.deps.store.transaction(() => this.process(event, outs));
+      outcome = this.deps.store.transaction(() => {
+        const handled = this.process(event, outs);
+        if (outs.length > 0) this.deps.delivery.record(event.key, outs);
+        return handled;
+      });
     } catch (err) {
       this.deps.logger.error({ err, key: event.key }, 'event failed before it could be handled');
-      outcome = 'failed';
+      return 'failed';
     }
+    if (outs.length === 0) return outcome;
     try {
-      await this.deps.deliver(outs);
+      await this.deps.delivery.flush();
     } catch (err) {
       this.deps.logger.error({ err, key: event.key }, 'delivering replies failed');
     }
@@ -126,7 +139,13 @@ export class Dispatcher {
     if (invocation) return this.runCommand(event, invocation, actor, chat, now, outs);
     if (event.type === 'command' || event.type === 'action') {
       // A button or slash command the table no longer has (a renamed command, an old card).
-      this.context(event, actor, chat, now, outs, true).reply(this.deps.translator.t(actor.locale, 'error.unknown_command'));
+      this.context(event, actor, chat, now, outs, true).reply(this.deps.translator.t(actor.locale, 'error.unknown_action'));
+      return 'rejected';
+    }
+    if (event.type === 'message' && chat.kind === 'direct' && this.deps.parser.looksLikeCommand(event.text)) {
+      // Silence in a group is right (the command may be another bot's); in a DM it is only confusing.
+      const word = event.text.trim().split(/[\s\u3000]/, 1)[0]!;
+      outs.push({ type: 'reply', chat: chat.ref, replyTo: event.messageId, body: this.deps.translator.t(actor.locale, 'error.unknown_command', { command: word }) });
       return 'rejected';
     }
     for (const listener of this.deps.listeners) {
@@ -174,7 +193,8 @@ export class Dispatcher {
     const refusal = this.context(event, actor, chat, now, outs, true, locale);
     const buffer: Outbound[] = [];
     try {
-      this.checkAllowed(command, actor, chat, this.deps.clock.now());
+      const withArgs = 'tokens' in invocation.input ? invocation.input.tokens.length > 0 : Object.keys(invocation.input.options).length > 0;
+      this.checkAllowed(command, actor, chat, this.deps.clock.now(), withArgs);
       const args = this.parseArgs(command, invocation, event);
       this.deps.store.transaction(() => {
         const { event: _raw, ...context } = this.context(event, actor, chat, now, buffer, command.private ?? false, locale);
@@ -201,9 +221,10 @@ export class Dispatcher {
   }
 
   /** The one place permissions, scope and cooldowns are checked. */
-  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date): void {
-    if (!atLeast(actor.role, command.role)) {
-      throw new UserError('error.forbidden', { role: this.deps.translator.text(actor.locale, `role.${command.role}`) });
+  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date, withArgs: boolean): void {
+    const needed = withArgs && command.argsRole ? command.argsRole : command.role;
+    if (!atLeast(actor.role, needed)) {
+      throw new UserError('error.forbidden', { role: this.deps.translator.text(actor.locale, `role.${needed}`) });
     }
     if (command.where === 'group' && chat.kind !== 'group') throw new UserError('error.group_only');
     if (command.where === 'direct' && chat.kind !== 'direct') throw new UserError('error.direct_only');

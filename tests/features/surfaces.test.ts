@@ -39,7 +39,7 @@ describe('slash commands and buttons run through the same command table as text'
     const reply = d.sent.at(-1)!;
     expect(reply).toMatchObject({ type: 'reply', replyTo: 'i1' });
     expect(reply).not.toHaveProperty('private');
-    expect(renderPlain(reply.body)).toBe('@Ann checked in: +10 points, streak 1 days. Balance 10. You are #1 today.');
+    expect(renderPlain(reply.body)).toBe('@Ann checked in: +10 points, streak 1 day. Balance 10. You are #1 today.');
   });
 
   it('given a slash /checkin redelivered with the same interaction, then it pays once; a second check-in the same day pays nothing', async () => {

@@ -14,7 +14,7 @@ describe('simulate: quiet members end to end', () => {
     const first = await runSim(db, [...twoWeeks, tick(at(21, '10:30')), tick(at(22, '10:30'))]);
     const digests = first.out.filter((o) => o.chat === 'staff');
     expect(digests).toEqual([
-      { at: '2026-03-22T02:00:00.000Z', type: 'send', chat: 'staff', text: expect.stringContaining('#1 Alice · 已沉默 7 天 · 平时每 1 天活跃一次') },
+      { at: '2026-03-22T02:00:00.000Z', local: '2026-03-22 10:00', type: 'send', chat: 'staff', text: expect.stringContaining('#1 Alice · 已沉默 7 天 · 平时每 1 天活跃一次') },
     ]);
 
     // A restart that replays the same scan slot and the days after it flags nobody twice (the
@@ -31,7 +31,7 @@ describe('simulate: quiet members end to end', () => {
       msg(at(28, '12:00'), 'mod', '/recall-stats', { chat: 'staff' }),
     ]);
     expect(recall.out.filter((o) => o.type === 'dm')).toEqual([
-      { at: '2026-03-24T03:00:00.000Z', type: 'dm', user: 'u1', text: expect.stringContaining('Check in within 7 days and get 30 bonus points!') },
+      { at: '2026-03-24T03:00:00.000Z', local: '2026-03-24 11:00', type: 'dm', user: 'u1', text: expect.stringContaining('Check in within 7 days and get 30 bonus points!') },
     ]);
     expect(recall.out.at(-1)!.text).toContain('All recalls: sent 1, returned 7d 1 (100%), 14d 1 (100%)');
 

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Actor, ChatContext, MemberTarget } from '../../core/command.ts';
 import { localDay } from '../../core/clock.ts';
 import type { Directory } from '../../core/directory.ts';
@@ -77,6 +77,8 @@ export class MembersService implements Directory {
     readonly touch: Database.Statement<{ m: number; at: number }>;
     readonly identityKeys: Database.Statement<[number]>;
     readonly grantedRole: Database.Statement<[number]>;
+    readonly identitiesOf: Database.Statement<[number]>;
+    readonly groupsByRecency: Database.Statement<[number, string]>;
   };
   private readonly activityObservers: ((note: ActivityNote) => void)[] = [];
 
@@ -122,6 +124,12 @@ export class MembersService implements Directory {
       touch: s.prepare('UPDATE members SET last_active_at = @at WHERE id = @m AND (last_active_at IS NULL OR last_active_at < @at)'),
       identityKeys: s.prepare("SELECT platform || ':' || user_id AS k FROM identities WHERE member_id = ?"),
       grantedRole: s.prepare('SELECT role FROM member_roles WHERE member_id = ?'),
+      // dmTarget runs for every message a job sends a member (tier reviews, recalls).
+      identitiesOf: s.prepare('SELECT platform, user_id AS userId FROM identities WHERE member_id = ?'),
+      groupsByRecency: s.prepare(
+        `SELECT chat_key AS chatKey FROM memberships WHERE member_id = ? AND left_at IS NULL AND chat_key <> ?
+         ORDER BY COALESCE(last_active_at, joined_at, first_seen_at) DESC`,
+      ),
     };
   }
 
@@ -129,10 +137,12 @@ export class MembersService implements Directory {
     const { groups, tiers } = this.deps;
     const at = event.at.getTime();
     const person = eventActor(event);
-    const member = this.ensureMember(person, event.at);
+    const group = event.chatKind === 'group' ? groups.ensure(event.chat, event.at, event.chatTitle, event.space) : undefined;
+    // A person first seen in a higher-tier group (the bot joined an existing community) starts on
+    // that group's tier; after that only the tiers feature moves them, never where they speak.
+    const member = this.ensureMember(person, event.at, group && tiers.has(group.tier) ? group.tier : undefined);
     let chat: ChatContext;
-    if (event.chatKind === 'group') {
-      const group = groups.ensure(event.chat, event.at, event.chatTitle, event.space);
+    if (group) {
       chat = { ref: event.chat, kind: 'group', tier: group.tier, timeZone: groups.timeZoneOf(group) };
       const key = group.chatKey;
       const left = event.type === 'member.left';
@@ -142,10 +152,6 @@ export class MembersService implements Directory {
       if (event.type === 'member.left' && event.spaceWide && event.space) this.q.leftSpace.run({ m: member.id, s: spaceKey(event.space), at });
       if (event.type === 'message' || event.type === 'reaction') {
         this.recordActivity(member.id, key, localDay(event.at, chat.timeZone), event.type === 'message' ? 'messages' : 'reactions', event.at);
-      }
-      if (!left && tiers.rank(group.tier) > tiers.rank(member.tier)) {
-        this.q.setTier.run(group.tier, member.id);
-        member.tier = group.tier;
       }
     } else {
       chat = { ref: event.chat, kind: 'direct', tier: member.tier, timeZone: this.deps.config.community.timezone };
@@ -162,7 +168,7 @@ export class MembersService implements Directory {
   }
 
   /** Finds or creates the member behind a platform identity, keeping name and handle current. */
-  ensureMember(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language'>, at: Date): MemberRow {
+  ensureMember(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language'>, at: Date, startTier?: string): MemberRow {
     const { platform, userId } = person.user;
     const found = this.q.byIdentity.get(platform, userId) as (MemberRow & { identityName: string; identityHandle: string | null }) | undefined;
     if (found) {
@@ -182,7 +188,7 @@ export class MembersService implements Directory {
     }
     const name = person.name ?? userId;
     const locale = localeFromLanguage(person.language) ?? null;
-    const tier = this.deps.tiers.lowest;
+    const tier = startTier ?? this.deps.tiers.lowest;
     const id = Number(this.q.insertMember.run(name, locale, tier, at.getTime()).lastInsertRowid);
     this.q.insertIdentity.run(platform, userId, id, person.handle ?? null, name, at.getTime());
     return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null };
@@ -252,21 +258,15 @@ export class MembersService implements Directory {
   dmTarget(memberId: number, excludeChat?: string): DmTarget | undefined {
     const row = this.get(memberId);
     if (!row) return undefined;
-    const ids = this.deps.orm.select().from(identities).where(eq(identities.memberId, memberId)).all();
+    const ids = this.q.identitiesOf.all(memberId) as { platform: UserRef['platform']; userId: string }[];
     if (ids.length === 0) return undefined;
-    const groupsOf = this.deps.orm
-      .select({ chatKey: memberships.chatKey })
-      .from(memberships)
-      .where(and(eq(memberships.memberId, memberId), isNull(memberships.leftAt), excludeChat ? ne(memberships.chatKey, excludeChat) : undefined))
-      .orderBy(desc(sql`COALESCE(${memberships.lastActiveAt}, ${memberships.joinedAt}, ${memberships.firstSeenAt})`))
-      .all();
-    for (const g of groupsOf) {
+    for (const g of this.q.groupsByRecency.all(memberId, excludeChat ?? '') as { chatKey: string }[]) {
       const chat = parseChatKey(g.chatKey);
       const identity = ids.find((i) => i.platform === chat.platform);
       if (identity) return { user: { platform: chat.platform, userId: identity.userId }, name: row.name, locale: this.localeOf(row), fallbackChat: chat };
     }
     const first = ids[0]!;
-    return { user: { platform: first.platform as UserRef['platform'], userId: first.userId }, name: row.name, locale: this.localeOf(row) };
+    return { user: { platform: first.platform, userId: first.userId }, name: row.name, locale: this.localeOf(row) };
   }
 
   resolveMember(token: string, where: { readonly platform: Platform; readonly mentions: readonly Mention[]; readonly at: Date }): MemberTarget | undefined {
@@ -372,6 +372,16 @@ export class MembersService implements Directory {
         .run();
     }
     audit.record({ at, actorMemberId: grantedBy, action: 'role.set', targetMemberId: memberId, detail: { from, to: role } });
+  }
+
+  /** The member behind a platform identity, if the bot has seen them. */
+  findByIdentity(user: UserRef): number | undefined {
+    return (this.q.byIdentity.get(user.platform, user.userId) as MemberRow | undefined)?.id;
+  }
+
+  /** Mirrors the tiers feature's decision into `members.tier`, which every other feature reads. */
+  setTier(memberId: number, tier: string): void {
+    this.q.setTier.run(tier, memberId);
   }
 
   setLocale(memberId: number, locale: Locale): void {

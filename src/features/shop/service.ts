@@ -79,6 +79,8 @@ export class ShopService {
       insertCode: s.prepare('INSERT OR IGNORE INTO reward_codes (sku, code, imported_at) VALUES (?, ?, ?)'),
       take: s.prepare('UPDATE reward_stock SET stock = stock - @qty WHERE sku = @sku AND (stock IS NULL OR stock >= @qty)'),
       adjust: s.prepare('UPDATE reward_stock SET stock = MAX(0, stock + ?) WHERE sku = ? AND stock IS NOT NULL'),
+      // An operator's change that would take stock below zero is refused, not clamped.
+      change: s.prepare('UPDATE reward_stock SET stock = stock + @delta WHERE sku = @sku AND stock IS NOT NULL AND stock + @delta >= 0'),
       used: s.prepare("SELECT COALESCE(SUM(qty), 0) AS n FROM redemptions WHERE member_id = ? AND sku = ? AND at >= ? AND status != 'rejected'"),
       usedKind: s.prepare(`SELECT COUNT(*) AS n FROM redemptions WHERE member_id = ? AND sku IN (SELECT value FROM json_each(?)) AND at >= ? AND status != 'rejected'`),
       insert: s.prepare(
@@ -228,12 +230,16 @@ export class ShopService {
     return row;
   }
 
-  /** `/stock sku +N`: changes a limited reward's stock (never below 0). Audited. */
+  /** `/stock sku +N`: changes a limited reward's stock; a change below zero is refused with the current stock. Audited. */
   adjustStock(sku: string, delta: number, actorMemberId: number, at: Date): number {
     const reward = this.bySku.get(sku);
     if (!reward) throw new UserError('shop.unknown', { sku });
     if (reward.kind === 'code') throw new UserError('shop.stock_is_codes', { sku });
-    if (this.q.adjust!.run(delta, sku).changes === 0) throw new UserError('shop.stock_unlimited', { sku });
+    if (this.q.change!.run({ delta, sku }).changes === 0) {
+      const current = this.stockOf(sku);
+      if (current === null) throw new UserError('shop.stock_unlimited', { sku });
+      throw new UserError('shop.stock_below_zero', { sku, stock: current, change: delta });
+    }
     const stock = this.stockOf(sku) ?? 0;
     this.deps.audit.record({ at, actorMemberId, action: 'stock.adjust', detail: { sku, delta, stock } });
     return stock;

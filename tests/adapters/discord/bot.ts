@@ -51,7 +51,13 @@ export async function discordBot(opts: { content?: Content; owners?: string[]; a
     };
   const logger: Logger = { ...silentLogger, warn: record('warn'), info: record('info'), error: record('error') };
   const db = openDb(':memory:');
-  const app = createApp({ db, content: opts.content ?? english(), clock, logger, owners: opts.owners ?? [], sleep: opts.sleep ?? (async () => {}) });
+  const wait = opts.sleep ?? (async () => {});
+  // The outbox waits out a retry's backoff on the app's clock, so the clock moves by what was waited.
+  const sleep = async (ms: number) => {
+    await wait(ms);
+    clock.advance(ms);
+  };
+  const app = createApp({ db, content: opts.content ?? english(), clock, logger, owners: opts.owners ?? [], sleep });
   const adapter = new DiscordAdapter({ token: fake.token, apiRoot: fake.api, logger, now: () => clock.now().getTime(), ...opts.adapter });
   app.router.register(adapter);
   const events: InboundEvent[] = [];

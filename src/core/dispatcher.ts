@@ -214,7 +214,7 @@ export class Dispatcher {
     const buffer: Outbound[] = [];
     try {
       const withArgs = 'tokens' in invocation.input ? invocation.input.tokens.length > 0 : Object.keys(invocation.input.options).length > 0;
-      this.checkAllowed(command, actor, chat, this.deps.clock.now(), withArgs);
+      this.checkAllowed(command, actor, chat, this.deps.clock.now(), withArgs, invocation.argText);
       const args = this.parseArgs(command, invocation, event);
       this.deps.store.transaction(() => {
         const { event: _raw, ...context } = this.context(event, actor, chat, now, buffer, command.private ?? false, locale);
@@ -241,14 +241,12 @@ export class Dispatcher {
   }
 
   /**
-   * Whether a member with `role` may run `command` (with arguments, when the command has an
-   * `argsRole`): the command table's rule, for surfaces that show or hide an action before it is
+   * Whether a member with `role` may run `command` with `argText`: the command table's rule, for surfaces that show or hide an action before it is
    * run (the dashboard's pages and forms). Unknown commands are allowed to nobody.
    */
-  permits(role: Role, command: string, withArgs = false): boolean {
+  permits(role: Role, command: string, argText = ''): boolean {
     const spec = this.deps.parser.byName(command);
-    if (!spec) return false;
-    return atLeast(role, withArgs && spec.argsRole ? spec.argsRole : spec.role);
+    return spec !== undefined && atLeast(role, requiredRole(spec, tokenize(argText).length > 0, argText));
   }
 
   /**
@@ -275,7 +273,7 @@ export class Dispatcher {
     try {
       outcome = this.deps.store.transaction((): DispatchOutcome => {
         if (!this.deps.store.claimEvent(key, at)) return 'duplicate';
-        this.checkAllowed(command, actor, chat, this.deps.clock.now(), tokens.length > 0);
+        this.checkAllowed(command, actor, chat, this.deps.clock.now(), tokens.length > 0, request.args);
         const args = this.parseArgs(command, invocation, where);
         const context = {
           actor,
@@ -319,8 +317,8 @@ export class Dispatcher {
   }
 
   /** The one place permissions, scope and cooldowns are checked. */
-  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date, withArgs: boolean): void {
-    const needed = withArgs && command.argsRole ? command.argsRole : command.role;
+  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date, withArgs: boolean, argText: string): void {
+    const needed = requiredRole(command, withArgs, argText);
     if (!atLeast(actor.role, needed)) {
       throw new UserError('error.forbidden', { role: this.deps.translator.text(actor.locale, `role.${needed}`) });
     }
@@ -441,6 +439,11 @@ export class Dispatcher {
       },
     };
   }
+}
+
+/** The role a command needs as written: its privileged form's, its arguments', or its own. */
+function requiredRole(command: CommandSpec, withArgs: boolean, argText: string): Role {
+  return command.privilegedForm?.matches(argText) ? command.privilegedForm.role : withArgs && command.argsRole ? command.argsRole : command.role;
 }
 
 /**

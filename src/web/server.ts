@@ -13,6 +13,9 @@ import { bodyHtml, html, plainPage, type Html, type Viewer } from './view.ts';
 import { overviewPage } from './pages/overview.ts';
 import { reviewPage, reviewActions } from './pages/review.ts';
 import { memberPage, membersPage, memberActions } from './pages/members.ts';
+import { rewardActions, rewardsPage } from './pages/rewards.ts';
+import { contentActions, contentPage } from './pages/content.ts';
+import { auditPage } from './pages/audit.ts';
 
 const COOKIE = 'hearth_session';
 
@@ -233,6 +236,19 @@ export function createDashboard(options: DashboardOptions): Hono<Env> {
   web.get('/members', page('dashboard', (c, v, f) => membersPage(ctx, v, f, c.req.query('q') ?? '', Number(c.req.query('offset') ?? '0') || 0)));
   web.get('/members/:id', page('dashboard', (c, v, f) => memberPage(ctx, v, f, Number(c.req.param('id')), c.req.query('before') ? Number(c.req.query('before')) : undefined)));
   for (const [path, command, handle] of memberActions) web.post(path, action(command, (c) => `/members/${Number(c.req.param('id'))}`, (v, form, key, c) => handle(ctx, v, form, key, Number(c.req.param('id')))));
+
+  web.get('/rewards', page('stock', (_c, v, f) => rewardsPage(ctx, v, f)));
+  for (const [path, command, handle] of rewardActions) web.post(path, action(command, () => '/rewards', (v, form, key) => handle(ctx, v, form, key)));
+  web.get('/content', page('posts', (_c, v, f) => contentPage(ctx, v, f)));
+  for (const [path, command, handle] of contentActions) web.post(path, action(command, () => '/content', (v, form, key) => handle(ctx, v, form, key)));
+  web.get(
+    '/audit',
+    page('audit', (c, v, f) => {
+      const q = (name: string) => (c.req.query(name) ?? '').slice(0, 100);
+      const before = Number(c.req.query('before'));
+      return auditPage(ctx, v, f, { actor: q('actor'), action: q('action'), from: q('from'), to: q('to'), before: Number.isInteger(before) && before > 0 ? before : undefined });
+    }),
+  );
 
   web.notFound((c) => c.text('404', 404));
   return web;

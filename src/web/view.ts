@@ -66,6 +66,9 @@ const NAV: readonly { path: string; key: string; command: string }[] = [
   { path: '/', key: 'nav.overview', command: 'dashboard' },
   { path: '/review', key: 'nav.review', command: 'flags' },
   { path: '/members', key: 'nav.members', command: 'dashboard' },
+  { path: '/rewards', key: 'nav.rewards', command: 'stock' },
+  { path: '/content', key: 'nav.content', command: 'posts' },
+  { path: '/audit', key: 'nav.audit', command: 'audit' },
 ];
 
 /** The page around every view: navigation, who is signed in, sign-out, flash messages. */

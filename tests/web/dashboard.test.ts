@@ -15,6 +15,7 @@ async function quietMembers(count: number): Promise<void> {
 }
 
 const PAGES = ['/', '/review', '/members', '/members/1'] as const;
+const OPERATOR_PAGES = ['/rewards', '/content', '/audit'] as const;
 
 describe('signing in through chat', () => {
   it('given a moderator sends /dashboard in a DM, then they get a one-time link; a member is refused and a community group never sees one', async () => {
@@ -104,6 +105,17 @@ describe('every route and every role', () => {
     const op = await signedIn(h, web, 'op');
     for (const p of PAGES) expect([p, (await mod.get(p)).status]).toEqual([p, 200]);
     for (const p of PAGES) expect([p, (await op.get(p)).status]).toEqual([p, 200]);
+    // Rewards, content and the audit log are the operators' (/stock, /posts, /audit).
+    for (const p of OPERATOR_PAGES) {
+      expect([p, (await mod.get(p)).status]).toEqual([p, 403]);
+      expect([p, (await op.get(p)).status]).toEqual([p, 200]);
+      expect([p, (await anonymous.get(p)).status]).toEqual([p, 303]);
+    }
+    expect(await (await mod.get('/')).text()).not.toContain('href="/rewards"');
+    expect(await (await op.get('/')).text()).toContain('href="/rewards"');
+    const modForm = await mod.formOf('/review');
+    expect((await mod.post('/rewards/stock', { ...modForm, sku: 'tote-bag', change: '+5' })).status).toBe(403);
+    expect((await mod.post('/content', { ...modForm, post: 'daily-checkin', action: 'pause' })).status).toBe(403);
     // A moderator's page has no award form: /award is an operator's.
     expect(await (await mod.get('/members/1')).text()).not.toContain('/members/1/award');
     expect(await (await op.get('/members/1')).text()).toContain('/members/1/award');
@@ -125,7 +137,7 @@ describe('every route and every role', () => {
     expect((await c.get('/review')).status).toBe(200);
     const form = await c.formOf('/review');
     await h.say('op', '/role @u2 member', { lang: 'en' });
-    for (const p of PAGES) expect([p, (await c.get(p)).status]).toEqual([p, 403]);
+    for (const p of [...PAGES, ...OPERATOR_PAGES]) expect([p, (await c.get(p)).status]).toEqual([p, 403]);
     expect((await c.post('/review/flags', { ...form, row: 'recall:1' })).status).toBe(403);
   });
 

@@ -38,6 +38,14 @@ export class Client {
     return res;
   }
 
+  /** A multipart form (a file upload), as a browser sends one. */
+  async upload(path: string, fields: Record<string, string>, file: { field: string; name: string; text: string }): Promise<Response> {
+    const body = new FormData();
+    for (const [k, v] of Object.entries(fields)) body.append(k, v);
+    body.append(file.field, new File([file.text], file.name, { type: 'text/csv' }));
+    return this.web.request(path, { method: 'POST', body, headers: this.headers() });
+  }
+
   /** Opens a sign-in link and presses the button, as a person would. */
   async signIn(link: string): Promise<Response> {
     const token = new URL(link).searchParams.get('token')!;

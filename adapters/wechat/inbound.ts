@@ -103,11 +103,13 @@ export function stripSelfMentions(text: string, selfNames: readonly string[]): s
 
 /** A WeChat contact as the core's Sender. */
 export function senderOf(c: ContactFacts): Sender {
+  const aliases = contactAliases(c);
   return {
     user: { platform: 'wechat', userId: c.id },
     name: c.name,
     ...(c.handle ? { handle: c.handle } : {}),
     ...(c.isSelf ? { isSelf: true } : {}),
+    ...(aliases.length > 0 ? { aliases } : {}),
   };
 }
 

@@ -1,3 +1,4 @@
+import { FileBox } from 'file-box';
 import qrcodeTerminal from 'qrcode-terminal';
 import { qrcodeValueToImageUrl, ScanStatus, WechatyBuilder, type Contact, type Message, type Room, type Wechaty, type WechatyOptions } from 'wechaty';
 import type { Capability, EventSink, PlatformAdapter } from '../../src/core/adapter.ts';
@@ -11,7 +12,7 @@ import { isBenignPuppetError, isConnectionLoss, toAdapterError } from './errors.
 import { mapJoin, mapLeave, mapMessage, senderOf } from './inbound.ts';
 import { readContact, readMessage, readRoom } from './read.ts';
 import { RecentMessages } from './recent.ts';
-import { renderTexts } from './render.ts';
+import { renderMessages, type RenderedImage } from './render.ts';
 
 /** How the adapter reads time and waits; tests pass a fake clock whose sleep advances it. */
 export interface WechatTiming {
@@ -84,7 +85,7 @@ export class WechatAdapter implements PlatformAdapter {
    * WeChat reports a member leaving only when someone removes them, so no `member-leave-events`:
    * the core reconciles leaves from the room member list. Joins come with the inviter.
    */
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['dm', 'member-list', 'member-join-events']);
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['dm', 'member-list', 'member-join-events', 'add-member', 'invite-qr']);
   private readonly logger: Logger;
   private readonly timing: WechatTiming;
   private readonly recent = new RecentMessages();
@@ -94,8 +95,10 @@ export class WechatAdapter implements PlatformAdapter {
   /** Reconnect waits, told when the status leaves `offline`. */
   private readonly backOnline = new Set<() => void>();
   /** Parts of an outbound already sent, so the router's retry does not repeat them. */
-  private readonly progress = new WeakMap<Outbound, { sent: number; qrSent?: boolean }>();
+  private readonly progress = new WeakMap<Outbound, InviteProgress>();
   private current: WechatStatus = { state: 'starting' };
+  /** Whether the account is offline because the puppet connection was lost (not a logout). */
+  private connectionLost = false;
   private bot: Wechaty | undefined;
   private sink: EventSink | undefined;
   private self: Contact | undefined;
@@ -133,7 +136,10 @@ export class WechatAdapter implements PlatformAdapter {
     const prev = this.current;
     if (prev.state === next.state && JSON.stringify(prev) === JSON.stringify(next)) return;
     this.current = next;
-    if (next.state !== 'offline') for (const w of [...this.backOnline]) w();
+    if (next.state !== 'offline') {
+      this.connectionLost = false;
+      for (const w of [...this.backOnline]) w();
+    }
     for (const l of this.statusListeners) {
       try {
         l(next);
@@ -221,6 +227,7 @@ export class WechatAdapter implements PlatformAdapter {
     if (isConnectionLoss(err)) {
       if (this.stopping) return;
       if (this.current.state !== 'offline') this.logger.warn({ err: String(err) }, 'wechat: lost the puppet connection');
+      this.connectionLost = true;
       this.setStatus({ state: 'offline', reason: String((err as Error)?.message ?? err) });
       this.scheduleReconnect();
       return;
@@ -354,11 +361,14 @@ export class WechatAdapter implements PlatformAdapter {
     }
   }
 
-  /** The wechaty instance when logged in; sending before login is retried later by the router. */
+  /**
+   * The wechaty instance when logged in. Before the QR login and after a logout the send is
+   * `not_logged_in`, while the puppet connection is lost `network`: both are retried later.
+   */
   private online(): Wechaty {
     const bot = this.bot;
     if (!bot || this.current.state !== 'online' || !bot.isLoggedIn) {
-      throw new AdapterError('wechat', 'network', `not logged in (${this.current.state})`);
+      throw new AdapterError('wechat', this.connectionLost ? 'network' : 'not_logged_in', `not logged in (${this.current.state})`);
     }
     return bot;
   }
@@ -413,7 +423,9 @@ export class WechatAdapter implements PlatformAdapter {
   /**
    * An invite to a higher-tier room: `room.add` where the bot may add members (WeChat lets room
    * owners and admins add directly; small rooms let any member invite), then the invitation text
-   * by DM; when adding fails, the room's QR code by DM with the text.
+   * by DM (in the room when the member is no friend of the bot); when adding fails, the room's QR
+   * code as an image by DM with the text. When that DM is refused too (not a friend, no QR code)
+   * only a person can let them in: `needs_staff`, which the core turns into a staff task.
    */
   private async invite(out: Extract<Outbound, { type: 'invite' }>): Promise<void> {
     const bot = this.online();
@@ -425,29 +437,51 @@ export class WechatAdapter implements PlatformAdapter {
     if (!room || !contact) throw new AdapterError('wechat', 'not_found', `room ${target.chatId} or contact ${out.user.userId} not found`);
     const progress = this.progress.get(out) ?? { sent: 0 };
     this.progress.set(out, progress);
-    if (progress.sent === 0 && !progress.qrSent) {
+    if (!progress.via) {
       try {
         await this.paced(() => room.add(contact));
+        progress.via = 'added';
         this.logger.info({ room: room.id, contact: contact.id }, 'wechat: added a member to a room');
       } catch (err) {
         this.logger.info({ room: room.id, err: String(err) }, 'wechat: could not add the member, sending the room QR code instead');
-        const qr = await room.qrCode();
-        await this.sendDirect(out, contact.id, [...out.body, seg.br(), seg.text(qr)]);
-        progress.qrSent = true;
-        return;
+        progress.via = 'qr';
+        progress.addError = String((err as Error)?.message ?? err);
       }
     }
-    await this.sendDirect(out, contact.id, out.body);
+    if (progress.via === 'added') {
+      if (contact.friend() === false) return await this.sendParts(out, room.id, [seg.mention(out.user, contact.name()), seg.text(' '), ...out.body], true);
+      return await this.sendDirect(out, contact.id, out.body);
+    }
+    try {
+      progress.qr ??= await this.roomQrImage(room, target.chatId);
+      await this.sendDirect(out, contact.id, [...out.body, seg.br(), progress.qr]);
+    } catch (err) {
+      const e = toAdapterError(err);
+      if (e.retryable) throw e;
+      throw new AdapterError('wechat', 'needs_staff', `could not add ${contact.id} to ${room.id} (${progress.addError ?? 'refused'}) nor send the room QR code (${e.message})`);
+    }
+  }
+
+  /** The room's QR code as a PNG image segment, drawn here from the code the puppet gives. */
+  private async roomQrImage(room: Room, chatId: string): Promise<RenderedImage> {
+    const code = await room.qrCode();
+    const topic = await room.topic().catch(() => chatId);
+    return seg.image({ data: await FileBox.fromQRCode(code).toBase64(), mime: 'image/png', alt: `${topic} QR` }) as RenderedImage;
   }
 
   private async sendParts(out: Outbound, conversationId: string, body: Body, inRoom: boolean): Promise<void> {
-    const parts = renderTexts(body, { inRoom });
+    const parts = renderMessages(body, { inRoom });
     const progress = this.progress.get(out) ?? { sent: 0 };
     this.progress.set(out, progress);
     for (let i = progress.sent; i < parts.length; i++) {
       const part = parts[i]!;
       const bot = this.online();
-      await this.paced(() => bot.puppet.messageSendText(conversationId, part.text, inRoom && part.mentionIds.length > 0 ? [...part.mentionIds] : undefined));
+      if (part.kind === 'image') {
+        const file = imageFile(part.image);
+        await this.paced(() => bot.puppet.messageSendFile(conversationId, file));
+      } else {
+        await this.paced(() => bot.puppet.messageSendText(conversationId, part.text, inRoom && part.mentionIds.length > 0 ? [...part.mentionIds] : undefined));
+      }
       progress.sent = i + 1;
     }
   }
@@ -489,6 +523,23 @@ export class WechatAdapter implements PlatformAdapter {
     this.sink = undefined;
     this.setStatus({ state: 'offline', reason: 'stopped' });
   }
+}
+
+/** How far an outbound got, so a retry of the same object repeats nothing. */
+interface InviteProgress {
+  /** Parts of the body already sent. */
+  sent: number;
+  /** How an invite lets the member in, once decided. */
+  via?: 'added' | 'qr';
+  addError?: string;
+  qr?: RenderedImage;
+}
+
+/** An image segment with data as a file for the puppet. */
+function imageFile(image: RenderedImage): FileBox {
+  const ext = image.mime?.split('/')[1] ?? 'png';
+  const name = `${image.alt.replace(/[^\p{L}\p{N}_-]+/gu, '-') || 'image'}.${ext}`;
+  return FileBox.fromBase64(image.data ?? '', name);
 }
 
 /** Pad and mock room ids end in `@chatroom`, web-protocol ones start with `@@`; contact ids do neither. */

@@ -117,7 +117,7 @@ export function createApp(options: AppOptions): App {
   const tiers = new TierService(config);
   const audit = new AuditService(db.orm);
   const groups = new GroupService(db.orm, config, audit);
-  const members = new MembersService({ orm: db.orm, config, groups, tiers, audit, owners: new Set(options.owners ?? []) });
+  const members = new MembersService({ orm: db.orm, config, groups, tiers, audit, owners: new Set(options.owners ?? []), translator });
   const points = new PointsService(db, config.community.timezone, audit);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
   const quiet = new QuietService({

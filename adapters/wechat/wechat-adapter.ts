@@ -14,18 +14,15 @@ import { readContact, readMessage, readRoom } from './read.ts';
 import { RecentMessages } from './recent.ts';
 import { renderMessages, type RenderedImage } from './render.ts';
 
-/** How the adapter reads time and waits; tests pass a fake clock whose sleep advances it. */
+/** How the adapter reads time and waits (reconnect backoff, start-up wait); tests pass a fake clock. */
 export interface WechatTiming {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
-  /** A number in [0, 1) for send jitter. */
-  readonly random: () => number;
 }
 
 export const realWechatTiming: WechatTiming = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  random: Math.random,
 };
 
 /** The adapter's lifecycle, as the composition root and the staff chat hear it. */
@@ -48,12 +45,6 @@ export interface WechatAdapterOptions {
    */
   readonly memoryPath?: string;
   readonly timing?: WechatTiming;
-  /**
-   * The least time between two sends from this account, plus up to `jitterMs` at random, so the
-   * account does not post at machine speed (automated accounts get restricted).
-   */
-  readonly minGapMs?: number;
-  readonly jitterMs?: number;
   /** Draws the login QR code; the default draws it on stderr with qrcode-terminal. */
   readonly drawQr?: (qr: string) => void;
   /** How long start() waits for the puppet before resolving (it keeps connecting afterwards). */
@@ -74,9 +65,9 @@ const drawOnStderr = (qr: string) => qrcodeTerminal.generate(qr, { small: true }
 /**
  * Hearth on WeChat through wechaty. Rooms are groups and a contact's chat is a direct chat;
  * messages, room joins and removals become core events (`inbound.ts`, read through `read.ts`);
- * bodies are sent as plain text with real `@` mentions, split at 2000 characters and spaced out
- * per account. The puppet (web, pad through the puppet service, WeCom) is wechaty's choice, made
- * by WECHATY_PUPPET. Login is by QR code: the adapter reports `waiting-for-login` with the code,
+ * bodies are sent as plain text with real `@` mentions, split at 2000 characters. How fast is
+ * the outbox's WeChat send policy (gaps with jitter, caps, quiet hours), not the adapter's. The
+ * puppet (web, pad through the puppet service, WeCom) is wechaty's choice, made by WECHATY_PUPPET. Login is by QR code: the adapter reports `waiting-for-login` with the code,
  * `online`, or `offline`, and never blocks the other platforms while it waits.
  */
 export class WechatAdapter implements PlatformAdapter {
@@ -104,9 +95,6 @@ export class WechatAdapter implements PlatformAdapter {
   private self: Contact | undefined;
   /** Inbound events are handed to the core one at a time, in the order wechaty emits them. */
   private inbound: Promise<void> = Promise.resolve();
-  /** Sends from this account, one after the other with a gap. */
-  private outbound: Promise<void> = Promise.resolve();
-  private lastSendAt = -Infinity;
   /** Rooms seen in inbound events: a room on puppets whose room ids look like any other id (WeCom). */
   private readonly rooms = new Set<string>();
   private stopping = false;
@@ -439,7 +427,7 @@ export class WechatAdapter implements PlatformAdapter {
     this.progress.set(out, progress);
     if (!progress.via) {
       try {
-        await this.paced(() => room.add(contact));
+        await room.add(contact);
         progress.via = 'added';
         this.logger.info({ room: room.id, contact: contact.id }, 'wechat: added a member to a room');
       } catch (err) {
@@ -478,31 +466,12 @@ export class WechatAdapter implements PlatformAdapter {
       const bot = this.online();
       if (part.kind === 'image') {
         const file = imageFile(part.image);
-        await this.paced(() => bot.puppet.messageSendFile(conversationId, file));
+        await bot.puppet.messageSendFile(conversationId, file);
       } else {
-        await this.paced(() => bot.puppet.messageSendText(conversationId, part.text, inRoom && part.mentionIds.length > 0 ? [...part.mentionIds] : undefined));
+        await bot.puppet.messageSendText(conversationId, part.text, inRoom && part.mentionIds.length > 0 ? [...part.mentionIds] : undefined);
       }
       progress.sent = i + 1;
     }
-  }
-
-  /** Runs one send after the previous one, at least `minGapMs` (+ jitter) after it. */
-  private paced<T>(send: () => Promise<T>): Promise<T> {
-    const run = this.outbound.then(async () => {
-      const gap = (this.options.minGapMs ?? 1000) + Math.floor(this.timing.random() * (this.options.jitterMs ?? 1000));
-      const wait = this.lastSendAt + gap - this.timing.now();
-      if (wait > 0) await this.timing.sleep(wait);
-      try {
-        return await send();
-      } finally {
-        this.lastSendAt = this.timing.now();
-      }
-    });
-    this.outbound = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
   }
 
   /** Stops wechaty (and the puppet connection). Idempotent. */

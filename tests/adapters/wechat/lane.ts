@@ -53,9 +53,9 @@ export interface SayOptions {
  * The fast lane: the real Wechaty over wechaty-puppet-mock, in process. Contacts have WeChat-like
  * ids, rooms `@chatroom` ids; the bot logs in after a QR scan like a real account.
  */
-export async function wechatLane(opts: { options?: Partial<WechatAdapterOptions>; logger?: Logger; sink?: EventSink } = {}) {
+export async function wechatLane(opts: { options?: Partial<WechatAdapterOptions>; logger?: Logger; sink?: EventSink; puppetClock?: () => number } = {}) {
   const mocker = new mock.Mocker();
-  const puppet = new RecordingPuppetMock(mocker);
+  const puppet = new RecordingPuppetMock(mocker, opts.puppetClock);
   const logger = recordingLogger();
   const events: InboundEvent[] = [];
   const statuses: string[] = [];
@@ -69,8 +69,6 @@ export async function wechatLane(opts: { options?: Partial<WechatAdapterOptions>
   const adapter = new WechatAdapter({
     puppet,
     logger: opts.logger ?? logger,
-    minGapMs: 0,
-    jitterMs: 0,
     drawQr: () => {},
     startWaitMs: 0,
     ...opts.options,

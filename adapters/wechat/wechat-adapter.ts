@@ -74,9 +74,10 @@ export class WechatAdapter implements PlatformAdapter {
   readonly platform = 'wechat' as const;
   /**
    * WeChat reports a member leaving only when someone removes them, so no `member-leave-events`:
-   * the core reconciles leaves from the room member list. Joins come with the inviter.
+   * the core reconciles leaves from the room member list. Joins come with the inviter. Members
+   * type bare words (`签到`), hardly ever a slash.
    */
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['dm', 'member-list', 'member-join-events', 'add-member', 'invite-qr']);
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['dm', 'member-list', 'member-join-events', 'add-member', 'invite-qr', 'bare-words']);
   private readonly logger: Logger;
   private readonly timing: WechatTiming;
   private readonly recent = new RecentMessages();

@@ -72,6 +72,21 @@ async function wechatApp(): Promise<WechatApp> {
 const memberOf = (app: App, userId: string) => app.exportState().members.find((m) => m.identities.includes(`wechat:${userId}`))!;
 
 describe('WeChat tier doors and status through the whole bot', () => {
+  it('given 帮助 in a WeChat room, then the help leads with the bare words (签到 / 打卡 before /checkin), slash-only commands after', async () => {
+    const w = await wechatApp();
+    await w.lane.say(ZHANG.id, ROOM.id, '帮助');
+    await w.app.outbox.drain(0);
+    const lines = w.lane.puppet.sent.at(-1)!.text.split('\n');
+    const checkin = lines.findIndex((l) => l.startsWith('签到 / 打卡 (/checkin) — '));
+    expect(checkin).toBeGreaterThan(0);
+    expect(lines).toContainEqual(expect.stringMatching(/^兑换 <商品编号>.* \(\/redeem\) — /));
+    expect(lines).toContainEqual(expect.stringMatching(/^积分 \/ 我的积分 \(\/points\) — /));
+    // Every command that has words comes before the first one typed only with a slash.
+    const firstSlash = lines.findIndex((l) => l.startsWith('/'));
+    const lastWords = lines.map((l) => / \(\/[a-z-]+\) — /.test(l)).lastIndexOf(true);
+    expect(firstSlash === -1 || lastWords < firstSlash).toBe(true);
+  });
+
   it('given a WeChat member moved up to core, then the bot adds them to the core room itself and tells them by DM', async () => {
     const w = await wechatApp();
     await w.lane.say(ZHANG.id, ROOM.id, '签到');

@@ -85,8 +85,8 @@ describe('WeChat outbound through the real Wechaty over the mock puppet', () => 
     expect(lane.puppet.sent.at(-1)).toMatchObject({ conversationId: 'vip@chatroom', text: '@粉丝二号\u2005 恭喜升级！', mentionIds: ['wxid_fan2'] });
   });
 
-  it('declares what WeChat can do on the port: DMs, member lists, joins, adding members, QR invites; no leave events, ids that can change', () => {
-    expect([...lane.adapter.capabilities].sort()).toEqual(['add-member', 'dm', 'invite-qr', 'member-join-events', 'member-list']);
+  it('declares what WeChat can do on the port: DMs, member lists, joins, adding members, QR invites, bare words; no leave events, ids that can change', () => {
+    expect([...lane.adapter.capabilities].sort()).toEqual(['add-member', 'bare-words', 'dm', 'invite-qr', 'member-join-events', 'member-list']);
   });
 
   it('given a sender with a weixin id and a remark, then the event carries both as aliases for rebinding', async () => {

@@ -61,8 +61,8 @@ describe('identities rebound by alias when a platform gives a person a new id', 
     expect([a.id, b.id]).not.toContain(c.id);
     expect(state.members.find((m) => m.id === a.id)!.identities).toEqual(['wechat:wxid_a']);
     expect(staffNotices(h, from)).toEqual([
-      `新的 wechat:wxid_b（王五）与已有成员 #${a.id} (wxid_a) 的别名 remark:王 相同，但无法确定是同一个人。没有自动判断：已记为新成员 #${b.id}，请核实是谁。`,
-      `新的 wechat:wxid_c（小王）与已有成员 #${a.id} (wxid_a), #${b.id} (wxid_b) 的别名 remark:王 相同，但无法确定是同一个人。没有自动判断：已记为新成员 #${c.id}，请核实是谁。`,
+      `新的 wechat:wxid_b（王五）与已有成员 #${a.id} (wxid_a) 的别名 remark:王 相同，但无法确定是同一个人。没有自动判断：已记为新成员 #${b.id}。若是同一人，运营可发送 /link #${b.id} #<原成员编号> 合并。`,
+      `新的 wechat:wxid_c（小王）与已有成员 #${a.id} (wxid_a), #${b.id} (wxid_b) 的别名 remark:王 相同，但无法确定是同一个人。没有自动判断：已记为新成员 #${c.id}。若是同一人，运营可发送 /link #${c.id} #<原成员编号> 合并。`,
     ]);
     expect(state.audit.filter((e) => (e as { action: string }).action === 'identity.rebind')).toEqual([]);
   });

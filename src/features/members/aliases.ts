@@ -57,6 +57,7 @@ export class IdentityAliasStore {
       .prepare(
         `SELECT i.member_id AS memberId, a.user_id AS userId, a.alias AS alias, i.name AS name FROM identity_aliases a
          JOIN identities i ON i.platform = a.platform AND i.user_id = a.user_id
+         JOIN members m ON m.id = i.member_id AND m.merged_into IS NULL AND m.erased_at IS NULL
          WHERE a.platform = ? AND a.user_id <> ? AND a.alias IN (SELECT value FROM json_each(?)) ORDER BY i.member_id, a.alias`,
       )
       .all(platform, userId, JSON.stringify([...new Set(aliases)])) as AliasMatch[];

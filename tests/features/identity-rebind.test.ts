@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localMessageEvent } from '../../adapters/local/local-events.ts';
 import type { InboundEvent, MessageEvent } from '../../src/core/events.ts';
 import { renderPlain } from '../../src/core/outbound.ts';
-import { harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
+import { contentWith, harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
 
 let h: Harness | undefined;
 afterEach(() => {
@@ -13,9 +13,9 @@ afterEach(() => {
 let seq = 0;
 
 /** A WeChat room message from `userId` carrying `aliases`, as the WeChat adapter maps it. */
-function wechatSays(h: Harness, userId: string, name: string, aliases: string[], text: string): InboundEvent {
-  const e = localMessageEvent({ platform: 'wechat', chat: 'room@chatroom', user: userId, name, text, id: `w${++seq}`, at: h.clock.now() }) as MessageEvent;
-  return { ...e, sender: { user: e.sender.user, name, aliases } };
+function wechatSays(h: Harness, userId: string, name: string, aliases: string[], text: string, room = { id: 'room@chatroom', topic: '交流群' }): InboundEvent {
+  const e = localMessageEvent({ platform: 'wechat', chat: room.id, user: userId, name, text, id: `w${++seq}`, at: h.clock.now() }) as MessageEvent;
+  return { ...e, chatTitle: room.topic, chatAliases: [`topic:${room.topic}`], sender: { user: e.sender.user, name, aliases } };
 }
 
 const staffNotices = (h: Harness, from: number) => h.sent.slice(from).filter((o) => o.type === 'send' && o.chat.chatId === 'staff').map((o) => renderPlain(o.body));
@@ -82,5 +82,26 @@ describe('identities rebound by alias when a platform gives a person a new id', 
     const a = h.app.exportState().members.find((m) => m.identities.includes('wechat:wxid_a'))!;
     await h.app.dispatcher.dispatch(wechatSays(h, 'wxid_a2', '阿强', ['weixin:aqiang', 'remark:强'], 'hi'));
     expect(h.app.exportState().members.find((m) => m.id === a.id)!.identities).toEqual(['wechat:wxid_a2']);
+  });
+
+  it('given the core tier room comes back under a new id with the same topic, then the new room is the core room (audited); a topic several rooms share is not guessed', async () => {
+    h = await harness({ content: contentWith((cfg) => (cfg.groups as unknown[]).push({ chat: 'wechat:old@chatroom', tier: 'core' })) });
+    const core = { id: 'old@chatroom', topic: '核心会员群' };
+    await h.app.dispatcher.dispatch(wechatSays(h, 'wxid_a', '阿强', ['weixin:aqiang'], '签到', core));
+    await h.app.dispatcher.dispatch(wechatSays(h, 'wxid_a2', '阿强', ['weixin:aqiang'], '积分', { id: 'new@chatroom', topic: '核心会员群' }));
+    const tierOf = (key: string) => (h!.app.db.sqlite.prepare('SELECT tier FROM groups WHERE chat_key = ?').get(key) as { tier: string }).tier;
+    expect(tierOf('wechat:new@chatroom')).toBe('core');
+    expect(h.app.exportState().audit).toContainEqual(
+      expect.objectContaining({ action: 'group.rebind', detail: { from: 'wechat:old@chatroom', to: 'wechat:new@chatroom', topic: '核心会员群', tier: 'core' } }),
+    );
+    // Two known rooms called 交流群, then a third: it starts in the first tier and the staff is asked.
+    await h.app.dispatcher.dispatch(wechatSays(h, 'wxid_b', '小白', [], 'hi', { id: 'chat1@chatroom', topic: '交流群' }));
+    const from = h.sent.length;
+    await h.app.dispatcher.dispatch(wechatSays(h, 'wxid_b', '小白', [], 'hi', { id: 'chat2@chatroom', topic: '交流群' }));
+    await h.app.dispatcher.dispatch(wechatSays(h, 'wxid_b', '小白', [], 'hi', { id: 'chat3@chatroom', topic: '交流群' }));
+    expect(tierOf('wechat:chat3@chatroom')).toBe('basic');
+    expect(staffNotices(h, from)).toEqual([
+      '新群 wechat:chat3@chatroom 的群名“交流群”与多个已有群相同：wechat:chat1@chatroom, wechat:chat2@chatroom。没有自动判断：它先属于最低等级；如果它替代了其中一个，请用 /bind 绑定。',
+    ]);
   });
 });

@@ -147,7 +147,7 @@ export class MembersService implements Directory {
     const { groups, tiers } = this.deps;
     const at = event.at.getTime();
     const person = eventActor(event);
-    const group = event.chatKind === 'group' ? groups.ensure(event.chat, event.at, event.chatTitle, event.space) : undefined;
+    const group = event.chatKind === 'group' ? groups.ensure(event.chat, event.at, event.chatTitle, event.space, event.chatAliases) : undefined;
     // A person first seen in a higher-tier group (the bot joined an existing community) starts on
     // that group's tier; after that only the tiers feature moves them, never where they speak.
     const member = this.ensureMember(person, event.at, group && tiers.has(group.tier) ? group.tier : undefined);
@@ -223,13 +223,19 @@ export class MembersService implements Directory {
   /** The staff notices for ambiguous alias matches found since the last call. */
   private ambiguityNotices(): Outbound[] {
     const found = this.ambiguous;
-    if (found.length === 0) return [];
+    const rooms = this.deps.groups.takeUnsure();
+    if (found.length === 0 && rooms.length === 0) return [];
     this.ambiguous = [];
     const { translator, config } = this.deps;
     const staffChat = config.staff.chat;
     if (!translator || !staffChat) return [];
     const locale = config.community.locale;
-    return found.map(({ person, memberId, matches }) => ({
+    const roomNotices = rooms.map((r) => ({
+      type: 'send' as const,
+      chat: parseChatKey(staffChat),
+      body: translator.t(locale, 'members.room_ambiguous', { chat: r.chatKey, topic: r.topic, candidates: r.candidates.join(', ') }),
+    }));
+    return [...roomNotices, ...found.map(({ person, memberId, matches }) => ({
       type: 'send' as const,
       chat: parseChatKey(staffChat),
       body: translator.t(locale, 'members.alias_ambiguous', {
@@ -239,7 +245,7 @@ export class MembersService implements Directory {
         alias: matches[0]!.alias,
         candidates: matches.map((m) => `#${m.memberId} (${m.userId})`).join(', '),
       }),
-    }));
+    }))];
   }
 
   private findOrCreate(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language'>, at: Date, startTier?: string): MemberRow {

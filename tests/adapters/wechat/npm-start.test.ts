@@ -138,6 +138,9 @@ describe('npm start against a wechaty PuppetServer serving the mock', () => {
       expect(people).toEqual([{ id: expect.any(Number), userId: 'wxid_zhang_s2' }]);
       const audit = sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'identity.rebind'`).all() as { detail: string }[];
       expect(audit.map((a) => JSON.parse(a.detail))).toEqual([{ platform: 'wechat', from: 'wxid_zhang', to: 'wxid_zhang_s2', alias: 'weixin:zhangsan88' }]);
+      // The room, with its new id and the same topic, took the old one's place (and tier).
+      const room = sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'group.rebind'`).all() as { detail: string }[];
+      expect(room.map((r) => JSON.parse(r.detail))).toEqual([{ from: `wechat:${ROOM}`, to: 'wechat:core-s2@chatroom', topic: '核心群', tier: 'basic' }]);
     } finally {
       sqlite.close();
     }

@@ -3,3 +3,4 @@ export { loadJourney, type JourneyStep } from './pack.ts';
 export { journeyCommands, journeyListener } from './handlers.ts';
 export { journeyMomentsJobs, WelcomeTimer } from './jobs.ts';
 export type { BirthdayRow } from './repo.ts';
+export { journeyDataPart } from './data-part.ts';

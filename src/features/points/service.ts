@@ -24,6 +24,8 @@ export const LEDGER_REASONS = [
   'deduct',
   'welcome',
   'birthday',
+  'merge',
+  'unlink',
 ] as const;
 export type LedgerReason = (typeof LEDGER_REASONS)[number];
 

@@ -15,6 +15,7 @@ import { feedbackCommands, type FeedbackService } from '../features/feedback/ind
 import type { Locale } from '../core/i18n.ts';
 import { tierCommands, type LadderService, type TierService } from '../features/tiers/index.ts';
 import { purchasesCommands, type PurchasesService } from '../features/purchases/index.ts';
+import { journeyCommands, type JourneyService } from '../features/journey/index.ts';
 import { dashboardCommands, type DashboardService } from '../features/dashboard/index.ts';
 import { helpCommand } from './help.ts';
 
@@ -37,6 +38,7 @@ export interface Services {
   readonly shop: ShopService;
   readonly outbox: OutboxService;
   readonly feedback: FeedbackService;
+  readonly journey: JourneyService;
   readonly dashboard: DashboardService;
 }
 
@@ -70,6 +72,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
     ...outboxCommands(s.outbox),
     ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
+    ...journeyCommands({ journey: s.journey, points: s.points, checkins: s.checkins, ladder: s.ladder, tiers: s.tiers, timeZone: s.timeZone }),
     ...dashboardCommands(s.dashboard, s.staffChat),
   );
   return table;

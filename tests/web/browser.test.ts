@@ -1,11 +1,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderPlain } from '../../src/core/outbound.ts';
 import { silentLogger } from '../../src/core/logger.ts';
 import { serveDashboard } from '../../src/web/server.ts';
+import { freePort } from '../helpers/free-port.ts';
 import { harness, type Harness } from '../helpers/harness.ts';
 import { linkIn } from './helpers.ts';
 
@@ -22,16 +22,6 @@ export const SHOTS = fileURLToPath(new URL('../../screenshots/', import.meta.url
 
 const at = (day: number, time = '09:00') => new Date(`2026-03-${String(day).padStart(2, '0')}T${time}:00+08:00`);
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe.skipIf(!CHROMIUM)('the dashboard in Chromium', () => {
   let h: Harness;

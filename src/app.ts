@@ -10,6 +10,7 @@ import type { ScheduledJob, Scheduler } from './core/scheduler.ts';
 import { buildCommandTable, type Services } from './commands/index.ts';
 import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
+import { AnalyticsService, analyticsListener, digestJob, rollupJob } from './features/analytics/index.ts';
 import { AuditService } from './features/audit/index.ts';
 import { CheckinService } from './features/checkin/index.ts';
 import { ContentService } from './features/content/index.ts';
@@ -112,9 +113,30 @@ export function createApp(options: AppOptions): App {
   });
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, router, groups, members, checkins, points, audit });
 
-  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop };
+  const analytics = new AnalyticsService({
+    db,
+    clock,
+    members,
+    earning,
+    points,
+    quiet,
+    translator,
+    community: config.community.name,
+    timeZone: config.community.timezone,
+    locale: config.community.locale,
+    targets: config.targets,
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  // First sightings and returns are recorded from the same funnel as every interaction.
+  members.onActivity((note) => analytics.noteActivity(note));
+
+  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop, analytics };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [groupsListener(tiers), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator })];
+  const listeners: Listener[] = [
+    groupsListener(tiers),
+    earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }),
+    analyticsListener(analytics),
+  ];
   // Everything the bot says goes through the router, after the transaction that decided it.
   const deliver = async (outs: readonly Outbound[]): Promise<void> => {
     await router.deliver(outs);
@@ -142,6 +164,17 @@ export function createApp(options: AppOptions): App {
       ...posts.jobs(),
       quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver }),
       referralJob({ db, earning, members, translator, timeZone: config.community.timezone, deliver }),
+      rollupJob({ analytics, rollupAt: config.analytics.rollupAt, timeZone: config.community.timezone }),
+      digestJob({
+        analytics,
+        db,
+        translator,
+        cron: config.analytics.digestCron,
+        timeZone: config.community.timezone,
+        locale: config.community.locale,
+        staffChat: config.staff.chat,
+        deliver,
+      }),
     ],
     services,
     schedule(scheduler) {

@@ -7,6 +7,7 @@ import { membersCommands, type MembersService } from '../features/members/index.
 import { pointsCommands, type PointsService } from '../features/points/index.ts';
 import { quietCommands, type QuietService } from '../features/quiet/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
+import { analyticsCommands, type AnalyticsService } from '../features/analytics/index.ts';
 import { earningCommands, type EarningService } from '../features/earning/index.ts';
 import { shopCommands, type ShopService } from '../features/shop/index.ts';
 import type { Locale } from '../core/i18n.ts';
@@ -25,6 +26,7 @@ export interface Services {
   readonly quiet: QuietService;
   readonly earning: EarningService;
   readonly shop: ShopService;
+  readonly analytics: AnalyticsService;
 }
 
 /** What the command table's handlers call: the services plus the community settings they read. */
@@ -52,6 +54,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...quietCommands(s.quiet, s.staffChat),
     ...earningCommands(s.earning, s.members, s.translator),
     ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
+    ...analyticsCommands(s.analytics, s.staffChat),
   );
   return table;
 }

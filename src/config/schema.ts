@@ -187,6 +187,45 @@ export const quietSchema = z
   })
   .strict();
 
+const share = z.number().min(0).max(1);
+
+/**
+ * The growth team's targets, marked met or missed in the retention report. Rates are shares
+ * (0.7 = 70%); `ugcGrowth` is month-on-month growth of posts and shares; `propagation` is referred
+ * joiners per member who referred, per month.
+ */
+export const targetsSchema = z
+  .object({
+    d1: share.optional(),
+    d7: share.optional(),
+    d30: share.optional(),
+    d90: share.optional(),
+    stayed1: share.optional(),
+    stayed7: share.optional(),
+    stayed30: share.optional(),
+    stayed90: share.optional(),
+    weeklyInteraction: share.optional(),
+    ugcGrowth: z.number().min(-1).optional(),
+    propagation: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+/** The retention report's rollup and the weekly staff digest. */
+export const analyticsSchema = z
+  .object({
+    /** Local time (`HH:MM`, community zone) the daily rollup of the day before runs. */
+    rollupAt: z
+      .string()
+      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 00:15' })
+      .default('00:15'),
+    /** When the weekly digest goes to the staff chat (cron, community zone); it covers the week before. */
+    digestCron: z
+      .string()
+      .refine(isCron, { message: 'expected a five-field cron expression such as 0 9 * * 1' })
+      .default('0 9 * * 1'),
+  })
+  .strict();
+
 /** `content/community.yaml`: the rules a brand configures. */
 export const communitySchema = z
   .object({
@@ -204,6 +243,8 @@ export const communitySchema = z
     staff: staffSchema.default(staffSchema.parse({})),
     posts: postsSchema.default(postsSchema.parse({})),
     quiet: quietSchema.default(quietSchema.parse({})),
+    targets: targetsSchema.default({}),
+    analytics: analyticsSchema.default(analyticsSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -228,6 +269,8 @@ export type CheckinRule = z.infer<typeof checkinRuleSchema>;
 export type PostsConfig = z.infer<typeof postsSchema>;
 export type QuietConfig = z.infer<typeof quietSchema>;
 export type EarningConfig = z.infer<typeof earningSchema>;
+export type TargetsConfig = z.infer<typeof targetsSchema>;
+export type AnalyticsConfig = z.infer<typeof analyticsSchema>;
 
 const sku = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'expected a lowercase sku such as coupon-10' });
 

@@ -12,3 +12,4 @@ export * from '../features/content/schema.ts';
 export * from '../features/quiet/schema.ts';
 export * from '../features/earning/schema.ts';
 export * from '../features/shop/schema.ts';
+export * from '../features/analytics/schema.ts';

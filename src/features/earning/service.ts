@@ -3,7 +3,7 @@ import type { Actor } from '../../core/command.ts';
 import { localDay } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
 import type { MemberJoinedEvent, MessageEvent } from '../../core/events.ts';
-import { parseUserKey } from '../../core/ids.ts';
+import { parseUserKey, type UserRef } from '../../core/ids.ts';
 import type { EarningConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -273,6 +273,25 @@ export class EarningService {
     if (inviterId === newcomerId) return;
     if (inviterId === null && event.inviteCode === undefined) return;
     this.q.insertReferral!.run(newcomerId, inviterId, event.inviteCode ?? null, chatKey, event.at.getTime(), inviterId === null ? 'recorded' : 'pending');
+  }
+
+  /**
+   * Posts (that could earn) and shares made on a local day, paid or not: the retention report's
+   * daily UGC rollup reads it once per day.
+   */
+  ugcOn(day: string): { posts: number; paidPosts: number; shares: number; paidShares: number } {
+    const s = this.deps.db.sqlite;
+    const posts = s.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(paid), 0) AS paid FROM earn_posts WHERE day = ?').get(day) as { n: number; paid: number };
+    const shares = s
+      .prepare("SELECT COUNT(*) AS n, COALESCE(SUM(status IN ('paid', 'approved')), 0) AS paid FROM share_claims WHERE day = ?")
+      .get(day) as { n: number; paid: number };
+    return { posts: posts.n, paidPosts: posts.paid, shares: shares.n, paidShares: shares.paid };
+  }
+
+  /** The member a named invite link pays (`earning.referral.links`), if the code is one. */
+  inviteLinkOwner(code: string): UserRef | undefined {
+    const owner = this.deps.rule.referral.links[code];
+    return owner === undefined ? undefined : parseUserKey(owner);
   }
 
   /** A newcomer who leaves before their referral settles voids it. */

@@ -188,6 +188,33 @@ export class MembersService implements Directory {
     return row?.n ?? 0;
   }
 
+  /** Whether the member is still in at least one group (seen there and not since left), `excludeChat` aside. */
+  inAnyGroup(memberId: number, excludeChat?: string): boolean {
+    return (
+      this.deps.orm.$client
+        .prepare('SELECT 1 FROM memberships WHERE member_id = ? AND left_at IS NULL AND chat_key IS NOT ? LIMIT 1')
+        .get(memberId, excludeChat ?? null) !== undefined
+    );
+  }
+
+  /**
+   * Staff: members with a moderator, operator or owner role (config, `BOT_OWNERS` or `/role`),
+   * and everyone seen in the staff chat. Reports leave them out of the community's figures.
+   */
+  staffMemberIds(staffChat?: string): Set<number> {
+    const s = this.deps.orm.$client;
+    const ids = new Set<number>();
+    const byIdentity = s.prepare('SELECT member_id AS id FROM identities WHERE platform = ? AND user_id = ?');
+    for (const key of this.configRoles.keys()) {
+      const colon = key.indexOf(':');
+      const row = byIdentity.get(key.slice(0, colon), key.slice(colon + 1)) as { id: number } | undefined;
+      if (row) ids.add(row.id);
+    }
+    for (const r of s.prepare("SELECT member_id AS id FROM member_roles WHERE role <> 'member'").all() as { id: number }[]) ids.add(r.id);
+    if (staffChat) for (const r of s.prepare('SELECT member_id AS id FROM memberships WHERE chat_key = ?').all(staffChat) as { id: number }[]) ids.add(r.id);
+    return ids;
+  }
+
   /** When anyone last interacted (message or reaction) in a group, as ms; null if never. */
   lastInteractionIn(chatKeyValue: string): number | null {
     const row = this.deps.orm

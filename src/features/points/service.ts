@@ -170,6 +170,24 @@ export class PointsService {
     });
   }
 
+  /**
+   * Points credited (positive deltas) and debited (negative deltas) per ledger reason for
+   * `from <= at < to` (ms): the retention report's daily points rollup.
+   */
+  flowsBetween(from: number, to: number): { reason: string; credited: number; debited: number }[] {
+    return this.db.sqlite
+      .prepare(
+        `SELECT reason, COALESCE(SUM(CASE WHEN delta > 0 THEN delta END), 0) AS credited, COALESCE(SUM(CASE WHEN delta < 0 THEN -delta END), 0) AS debited
+         FROM ledger WHERE at >= ? AND at < ? GROUP BY reason ORDER BY reason`,
+      )
+      .all(from, to) as { reason: string; credited: number; debited: number }[];
+  }
+
+  /** The first ledger row's instant (ms), or null for an empty ledger. */
+  firstEntryAt(): number | null {
+    return (this.db.sqlite.prepare('SELECT MIN(at) AS at FROM ledger').get() as { at: number | null }).at;
+  }
+
   /** The spendable balance alone: no rank, so it costs one primary-key read (check-in replies). */
   balance(memberId: number): number {
     return (this.balanceQ.get(memberId) as { balance: number } | undefined)?.balance ?? 0;

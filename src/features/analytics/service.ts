@@ -1,0 +1,525 @@
+import { addDays, daysBetween, localDay, monthStart, startOfLocalDay, weekStart, type Clock } from '../../core/clock.ts';
+import type { MemberJoinedEvent } from '../../core/events.ts';
+import type { Locale, Translator } from '../../core/i18n.ts';
+import type { TargetsConfig } from '../../config/schema.ts';
+import type { Db } from '../../db/open.ts';
+import type { EarningService } from '../earning/index.ts';
+import type { ActivityNote, MembersService } from '../members/index.ts';
+import type { PointsService } from '../points/index.ts';
+import type { QuietService, RecallStats } from '../quiet/index.ts';
+import { AnalyticsRepo, type CohortUnit, type JoinSource, type Segment } from './repo.ts';
+
+/** The retention windows the report shows, and how many days each is wide. */
+export const WINDOWS = [
+  { n: 1, w: 1 },
+  { n: 7, w: 7 },
+  { n: 30, w: 7 },
+  { n: 90, w: 7 },
+] as const;
+
+/** The definitions every report carries, by key (texts in the message files, `analytics.def.<key>`). */
+export const DEFINITION_KEYS = ['joinDay', 'active', 'dN', 'stayedN', 'weeklyInteraction', 'ugc', 'points', 'referral', 'recall', 'tiers', 'staff'] as const;
+
+export interface CohortRow {
+  readonly cohort: string;
+  readonly segment: string;
+  readonly size: number;
+  readonly d1: number | null;
+  readonly d7: number | null;
+  readonly d30: number | null;
+  readonly d90: number | null;
+  readonly stayed1: number | null;
+  readonly stayed7: number | null;
+  readonly stayed30: number | null;
+  readonly stayed90: number | null;
+}
+
+export interface WeekRow {
+  readonly week: string;
+  /** True when the week runs past the report's `to` (counted up to `to`). */
+  readonly partial: boolean;
+  readonly members: number;
+  readonly active: number;
+  readonly interactionRate: number | null;
+  readonly posts: number;
+  readonly shares: number;
+  readonly paidPosts: number;
+  readonly paidShares: number;
+  /** Posts and shares against the week before: (this − last) ÷ last; null without a week before or when it had none. */
+  readonly ugcGrowth: number | null;
+}
+
+export interface MonthRow {
+  readonly month: string;
+  readonly partial: boolean;
+  readonly posts: number;
+  readonly shares: number;
+  readonly ugcGrowth: number | null;
+}
+
+export interface PointsSummary {
+  /** Points credited in the range (refunds aside). */
+  readonly issued: number;
+  /** Points spent on rewards in the range, net of refunds. */
+  readonly spent: number;
+  /** Points taken off by operators (deductions and other corrections) in the range. */
+  readonly removed: number;
+  /** Every balance summed as of `to`: what the brand owes. */
+  readonly outstanding: number;
+  /** spent ÷ issued in the range (0 when nothing was issued). */
+  readonly redemptionRate: number;
+  readonly byReason: readonly { reason: string; credited: number; debited: number }[];
+}
+
+export interface ReferralSummary {
+  /** Joins through an inviter or an invite link in the range. */
+  readonly invitesUsed: number;
+  /** Those with a known inviter. */
+  readonly referredJoiners: number;
+  /** Distinct members who referred someone in the range. */
+  readonly referrers: number;
+  /** Referred joiners still in the community 7 days after joining (of those whose 7th day is past). */
+  readonly stayed7: number | null;
+  /** Referred joiners per member who referred, over the range. */
+  readonly propagation: number | null;
+  readonly byMonth: readonly { month: string; referredJoiners: number; referrers: number; propagation: number | null }[];
+  readonly byCode: readonly { code: string; joiners: number }[];
+}
+
+/** What `report --json` prints and the dashboard shows: every figure, exact ratios, with definitions. */
+export interface Report {
+  readonly definitions: Record<(typeof DEFINITION_KEYS)[number], string>;
+  readonly community: string;
+  readonly timeZone: string;
+  readonly from: string;
+  readonly to: string;
+  readonly cohortBy: CohortUnit;
+  readonly segmentBy: Segment | 'all';
+  readonly targets: TargetsConfig;
+  readonly cohorts: readonly CohortRow[];
+  /** Over every joiner in the range whose window has closed (null when none has). */
+  readonly summary: Omit<CohortRow, 'cohort' | 'segment'>;
+  readonly weekly: readonly WeekRow[];
+  readonly monthly: readonly MonthRow[];
+  readonly points: PointsSummary;
+  readonly referral: ReferralSummary;
+  readonly recall: RecallStats;
+  readonly tiers: { readonly now: readonly { tier: string; members: number }[]; readonly weeks: readonly { week: string; tier: string; members: number }[] };
+}
+
+export interface ReportOptions {
+  /** First join day of the cohorts and first day of the weekly rows (default: the first day with data). */
+  readonly from?: string;
+  /** The as-of day: windows close as of its end (default: today in the community's zone). */
+  readonly to?: string;
+  readonly cohort?: CohortUnit;
+  readonly by?: Segment;
+  readonly locale?: Locale;
+  /** Called while rolling up days not yet rolled up (a large, new database), for a progress bar. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface AnalyticsDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly members: MembersService;
+  readonly earning: EarningService;
+  readonly points: PointsService;
+  readonly quiet: QuietService;
+  readonly translator: Translator;
+  readonly community: string;
+  readonly timeZone: string;
+  readonly locale: Locale;
+  readonly targets: TargetsConfig;
+  readonly staffChat?: string;
+}
+
+const ROLLED_THROUGH = 'rolled_through';
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Thrown inside the report's transaction to undo the rollup of days that are not over yet. */
+class Undo {
+  constructor(readonly report: Report) {}
+}
+
+function ratio(n: number, d: number): number | null {
+  return d > 0 ? n / d : null;
+}
+
+function growth(current: number, previous: number | undefined): number | null {
+  return previous === undefined || previous === 0 ? null : (current - previous) / previous;
+}
+
+/** Whether a leave covers `day`: left on or before it and not back by then. */
+function isAwayOn(l: { leftDay: string; backDay: string | null }, day: string): boolean {
+  return l.leftDay <= day && (l.backDay === null || l.backDay > day);
+}
+
+/** The last day of the cohort period that starts on `cohort`. */
+function periodEnd(cohort: string, unit: CohortUnit): string {
+  if (unit === 'day') return cohort;
+  if (unit === 'week') return addDays(cohort, 6);
+  const [y, m] = cohort.split('-').map(Number) as [number, number];
+  return addDays(new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10), -1);
+}
+
+/**
+ * Retention analytics for the growth team: records how and when members arrive and leave (the
+ * history memberships do not keep), rolls each finished day up (active members, window bits,
+ * UGC, points), and builds the report the CLI, `/report`, the weekly digest and the dashboard
+ * show — one structure, as `report --json` prints it.
+ */
+export class AnalyticsService {
+  private readonly repo: AnalyticsRepo;
+  private readonly staffChat: string | null;
+
+  constructor(private readonly deps: AnalyticsDeps) {
+    this.repo = new AnalyticsRepo(deps.db.sqlite);
+    this.staffChat = deps.staffChat ?? null;
+  }
+
+  get timeZone(): string {
+    return this.deps.timeZone;
+  }
+
+  get targets(): TargetsConfig {
+    return this.deps.targets;
+  }
+
+  private dayOf(at: number): string {
+    return localDay(new Date(at), this.deps.timeZone);
+  }
+
+  /**
+   * A join in a group: the member's first one records how they came (inviter, invite link) unless
+   * they were seen before; a join after leaving the community closes the leave. In the event's transaction.
+   */
+  noteJoin(event: MemberJoinedEvent, memberId: number, chatKey: string): void {
+    if (chatKey === this.staffChat) return;
+    const at = event.at.getTime();
+    const row = this.repo.member(memberId);
+    if (row) {
+      if (row.away === 1) this.repo.back(memberId, at, this.dayOf(at));
+      return;
+    }
+    const linkOwner = event.inviteCode !== undefined ? this.deps.earning.inviteLinkOwner(event.inviteCode) : undefined;
+    const inviter = event.inviter ?? linkOwner;
+    const inviterId = inviter ? this.deps.members.ensureMember({ user: inviter }, event.at).id : null;
+    const source: JoinSource = event.inviteCode !== undefined ? 'invite-link' : inviterId !== null && inviterId !== memberId ? 'invited' : 'joined';
+    this.repo.insertMember({
+      memberId,
+      joinedAt: at,
+      joinDay: this.dayOf(at),
+      source,
+      inviteCode: event.inviteCode ?? null,
+      inviterId: inviterId === memberId ? null : inviterId,
+      chatKey,
+      platform: event.platform,
+    });
+  }
+
+  /** A member left a group: if it was their last one, they left the community that day. */
+  noteLeave(memberId: number, chatKey: string, at: Date): void {
+    if (chatKey === this.staffChat) return;
+    const row = this.repo.member(memberId);
+    if (!row || row.away === 1) return;
+    if (this.deps.members.inAnyGroup(memberId, this.staffChat ?? undefined)) return;
+    this.repo.leave(memberId, at.getTime(), this.dayOf(at.getTime()));
+  }
+
+  /**
+   * Any interaction in a group (from the members' activity funnel, commands included): a member
+   * seen for the first time counts from today as `first-seen`; one who had left is back.
+   */
+  noteActivity(note: ActivityNote): void {
+    if (note.chatKey === this.staffChat) return;
+    const row = this.repo.member(note.memberId);
+    const at = note.at.getTime();
+    if (row === undefined) {
+      const colon = note.chatKey.indexOf(':');
+      this.repo.insertMember({
+        memberId: note.memberId,
+        joinedAt: at,
+        joinDay: this.dayOf(at),
+        source: 'first-seen',
+        inviteCode: null,
+        inviterId: null,
+        chatKey: note.chatKey,
+        platform: note.chatKey.slice(0, colon),
+      });
+    } else if (row.away === 1) this.repo.back(note.memberId, at, this.dayOf(at));
+  }
+
+  /** The last day the rollup has written, if any. */
+  rolledThrough(): string | undefined {
+    return this.repo.state(ROLLED_THROUGH);
+  }
+
+  /**
+   * Rolls up every day after the last rolled one through `through`, one transaction per day, in
+   * order; each day once. The daily job calls it for yesterday; the report catches up first.
+   */
+  rollUp(through: string, onProgress?: (done: number, total: number) => void): number {
+    const { db } = this.deps;
+    db.transaction(() => this.repo.fillDays((at) => this.dayOf(at)));
+    const last = this.repo.state(ROLLED_THROUGH);
+    const first = last !== undefined ? addDays(last, 1) : this.repo.firstDay();
+    if (first === undefined || first > through) return 0;
+    const total = daysBetween(first, through) + 1;
+    for (let i = 0, day = first; day <= through; i++, day = addDays(day, 1)) {
+      db.transaction(() => this.rollDay(day, day === through));
+      onProgress?.(i + 1, total);
+    }
+    return total;
+  }
+
+  /** One day's rollup; `snapshotTiers` also records members per tier for the day's week. */
+  private rollDay(day: string, snapshotTiers: boolean): void {
+    const { active, weekFirsts } = this.repo.rollMembers(day, weekStart(day), this.staffChat);
+    const ugc = this.deps.earning.ugcOn(day);
+    this.repo.writeDay({ day, active, weekFirsts, ...ugc });
+    const from = startOfLocalDay(day, this.deps.timeZone).getTime();
+    const to = startOfLocalDay(addDays(day, 1), this.deps.timeZone).getTime();
+    this.repo.writePoints(day, this.deps.points.flowsBetween(from, to));
+    if (snapshotTiers || new Date(`${day}T00:00:00Z`).getUTCDay() === 0) this.repo.writeTierWeek(weekStart(day));
+    this.repo.setState(ROLLED_THROUGH, day);
+  }
+
+  /** Today in the community's zone, by the injected clock. */
+  today(): string {
+    return localDay(this.deps.clock.now(), this.deps.timeZone);
+  }
+
+  /**
+   * The full report. Finished days (before today) are rolled up for good; the days from there to
+   * `to` are rolled up inside a transaction that is undone after reading, so today's figures
+   * count without fixing a day that is not over.
+   */
+  report(options: ReportOptions = {}): Report {
+    const today = this.today();
+    const to = options.to ?? today;
+    if (!DAY.test(to) || (options.from !== undefined && !DAY.test(options.from))) throw new Error('expected days as YYYY-MM-DD');
+    this.rollUp(addDays(today, -1), options.onProgress);
+    try {
+      this.deps.db.transaction(() => {
+        const last = this.repo.state(ROLLED_THROUGH);
+        if (last !== undefined && last < to) this.rollUp(to);
+        throw new Undo(this.build({ ...options, to }));
+      });
+    } catch (err) {
+      if (err instanceof Undo) return err.report;
+      throw err;
+    }
+    throw new Error('unreachable');
+  }
+
+  private build(options: ReportOptions & { to: string }): Report {
+    const { deps, repo } = this;
+    const unit = options.cohort ?? 'week';
+    const segment = options.by ?? 'all';
+    const to = options.to;
+    const from = options.from ?? repo.firstDay() ?? to;
+    const locale = options.locale ?? deps.locale;
+    repo.setExcluded(deps.members.staffMemberIds(deps.staffChat));
+
+    const definitions = Object.fromEntries(DEFINITION_KEYS.map((k) => [k, deps.translator.template(locale, `analytics.def.${k}`)])) as Report['definitions'];
+    const cohorts = this.cohorts(unit, segment, from, to);
+    return {
+      definitions,
+      community: deps.community,
+      timeZone: deps.timeZone,
+      from,
+      to,
+      cohortBy: unit,
+      segmentBy: segment,
+      targets: deps.targets,
+      cohorts,
+      summary: this.summary(cohorts),
+      weekly: this.weekly(from, to),
+      monthly: this.monthly(from, to),
+      points: this.pointsSummary(from, to),
+      referral: this.referral(from, to),
+      recall: deps.quiet.stats(),
+      tiers: { now: repo.tiersNow(), weeks: repo.tierWeeks(weekStart(from), to) },
+    };
+  }
+
+  private cohorts(unit: CohortUnit, segment: Segment | 'all', from: string, to: string): CohortRow[] {
+    // Members away on day N (left on or before it, not back by then), per cohort and segment; a
+    // member who left more than once is one member.
+    const away = new Map<string, Set<number>[]>();
+    for (const l of this.repo.leaves(unit, segment, from, to)) {
+      const key = `${l.cohort}\u0000${l.segment}`;
+      let sets = away.get(key);
+      if (!sets) away.set(key, (sets = WINDOWS.map(() => new Set<number>())));
+      WINDOWS.forEach(({ n }, i) => {
+        if (isAwayOn(l, addDays(l.joinDay, n))) sets[i]!.add(l.memberId);
+      });
+    }
+    return this.repo.cohortCounts(unit, segment, from, to).map((r) => {
+      const last = periodEnd(r.cohort, unit);
+      const awayOn = (away.get(`${r.cohort}\u0000${r.segment}`) ?? []).map((set) => set.size);
+      const active = [r.a1, r.a7, r.a30, r.a90];
+      const d = WINDOWS.map(({ n, w }, i) => (addDays(last, n + w - 1) <= to ? r.size > 0 ? active[i]! / r.size : null : null));
+      const stayed = WINDOWS.map(({ n }, i) => (addDays(last, n) <= to ? (r.size > 0 ? (r.size - (awayOn[i] ?? 0)) / r.size : null) : null));
+      return {
+        cohort: r.cohort,
+        segment: String(r.segment),
+        size: r.size,
+        d1: d[0]!,
+        d7: d[1]!,
+        d30: d[2]!,
+        d90: d[3]!,
+        stayed1: stayed[0]!,
+        stayed7: stayed[1]!,
+        stayed30: stayed[2]!,
+        stayed90: stayed[3]!,
+      };
+    });
+  }
+
+  /** Each rate over every cohort row where it is known, weighted by cohort size. */
+  private summary(rows: readonly CohortRow[]): Report['summary'] {
+    const keys = ['d1', 'd7', 'd30', 'd90', 'stayed1', 'stayed7', 'stayed30', 'stayed90'] as const;
+    const out: Record<string, number | null> = {};
+    for (const k of keys) {
+      let n = 0;
+      let size = 0;
+      for (const r of rows) {
+        const v = r[k];
+        if (v === null) continue;
+        n += v * r.size;
+        size += r.size;
+      }
+      out[k] = size > 0 ? n / size : null;
+    }
+    return { size: rows.reduce((s, r) => s + r.size, 0), ...(out as Omit<Report['summary'], 'size'>) };
+  }
+
+  private weekly(from: string, to: string): WeekRow[] {
+    const { repo } = this;
+    const first = weekStart(from);
+    const days = new Map(repo.days(first, to).map((d) => [d.day, d]));
+    const joins = repo.joinsByDay(to);
+    const leaves = repo.allLeaves();
+    // Staff the rollup counted as active: take their weeks out again.
+    const staffWeeks = new Map<string, number>();
+    for (const id of repo.excludedWithRows()) {
+      for (const week of new Set(repo.activeDaysOf(id, first, to, this.staffChat).map(weekStart))) staffWeeks.set(week, (staffWeeks.get(week) ?? 0) + 1);
+    }
+    const rows: WeekRow[] = [];
+    let joined = 0;
+    let j = 0;
+    let previousUgc: number | undefined;
+    for (let week = first; week <= to; week = addDays(week, 7)) {
+      const end = addDays(week, 6) < to ? addDays(week, 6) : to;
+      while (j < joins.length && joins[j]!.day <= end) joined += joins[j++]!.n;
+      // Members who left before the week began and were not back by its (clipped) end.
+      const gone = new Set<number>();
+      for (const l of leaves) if (l.joinDay <= end && l.leftDay < week && (l.backDay === null || l.backDay > end)) gone.add(l.memberId);
+      let active = -(staffWeeks.get(week) ?? 0);
+      let posts = 0;
+      let shares = 0;
+      let paidPosts = 0;
+      let paidShares = 0;
+      for (let d = week; d <= end; d = addDays(d, 1)) {
+        const row = days.get(d);
+        if (!row) continue;
+        active += row.weekFirsts;
+        posts += row.posts;
+        shares += row.shares;
+        paidPosts += row.paidPosts;
+        paidShares += row.paidShares;
+      }
+      const members = joined - gone.size;
+      rows.push({
+        week,
+        partial: end < addDays(week, 6),
+        members,
+        active,
+        interactionRate: ratio(active, members),
+        posts,
+        shares,
+        paidPosts,
+        paidShares,
+        ugcGrowth: growth(posts + shares, previousUgc),
+      });
+      previousUgc = posts + shares;
+    }
+    return rows;
+  }
+
+  private monthly(from: string, to: string): MonthRow[] {
+    const first = monthStart(from);
+    const byMonth = new Map<string, { posts: number; shares: number }>();
+    for (const d of this.repo.days(first, to)) {
+      const m = monthStart(d.day);
+      const row = byMonth.get(m) ?? { posts: 0, shares: 0 };
+      row.posts += d.posts;
+      row.shares += d.shares;
+      byMonth.set(m, row);
+    }
+    const rows: MonthRow[] = [];
+    let previous: number | undefined;
+    for (let month = first; month <= to; month = addDays(periodEnd(month, 'month'), 1)) {
+      const row = byMonth.get(month) ?? { posts: 0, shares: 0 };
+      rows.push({ month, partial: periodEnd(month, 'month') > to, posts: row.posts, shares: row.shares, ugcGrowth: growth(row.posts + row.shares, previous) });
+      previous = row.posts + row.shares;
+    }
+    return rows;
+  }
+
+  private pointsSummary(from: string, to: string): PointsSummary {
+    let issued = 0;
+    let spent = 0;
+    let removed = 0;
+    let outstanding = 0;
+    const byReason = new Map<string, { reason: string; credited: number; debited: number }>();
+    for (const r of this.repo.pointsDays(to)) {
+      outstanding += r.credited - r.debited;
+      if (r.day < from) continue;
+      const row = byReason.get(r.reason) ?? { reason: r.reason, credited: 0, debited: 0 };
+      row.credited += r.credited;
+      row.debited += r.debited;
+      byReason.set(r.reason, row);
+      if (r.reason === 'refund') spent -= r.credited;
+      else issued += r.credited;
+      if (r.reason === 'redeem') spent += r.debited;
+      else removed += r.debited;
+    }
+    return { issued, spent, removed, outstanding, redemptionRate: issued > 0 ? spent / issued : 0, byReason: [...byReason.values()].sort((a, b) => a.reason.localeCompare(b.reason)) };
+  }
+
+  private referral(from: string, to: string): ReferralSummary {
+    const referred = this.repo.referred(from, to);
+    const leaves = this.repo.leaves('day', 'source', from, to).filter((l) => l.source === 'invited' || l.source === 'invite-link');
+    const awayOn7 = new Set(leaves.filter((l) => isAwayOn(l, addDays(l.joinDay, 7))).map((l) => l.memberId));
+    const closed = referred.filter((r) => addDays(r.joinDay, 7) <= to);
+    const withInviter = referred.filter((r) => r.inviterId !== null);
+    const months = new Map<string, { joiners: number; referrers: Set<number> }>();
+    for (const r of withInviter) {
+      const m = monthStart(r.joinDay);
+      const row = months.get(m) ?? { joiners: 0, referrers: new Set<number>() };
+      row.joiners++;
+      row.referrers.add(r.inviterId!);
+      months.set(m, row);
+    }
+    const codes = new Map<string, number>();
+    for (const r of referred) if (r.inviteCode !== null) codes.set(r.inviteCode, (codes.get(r.inviteCode) ?? 0) + 1);
+    const referrers = new Set(withInviter.map((r) => r.inviterId!));
+    return {
+      invitesUsed: referred.length,
+      referredJoiners: withInviter.length,
+      referrers: referrers.size,
+      stayed7: ratio(closed.filter((r) => !awayOn7.has(r.memberId)).length, closed.length),
+      propagation: ratio(withInviter.length, referrers.size),
+      byMonth: [...months.entries()].sort().map(([month, r]) => ({ month, referredJoiners: r.joiners, referrers: r.referrers.size, propagation: ratio(r.joiners, r.referrers.size) })),
+      byCode: [...codes.entries()].sort().map(([code, joiners]) => ({ code, joiners })),
+    };
+  }
+
+  /** Claims the digest of a week before it is sent; false when that week's digest was already claimed. */
+  claimDigest(week: string, slot: Date, chatKey: string, body: string): boolean {
+    return this.repo.claimDigest(week, slot.getTime(), chatKey, body, this.deps.clock.now().getTime());
+  }
+}

@@ -3,9 +3,7 @@ import type { Listener } from '../../core/dispatcher.ts';
 import { UserError } from '../../core/errors.ts';
 import { chatKey } from '../../core/ids.ts';
 import { summaryBody } from './render.ts';
-import type { AnalyticsService } from './service.ts';
-
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+import { isDay, type AnalyticsService } from './service.ts';
 
 /**
  * Records joins and leaves for retention (first join, how the member came, leaving the
@@ -43,7 +41,7 @@ export function analyticsCommands(analytics: AnalyticsService, staffChat: string
       handler: (ctx) => {
         if (ctx.chat.kind === 'group' && chatKey(ctx.chat.ref) !== staffChat) throw new UserError('analytics.staff_only');
         const { day } = ctx.args;
-        if (day !== undefined && !DAY.test(day)) throw new UserError('analytics.bad_day', { value: day });
+        if (day !== undefined && !isDay(day)) throw new UserError('analytics.bad_day', { value: day });
         const report = analytics.report({ ...(day ? { to: day } : {}), locale: ctx.actor.locale });
         ctx.reply(summaryBody(report, (k, p) => ctx.t(k, p)));
       },

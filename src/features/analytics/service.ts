@@ -135,7 +135,10 @@ export interface AnalyticsDeps {
 }
 
 const ROLLED_THROUGH = 'rolled_through';
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** Whether `value` is a real calendar day written `YYYY-MM-DD`. */
+export function isDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && addDays(value, 0) === value;
+}
 
 /** Thrown inside the report's transaction to undo the rollup of days that are not over yet. */
 class Undo {
@@ -298,7 +301,7 @@ export class AnalyticsService {
   report(options: ReportOptions = {}): Report {
     const today = this.today();
     const to = options.to ?? today;
-    if (!DAY.test(to) || (options.from !== undefined && !DAY.test(options.from))) throw new Error('expected days as YYYY-MM-DD');
+    if (!isDay(to) || (options.from !== undefined && !isDay(options.from))) throw new Error(`expected days as YYYY-MM-DD, not ${options.from ?? ''} ${to}`.trim());
     this.rollUp(addDays(today, -1), options.onProgress);
     try {
       this.deps.db.transaction(() => {

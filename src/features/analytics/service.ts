@@ -225,9 +225,25 @@ export class AnalyticsService {
   noteLeave(memberId: number, chatKey: string, at: Date): void {
     if (chatKey === this.staffChat) return;
     const row = this.repo.member(memberId);
-    if (!row || row.away === 1) return;
+    if (row?.away === 1) return;
+    // Someone first seen leaving was a member until then (a platform that reports leaves of
+    // members the bot never saw speak): they count from that day, as first-seen.
+    if (!row) this.insertFirstSeen(memberId, chatKey, at.getTime());
     if (this.deps.members.inAnyGroup(memberId, this.staffChat ?? undefined)) return;
     this.repo.leave(memberId, at.getTime(), this.dayOf(at.getTime()));
+  }
+
+  private insertFirstSeen(memberId: number, chatKey: string, at: number): void {
+    this.repo.insertMember({
+      memberId,
+      joinedAt: at,
+      joinDay: this.dayOf(at),
+      source: 'first-seen',
+      inviteCode: null,
+      inviterId: null,
+      chatKey,
+      platform: chatKey.slice(0, chatKey.indexOf(':')),
+    });
   }
 
   /**
@@ -238,19 +254,8 @@ export class AnalyticsService {
     if (note.chatKey === this.staffChat) return;
     const row = this.repo.member(note.memberId);
     const at = note.at.getTime();
-    if (row === undefined) {
-      const colon = note.chatKey.indexOf(':');
-      this.repo.insertMember({
-        memberId: note.memberId,
-        joinedAt: at,
-        joinDay: this.dayOf(at),
-        source: 'first-seen',
-        inviteCode: null,
-        inviterId: null,
-        chatKey: note.chatKey,
-        platform: note.chatKey.slice(0, colon),
-      });
-    } else if (row.away === 1) this.repo.back(note.memberId, at, this.dayOf(at));
+    if (row === undefined) this.insertFirstSeen(note.memberId, note.chatKey, at);
+    else if (row.away === 1) this.repo.back(note.memberId, at, this.dayOf(at));
   }
 
   /** The last day the rollup has written, if any. */

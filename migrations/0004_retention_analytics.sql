@@ -41,7 +41,8 @@ CREATE TABLE `analytics_members` (
 	FOREIGN KEY (`member_id`) REFERENCES `members`(`id`) ON UPDATE no action ON DELETE no action
 );
 --> statement-breakpoint
-CREATE INDEX `analytics_members_join_day` ON `analytics_members` (`join_day`);--> statement-breakpoint
+CREATE INDEX `analytics_members_join_day` ON `analytics_members` (`join_day`,`windows`);--> statement-breakpoint
+CREATE INDEX `analytics_members_source` ON `analytics_members` (`source`,`join_day`);--> statement-breakpoint
 CREATE TABLE `analytics_points_days` (
 	`day` text NOT NULL,
 	`reason` text NOT NULL,

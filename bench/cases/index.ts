@@ -4,6 +4,7 @@ import { leaderboardCase } from './leaderboard.ts';
 import { pipelineCase } from './pipeline.ts';
 import { quietScanCase, quietScanDailyCase } from './quiet-scan.ts';
 import { rawCeilingCase } from './raw-ceiling.ts';
+import { reportCase } from './report.ts';
 
 /**
  * The case registry, in the order the table prints. To add a case: write `bench/cases/<name>.ts`
@@ -12,4 +13,4 @@ import { rawCeilingCase } from './raw-ceiling.ts';
  * a query or scan, as `quiet-scan.ts` does), then append it here. `bench/run.ts` gives it its own
  * child process, peak RSS, table row and JSON entry.
  */
-export const CASES: readonly BenchCase[] = [baselineCase, pipelineCase, rawCeilingCase, leaderboardCase, quietScanCase, quietScanDailyCase];
+export const CASES: readonly BenchCase[] = [baselineCase, pipelineCase, rawCeilingCase, leaderboardCase, quietScanCase, quietScanDailyCase, reportCase];

@@ -20,22 +20,21 @@ export interface NewMemberRow {
   readonly platform: string;
 }
 
-/** One (cohort, segment) group of joiners with how many were active in each window. */
+/** One (join day or cohort, segment) group of joiners with how many were active in each window (mutable while summing). */
 export interface CohortCountRow {
-  readonly cohort: string;
-  readonly segment: string;
-  readonly size: number;
-  readonly a1: number;
-  readonly a7: number;
-  readonly a30: number;
-  readonly a90: number;
+  cohort: string;
+  segment: string;
+  size: number;
+  a1: number;
+  a7: number;
+  a30: number;
+  a90: number;
 }
 
 /** A leave of a member joined in the reported range, with what the report groups them by. */
 export interface LeaveRow {
   readonly memberId: number;
   readonly joinDay: string;
-  readonly cohort: string;
   readonly segment: string;
   readonly leftDay: string;
   readonly backDay: string | null;
@@ -51,13 +50,6 @@ export interface DayRow {
   readonly shares: number;
   readonly paidShares: number;
 }
-
-const COHORT_SQL: Record<CohortUnit, string> = {
-  day: 'am.join_day',
-  // Monday of the join day's week: strftime('%w') is 0 for Sunday.
-  week: "date(am.join_day, '-' || ((CAST(strftime('%w', am.join_day) AS INTEGER) + 6) % 7) || ' days')",
-  month: "substr(am.join_day, 1, 8) || '01'",
-};
 
 const SEGMENT_SQL: Record<Segment | 'all', string> = {
   all: "'all'",
@@ -78,6 +70,9 @@ const WINDOW_BIT = `CASE
 /** The analytics tables' queries. Staff are passed in as a temp table of member ids (`excluded`). */
 export class AnalyticsRepo {
   private readonly q;
+  private readonly tierWeekSql = `INSERT OR REPLACE INTO analytics_tier_weeks (week, tier, members)
+    SELECT ?, m.tier, COUNT(*) FROM analytics_members am JOIN members m ON m.id = am.member_id
+    WHERE am.away = 0 AND am.member_id NOT IN (SELECT member_id FROM temp.analytics_excluded) GROUP BY m.tier`;
 
   constructor(private readonly s: Database.Database) {
     this.q = {
@@ -104,10 +99,6 @@ export class AnalyticsRepo {
          VALUES (@day, @active, @weekFirsts, @posts, @paidPosts, @shares, @paidShares)`,
       ),
       writePoints: s.prepare<[string, string, number, number]>('INSERT OR REPLACE INTO analytics_points_days (day, reason, credited, debited) VALUES (?, ?, ?, ?)'),
-      writeTierWeek: s.prepare<[string]>(
-        `INSERT OR REPLACE INTO analytics_tier_weeks (week, tier, members)
-         SELECT ?, m.tier, COUNT(*) FROM analytics_members am JOIN members m ON m.id = am.member_id WHERE am.away = 0 GROUP BY m.tier`,
-      ),
       firstJoinDay: s.prepare('SELECT MIN(join_day) AS day FROM analytics_members'),
       firstActivityDay: s.prepare('SELECT MIN(day) AS day FROM activity_days'),
       membersWithoutDay: s.prepare('SELECT member_id AS id, joined_at AS at FROM analytics_members WHERE join_day IS NULL LIMIT 20000'),
@@ -197,9 +188,9 @@ export class AnalyticsRepo {
     for (const r of rows) this.q.writePoints.run(day, r.reason, r.credited, r.debited);
   }
 
-  /** Snapshots members per tier (those in the community now) for a week. */
+  /** Snapshots members per tier (those in the community now, staff aside: call `setExcluded` first) for a week. */
   writeTierWeek(week: string): void {
-    this.q.writeTierWeek.run(week);
+    this.s.prepare(this.tierWeekSql).run(week);
   }
 
   /** Replaces the temp table of member ids the report leaves out (staff). */
@@ -209,52 +200,96 @@ export class AnalyticsRepo {
     for (const id of ids) ins.run(id);
   }
 
-  /** Joiners per (cohort, segment) with their active-window counts, staff left out. */
-  cohortCounts(unit: CohortUnit, segment: Segment | 'all', from: string, to: string): CohortCountRow[] {
-    const joinMembers = segment === 'tier' ? 'JOIN members m ON m.id = am.member_id' : '';
-    return this.s
-      .prepare(
-        `SELECT ${COHORT_SQL[unit]} AS cohort, ${SEGMENT_SQL[segment]} AS segment, COUNT(*) AS size,
-           SUM((am.windows & 1) > 0) AS a1, SUM((am.windows & 2) > 0) AS a7, SUM((am.windows & 4) > 0) AS a30, SUM((am.windows & 8) > 0) AS a90
-         FROM analytics_members am ${joinMembers}
-         WHERE am.join_day BETWEEN ? AND ? AND am.member_id NOT IN (SELECT member_id FROM temp.analytics_excluded)
-         GROUP BY 1, 2 ORDER BY 1, 2`,
-      )
-      .all(from, to) as CohortCountRow[];
+  /**
+   * Joiners per (join day, segment) with their active-window counts, staff included (the caller
+   * takes them out with `excludedCounts`): for all members it is one scan of the covering index.
+   */
+  dayCounts(segment: Segment | 'all', from: string, to: string): CohortCountRow[] {
+    return this.countsBy(`FROM analytics_members am ${segment === 'tier' ? 'JOIN members m ON m.id = am.member_id' : ''}`, segment, from, to);
+  }
+
+  /** The staff's own rows of `dayCounts`, to subtract. */
+  excludedCounts(segment: Segment | 'all', from: string, to: string): CohortCountRow[] {
+    return this.countsBy(
+      `FROM temp.analytics_excluded x JOIN analytics_members am ON am.member_id = x.member_id ${segment === 'tier' ? 'JOIN members m ON m.id = am.member_id' : ''}`,
+      segment,
+      from,
+      to,
+    );
+  }
+
+  /**
+   * Counts by (join day, segment, window bits) with one COUNT per row — five aggregates per row
+   * cost five times as much at a million members — and folds the bits here.
+   */
+  private countsBy(fromClause: string, segment: Segment | 'all', from: string, to: string): CohortCountRow[] {
+    const rows = this.s
+      .prepare(`SELECT am.join_day AS day, ${SEGMENT_SQL[segment]} AS segment, am.windows AS windows, COUNT(*) AS n ${fromClause} WHERE am.join_day BETWEEN ? AND ? GROUP BY 1, 2, 3`)
+      .all(from, to) as { day: string; segment: string | number; windows: number; n: number }[];
+    const out = new Map<string, CohortCountRow>();
+    for (const r of rows) {
+      const segmentValue = String(r.segment);
+      const key = `${r.day}\u0000${segmentValue}`;
+      let c = out.get(key);
+      if (!c) out.set(key, (c = { cohort: r.day, segment: segmentValue, size: 0, a1: 0, a7: 0, a30: 0, a90: 0 }));
+      c.size += r.n;
+      if (r.windows & 1) c.a1 += r.n;
+      if (r.windows & 2) c.a7 += r.n;
+      if (r.windows & 4) c.a30 += r.n;
+      if (r.windows & 8) c.a90 += r.n;
+    }
+    return [...out.values()];
   }
 
   /** Every leave of members who joined in the range, staff left out. */
-  leaves(unit: CohortUnit, segment: Segment | 'all', from: string, to: string): LeaveRow[] {
+  leaves(segment: Segment | 'all', from: string, to: string): LeaveRow[] {
     const joinMembers = segment === 'tier' ? 'JOIN members m ON m.id = am.member_id' : '';
     return this.s
       .prepare(
-        `SELECT l.member_id AS memberId, am.join_day AS joinDay, ${COHORT_SQL[unit]} AS cohort, ${SEGMENT_SQL[segment]} AS segment,
+        `SELECT l.member_id AS memberId, am.join_day AS joinDay, ${SEGMENT_SQL[segment]} AS segment,
            l.left_day AS leftDay, l.back_day AS backDay, am.source AS source
-         FROM analytics_leaves l JOIN analytics_members am ON am.member_id = l.member_id ${joinMembers}
+         FROM analytics_leaves l CROSS JOIN analytics_members am ON am.member_id = l.member_id ${joinMembers}
          WHERE am.join_day BETWEEN ? AND ? AND am.member_id NOT IN (SELECT member_id FROM temp.analytics_excluded)`,
       )
       .all(from, to) as LeaveRow[];
   }
 
-  /** Joiners per join day up to `to`, staff left out (the base of each week's membership). */
-  joinsByDay(to: string): { day: string; n: number }[] {
+  /**
+   * Referred joiners in the range (invited or through an invite link), staff left out, summed in
+   * SQL per month: joins, those whose 7th day is on or before `closedBy`, those with a known
+   * inviter and the distinct inviters.
+   */
+  referredByMonth(from: string, to: string, closedBy: string): { month: string; joins: number; closed: number; withInviter: number; referrers: number }[] {
     return this.s
       .prepare(
-        `SELECT join_day AS day, COUNT(*) AS n FROM analytics_members
-         WHERE join_day <= ? AND member_id NOT IN (SELECT member_id FROM temp.analytics_excluded) GROUP BY join_day ORDER BY join_day`,
+        `SELECT substr(join_day, 1, 8) || '01' AS month, COUNT(*) AS joins, SUM(join_day <= ?) AS closed, COUNT(inviter_id) AS withInviter, COUNT(DISTINCT inviter_id) AS referrers
+         FROM analytics_members WHERE source IN ('invited', 'invite-link') AND join_day BETWEEN ? AND ?
+           AND member_id NOT IN (SELECT member_id FROM temp.analytics_excluded)
+         GROUP BY 1 ORDER BY 1`,
       )
-      .all(to) as { day: string; n: number }[];
+      .all(closedBy, from, to) as { month: string; joins: number; closed: number; withInviter: number; referrers: number }[];
   }
 
-  /** Referred joiners in the range (invited or by an invite link), staff left out. */
-  referred(from: string, to: string): { memberId: number; joinDay: string; inviterId: number | null; inviteCode: string | null }[] {
+  /** Distinct inviters over the whole range (a member who referred in two months is one referrer). */
+  referrers(from: string, to: string): number {
+    return (
+      this.s
+        .prepare(
+          `SELECT COUNT(DISTINCT inviter_id) AS n FROM analytics_members WHERE source IN ('invited', 'invite-link') AND join_day BETWEEN ? AND ?
+           AND member_id NOT IN (SELECT member_id FROM temp.analytics_excluded)`,
+        )
+        .get(from, to) as { n: number }
+    ).n;
+  }
+
+  /** Joins per invite code in the range, staff left out. */
+  inviteCodes(from: string, to: string): { code: string; joiners: number }[] {
     return this.s
       .prepare(
-        `SELECT member_id AS memberId, join_day AS joinDay, inviter_id AS inviterId, invite_code AS inviteCode FROM analytics_members
-         WHERE source IN ('invited', 'invite-link') AND join_day BETWEEN ? AND ? AND member_id NOT IN (SELECT member_id FROM temp.analytics_excluded)
-         ORDER BY join_day, member_id`,
+        `SELECT invite_code AS code, COUNT(*) AS joiners FROM analytics_members WHERE source = 'invite-link' AND join_day BETWEEN ? AND ?
+           AND invite_code IS NOT NULL AND member_id NOT IN (SELECT member_id FROM temp.analytics_excluded) GROUP BY 1 ORDER BY 1`,
       )
-      .all(from, to) as { memberId: number; joinDay: string; inviterId: number | null; inviteCode: string | null }[];
+      .all(from, to) as { code: string; joiners: number }[];
   }
 
   /** Every leave of a non-staff member (for weekly membership), with the member's join day. */
@@ -262,7 +297,7 @@ export class AnalyticsRepo {
     return this.s
       .prepare(
         `SELECT l.member_id AS memberId, am.join_day AS joinDay, l.left_day AS leftDay, l.back_day AS backDay
-         FROM analytics_leaves l JOIN analytics_members am ON am.member_id = l.member_id
+         FROM analytics_leaves l CROSS JOIN analytics_members am ON am.member_id = l.member_id
          WHERE am.member_id NOT IN (SELECT member_id FROM temp.analytics_excluded)`,
       )
       .all() as { memberId: number; joinDay: string; leftDay: string; backDay: string | null }[];
@@ -280,16 +315,6 @@ export class AnalyticsRepo {
     return (this.q.staffDays.all(memberId, from, to, staffChat) as { day: string }[]).map((r) => r.day);
   }
 
-  /** Members in the community now per tier, staff left out. */
-  tiersNow(): { tier: string; members: number }[] {
-    return this.s
-      .prepare(
-        `SELECT m.tier AS tier, COUNT(*) AS members FROM analytics_members am JOIN members m ON m.id = am.member_id
-         WHERE am.away = 0 AND am.member_id NOT IN (SELECT member_id FROM temp.analytics_excluded) GROUP BY m.tier ORDER BY m.tier`,
-      )
-      .all() as { tier: string; members: number }[];
-  }
-
   days(from: string, to: string): DayRow[] {
     return this.q.days.all(from, to) as DayRow[];
   }
@@ -300,6 +325,13 @@ export class AnalyticsRepo {
 
   tierWeeks(from: string, to: string): { week: string; tier: string; members: number }[] {
     return this.q.tierWeeks.all(from, to) as { week: string; tier: string; members: number }[];
+  }
+
+  /** The latest tier snapshot on or before `to`. */
+  tiersAsOf(to: string): { tier: string; members: number }[] {
+    return this.s
+      .prepare('SELECT tier, members FROM analytics_tier_weeks WHERE week = (SELECT MAX(week) FROM analytics_tier_weeks WHERE week <= ?) ORDER BY tier')
+      .all(to) as { tier: string; members: number }[];
   }
 
   /** Claims a week's digest; false when it was already claimed (a double fire or a restart). */

@@ -7,7 +7,7 @@ import type { EarningService } from '../earning/index.ts';
 import type { ActivityNote, MembersService } from '../members/index.ts';
 import type { PointsService } from '../points/index.ts';
 import type { QuietService, RecallStats } from '../quiet/index.ts';
-import { AnalyticsRepo, type CohortUnit, type JoinSource, type Segment } from './repo.ts';
+import { AnalyticsRepo, type CohortCountRow, type CohortUnit, type JoinSource, type LeaveRow, type Segment } from './repo.ts';
 
 /** The retention windows the report shows, and how many days each is wide. */
 export const WINDOWS = [
@@ -104,6 +104,7 @@ export interface Report {
   readonly points: PointsSummary;
   readonly referral: ReferralSummary;
   readonly recall: RecallStats;
+  /** `now`: the latest snapshot on or before `to` (the nightly rollup takes one; Sundays are kept as `weeks`). */
   readonly tiers: { readonly now: readonly { tier: string; members: number }[]; readonly weeks: readonly { week: string; tier: string; members: number }[] };
 }
 
@@ -151,6 +152,32 @@ function ratio(n: number, d: number): number | null {
 
 function growth(current: number, previous: number | undefined): number | null {
   return previous === undefined || previous === 0 ? null : (current - previous) / previous;
+}
+
+const shifted = new Map<string, string>();
+const mondays = new Map<string, string>();
+
+/**
+ * `addDays` and `weekStart`, remembered: the report shifts the same few hundred days hundreds of
+ * thousands of times at a million members, and building a Date each time cost seconds.
+ */
+function plusDays(day: string, n: number): string {
+  const key = `${day}|${n}`;
+  let v = shifted.get(key);
+  if (v === undefined) {
+    if (shifted.size > 100_000) shifted.clear();
+    shifted.set(key, (v = addDays(day, n)));
+  }
+  return v;
+}
+
+function mondayOf(day: string): string {
+  let v = mondays.get(day);
+  if (v === undefined) {
+    if (mondays.size > 100_000) mondays.clear();
+    mondays.set(day, (v = weekStart(day)));
+  }
+  return v;
 }
 
 /** Whether a leave covers `day`: left on or before it and not back by then. */
@@ -267,21 +294,22 @@ export class AnalyticsService {
    * Rolls up every day after the last rolled one through `through`, one transaction per day, in
    * order; each day once. The daily job calls it for yesterday; the report catches up first.
    */
-  rollUp(through: string, onProgress?: (done: number, total: number) => void): number {
+  rollUp(through: string, onProgress?: (done: number, total: number) => void, snapshotLast = true): number {
     const { db } = this.deps;
     db.transaction(() => this.repo.fillDays((at) => this.dayOf(at)));
+    this.repo.setExcluded(this.deps.members.staffMemberIds(this.deps.staffChat));
     const last = this.repo.state(ROLLED_THROUGH);
     const first = last !== undefined ? addDays(last, 1) : this.repo.firstDay();
     if (first === undefined || first > through) return 0;
     const total = daysBetween(first, through) + 1;
     for (let i = 0, day = first; day <= through; i++, day = addDays(day, 1)) {
-      db.transaction(() => this.rollDay(day, day === through));
+      db.transaction(() => this.rollDay(day, snapshotLast && day === through));
       onProgress?.(i + 1, total);
     }
     return total;
   }
 
-  /** One day's rollup; `snapshotTiers` also records members per tier for the day's week. */
+  /** One day's rollup; on Sundays, and with `snapshotTiers`, it also records members per tier for the day's week. */
   private rollDay(day: string, snapshotTiers: boolean): void {
     const { active, weekFirsts } = this.repo.rollMembers(day, weekStart(day), this.staffChat);
     const ugc = this.deps.earning.ugcOn(day);
@@ -311,7 +339,7 @@ export class AnalyticsService {
     try {
       this.deps.db.transaction(() => {
         const last = this.repo.state(ROLLED_THROUGH);
-        if (last !== undefined && last < to) this.rollUp(to);
+        if (last !== undefined && last < to) this.rollUp(to, undefined, false);
         throw new Undo(this.build({ ...options, to }));
       });
     } catch (err) {
@@ -328,10 +356,12 @@ export class AnalyticsService {
     const to = options.to;
     const from = options.from ?? repo.firstDay() ?? to;
     const locale = options.locale ?? deps.locale;
-    repo.setExcluded(deps.members.staffMemberIds(deps.staffChat));
 
     const definitions = Object.fromEntries(DEFINITION_KEYS.map((k) => [k, deps.translator.template(locale, `analytics.def.${k}`)])) as Report['definitions'];
-    const cohorts = this.cohorts(unit, segment, from, to);
+    // Joiners per day since the first: the cohorts' base and each week's membership.
+    const allDays = this.netDayCounts('all', repo.firstDay() ?? from, to);
+    const leaves = repo.leaves(segment, from, to);
+    const cohorts = this.cohorts(unit, from, to, segment === 'all' ? allDays : this.netDayCounts(segment, from, to), leaves);
     return {
       definitions,
       community: deps.community,
@@ -343,28 +373,60 @@ export class AnalyticsService {
       targets: deps.targets,
       cohorts,
       summary: this.summary(cohorts),
-      weekly: this.weekly(from, to),
+      weekly: this.weekly(from, to, allDays),
       monthly: this.monthly(from, to),
       points: this.pointsSummary(from, to),
-      referral: this.referral(from, to),
+      referral: this.referral(from, to, leaves),
       recall: deps.quiet.stats(),
-      tiers: { now: repo.tiersNow(), weeks: repo.tierWeeks(weekStart(from), to) },
+      tiers: { now: repo.tiersAsOf(to), weeks: repo.tierWeeks(weekStart(from), to) },
     };
   }
 
-  private cohorts(unit: CohortUnit, segment: Segment | 'all', from: string, to: string): CohortRow[] {
+  /** Joiners per (join day, segment) with their window counts, staff taken out. */
+  private netDayCounts(segment: Segment | 'all', from: string, to: string): CohortCountRow[] {
+    const key = (r: CohortCountRow) => `${r.cohort}\u0000${r.segment}`;
+    const rows = new Map(this.repo.dayCounts(segment, from, to).map((r) => [key(r), { ...r }]));
+    for (const x of this.repo.excludedCounts(segment, from, to)) {
+      const r = rows.get(key(x));
+      if (!r) continue;
+      r.size -= x.size;
+      r.a1 -= x.a1;
+      r.a7 -= x.a7;
+      r.a30 -= x.a30;
+      r.a90 -= x.a90;
+    }
+    return [...rows.values()].filter((r) => r.size > 0);
+  }
+
+  private cohorts(unit: CohortUnit, from: string, to: string, dayCounts: readonly CohortCountRow[], leaves: readonly LeaveRow[]): CohortRow[] {
+    const cohortOf = (day: string) => (unit === 'day' ? day : unit === 'week' ? mondayOf(day) : monthStart(day));
     // Members away on day N (left on or before it, not back by then), per cohort and segment; a
     // member who left more than once is one member.
     const away = new Map<string, Set<number>[]>();
-    for (const l of this.repo.leaves(unit, segment, from, to)) {
-      const key = `${l.cohort}\u0000${l.segment}`;
+    for (const l of leaves) {
+      const key = `${cohortOf(l.joinDay)}\u0000${l.segment}`;
       let sets = away.get(key);
       if (!sets) away.set(key, (sets = WINDOWS.map(() => new Set<number>())));
       WINDOWS.forEach(({ n }, i) => {
-        if (isAwayOn(l, addDays(l.joinDay, n))) sets[i]!.add(l.memberId);
+        if (isAwayOn(l, plusDays(l.joinDay, n))) sets[i]!.add(l.memberId);
       });
     }
-    return this.repo.cohortCounts(unit, segment, from, to).map((r) => {
+    const grouped = new Map<string, { cohort: string; segment: string; size: number; a1: number; a7: number; a30: number; a90: number }>();
+    for (const r of dayCounts) {
+      if (r.cohort < from || r.cohort > to) continue;
+      const cohort = cohortOf(r.cohort);
+      const segmentValue = String(r.segment);
+      const key = `${cohort}\u0000${segmentValue}`;
+      const g = grouped.get(key) ?? { cohort, segment: segmentValue, size: 0, a1: 0, a7: 0, a30: 0, a90: 0 };
+      g.size += r.size;
+      g.a1 += r.a1;
+      g.a7 += r.a7;
+      g.a30 += r.a30;
+      g.a90 += r.a90;
+      grouped.set(key, g);
+    }
+    const ordered = [...grouped.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
+    return ordered.map((r) => {
       const last = periodEnd(r.cohort, unit);
       const awayOn = (away.get(`${r.cohort}\u0000${r.segment}`) ?? []).map((set) => set.size);
       const active = [r.a1, r.a7, r.a30, r.a90];
@@ -372,7 +434,7 @@ export class AnalyticsService {
       const stayed = WINDOWS.map(({ n }, i) => (addDays(last, n) <= to ? (r.size > 0 ? (r.size - (awayOn[i] ?? 0)) / r.size : null) : null));
       return {
         cohort: r.cohort,
-        segment: String(r.segment),
+        segment: r.segment,
         size: r.size,
         d1: d[0]!,
         d7: d[1]!,
@@ -404,16 +466,16 @@ export class AnalyticsService {
     return { size: rows.reduce((s, r) => s + r.size, 0), ...(out as Omit<Report['summary'], 'size'>) };
   }
 
-  private weekly(from: string, to: string): WeekRow[] {
+  private weekly(from: string, to: string, dayCounts: readonly CohortCountRow[]): WeekRow[] {
     const { repo } = this;
     const first = weekStart(from);
     const days = new Map(repo.days(first, to).map((d) => [d.day, d]));
-    const joins = repo.joinsByDay(to);
+    const joins = dayCounts.map((r) => ({ day: r.cohort, n: r.size })).sort((a, b) => (a.day < b.day ? -1 : 1));
     const leaves = repo.allLeaves();
     // Staff the rollup counted as active: take their weeks out again.
     const staffWeeks = new Map<string, number>();
     for (const id of repo.excludedWithRows()) {
-      for (const week of new Set(repo.activeDaysOf(id, first, to, this.staffChat).map(weekStart))) staffWeeks.set(week, (staffWeeks.get(week) ?? 0) + 1);
+      for (const week of new Set(repo.activeDaysOf(id, first, to, this.staffChat).map(mondayOf))) staffWeeks.set(week, (staffWeeks.get(week) ?? 0) + 1);
     }
     const rows: WeekRow[] = [];
     let joined = 0;
@@ -498,31 +560,22 @@ export class AnalyticsService {
     return { issued, spent, removed, outstanding, redemptionRate: issued > 0 ? spent / issued : 0, byReason: [...byReason.values()].sort((a, b) => a.reason.localeCompare(b.reason)) };
   }
 
-  private referral(from: string, to: string): ReferralSummary {
-    const referred = this.repo.referred(from, to);
-    const leaves = this.repo.leaves('day', 'source', from, to).filter((l) => l.source === 'invited' || l.source === 'invite-link');
-    const awayOn7 = new Set(leaves.filter((l) => isAwayOn(l, addDays(l.joinDay, 7))).map((l) => l.memberId));
-    const closed = referred.filter((r) => addDays(r.joinDay, 7) <= to);
-    const withInviter = referred.filter((r) => r.inviterId !== null);
-    const months = new Map<string, { joiners: number; referrers: Set<number> }>();
-    for (const r of withInviter) {
-      const m = monthStart(r.joinDay);
-      const row = months.get(m) ?? { joiners: 0, referrers: new Set<number>() };
-      row.joiners++;
-      row.referrers.add(r.inviterId!);
-      months.set(m, row);
-    }
-    const codes = new Map<string, number>();
-    for (const r of referred) if (r.inviteCode !== null) codes.set(r.inviteCode, (codes.get(r.inviteCode) ?? 0) + 1);
-    const referrers = new Set(withInviter.map((r) => r.inviterId!));
+  private referral(from: string, to: string, leaves: readonly LeaveRow[]): ReferralSummary {
+    const months = this.repo.referredByMonth(from, to, plusDays(to, -7));
+    const sum = (k: 'joins' | 'closed' | 'withInviter') => months.reduce((n, m) => n + m[k], 0);
+    // Referred joiners whose 7th day is past and who were away on it.
+    const away = new Set(
+      leaves.filter((l) => (l.source === 'invited' || l.source === 'invite-link') && plusDays(l.joinDay, 7) <= to && isAwayOn(l, plusDays(l.joinDay, 7))).map((l) => l.memberId),
+    );
+    const referrers = this.repo.referrers(from, to);
     return {
-      invitesUsed: referred.length,
-      referredJoiners: withInviter.length,
-      referrers: referrers.size,
-      stayed7: ratio(closed.filter((r) => !awayOn7.has(r.memberId)).length, closed.length),
-      propagation: ratio(withInviter.length, referrers.size),
-      byMonth: [...months.entries()].sort().map(([month, r]) => ({ month, referredJoiners: r.joiners, referrers: r.referrers.size, propagation: ratio(r.joiners, r.referrers.size) })),
-      byCode: [...codes.entries()].sort().map(([code, joiners]) => ({ code, joiners })),
+      invitesUsed: sum('joins'),
+      referredJoiners: sum('withInviter'),
+      referrers,
+      stayed7: ratio(sum('closed') - away.size, sum('closed')),
+      propagation: ratio(sum('withInviter'), referrers),
+      byMonth: months.map((m) => ({ month: m.month, referredJoiners: m.withInviter, referrers: m.referrers, propagation: ratio(m.withInviter, m.referrers) })),
+      byCode: this.repo.inviteCodes(from, to),
     };
   }
 

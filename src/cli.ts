@@ -7,7 +7,6 @@ import { loadPack } from './features/content/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
 import { DEMO, exportState, importCodes, prepareDemo, reportCommand, simulate, start } from './main.ts';
-import { UserError } from './core/errors.ts';
 import { generateCommunity } from './sim/generate.ts';
 import { progressBar, writeJsonLines } from './sim/write-lines.ts';
 
@@ -160,12 +159,15 @@ program
   .requiredOption('--sku <sku>', 'the reward (kind: code) in rewards.yaml')
   .requiredOption('--file <csv>', 'CSV file, one code per line in the first column')
   .option('--content <dir>', 'content directory', 'content')
-  .action((opts: { db: string; sku: string; file: string; content: string }) => {
+  .option('--at <iso-time>', 'the time the import is audited at (default: now); for a simulated community, a time in its stream')
+  .action((opts: { db: string; sku: string; file: string; content: string; at?: string }) => {
     try {
-      const r = importCodes({ dbPath: opts.db, contentDir: opts.content, sku: opts.sku, file: opts.file });
+      const at = opts.at === undefined ? undefined : new Date(opts.at);
+      if (at && Number.isNaN(at.getTime())) throw new Error(`--at: "${opts.at}" is not an ISO time`);
+      const r = importCodes({ dbPath: opts.db, contentDir: opts.content, sku: opts.sku, file: opts.file, ...(at ? { clock: { now: () => at } } : {}) });
       process.stdout.write(`${opts.sku}: ${r.added} codes added, ${r.skipped} already in the pool\n`);
     } catch (err) {
-      fail(err instanceof UserError ? new Error(`${err.code} ${JSON.stringify(err.params)}`) : err);
+      fail(err);
     }
   });
 

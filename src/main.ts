@@ -9,7 +9,8 @@ import { createApp, type App, type ExportedState } from './app.ts';
 import { loadContent } from './config/load.ts';
 import { configuredPlatforms, type Env } from './config/env.ts';
 import type { PlatformAdapter } from './core/adapter.ts';
-import { FakeClock, systemClock } from './core/clock.ts';
+import { FakeClock, systemClock, type Clock } from './core/clock.ts';
+import { UserError } from './core/errors.ts';
 import type { Platform } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
 import { silentLogger } from './core/logger.ts';
@@ -160,14 +161,21 @@ export function reportCommand(options: ReportCommandOptions): string {
 
 /**
  * `hearth import-codes`: adds the codes in a CSV file (first column; a `code` header is skipped)
- * to a `code` reward's pool. Codes already in the pool are skipped; the import is audited.
+ * to a `code` reward's pool. Codes already in the pool are skipped; the import is audited at the
+ * injected clock's time (`--at` on the CLI, for a simulated community). A refusal comes back
+ * as an Error in the community's language, as an operator reads it.
  */
-export function importCodes(options: { dbPath: string; contentDir: string; sku: string; file: string; at?: Date }): { added: number; skipped: number } {
+export function importCodes(options: { dbPath: string; contentDir: string; sku: string; file: string; clock?: Clock }): { added: number; skipped: number } {
   const db = openDb(options.dbPath);
   try {
-    const now = options.at ?? new Date();
-    const app = createApp({ db, content: loadContent(options.contentDir), clock: { now: () => now }, logger: silentLogger });
-    return app.services.shop.importCodes(options.sku, parseCodesCsv(readFileSync(options.file, 'utf8')), null, now);
+    const content = loadContent(options.contentDir);
+    const app = createApp({ db, content, clock: options.clock ?? systemClock, logger: silentLogger });
+    try {
+      return app.services.shop.importCodes(options.sku, parseCodesCsv(readFileSync(options.file, 'utf8')), null, app.clock.now());
+    } catch (err) {
+      if (err instanceof UserError) throw new Error(app.translator.text(content.community.community.locale, err.code, err.params));
+      throw err;
+    }
   } finally {
     db.close();
   }

@@ -21,9 +21,9 @@ export interface LocalMessage {
 
 const MENTION = /@([\w.-]+)/gu;
 
-/** On the local platform `@u1` in text mentions the local user `u1`. */
+/** On the local platform `@u1` in text mentions the local user `u1`, if there is one: the text alone proves nothing. */
 export function localMentions(text: string, platform: Platform): Mention[] {
-  return [...text.matchAll(MENTION)].map((m) => ({ user: { platform, userId: m[1]! }, text: m[0] }));
+  return [...text.matchAll(MENTION)].map((m) => ({ user: { platform, userId: m[1]! }, text: m[0], typed: true }));
 }
 
 const URL_RE = /https?:\/\/[^\s\u3000<>"“”]+/g;

@@ -1,4 +1,5 @@
 import type { Body, Segment } from '../../src/core/outbound.ts';
+import { splitEscaped } from '../../src/core/split-text.ts';
 
 /** Telegram refuses a message longer than this (characters of the text after entity parsing). */
 export const TELEGRAM_MESSAGE_LIMIT = 4096;
@@ -44,7 +45,7 @@ export function renderChunks(body: Body, limit = TELEGRAM_MESSAGE_LIMIT): string
       continue;
     }
     const wrap = s.type === 'bold' ? (t: string) => `<b>${t}</b>` : (t: string) => t;
-    for (const part of splitText(s.text, limit - wrap('').length)) pieces.push({ html: wrap(escapeHtml(part)), br: false });
+    for (const part of splitEscaped(s.text, limit - wrap('').length, escapeHtml)) pieces.push({ html: wrap(escapeHtml(part)), br: false });
   }
   const chunks: string[] = [];
   let current = '';
@@ -58,30 +59,4 @@ export function renderChunks(body: Body, limit = TELEGRAM_MESSAGE_LIMIT): string
   }
   if (current.trim() !== '') chunks.push(current);
   return chunks.map((c) => c.replace(/^\n+|\n+$/g, '')).filter((c) => c !== '');
-}
-
-/** Splits raw text into parts whose escaped form fits `limit`, preferring a newline, then a space. */
-function splitText(text: string, limit: number): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (escapeHtml(rest).length > limit) {
-    let end = 0;
-    let escaped = 0;
-    while (end < rest.length) {
-      const code = rest.charCodeAt(end);
-      const width = code >= 0xd800 && code <= 0xdbff ? 2 : 1;
-      const add = escapeHtml(rest.slice(end, end + width)).length;
-      if (escaped + add > limit) break;
-      escaped += add;
-      end += width;
-    }
-    const window = rest.slice(0, end);
-    const nl = window.lastIndexOf('\n');
-    const sp = window.lastIndexOf(' ');
-    const cut = nl > end / 2 ? nl + 1 : sp > end / 2 ? sp + 1 : end;
-    parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
-  }
-  if (rest !== '') parts.push(rest);
-  return parts;
 }

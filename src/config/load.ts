@@ -95,6 +95,17 @@ export function loadMessages(dir: string): MessageCatalog {
     if (problems.length > 0) throw new ConfigError(file, problems);
     catalog[locale] = flat;
   }
+  // A key in one language only would silently reach members in the other: refuse it by name.
+  const all = new Set(LOCALES.flatMap((l) => Object.keys(catalog[l]!)));
+  for (const locale of LOCALES) {
+    const missing = [...all].filter((k) => !(k in catalog[locale]!));
+    if (missing.length > 0) {
+      throw new ConfigError(
+        join(dir, 'messages', `${locale}.yaml`),
+        missing.map((k) => ({ path: k, message: `missing (present in ${LOCALES.filter((l) => l !== locale && k in catalog[l]!).map((l) => `messages/${l}.yaml`).join(', ')})` })),
+      );
+    }
+  }
   return catalog as MessageCatalog;
 }
 

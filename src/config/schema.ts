@@ -175,6 +175,11 @@ export const quietSchema = z
     tierThresholdDays: z.record(z.string(), z.number().int().min(1).max(365)).default({}),
     /** Lifetime points at or above which a member is high-value (besides the top tier); omit for top tier only. */
     highValueLifetime: z.number().int().positive().optional(),
+    /**
+     * Whether moderators, operators and owners (from `roles`, BOT_OWNERS and `/role`) can be
+     * flagged. Off by default: staff going quiet is not churn, and they would crowd the queue.
+     */
+    includeStaff: z.boolean().default(false),
     /** Points paid once when a recalled member checks in within `comebackWindowDays`; 0 for none. */
     comebackBonus: z.number().int().nonnegative().default(0),
     comebackWindowDays: z.number().int().min(1).max(90).default(7),

@@ -2,7 +2,7 @@ import type { ArgSpec, CommandContext, CommandSpec, EventContext, Actor, ChatCon
 import type { CommandParser, ParsedInvocation } from './command-parser.ts';
 import type { Clock } from './clock.ts';
 import type { Directory, EventStore } from './directory.ts';
-import { UserError } from './errors.ts';
+import { ArgError, UserError } from './errors.ts';
 import type { InboundEvent, MessageEvent } from './events.ts';
 import { eventActor } from './events.ts';
 import type { MessageParams, Translator } from './i18n.ts';
@@ -100,18 +100,23 @@ export class Dispatcher {
     outs: Outbound[],
   ): DispatchOutcome {
     const { command } = invocation;
-    const base = this.context(event, actor, chat, now, outs);
+    const locale = { current: actor.locale };
+    const base = this.context(event, actor, chat, now, outs, locale);
     const buffer: Outbound[] = [];
     try {
       this.checkAllowed(command, actor, chat, now);
       const args = this.parseArgs(command, invocation, event, actor);
       this.deps.store.transaction(() => {
-        command.handler({ ...this.context(event, actor, chat, now, buffer), args, command } as CommandContext<never>);
+        command.handler({ ...this.context(event, actor, chat, now, buffer, locale), args, command } as CommandContext<never>);
       });
       outs.push(...buffer);
       if (command.cooldownSec) this.lastUse.set(`${actor.memberId}:${command.name}`, now.getTime());
       return 'handled';
     } catch (err) {
+      if (err instanceof ArgError) {
+        base.reply(this.argProblem(err, command, invocation.invokedAs, locale.current));
+        return 'rejected';
+      }
       if (err instanceof UserError) {
         base.reply(base.t(err.code, err.params));
         return 'rejected';
@@ -139,12 +144,10 @@ export class Dispatcher {
   private parseArgs(command: CommandSpec, invocation: ParsedInvocation, event: MessageEvent, actor: Actor): Record<string, unknown> {
     const values: Record<string, unknown> = {};
     const tokens = [...invocation.tokens];
-    const usage = () => usageLine(command, invocation.invokedAs, this.deps.translator, actor.locale);
-    const fail = (key: string, params: MessageParams): never => {
-      throw new UserError('error.usage', { problem: this.deps.translator.text(actor.locale, key, params), usage: usage() });
+    const fail = (spec: ArgSpec, key: string, params: MessageParams): never => {
+      throw new ArgError(spec.name, key, params as Record<string, string>);
     };
     for (const spec of command.args as readonly ArgSpec[]) {
-      const label = argLabel(spec, this.deps.translator, actor.locale);
       let raw: unknown;
       if (spec.kind === 'rest') {
         raw = tokens.length > 0 ? tokens.join(' ') : undefined;
@@ -154,29 +157,45 @@ export class Dispatcher {
       }
       if (raw === undefined) {
         if (spec.optional) continue;
-        fail('args.missing', { arg: label });
+        fail(spec, 'args.missing', {});
       }
       if (spec.kind === 'member') {
         const target = this.deps.directory.resolveMember(String(raw), event);
-        if (!target) fail('args.unknown_member', { arg: label, value: String(raw) });
+        if (!target) fail(spec, 'args.unknown_member', { value: String(raw) });
         raw = target;
       }
       const result = spec.schema.safeParse(raw);
       if (!result.success) {
         const issue = result.error.issues[0];
-        const p: MessageParams = { arg: label, value: String(raw) };
-        if (issue?.code === 'too_small') fail('args.too_small', { ...p, min: String(issue.minimum) });
-        else if (issue?.code === 'too_big') fail('args.too_big', { ...p, max: String(issue.maximum) });
-        else if (issue?.code === 'invalid_value') fail('args.one_of', { ...p, options: issue.values.map(String).join(' | ') });
-        else if (issue?.code === 'invalid_type' && issue.expected === 'number') fail('args.not_number', p);
-        else fail('args.invalid', p);
+        const p = { value: String(raw) };
+        if (issue?.code === 'too_small') fail(spec, 'args.too_small', { ...p, min: String(issue.minimum) });
+        else if (issue?.code === 'too_big') fail(spec, 'args.too_big', { ...p, max: String(issue.maximum) });
+        else if (issue?.code === 'invalid_value') fail(spec, 'args.one_of', { ...p, options: issue.values.map(String).join(' | ') });
+        else if (issue?.code === 'invalid_type' && issue.expected === 'number') fail(spec, 'args.not_number', p);
+        else fail(spec, 'args.invalid', p);
       }
       values[spec.name] = result.data;
     }
     return values;
   }
 
-  private context(event: InboundEvent, actor: Actor, chat: ChatContext, now: Date, outs: Outbound[]): EventContext {
+  /**
+   * An argument problem, from the parser or the handler, as the member reads it: the problem with
+   * the argument named in their language, the usage line and an example of the command.
+   */
+  private argProblem(err: ArgError, command: CommandSpec, invokedAs: string, locale: Actor['locale']): Body {
+    const tr = this.deps.translator;
+    const spec = (command.args as readonly ArgSpec[]).find((a) => a.name === err.arg);
+    const label = spec ? argLabel(spec, tr, locale) : err.arg;
+    const problem = tr.text(locale, err.code, { arg: label, ...err.params });
+    return tr.t(locale, 'error.usage', { problem, usage: usageLine(command, invokedAs, tr, locale), example: exampleLine(command, invokedAs) });
+  }
+
+  /**
+   * `locale` is shared by the contexts of one event, so a handler that changes the member's
+   * language (`/lang en`) answers — and any error after it is shown — in the new one.
+   */
+  private context(event: InboundEvent, actor: Actor, chat: ChatContext, now: Date, outs: Outbound[], locale = { current: actor.locale }): EventContext {
     const tr = this.deps.translator;
     const replyTo = event.type === 'message' ? event.messageId : undefined;
     return {
@@ -191,22 +210,43 @@ export class Dispatcher {
       dm: (user: UserRef, body: Body, options?: { name?: string; fallbackChat?: ChatRef }) =>
         outs.push({ type: 'dm', user, body, ...(options ?? {}) }),
       emit: (out: Outbound) => outs.push(out),
-      t: (key: string, params?: MessageParams) => tr.t(actor.locale, key, params),
+      t: (key: string, params?: MessageParams) => tr.t(locale.current, key, params),
+      useLocale: (next: Actor['locale']) => {
+        locale.current = next;
+      },
     };
   }
 }
 
-/** The localised placeholder for an argument: `<amount>`, `[reason]`. */
+/** The argument's name in the member's language (`arg.<name>`): "period", "时段". */
 function argLabel(spec: ArgSpec, tr: Translator, locale: Actor['locale']): string {
   const key = `arg.${spec.name}`;
   return tr.has(key) ? tr.text(locale, key) : spec.name;
 }
 
-/** `/award <@member> <amount> [reason]`, derived from the command's args. */
+/** `/award <@member> <amount> [reason…]`, `/rank [week|month|all] [tier]`, derived from the command's args. */
 export function usageLine(command: CommandSpec, invokedAs: string, tr: Translator, locale: Actor['locale']): string {
   const parts = (command.args as readonly ArgSpec[]).map((spec) => {
-    const label = `${spec.kind === 'member' ? '@' : ''}${argLabel(spec, tr, locale)}${spec.kind === 'rest' ? '…' : ''}`;
+    const name = spec.choices ? spec.choices.join('|') : argLabel(spec, tr, locale);
+    const label = `${spec.kind === 'member' ? '@' : ''}${name}${spec.kind === 'rest' ? '…' : ''}`;
     return spec.optional ? `[${label}]` : `<${label}>`;
   });
   return [invokedAs, ...parts].join(' ');
+}
+
+/**
+ * A runnable example of the command from its arguments' examples (`/boost 2x 48h`): every
+ * required argument, then optional ones while they have an example.
+ */
+export function exampleLine(command: CommandSpec, invokedAs: string): string {
+  const words = [invokedAs];
+  for (const spec of command.args as readonly ArgSpec[]) {
+    if (spec.example === undefined) {
+      if (spec.optional) break;
+      words.push(spec.name);
+      continue;
+    }
+    words.push(spec.example);
+  }
+  return words.join(' ');
 }

@@ -1,4 +1,8 @@
+import type { MessageRef } from './i18n.ts';
 import type { Platform } from './ids.ts';
+
+/** An error's placeholder values: text, numbers, or other messages (a status) translated for the reader. */
+export type ErrorParams = Readonly<Record<string, string | number | MessageRef>>;
 
 /**
  * A problem the member caused or can fix (wrong arguments, not enough points). Shown to the member
@@ -7,10 +11,27 @@ import type { Platform } from './ids.ts';
 export class UserError extends Error {
   constructor(
     readonly code: string,
-    readonly params: Readonly<Record<string, string | number>> = {},
+    readonly params: ErrorParams = {},
   ) {
     super(code);
     this.name = 'UserError';
+  }
+}
+
+/**
+ * A problem with one of the command's arguments found by the handler (a duration that does not
+ * parse, one that is missing for this form of the command). The dispatcher shows it as it shows
+ * the parser's own argument errors: the argument named in the member's language, the usage line
+ * and an example. `code` is the problem's message key (`args.missing`, a feature's own).
+ */
+export class ArgError extends UserError {
+  constructor(
+    readonly arg: string,
+    code: string,
+    params: ErrorParams = {},
+  ) {
+    super(code, params);
+    this.name = 'ArgError';
   }
 }
 

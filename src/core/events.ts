@@ -35,6 +35,11 @@ export interface Mention {
   readonly user: UserRef;
   readonly text: string;
   readonly name?: string;
+  /**
+   * The adapter read the mention from the typed text (the local platform's `@u1`), so the
+   * platform does not vouch that the user exists: it resolves only to a member already known.
+   */
+  readonly typed?: boolean;
 }
 
 /** A platform share card (WeChat mini-program or article card, Telegram/Discord embed). */

@@ -17,8 +17,49 @@ export function localeFromLanguage(tag: string | undefined): Locale | undefined 
   return undefined;
 }
 
-/** A placeholder value: plain values become text, segments are inserted as they are. */
-export type MessageParam = string | number | Segment | Body;
+/** Language names members type instead of a tag. */
+const LANGUAGE_NAMES: Readonly<Record<string, Locale>> = {
+  chinese: 'zh-CN',
+  cn: 'zh-CN',
+  中文: 'zh-CN',
+  简体中文: 'zh-CN',
+  汉语: 'zh-CN',
+  english: 'en',
+  英文: 'en',
+  英语: 'en',
+};
+
+/**
+ * A locale as a member types it to choose one (`/lang zh-CN`, `zh_hans`, `EN-us`, `English`, `中文`):
+ * a BCP-47-like tag (either separator, any case) whose language part is a shipped one, or a
+ * language name. Undefined for anything else, so a typo is refused rather than guessed.
+ */
+export function parseLocaleTag(value: string): Locale | undefined {
+  const v = value.trim().toLowerCase();
+  const named = LANGUAGE_NAMES[v];
+  if (named) return named;
+  const m = /^([a-z]{2,3})(?:[-_][a-z0-9]{1,8})*$/.exec(v);
+  if (!m) return undefined;
+  return m[1] === 'zh' ? 'zh-CN' : m[1] === 'en' ? 'en' : undefined;
+}
+
+/**
+ * A placeholder filled with another message, translated in the same locale as the message that
+ * holds it: how a service names a status or a reason (`shop.status.rejected`) in an error it
+ * throws without knowing who will read it.
+ */
+export interface MessageRef {
+  readonly ref: string;
+  readonly params?: MessageParams;
+}
+
+/** A reference to the message `key`, for a placeholder or an error parameter. */
+export function msg(key: string, params?: MessageParams): MessageRef {
+  return params ? { ref: key, params } : { ref: key };
+}
+
+/** A placeholder value: plain values become text, segments are inserted as they are, references are translated. */
+export type MessageParam = string | number | Segment | Body | MessageRef;
 export type MessageParams = Readonly<Record<string, MessageParam>>;
 
 /** All member-facing text, by locale then key. */
@@ -26,6 +67,10 @@ export type MessageCatalog = Readonly<Record<Locale, Readonly<Record<string, str
 
 function isSegment(v: MessageParam): v is Segment {
   return typeof v === 'object' && !Array.isArray(v) && 'type' in v;
+}
+
+function isRef(v: MessageParam): v is MessageRef {
+  return typeof v === 'object' && !Array.isArray(v) && 'ref' in v;
 }
 
 /**
@@ -62,6 +107,7 @@ export class Translator {
         const value = params[token.slice(1, -1)];
         if (value === undefined) pushText(token);
         else if (typeof value === 'string' || typeof value === 'number') pushText(String(value));
+        else if (isRef(value)) out.push(...this.t(locale, value.ref, value.params));
         else if (isSegment(value)) out.push(value);
         else out.push(...value);
       } else pushText(token);

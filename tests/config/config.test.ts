@@ -61,3 +61,14 @@ describe('environment', () => {
     expect(parseEnv({ BOT_OWNERS: 'telegram:42, discord:9' }).BOT_OWNERS).toEqual(['telegram:42', 'discord:9']);
   });
 });
+
+describe('message files', () => {
+  it('given a key present in zh-CN.yaml but missing from en.yaml, then loading fails naming the key and the file that lacks it', () => {
+    const dir = contentDirWith((t) => t);
+    const en = join(dir, 'messages', 'en.yaml');
+    writeFileSync(en, readFileSync(en, 'utf8').replace(/^  empty: "No one yet."\n/m, ''));
+    const err = problems(dir);
+    expect(err.file).toBe(en);
+    expect(err.problems).toEqual([{ path: 'rank.empty', message: 'missing (present in messages/zh-CN.yaml)' }]);
+  });
+});

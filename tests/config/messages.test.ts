@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { loadMessages } from '../../src/config/load.ts';
+import { CLAIM_STATUSES } from '../../src/features/earning/index.ts';
+import { LEDGER_REASONS } from '../../src/features/points/index.ts';
+import { REDEMPTION_STATUSES } from '../../src/features/shop/index.ts';
 import { CONTENT_DIR, harness } from '../helpers/harness.ts';
 
 const catalog = loadMessages(CONTENT_DIR);
@@ -26,5 +29,16 @@ describe('message catalogues', () => {
       for (const a of c.args) expect(catalog.en[`arg.${a.name}`], `${c.name} ${a.name}`).toBeDefined();
     }
     h.close();
+  });
+});
+
+describe('reasons and statuses members and staff read', () => {
+  it('given every ledger reason and every redemption and share-claim status, then each has its text in both languages', () => {
+    const keys = [
+      ...LEDGER_REASONS.map((r) => `shop.reason.${r}`),
+      ...REDEMPTION_STATUSES.map((s) => `shop.status.${s}`),
+      ...CLAIM_STATUSES.map((s) => `earning.claim_status.${s}`),
+    ];
+    for (const locale of ['zh-CN', 'en'] as const) expect(keys.filter((k) => catalog[locale][k] === undefined), locale).toEqual([]);
   });
 });

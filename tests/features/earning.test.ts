@@ -146,6 +146,8 @@ describe('share points', () => {
     expect(h.sent.slice(before).find((o) => o.type === 'dm')).toMatchObject({ type: 'dm', user: { userId: 'u1' } });
     const [again] = await h.say('mod', '/claim approve 1');
     expect(again).toBe('Share claim #1 was already decided (approved).');
+    await h.say('mod', '/lang zh');
+    expect(await h.say('mod', '/claim reject 1')).toEqual(['分享 #1 已处理过（已通过）。']);
     await h.say('mod', '/claim reject 2');
     expect(earnedBy(1)).toEqual({ share: 5, 'task.first-share': 5 });
     expect(earnedBy(2)).toEqual({});

@@ -12,8 +12,8 @@ describe('points ledger', () => {
     const { points } = h.app.services;
     const at = h.clock.now();
     h.app.db.transaction(() => {
-      expect(points.credit({ memberId: 1, delta: 5, reason: 'test', sourceKey: 'k1', at })).toBe(true);
-      expect(points.credit({ memberId: 1, delta: 5, reason: 'test', sourceKey: 'k1', at })).toBe(false);
+      expect(points.credit({ memberId: 1, delta: 5, reason: 'award', sourceKey: 'k1', at })).toBe(true);
+      expect(points.credit({ memberId: 1, delta: 5, reason: 'award', sourceKey: 'k1', at })).toBe(false);
     });
     expect(points.standing(1)).toEqual({ balance: 5, lifetime: 5, rank: 1 });
   });
@@ -54,10 +54,21 @@ describe('points ledger', () => {
     expect(h.app.exportState().audit).toEqual([]);
   });
 
-  it('given a malformed amount, then the operator gets the problem and a usage line', async () => {
+  it('given a malformed amount, then the operator gets the problem, a usage line and an example', async () => {
     h = await harness();
+    await h.say('u1', 'hi');
     const [reply] = await h.say('op', '/award @u1 abc', { lang: 'en' });
-    expect(reply).toBe('amount must be a whole number, not “abc”.\nUsage: /award <@member> <amount> [reason…]');
+    expect(reply).toBe('amount must be a whole number, not “abc”.\nUsage: /award <@member> <amount> [reason…]\nFor example: /award @alice 50');
+  });
+
+  it('given a mention of someone the bot has never seen, when an operator awards them, then no phantom member is created or paid', async () => {
+    h = await harness();
+    const [reply] = await h.say('op', '/award @nobody 10', { lang: 'en' });
+    expect(reply).toBe("I don't know who “@nobody” is — mention them with @.\nUsage: /award <@member> <amount> [reason…]\nFor example: /award @alice 50");
+    const s = h.app.exportState();
+    expect(s.members.map((m) => m.name)).toEqual(['op']);
+    expect(s.ledger).toEqual([]);
+    expect(s.audit).toEqual([]);
   });
 
   it('given /points and /rank, then they show balance, lifetime, rank and the boards', async () => {

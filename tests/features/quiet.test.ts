@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { localReactionEvent } from '../../adapters/local/local-events.ts';
 import type { Capability, PlatformAdapter } from '../../src/core/adapter.ts';
 import { renderPlain, type Outbound } from '../../src/core/outbound.ts';
 import { loadContent, validate } from '../../src/config/load.ts';
@@ -236,5 +237,58 @@ describe('review and recall', () => {
       `Streak lost: 14 · Balance: ${h.app.services.points.standing(1).balance} · Lifetime: ${h.app.services.points.standing(1).lifetime}`,
       'Tier: Basic · Stage: growing (8–30 days) · Risk: 7',
     ]);
+  });
+});
+
+describe('activity times and who is flagged', () => {
+  it('given a check-in at 09:00, when a reaction stamped a week earlier arrives, then last activity stays at 09:00 and the 10:00 scan flags nobody', async () => {
+    h = await harness({ start: '2026-02-20T09:00:00+08:00' });
+    for (let d = 0; d <= 17; d++) {
+      await h.scheduler.advanceTo(new Date(new Date('2026-02-20T09:00:00+08:00').getTime() + d * 86_400_000));
+      await h.say('u1', '/checkin', { name: 'Ann' });
+    }
+    expect(h.clock.now()).toEqual(at(9));
+    const late = localReactionEvent({ chat: 'g1', user: 'u1', id: 'late-1', at: at(1), messageId: 'm1', emoji: '👍' });
+    expect(await h.app.dispatcher.dispatch(late)).toBe('handled');
+    expect(h.app.exportState().members[0]!.lastActiveAt).toBe(at(9).toISOString());
+    const membership = h.app.db.sqlite.prepare("SELECT last_active_at AS at FROM memberships WHERE chat_key = 'local:g1'").get() as { at: number };
+    expect(membership.at).toBe(at(9).getTime());
+    await h.scheduler.advanceTo(at(9, '10:00'));
+    expect(flags()).toEqual([]);
+  });
+
+  it('given an operator and a moderator quiet as long as a member, then only the member is flagged; with includeStaff on, all of them are', async () => {
+    for (const includeStaff of [false, true]) {
+      h = await harness({ content: contentWith((c) => ((c.quiet as Record<string, unknown>).includeStaff = includeStaff)) });
+      await h.say('u1', 'hello there');
+      await h.say('op', 'hello there');
+      await h.say('mod', 'hello there');
+      await h.say('owner2', 'hello there');
+      await h.say('op', '/role @owner2 moderator');
+      await h.scheduler.advanceTo(at(10, '10:00'));
+      expect(flags().map((f) => f.member).sort(), `includeStaff ${includeStaff}`).toEqual(includeStaff ? [1, 2, 3, 4] : [1]);
+      h.close();
+    }
+  });
+
+  it('given a member first seen on March 1 who left and rejoined on the 12th, then the flag on the 19th puts them in the growing stage, not new', async () => {
+    h = await harness({ start: '2026-03-01T09:00:00+08:00' });
+    await dailyCheckins('u1', 1, 11);
+    await h.leave('u1');
+    await h.scheduler.advanceTo(at(12));
+    await h.join('u1');
+    await h.say('u1', '/checkin');
+    await h.scheduler.advanceTo(at(19, '10:00'));
+    expect(flags()).toMatchObject([{ member: 1, risk: { stage: 'growing' } }]);
+  });
+
+  it('given a member flagged in their first week, when the card is read 16 days after they joined, then it shows the stage they are in now', async () => {
+    h = await harness({ start: '2026-03-01T09:00:00+08:00' });
+    await h.join('u1', 'g1', 'Ann');
+    await h.scheduler.advanceTo(at(8, '10:00'));
+    expect(flags()).toMatchObject([{ member: 1, risk: { stage: 'new' } }]);
+    await h.scheduler.advanceTo(at(17));
+    const [card] = await h.say('mod', '/flag 1', { chat: 'staff' });
+    expect(card).toContain('阶段：成长期（8–30 天）');
   });
 });

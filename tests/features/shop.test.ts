@@ -160,6 +160,8 @@ describe('manual approval', () => {
     expect(again).toBe('Redemption #1 was already decided (rejected).');
     const [fulfil] = await h.say('mod', '/fulfil 1');
     expect(fulfil).toBe('Redemption #1 was already decided (rejected).');
+    await h.say('mod', '/lang zh');
+    expect(await h.say('mod', '/fulfil 1')).toEqual(['兑换 #1 已处理过（已拒绝）。']);
     const s = state();
     expect(s.ledger.filter((l) => l.reason === 'refund').map((l) => [l.member, l.delta])).toEqual([[1, 50]]);
     expect(h.app.services.points.standing(1)).toMatchObject({ balance: 100, lifetime: 100 });
@@ -291,5 +293,19 @@ describe('history, boards and audit', () => {
     ]);
     const [member] = await h.say('a', '/audit', { lang: 'en' });
     expect(member).toBe('That command is for operators only.');
+  });
+});
+
+describe('/history', () => {
+  it('given a comeback bonus in the ledger, then /history names the reason in the member’s language, never the raw reason', async () => {
+    h = await harness();
+    await h.say('u1', '/checkin', { lang: 'zh-CN' });
+    h.app.db.transaction(() => h.app.services.points.credit({ memberId: 1, delta: 30, reason: 'comeback', sourceKey: 'flag:1', at: h.clock.now() }));
+    const [zh] = await h.say('u1', '/history');
+    expect(zh).toContain('+30  回归奖励');
+    await h.say('u1', '/lang en');
+    const [en] = await h.say('u1', '/history');
+    expect(en).toContain('+30  comeback bonus');
+    expect(en).not.toMatch(/\bcomeback$/m);
   });
 });

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExportedState } from '../../src/app.ts';
 import { exportState, importCodes } from '../../src/main.ts';
+import { FakeClock } from '../../src/core/clock.ts';
 import { CONTENT_DIR } from '../helpers/harness.ts';
 import { cli, runSim, tempDb } from '../helpers/sim.ts';
 
@@ -18,7 +19,7 @@ describe('simulate: the points economy and the shop', () => {
     const db = tempDb();
     const csv = join(dirname(db), 'codes.csv');
     writeFileSync(csv, 'code\nHEARTH-A\nHEARTH-B\n');
-    expect(importCodes({ dbPath: db, contentDir: CONTENT_DIR, sku: 'coupon-10', file: csv, at: new Date('2026-03-01T12:00:00+08:00') })).toEqual({ added: 2, skipped: 0 });
+    expect(importCodes({ dbPath: db, contentDir: CONTENT_DIR, sku: 'coupon-10', file: csv, clock: new FakeClock('2026-03-01T12:00:00+08:00') })).toEqual({ added: 2, skipped: 0 });
     const spam = Array.from({ length: 20 }, (_, i) => msg(`2026-03-02T09:10:${String(i * 2).padStart(2, '0')}+08:00`, 'bob', 'free points please!!'));
     const run = await runSim(db, [
       msg('2026-03-02T09:00:00+08:00', 'alice', '/checkin', { name: 'Alice', lang: 'en' }),
@@ -87,17 +88,18 @@ describe('simulate: the points economy and the shop', () => {
     expect(mismatches(state)).toEqual([]);
   });
 
-  it('given the import-codes CLI, then codes are added once, a second import skips the known ones, and a non-code sku is refused', () => {
+  it('given the import-codes CLI, then codes are added once at the given time, a second import skips the known ones, and a non-code sku is refused in words', () => {
     const db = tempDb();
     const csv = join(dirname(db), 'codes.csv');
     writeFileSync(csv, 'X-1\nX-2\nX-3\n');
-    const first = cli(['import-codes', '--db', db, '--sku', 'coupon-10', '--file', csv, '--content', CONTENT_DIR]);
+    const first = cli(['import-codes', '--db', db, '--sku', 'coupon-10', '--file', csv, '--content', CONTENT_DIR, '--at', '2026-03-01T12:00:00+08:00']);
     expect(first).toMatchObject({ status: 0, stdout: 'coupon-10: 3 codes added, 0 already in the pool\n' });
     writeFileSync(csv, 'X-3\nX-4\n');
     const second = cli(['import-codes', '--db', db, '--sku', 'coupon-10', '--file', csv, '--content', CONTENT_DIR]);
     expect(second).toMatchObject({ status: 0, stdout: 'coupon-10: 1 codes added, 1 already in the pool\n' });
     const wrong = cli(['import-codes', '--db', db, '--sku', 'tote-bag', '--file', csv, '--content', CONTENT_DIR]);
     expect(wrong.status).toBe(1);
-    expect(wrong.stderr).toContain('shop.not_code');
-  });
+    expect(wrong.stderr).toBe('tote-bag 不是兑换码类奖励。\n');
+    expect(exportState(db, CONTENT_DIR).audit[0]).toMatchObject({ action: 'codes.import', at: '2026-03-01T04:00:00.000Z' });
+  }, 90_000);
 });

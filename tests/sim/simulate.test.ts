@@ -55,7 +55,7 @@ describe('simulate: the public test surface', () => {
     ]);
     expect(run.out.map((o) => o.text)).toEqual([
       'That command is for operators only.',
-      'amount must be a whole number, not “abc”.\nUsage: /award <@member> <amount> [reason…]',
+      'amount must be a whole number, not “abc”.\nUsage: /award <@member> <amount> [reason…]\nFor example: /award @alice 50',
     ]);
     const state = exportState(db, CONTENT_DIR);
     expect(state.ledger).toEqual([]);
@@ -82,7 +82,7 @@ describe('simulate: the public test surface', () => {
   });
 });
 
-describe('the CLI', () => {
+describe('the CLI', { timeout: 90_000 }, () => {
   it('given `simulate` then `export`, then the JSON lines and the state come out of the real command', () => {
     const db = tempDb();
     const sim = cli(['simulate', '--db', db], `${jsonl([msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin', { lang: 'en' }), 'oops'])}\n`);

@@ -1,7 +1,7 @@
 import { arg, defineCommand, type CommandSpec, type Responder } from '../../core/command.ts';
 import type { Listener } from '../../core/dispatcher.ts';
 import { localDateTime } from '../../core/clock.ts';
-import { UserError } from '../../core/errors.ts';
+import { ArgError } from '../../core/errors.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
 import { chatKey, parseChatKey } from '../../core/ids.ts';
 import type { Body } from '../../core/outbound.ts';
@@ -104,7 +104,7 @@ export function earningCommands(earning: EarningService, members: MembersService
     defineCommand({
       name: 'boost',
       feature: 'earning',
-      args: [arg.word('factor'), arg.optional(arg.word('duration')), arg.optional(arg.choice('scope', ['here', 'all']))],
+      args: [arg.word('factor', '2x'), arg.optional(arg.word('duration', '48h')), arg.optional(arg.choice('scope', ['here', 'all']))],
       role: 'operator',
       where: 'any',
       handler: (ctx) => {
@@ -117,12 +117,14 @@ export function earningCommands(earning: EarningService, members: MembersService
           return;
         }
         const f = FACTOR.exec(ctx.args.factor);
-        const d = DURATION.exec(ctx.args.duration ?? '');
         const factor = f ? Number(f[1]) : NaN;
-        if (!(factor >= 1 && factor <= 10)) throw new UserError('earning.boost_bad_factor', { value: ctx.args.factor });
-        if (!d) throw new UserError('earning.boost_bad_duration', { value: ctx.args.duration ?? '' });
+        if (!(factor >= 1 && factor <= 10)) throw new ArgError('factor', 'earning.boost_bad_factor', { value: ctx.args.factor });
+        // Optional in the grammar only because `/boost off` takes a scope in its place.
+        if (ctx.args.duration === undefined) throw new ArgError('duration', 'args.missing');
+        const d = DURATION.exec(ctx.args.duration);
+        if (!d) throw new ArgError('duration', 'earning.boost_bad_duration', { value: ctx.args.duration });
         const hours = Number(d[1]) * (d[2]!.toLowerCase() === 'd' ? 24 : 1);
-        if (hours < 1 || hours > 24 * 31) throw new UserError('earning.boost_bad_duration', { value: d[0] });
+        if (hours < 1 || hours > 24 * 31) throw new ArgError('duration', 'earning.boost_bad_duration', { value: d[0] });
         const community = !inGroup || ctx.args.scope === 'all';
         const ends = earning.startBoost(factor, hours, community ? null : chatKey(ctx.chat.ref), ctx.actor.memberId, ctx.event.at);
         ctx.reply(ctx.t(community ? 'earning.boost_all' : 'earning.boost_here', { factor, hours, until: localDateTime(ends, ctx.chat.timeZone) }));

@@ -5,6 +5,9 @@ import { members } from '../members/schema.ts';
  * Every post that could earn (long enough or media), paid or not: the cooldown, the daily cap and
  * the near-duplicate filter read it.
  */
+/** A share claim's states: paid at once, or pending review and then approved or rejected; staff read them (`earning.claim_status.<status>`). */
+export const CLAIM_STATUSES = ['paid', 'pending', 'approved', 'rejected'] as const;
+
 export const earnPosts = sqliteTable(
   'earn_posts',
   {

@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Actor } from '../../core/command.ts';
 import { localDay } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import type { MemberJoinedEvent, MessageEvent } from '../../core/events.ts';
 import { parseUserKey, type UserRef } from '../../core/ids.ts';
 import type { EarningConfig } from '../../config/schema.ts';
@@ -222,7 +223,7 @@ export class EarningService {
     const claim = this.q.claim!.get(id) as (ClaimRow & { status: string }) | undefined;
     if (!claim) throw new UserError('earning.claim_unknown', { id });
     const changed = this.q.decideClaim!.run(approve ? 'approved' : 'rejected', actorMemberId, at.getTime(), id).changes;
-    if (changed === 0) throw new UserError('earning.claim_decided', { id, status: claim.status });
+    if (changed === 0) throw new UserError('earning.claim_decided', { id, status: msg(`earning.claim_status.${claim.status}`) });
     this.deps.audit.record({ at, actorMemberId, action: approve ? 'share.approve' : 'share.reject', targetMemberId: claim.memberId, detail: { claim: id, url: claim.url } });
     const name = this.deps.members.get(claim.memberId)?.name ?? String(claim.memberId);
     if (!approve) return { claim: { ...claim, name }, points: 0, tasks: [] };

@@ -29,13 +29,13 @@ export function membersCommands(members: MembersService, audit: AuditService): C
       name: 'lang',
       aliases: ['language', '语言'],
       feature: 'members',
-      args: [arg.choice('language', ['zh', 'en'])],
+      args: [arg.locale('language')],
       role: 'member',
       where: 'any',
       inMenu: true,
       handler: (ctx) => {
-        const locale = ctx.args.language === 'zh' ? 'zh-CN' : 'en';
-        members.setLocale(ctx.actor.memberId, locale);
+        members.setLocale(ctx.actor.memberId, ctx.args.language);
+        ctx.useLocale(ctx.args.language);
         ctx.reply(ctx.t('lang.set'));
       },
     }),

@@ -71,7 +71,7 @@ export class MembersService implements Directory {
     readonly left: Database.Statement<{ m: number; k: string; at: number }>;
     readonly interacted: Database.Statement<{ m: number; k: string; at: number }>;
     readonly activity: Record<ActivityField, Database.Statement<[number, string, string]>>;
-    readonly touch: Database.Statement<[number, number]>;
+    readonly touch: Database.Statement<{ m: number; at: number }>;
     readonly identityKeys: Database.Statement<[number]>;
     readonly grantedRole: Database.Statement<[number]>;
   };
@@ -109,9 +109,11 @@ export class MembersService implements Directory {
       insertIdentity: s.prepare('INSERT INTO identities (platform, user_id, member_id, handle, name, first_seen_at) VALUES (?, ?, ?, ?, ?, ?)'),
       joined: membership('@at, @at, NULL, NULL', 'joined_at = @at, left_at = NULL'),
       left: membership('NULL, @at, NULL, @at', 'left_at = @at'),
-      interacted: membership('NULL, @at, @at, NULL', 'last_active_at = @at, left_at = NULL'),
+      interacted: membership('NULL, @at, @at, NULL', 'last_active_at = MAX(COALESCE(last_active_at, @at), @at), left_at = NULL'),
       activity: { messages: activity('messages'), checkins: activity('checkins'), shares: activity('shares'), reactions: activity('reactions') },
-      touch: s.prepare('UPDATE members SET last_active_at = ? WHERE id = ?'),
+      // Activity times only move forward: a late or old-stamped event (a redelivered reaction, a
+      // platform's backlog) must not make an active member look quiet.
+      touch: s.prepare('UPDATE members SET last_active_at = @at WHERE id = @m AND (last_active_at IS NULL OR last_active_at < @at)'),
       identityKeys: s.prepare("SELECT platform || ':' || user_id AS k FROM identities WHERE member_id = ?"),
       grantedRole: s.prepare('SELECT role FROM member_roles WHERE member_id = ?'),
     };
@@ -178,6 +180,15 @@ export class MembersService implements Directory {
     return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null };
   }
 
+  /**
+   * When the bot first saw the member in any group (ms), or null: the start of their tenure. A
+   * rejoin or a late join event updates `joined_at`, never this.
+   */
+  firstSeenAt(memberId: number): number | null {
+    const row = this.deps.orm.$client.prepare('SELECT MIN(first_seen_at) AS at FROM memberships WHERE member_id = ?').get(memberId) as { at: number | null };
+    return row.at;
+  }
+
   /** Members currently in a group (seen there and not since left). */
   memberCount(chatKeyValue: string): number {
     const row = this.deps.orm
@@ -198,10 +209,12 @@ export class MembersService implements Directory {
   }
 
   /**
-   * Staff: members with a moderator, operator or owner role (config, `BOT_OWNERS` or `/role`),
-   * and everyone seen in the staff chat. Reports leave them out of the community's figures.
+   * Staff: members who hold a moderator, operator or owner role (config, `BOT_OWNERS` or `/role`)
+   * and, given the staff chat, everyone seen there. Platform admin rights are not stored, so they
+   * are not known here. Config keys are looked up by identity (a primary-key read each), not by
+   * matching every identity row.
    */
-  staffMemberIds(staffChat?: string): Set<number> {
+  staffMemberIds(staffChat?: string): number[] {
     const s = this.deps.orm.$client;
     const ids = new Set<number>();
     const byIdentity = s.prepare('SELECT member_id AS id FROM identities WHERE platform = ? AND user_id = ?');
@@ -212,7 +225,7 @@ export class MembersService implements Directory {
     }
     for (const r of s.prepare("SELECT member_id AS id FROM member_roles WHERE role <> 'member'").all() as { id: number }[]) ids.add(r.id);
     if (staffChat) for (const r of s.prepare('SELECT member_id AS id FROM memberships WHERE chat_key = ?').all(staffChat) as { id: number }[]) ids.add(r.id);
-    return ids;
+    return [...ids];
   }
 
   /** When anyone last interacted (message or reaction) in a group, as ms; null if never. */
@@ -228,7 +241,7 @@ export class MembersService implements Directory {
   /** Adds one interaction of a kind to the member's activity for a group and local day. */
   recordActivity(memberId: number, chatKeyValue: string, day: string, field: ActivityField, at: Date): void {
     this.q.activity[field].run(memberId, chatKeyValue, day);
-    this.q.touch.run(at.getTime(), memberId);
+    this.q.touch.run({ m: memberId, at: at.getTime() });
     for (const observe of this.activityObservers) observe({ memberId, chatKey: chatKeyValue, field, at });
   }
 
@@ -269,6 +282,11 @@ export class MembersService implements Directory {
 
   resolveMember(token: string, event: MessageEvent): MemberTarget | undefined {
     const mention = event.mentions.find((m) => m.text === token);
+    if (mention?.typed) {
+      // Text that only looks like a mention must not create (and pay) a phantom member.
+      const known = this.q.byIdentity.get(mention.user.platform, mention.user.userId) as MemberRow | undefined;
+      return known ? { memberId: known.id, name: known.name, user: mention.user } : undefined;
+    }
     if (mention) {
       const row = this.ensureMember({ user: mention.user, ...(mention.name ? { name: mention.name } : {}) }, event.at);
       return { memberId: row.id, name: row.name, user: mention.user };

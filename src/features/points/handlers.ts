@@ -108,7 +108,7 @@ function adjustCommand(
   return defineCommand({
     name,
     feature: 'points',
-    args: [arg.member('member'), arg.int('amount', 1, 1_000_000), arg.optional(arg.rest('reason'))],
+    args: [arg.member('member'), arg.int('amount', 1, 1_000_000, '50'), arg.optional(arg.rest('reason'))],
     role: 'operator',
     where: 'any',
     handler: (ctx) => {

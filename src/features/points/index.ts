@@ -1,2 +1,2 @@
-export { PointsService, type LedgerEntry, type Standing, type LeaderRow } from './service.ts';
+export { PointsService, LEDGER_REASONS, type LedgerReason, type LedgerEntry, type Standing, type LeaderRow } from './service.ts';
 export { pointsCommands } from './handlers.ts';

@@ -3,11 +3,32 @@ import { addDays, localDay, startOfLocalDay, weekStart } from '../../core/clock.
 import { UserError } from '../../core/errors.ts';
 import type { Db } from '../../db/open.ts';
 
+/**
+ * Every reason a ledger row can have. Closed, because members read them in `/history`: each has
+ * a `shop.reason.<reason>` text in both message files, which a test checks.
+ */
+export const LEDGER_REASONS = [
+  'checkin',
+  'post',
+  'share',
+  'referral',
+  'task.first-checkin',
+  'task.first-post',
+  'task.first-share',
+  'task.all',
+  'comeback',
+  'redeem',
+  'refund',
+  'award',
+  'deduct',
+] as const;
+export type LedgerReason = (typeof LEDGER_REASONS)[number];
+
 /** A ledger entry to write. `sourceKey` with `reason` must be unique: the cause of the payment. */
 export interface LedgerEntry {
   readonly memberId: number;
   readonly delta: number;
-  readonly reason: string;
+  readonly reason: LedgerReason;
   readonly sourceKey: string;
   readonly at: Date;
   readonly actorMemberId?: number | null;

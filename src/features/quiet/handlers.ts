@@ -34,7 +34,7 @@ export function quietCommands(quiet: QuietService, staffChat: string | undefined
     defineCommand({
       name: 'flags',
       feature: 'quiet',
-      args: [arg.optional(arg.word('page')), arg.optional(arg.word('code'))],
+      args: [arg.optional(arg.word('page', '2')), arg.optional(arg.word('code'))],
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {

@@ -103,6 +103,15 @@ const FLAG_COLUMNS = `f.id, f.member_id AS memberId, m.name AS name, f.status, f
   f.recalled_by AS recalledBy, f.recall_via AS recallVia, f.recall_chat AS recallChat, f.bonus, f.bonus_paid_at AS bonusPaidAt,
   f.returned_at AS returnedAt, f.returned_via AS returnedVia`;
 
+/** Lifecycle stages by days since the member was first seen: new below 8 days, growing below 31, then established. */
+const STAGE_DAYS = { new: 8, growing: 31 } as const;
+
+/** The member's lifecycle stage at `now`, from the start of their tenure (`firstSeen`, ms). */
+export function stageAt(firstSeen: number, now: number): FlagRow['stage'] {
+  const days = (now - firstSeen) / DAY_MS;
+  return days < STAGE_DAYS.new ? 'new' : days < STAGE_DAYS.growing ? 'growing' : 'established';
+}
+
 /** Current risk: days quiet now over the member's baseline. Ranks the queue. */
 const CURRENT_RISK = `((@now - f.quiet_since) / 86400000.0 / f.baseline_days)`;
 
@@ -149,7 +158,7 @@ export class QuietService {
       WITH cand AS (
         SELECT m.id AS member_id, m.tier AS tier,
           MAX(COALESCE(m.last_active_at, 0), MAX(MAX(COALESCE(ms.joined_at, ms.first_seen_at), g.tracking_started_at))) AS since,
-          MIN(COALESCE(ms.joined_at, ms.first_seen_at)) AS joined,
+          MIN(ms.first_seen_at) AS joined,
           ${threshold} AS threshold,
           COUNT(DISTINCT a.day) AS n, julianday(MAX(a.day)) - julianday(MIN(a.day)) AS span
         FROM members m
@@ -157,6 +166,7 @@ export class QuietService {
         JOIN groups g ON g.chat_key = ms.chat_key
         LEFT JOIN activity_days a ON a.member_id = m.id
         WHERE m.merged_into IS NULL
+          AND m.id NOT IN (SELECT value FROM json_each(@staffIds))
           AND COALESCE(m.last_active_at, 0) <= @now - @minDays * 86400000
           AND COALESCE(m.last_active_at, 0) <= @now - ${threshold} * 86400000
           AND NOT EXISTS (SELECT 1 FROM quiet_flags f WHERE f.member_id = m.id AND f.status IN ('open', 'snoozed', 'recalled'))
@@ -173,7 +183,7 @@ export class QuietService {
       SELECT member_id, 'open', @now, since, tier, CAST(quiet AS INTEGER), gap, n, MAX(1.0, COALESCE(gap, threshold)),
         COALESCE((SELECT k.streak FROM checkins k WHERE k.member_id = scored.member_id ORDER BY k.day DESC LIMIT 1), 0),
         balance, lifetime,
-        CASE WHEN @now - joined < 8 * 86400000 THEN 'new' WHEN @now - joined < 31 * 86400000 THEN 'growing' ELSE 'established' END,
+        CASE WHEN @now - joined < ${STAGE_DAYS.new} * 86400000 THEN 'new' WHEN @now - joined < ${STAGE_DAYS.growing} * 86400000 THEN 'growing' ELSE 'established' END,
         (tier = @topTier OR lifetime >= @highValue), quiet / MAX(1.0, COALESCE(gap, threshold))
       FROM scored WHERE true`);
     this.reopenQ = s.prepare(`UPDATE quiet_flags SET status = 'open', snoozed_until = NULL WHERE status = 'snoozed' AND snoozed_until <= @now`);
@@ -208,6 +218,7 @@ export class QuietService {
         defaultDays: config.thresholdDays,
         minDays,
         staffChat: this.deps.staffChat ?? '',
+        staffIds: JSON.stringify(config.includeStaff ? [] : this.deps.members.staffMemberIds()),
         topTier: this.topTier,
         highValue: config.highValueLifetime ?? Number.MAX_SAFE_INTEGER,
       }).changes;
@@ -443,6 +454,8 @@ export class QuietService {
     const t = (key: string, params?: Parameters<Translator['t']>[2]) => translator.t(locale, key, params);
     const day = (ms: number) => localDay(new Date(ms), timeZone);
     const target = this.deps.members.target(f.memberId);
+    const firstSeen = this.deps.members.firstSeenAt(f.memberId);
+    const stageNow = firstSeen === null ? f.stage : stageAt(firstSeen, now.getTime());
     const lines: Body[] = [
       t('quiet.card', {
         id: f.id,
@@ -456,7 +469,8 @@ export class QuietService {
         balance: f.balance,
         lifetime: f.lifetime,
         tier: tiers.name(f.tier, locale),
-        stage: t(`quiet.stage.${f.stage}`),
+        // The stage now, like the days quiet: the one stored is the stage the member was flagged in.
+        stage: t(`quiet.stage.${stageNow}`),
         risk: round1((now.getTime() - f.quietSince) / DAY_MS / f.baselineDays),
       }),
     ];

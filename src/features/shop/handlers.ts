@@ -79,7 +79,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       aliases: ['buy'],
       bare: ['兑换'],
       feature: 'shop',
-      args: [arg.word('sku'), arg.optional(arg.int('qty', 1, 10))],
+      args: [arg.word('sku', shop.skus()[0]), arg.optional(arg.int('qty', 1, 10))],
       role: 'member',
       where: 'any',
       handler: (ctx) => {
@@ -127,7 +127,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       where: 'any',
       handler: (ctx) => {
         const lines = points.history(ctx.actor.memberId, 10).map((r) => {
-          const reason = translator.has(`shop.reason.${r.reason}`) ? ctx.t(`shop.reason.${r.reason}`) : r.reason;
+          const reason = ctx.t(`shop.reason.${r.reason}`);
           return ctx.t('shop.history_row', { day: localDay(new Date(r.at), ctx.chat.timeZone), delta: r.delta > 0 ? `+${r.delta}` : String(r.delta), reason });
         });
         list(ctx, ctx.t('shop.history_title', { balance: points.standing(ctx.actor.memberId).balance }), 'shop.history_empty', lines);
@@ -158,7 +158,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
     defineCommand({
       name: 'reject',
       feature: 'shop',
-      args: [arg.int('id'), arg.rest('reason')],
+      args: [arg.int('id'), arg.rest('reason', 'out of stock')],
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
@@ -169,7 +169,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
     defineCommand({
       name: 'stock',
       feature: 'shop',
-      args: [arg.word('sku'), arg.word('change')],
+      args: [arg.word('sku', shop.skus()[0]), arg.word('change', '+10')],
       role: 'operator',
       where: 'any',
       handler: (ctx) => {

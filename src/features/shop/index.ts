@@ -1,2 +1,3 @@
 export { ShopService, parseCodesCsv, type RedeemRequest, type RedeemResult, type RedemptionRow } from './service.ts';
 export { shopCommands } from './handlers.ts';
+export { REDEMPTION_STATUSES } from './schema.ts';

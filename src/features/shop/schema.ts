@@ -5,6 +5,9 @@ import { members } from '../members/schema.ts';
  * Stock per reward, seeded from `rewards.yaml` the first time a sku is seen and then changed only
  * by redemptions, refunds and `/stock`. Null means unlimited. `code` rewards count unused codes.
  */
+/** A redemption's states; staff read them (`shop.status.<status>`). */
+export const REDEMPTION_STATUSES = ['pending', 'fulfilled', 'rejected'] as const;
+
 export const rewardStock = sqliteTable('reward_stock', {
   sku: text('sku').primaryKey(),
   stock: integer('stock'),

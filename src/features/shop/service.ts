@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Actor } from '../../core/command.ts';
 import { localDay, monthStart, startOfLocalDay, weekStart } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
+import { msg } from '../../core/i18n.ts';
 import type { RewardConfig, RewardsConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -102,6 +103,11 @@ export class ShopService {
     });
   }
 
+  /** The catalogue's SKUs in file order (for usage examples). */
+  skus(): string[] {
+    return this.deps.catalogue.rewards.map((r) => r.sku);
+  }
+
   reward(sku: string): RewardConfig | undefined {
     return this.bySku.get(sku);
   }
@@ -192,7 +198,7 @@ export class ShopService {
     const row = this.get(id);
     if (!row) throw new UserError('shop.redemption_unknown', { id });
     if (this.q.decide!.run({ id, status, by: actorMemberId, at: at.getTime(), reason }).changes === 0) {
-      throw new UserError('shop.redemption_decided', { id, status: row.status });
+      throw new UserError('shop.redemption_decided', { id, status: msg(`shop.status.${row.status}`) });
     }
     return row;
   }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ChatMember, Update, UserFromGetMe } from 'grammy/types';
+import { Watch } from '../watch.ts';
 import { BOT_INFO } from './updates.ts';
 
 /** A Bot API call the fake received. */
@@ -79,7 +80,7 @@ export class FakeBotApi {
   private readonly updates: Update[] = [];
   private readonly failures = new Map<string, FakeError[]>();
   private readonly drops = new Map<string, number>();
-  private readonly listeners = new Set<() => void>();
+  private readonly watch = new Watch('fake Bot API', () => this.calls.map((c) => c.method).join(', '));
   private nextUpdateId = 100;
   private nextMessageId = 5000;
   private nextLink = 1;
@@ -136,27 +137,9 @@ export class FakeBotApi {
     return this.calls.filter((c) => c.method === method);
   }
 
-  /**
-   * Resolves once `check` holds (checked after every call); rejects after `ms` with what was seen.
-   * `then` runs once the watch is set up, so whatever it triggers cannot be missed.
-   */
+  /** Resolves once `check` holds (checked after every call); see `Watch.until`. */
   until(check: () => boolean, what: string, ms = 5000, then?: () => void): Promise<void> {
-    if (check()) return Promise.resolve();
-    const done = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.listeners.delete(listener);
-        reject(new Error(`fake Bot API: timed out waiting for ${what}; calls: ${this.calls.map((c) => c.method).join(', ')}`));
-      }, ms);
-      const listener = () => {
-        if (!check()) return;
-        clearTimeout(timer);
-        this.listeners.delete(listener);
-        resolve();
-      };
-      this.listeners.add(listener);
-    });
-    then?.();
-    return done;
+    return this.watch.until(check, what, ms, then);
   }
 
   /** Resolves when the bot has asked for updates past `updateId`, i.e. it has handled that update. */
@@ -165,7 +148,7 @@ export class FakeBotApi {
   }
 
   private notify(): void {
-    for (const l of [...this.listeners]) l();
+    this.watch.notify();
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -251,11 +234,11 @@ export class FakeBotApi {
       };
       function done() {
         clearTimeout(timer);
-        listeners.delete(listener);
+        watch.delete(listener);
         resolve();
       }
-      const listeners = this.listeners;
-      listeners.add(listener);
+      const watch = this.watch;
+      watch.add(listener);
       req.socket.once('close', done);
     });
     return req.socket.destroyed ? undefined : ready();

@@ -1,7 +1,6 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, tempDb } from '../../helpers/sim.ts';
+import { tempDb } from '../../helpers/sim.ts';
+import { startCli, type StartedCli } from '../npm-start.ts';
 import { FakeBotApi } from './fake-bot-api.ts';
 import { ALICE, LI, textUpdate } from './updates.ts';
 
@@ -11,34 +10,15 @@ import { ALICE, LI, textUpdate } from './updates.ts';
  */
 describe('npm start against the fake Bot API', () => {
   let fake: FakeBotApi;
-  let child: ReturnType<typeof spawn>;
-  let stderr = '';
-  let started: Promise<void>;
+  let cli: StartedCli;
 
   beforeAll(async () => {
     fake = await new FakeBotApi().start();
-    child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'start'], {
-      cwd: ROOT,
-      env: { ...process.env, TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, HEARTH_DB: tempDb(), LOG_LEVEL: 'info' },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    started = new Promise((resolve, reject) => {
-      child.stderr!.on('data', (c: Buffer) => {
-        stderr += c.toString();
-        if (stderr.includes('adapter started')) resolve();
-      });
-      child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${stderr}`)));
-    });
-    // main.ts logs this once the adapter polls and its command menu is set.
-    await started;
+    cli = await startCli({ TELEGRAM_BOT_TOKEN: fake.token, TELEGRAM_API_ROOT: fake.url, HEARTH_DB: tempDb(), LOG_LEVEL: 'info' });
   }, 30_000);
 
   afterAll(async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await cli.stop();
     await fake.close();
   });
 
@@ -58,12 +38,9 @@ describe('npm start against the fake Bot API', () => {
     // The shipped community.yaml speaks zh-CN, so members with another app language get the Chinese menu.
     const fallback = fake.callsOf('setMyCommands').find((c) => c.payload.language_code === undefined && (c.payload.scope as { type: string }).type === 'default');
     expect(JSON.stringify(fallback?.payload.commands)).toMatch(/"command":"checkin","description":"[^"]*[\u4e00-\u9fff]/);
-    expect(stderr).toContain('connected as @hearth_bot');
-    expect(stderr).toContain('privacy mode is on');
-
-    const exited = new Promise<unknown>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-    child.kill('SIGTERM');
-    expect(await exited, stderr).toEqual({ code: 0, signal: null });
+    expect(cli.stderr()).toContain('connected as @hearth_bot');
+    expect(cli.stderr()).toContain('privacy mode is on');
+    expect(await cli.stop(), cli.stderr()).toEqual({ code: 0, signal: null });
     expect(fake.callsOf('getUpdates').at(-1)!.payload).toMatchObject({ limit: 1 });
   });
 });

@@ -1,0 +1,253 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createApp, type App } from '../../../src/app.ts';
+import type { Content } from '../../../src/config/load.ts';
+import { FakeClock } from '../../../src/core/clock.ts';
+import type { InboundEvent } from '../../../src/core/events.ts';
+import { silentLogger, type Logger } from '../../../src/core/logger.ts';
+import { seg } from '../../../src/core/outbound.ts';
+import { openDb } from '../../../src/db/open.ts';
+import { createAdapter, DiscordAdapter, type DiscordAdapterOptions } from '../../../adapters/discord/index.ts';
+import { contentWith } from '../../helpers/harness.ts';
+import { FakeDiscord, type FakeSent } from './fake-discord.ts';
+import { ALICE, brandGuild, CORE_CHANNEL, DATE, GENERAL, GUILD_ID, LI, memberOf, MOD, OWNER, THREAD, user, type FakeUser } from './fixtures.ts';
+import { snowflake } from './snowflake.ts';
+import { eventually } from './wait.ts';
+
+interface Running {
+  readonly fake: FakeDiscord;
+  readonly app: App;
+  readonly adapter: DiscordAdapter;
+  /** What reached the core, in order. */
+  readonly events: InboundEvent[];
+  /** The delays of the core router's retries (its `outbound retry` log). */
+  readonly routerWaits: number[];
+  readonly logs: { level: string; msg: string; obj: unknown }[];
+  /** A member writes in a channel; resolves with what the bot sent once the core handled it. */
+  say(text: string, from?: FakeUser, channel?: string): Promise<FakeSent[]>;
+}
+
+const running: Running[] = [];
+afterEach(async () => {
+  for (const r of running.splice(0)) {
+    await r.adapter.stop();
+    await r.fake.close();
+    r.app.db.close();
+  }
+});
+
+const english = () => contentWith((c) => ((c.community as Record<string, unknown>).locale = 'en'));
+
+/** The whole bot (createApp + dispatcher + router) on the real discord.js client against the loopback fake. */
+async function discordBot(opts: { content?: Content; owners?: string[]; adapter?: Partial<DiscordAdapterOptions>; before?: (fake: FakeDiscord) => void; sleep?: (ms: number) => Promise<void> } = {}): Promise<Running> {
+  const fake = await new FakeDiscord().start();
+  opts.before?.(fake);
+  const routerWaits: number[] = [];
+  const logs: Running['logs'] = [];
+  const record =
+    (level: string) =>
+    (obj: unknown, msg?: string) => {
+      logs.push({ level, msg: msg ?? '', obj });
+      if (msg === 'outbound retry') routerWaits.push((obj as { delay: number }).delay);
+    };
+  const logger: Logger = { ...silentLogger, warn: record('warn'), info: record('info'), error: record('error') };
+  const db = openDb(':memory:');
+  const app = createApp({ db, content: opts.content ?? english(), clock: new FakeClock(new Date(DATE)), logger, owners: opts.owners ?? [], sleep: opts.sleep ?? (async () => {}) });
+  const adapter = new DiscordAdapter({ token: fake.token, apiRoot: fake.api, logger, now: () => DATE, ...opts.adapter });
+  app.router.register(adapter);
+  const events: InboundEvent[] = [];
+  const handled = new Set<string>();
+  await adapter.start(async (e) => {
+    events.push(e);
+    await app.dispatcher.sink(e);
+    handled.add(e.key);
+  });
+  let minute = 0;
+  const r: Running = {
+    fake,
+    app,
+    adapter,
+    events,
+    routerWaits,
+    logs,
+    async say(text, from = ALICE, channel = GENERAL) {
+      const before = fake.sent.length;
+      const payload = fake.post({ channel, author: from, content: text, at: DATE + 60_000 * minute++ });
+      // The sink resolves once the core has handled the event and sent what it said.
+      await eventually(() => handled.has(`discord:${channel}:m:${String(payload.id)}`), `${text} to be handled`);
+      return fake.sent.slice(before);
+    },
+  };
+  running.push(r);
+  return r;
+}
+
+const texts = (sent: FakeSent[]) => sent.map((s) => s.visible);
+
+describe('discord end to end (real discord.js against the fake gateway and REST, real createApp)', () => {
+  it('given a member in a channel, when they type /checkin, !checkin and 签到 and ask for points, then the first pays as a reply that pings no one and the others are told they already checked in', async () => {
+    const r = await discordBot();
+    const [checkin] = await r.say('/checkin');
+    expect(checkin).toMatchObject({ channelId: GENERAL, via: 'message', enforceNonce: true, allowedMentions: { parse: [], users: [], replied_user: false } });
+    const asked = r.events.find((e) => e.type === 'message' && e.text === '/checkin');
+    expect(checkin!.replyTo).toBe(asked?.type === 'message' ? asked.messageId : undefined);
+    expect(checkin!.visible).toMatch(/^@Alice checked in: \+10 points, streak 1 days\. Balance 10\./);
+    expect(checkin!.nonce).toMatch(/^[\w-]{21,25}$/);
+    for (const again of ['!checkin', '签到']) expect(texts(await r.say(again))).toEqual([expect.not.stringMatching(/\+10 points/)]);
+    expect(texts(await r.say('/points'))).toEqual([expect.stringMatching(/^@Alice: balance 10, earned 10 in all, rank #1\./)]);
+    const ledger = r.app.db.sqlite.prepare("SELECT COUNT(*) AS n FROM ledger WHERE reason = 'checkin'").get() as { n: number };
+    expect(ledger.n).toBe(1);
+  });
+
+  it("given the bot's own answers echoed back by the gateway and a message from another bot, then neither reaches a handler", async () => {
+    const r = await discordBot();
+    await r.say('/checkin');
+    await eventually(() => r.events.some((e) => e.type === 'message' && e.sender.isSelf === true), 'the echo of the bot’s answer');
+    expect(await r.say('/checkin', user('77', 'otherbot', { bot: true }))).toEqual([]);
+    const claimed = r.app.db.sqlite.prepare("SELECT key FROM processed_events WHERE key LIKE 'discord:%'").all() as { key: string }[];
+    expect(claimed).toHaveLength(1);
+  });
+
+  it('given a 429 with retry_after on the reply route, then discord.js waits it out and the member sees the answer once, with no retry by the core router', async () => {
+    const r = await discordBot({ before: (f) => f.failNext(`POST /channels/${GENERAL}/messages`, { retryAfter: 0.2 }) });
+    expect(texts(await r.say('/checkin'))).toEqual([expect.stringMatching(/checked in/)]);
+    expect(r.fake.callsOf('POST', `/channels/${GENERAL}/messages`)).toHaveLength(2);
+    expect(r.routerWaits).toEqual([]);
+    expect(r.app.router.failed).toEqual([]);
+  });
+
+  it('given a 429 asking for a longer wait than the adapter holds a request, then the core router waits retry_after once and the answer arrives once', async () => {
+    const r = await discordBot({
+      adapter: { maxRateLimitWaitMs: 100 },
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      before: (f) => f.failNext(`POST /channels/${GENERAL}/messages`, { retryAfter: 0.6 }),
+    });
+    const sent = await r.say('/checkin');
+    expect(texts(sent)).toEqual([expect.stringMatching(/checked in/)]);
+    expect(r.routerWaits).toHaveLength(1);
+    expect(r.routerWaits[0]).toBeGreaterThanOrEqual(600);
+    expect(r.fake.sent.filter((s) => s.channelId === GENERAL && /checked in/.test(s.visible))).toHaveLength(1);
+  });
+
+  it('given a member whose DMs are closed (50007), when Hearth DMs them, then the core falls back to a mention in the group that pings only them', async () => {
+    const r = await discordBot({ before: (f) => f.closedDms.add(ALICE.id) });
+    await r.app.router.deliver([{ type: 'dm', user: { platform: 'discord', userId: ALICE.id }, name: 'Alice', body: [seg.text('your reward is ready @everyone')], fallbackChat: { platform: 'discord', chatId: GENERAL } }]);
+    const [mention] = r.fake.visibleIn(GENERAL);
+    expect(mention).toMatchObject({ visible: '@Alice your reward is ready @everyone', allowedMentions: { parse: [], users: [ALICE.id] } });
+    expect(mention!.content.startsWith(`<@${ALICE.id}>`)).toBe(true);
+    expect(r.fake.callsOf('POST', '/users/@me/channels')).toHaveLength(1);
+  });
+
+  it('given a member joins through an invite and later leaves, then the core records the join with the invite and its inviter, and the leave, once each', async () => {
+    const r = await discordBot({ before: (f) => f.addInvite('abc123', GUILD_ID, GENERAL, 4, MOD) });
+    const bob = memberOf(user('88', 'bob', { global_name: 'Bob' }));
+    r.fake.join(GUILD_ID, bob, 'abc123');
+    await eventually(() => r.events.some((e) => e.type === 'member.joined'), 'the join');
+    expect(r.events.find((e) => e.type === 'member.joined')).toMatchObject({
+      chat: { platform: 'discord', chatId: GENERAL },
+      member: { user: { userId: '88' }, name: 'Bob' },
+      inviteCode: 'abc123',
+      inviter: { platform: 'discord', userId: MOD.id },
+    });
+    r.fake.leave(GUILD_ID, bob.user);
+    await eventually(() => r.events.some((e) => e.type === 'member.left'), 'the leave');
+    await eventually(() => (r.app.db.sqlite.prepare("SELECT left_at FROM memberships WHERE chat_key = ? AND left_at IS NOT NULL").all(`discord:${GENERAL}`) as unknown[]).length === 1, 'the membership to end');
+  });
+
+  it('given a join whose invite cannot be told apart (no count changed), then the join is still recorded, without an invite', async () => {
+    const r = await discordBot();
+    r.fake.join(GUILD_ID, memberOf(user('89', 'cleo')));
+    await eventually(() => r.events.some((e) => e.type === 'member.joined'), 'the join');
+    const join = r.events.find((e) => e.type === 'member.joined')!;
+    expect(join).not.toHaveProperty('inviteCode');
+  });
+
+  it('given a member reacts to a message, then the core gets a reaction event keyed per message, member and emoji', async () => {
+    const r = await discordBot();
+    const id = snowflake(DATE);
+    r.fake.dispatch('MESSAGE_REACTION_ADD', { user_id: ALICE.id, channel_id: GENERAL, message_id: id, guild_id: GUILD_ID, emoji: { id: null, name: '🔥' }, type: 0, burst: false });
+    await eventually(() => r.events.some((e) => e.type === 'reaction'), 'the reaction');
+    expect(r.events.find((e) => e.type === 'reaction')).toMatchObject({ key: `discord:${GENERAL}:r:${id}:${ALICE.id}:🔥`, emoji: '🔥', messageId: id });
+  });
+
+  it('given a thread, then it is a group of its own and a check-in there is answered there', async () => {
+    const r = await discordBot();
+    expect(texts(await r.say('/checkin', ALICE, THREAD))).toEqual([expect.stringMatching(/checked in/)]);
+    expect(r.fake.visibleIn(THREAD)).toHaveLength(1);
+    expect(r.app.services.groups.get(`discord:${THREAD}`)).toBeDefined();
+  });
+
+  it('given Manage Guild through a role, then the member is a platform admin (a moderator here), and a plain member is refused a moderator command', async () => {
+    const r = await discordBot();
+    expect(texts(await r.say('/flags', ALICE))).toEqual([expect.stringMatching(/moderators only/)]);
+    expect(texts(await r.say('/flags', MOD))).toEqual([expect.not.stringMatching(/only/)]);
+  });
+
+  it('given an operator, when they /award a member by mention, then the mention resolves to that member', async () => {
+    const r = await discordBot({ owners: [`discord:${OWNER.id}`] });
+    await r.say('hello', ALICE);
+    const sent = await r.say(`/award <@${ALICE.id}> 50 welcome`, OWNER);
+    expect(texts(sent)).toEqual([expect.stringMatching(/^Gave @Alice 50 points/)]);
+  });
+
+  it('given the gateway drops and a member writes meanwhile, then discord.js resumes at resume_gateway_url, the missed message is replayed and answered once', async () => {
+    const r = await discordBot();
+    r.fake.disconnect(4000);
+    const payload = r.fake.post({ channel: GENERAL, author: ALICE, content: '/checkin', at: DATE });
+    await eventually(() => r.fake.sent.some((s) => s.replyTo === payload.id), 'the answer after the resume', 8000);
+    expect(r.fake.gateway.resumes).toHaveLength(1);
+    expect(r.fake.gateway.connections.at(-1)).toMatch(/^\/resume\?v=10/);
+    expect(r.fake.sent.filter((s) => s.replyTo === payload.id)).toHaveLength(1);
+  });
+
+  it('given the bot is added to a new guild, then its lobby registers as a group and the owner is told how to bind a tier', async () => {
+    const r = await discordBot();
+    const other = brandGuild({ id: '700', name: 'Second guild', system_channel_id: '701', channels: [{ id: '701', name: 'welcome', type: 0, guild_id: '700' }], roles: [{ id: '700', name: '@everyone', position: 0, permissions: '3072' }] });
+    r.fake.addGuild(other);
+    await eventually(() => r.fake.visibleIn('701').length > 0, 'the bind hint');
+    expect(r.fake.visibleIn('701')[0]!.visible).toContain('/bind');
+    expect(r.app.services.groups.get('discord:701')).toMatchObject({ title: 'Second guild', tier: 'basic' });
+  });
+
+  it('given a tier invite, then the member gets a DM with a one-use, expiring invite to the higher-tier channel, made once across retries', async () => {
+    const r = await discordBot({ before: (f) => f.failNext('POST /users/@me/channels', { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }) });
+    await r.app.router.deliver([{ type: 'invite', user: { platform: 'discord', userId: LI.id }, target: { platform: 'discord', chatId: CORE_CHANNEL }, body: [seg.text('Welcome to Core!')] }]);
+    const invites = [...r.fake.invites.values()];
+    expect(invites).toHaveLength(1);
+    expect(invites[0]).toMatchObject({ channelId: CORE_CHANNEL, max_uses: 1, max_age: 7 * 24 * 3600 });
+    const dm = r.fake.sent.find((s) => s.channelId === r.fake.dmChannelOf(LI.id));
+    expect(dm?.visible).toBe(`Welcome to Core!\nhttps://discord.gg/${invites[0]!.code}`);
+    expect(r.routerWaits.length).toBeGreaterThan(0);
+  });
+
+  it('given privileged intents not enabled in the portal (4014), then the adapter connects without them and says what that costs', async () => {
+    const r = await discordBot({ before: (f) => (f.allowedIntents = ~((1 << 1) | (1 << 15))) });
+    expect(r.fake.gateway.identifies).toHaveLength(2);
+    expect(Number(r.fake.gateway.identifies[1]!.intents) & ((1 << 1) | (1 << 15))).toBe(0);
+    expect(r.logs.map((l) => l.msg).join('\n')).toMatch(/only slash commands work/);
+  });
+
+  it('given the adapter is stopped twice, then the gateway closes once and later events are not handled', async () => {
+    const r = await discordBot();
+    await Promise.all([r.adapter.stop(), r.adapter.stop()]);
+    await r.adapter.stop();
+    expect(r.adapter.discord.isReady()).toBe(false);
+    const before = r.events.length;
+    r.fake.post({ channel: GENERAL, author: ALICE, content: '/checkin' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(r.events.length).toBe(before);
+  });
+
+  it('given the start-up log, then it names the bot, and prints the invite URL with the permissions integer', async () => {
+    const r = await discordBot();
+    const lines = r.logs.map((l) => l.msg).join('\n');
+    expect(lines).toContain('discord: connected as hearth in 1 guild(s)');
+    expect(lines).toMatch(/permissions=(\d+).*permissions integer \1/);
+  });
+});
+
+describe('discord createAdapter (what main.ts calls)', () => {
+  it('given DISCORD_* variables, then the adapter is built, and an API root not ending in /api is named', () => {
+    expect(createAdapter({ DISCORD_BOT_TOKEN: 't', DISCORD_API_ROOT: 'http://127.0.0.1:9/api' }, silentLogger).platform).toBe('discord');
+    expect(() => createAdapter({ DISCORD_BOT_TOKEN: 't', DISCORD_API_ROOT: 'http://127.0.0.1:9' }, silentLogger)).toThrow(/DISCORD_API_ROOT/);
+  });
+});

@@ -159,16 +159,16 @@ export const postsSchema = z
   })
   .strict();
 
+/** A local time of day, `HH:MM` (24-hour). */
+const timeOfDay = (example: string) => z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: `expected HH:MM such as ${example}` });
+
 const templateId = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a template id such as warm (messages key quiet.recall.<id>)' });
 
 /** Quiet-member flags, review and recall (issue 5). */
 export const quietSchema = z
   .object({
     /** Local time (`HH:MM`, community time zone) the daily scan runs. */
-    scanAt: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 10:00' })
-      .default('10:00'),
+    scanAt: timeOfDay('10:00').default('10:00'),
     /** Days without interaction after which a member is flagged. */
     thresholdDays: z.number().int().min(1).max(365).default(7),
     /** Per-tier overrides of `thresholdDays` (e.g. a shorter one for core members). */
@@ -219,10 +219,7 @@ export const targetsSchema = z
 export const analyticsSchema = z
   .object({
     /** Local time (`HH:MM`, community zone) the daily rollup of the day before runs. */
-    rollupAt: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 00:15' })
-      .default('00:15'),
+    rollupAt: timeOfDay('00:15').default('00:15'),
     /** When the weekly digest goes to the staff chat (cron, community zone); it covers the week before. */
     digestCron: z
       .string()

@@ -38,7 +38,7 @@ export interface DigestJobDeps {
 /**
  * The weekly digest to the staff chat: the report as of the Sunday before the slot. The week is
  * claimed in the same transaction that builds the body, before it is sent, so a double fire or a
- * restart posts it once.
+ * restart posts it once. A week with nobody in the community sends nothing.
  */
 export function digestJob(deps: DigestJobDeps): ScheduledJob {
   return {
@@ -51,6 +51,9 @@ export function digestJob(deps: DigestJobDeps): ScheduledJob {
       const lastWeek = addDays(weekStart(localDay(slot, deps.timeZone)), -7);
       const outs = deps.db.transaction((): Outbound[] => {
         const report = deps.analytics.report({ to: addDays(lastWeek, 6), locale: deps.locale });
+        // A community with nobody in it last week (a new install) gets no digest of empty figures.
+        const week = report.weekly.find((w) => w.week === lastWeek);
+        if (!week || week.members === 0) return [];
         const body = summaryBody(report, (k, p) => deps.translator.t(deps.locale, k, p));
         if (!deps.analytics.claimDigest(lastWeek, slot, staff, renderPlain(body))) return [];
         return [{ type: 'send', chat: parseChatKey(staff), body }];

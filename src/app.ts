@@ -15,6 +15,7 @@ import { AuditService } from './features/audit/index.ts';
 import { CheckinService } from './features/checkin/index.ts';
 import { ContentService } from './features/content/index.ts';
 import { EarningService, earningListener, referralJob } from './features/earning/index.ts';
+import { DeadlineTimer, FeedbackService, feedbackDigestJob, feedbackListener, type FeedbackFigures, type FollowUpStats } from './features/feedback/index.ts';
 import { ShopService } from './features/shop/index.ts';
 import { GroupService, groupsListener } from './features/groups/index.ts';
 import { MembersService } from './features/members/index.ts';
@@ -73,6 +74,8 @@ export interface ExportedState {
   /** Recall outcomes per template and tier, with the unrecalled baseline (issue 5). */
   recallStats: RecallStats;
   audit: unknown[];
+  /** Tickets with their threads, follow-up tasks, the response figures and follow-up outcomes and churn reasons. */
+  feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
 }
 
 export function createApp(options: AppOptions): App {
@@ -130,17 +133,22 @@ export function createApp(options: AppOptions): App {
   // First sightings and returns are recorded from the same funnel as every interaction.
   members.onActivity((note) => analytics.noteActivity(note));
 
-  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop, analytics };
+  const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
+
+  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop, feedback, analytics };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const listeners: Listener[] = [
     groupsListener(tiers),
     earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }),
+    feedbackListener(feedback),
     analyticsListener(analytics),
   ];
   // Everything the bot says goes through the router, after the transaction that decided it.
   const deliver = async (outs: readonly Outbound[]): Promise<void> => {
     await router.deliver(outs);
   };
+  const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, deliver };
+  const deadlines = new DeadlineTimer(feedbackJobDeps);
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,
@@ -162,7 +170,7 @@ export function createApp(options: AppOptions): App {
     router,
     jobs: [
       ...posts.jobs(),
-      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver }),
+      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver, afterScan: (slot) => feedback.syncFollowUps(slot) }),
       referralJob({ db, earning, members, translator, timeZone: config.community.timezone, deliver }),
       rollupJob({ analytics, rollupAt: config.analytics.rollupAt, timeZone: config.community.timezone }),
       digestJob({
@@ -175,11 +183,13 @@ export function createApp(options: AppOptions): App {
         staffChat: config.staff.chat,
         deliver,
       }),
+      feedbackDigestJob(feedbackJobDeps),
     ],
     services,
     schedule(scheduler) {
       for (const job of this.jobs) scheduler.add(job);
       posts.attach(scheduler);
+      deadlines.attach(scheduler);
     },
     exportState: () => {
       const standings = points.allStandings();
@@ -201,6 +211,7 @@ export function createApp(options: AppOptions): App {
         flags: quiet.exportAll(now),
         recallStats: quiet.stats(),
         audit: audit.exportAll(),
+        feedback: feedback.exportAll(now),
       };
     },
   };

@@ -10,6 +10,7 @@ import type { AuditService } from '../features/audit/index.ts';
 import { analyticsCommands, type AnalyticsService } from '../features/analytics/index.ts';
 import { earningCommands, type EarningService } from '../features/earning/index.ts';
 import { shopCommands, type ShopService } from '../features/shop/index.ts';
+import { feedbackCommands, type FeedbackService } from '../features/feedback/index.ts';
 import type { Locale } from '../core/i18n.ts';
 import type { TierService } from '../features/tiers/index.ts';
 import { helpCommand } from './help.ts';
@@ -27,6 +28,7 @@ export interface Services {
   readonly earning: EarningService;
   readonly shop: ShopService;
   readonly analytics: AnalyticsService;
+  readonly feedback: FeedbackService;
 }
 
 /** What the command table's handlers call: the services plus the community settings they read. */
@@ -51,10 +53,11 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...membersCommands(s.members, s.audit),
     ...groupsCommands(s.groups, s.tiers, s.audit),
     ...contentCommands({ content: s.content, groups: s.groups, audit: s.audit }),
-    ...quietCommands(s.quiet, s.staffChat),
+    ...quietCommands(s.quiet, s.staffChat, { desk: s.feedback, members: s.members }),
     ...earningCommands(s.earning, s.members, s.translator),
     ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
     ...analyticsCommands(s.analytics, s.staffChat),
+    ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
   );
   return table;
 }

@@ -38,7 +38,10 @@ export const envSchema = z.object({
   DISCORD_BOT_TOKEN: optional,
   DISCORD_API_ROOT: optional,
   WECHATY_PUPPET: optional,
-  WECHATY_PUPPET_TOKEN: optional,
+  WECHATY_PUPPET_SERVICE_TOKEN: optional,
+  WECHATY_PUPPET_SERVICE_ENDPOINT: optional,
+  WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: optional.pipe(z.enum(['true', 'false']).optional()),
+  WECHATY_LOG: optional.pipe(z.enum(['silent', 'error', 'warn', 'info', 'verbose', 'silly']).optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -228,6 +228,55 @@ export const analyticsSchema = z
   })
   .strict();
 
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 09:00' });
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+
+/** Opening hours a response target counts in (community time zone); outside them the clock stands still. */
+export const businessHoursSchema = z
+  .object({
+    start: hhmm,
+    end: hhmm,
+    days: z.array(z.enum(WEEKDAYS)).min(1).default(['mon', 'tue', 'wed', 'thu', 'fri']),
+  })
+  .strict()
+  .refine((h) => h.start < h.end, { message: 'end must be after start', path: ['end'] });
+
+const reasonId = z.string().regex(/^[a-z][a-z0-9-]*$/, { message: 'expected a lowercase id such as moved-on' });
+
+/** The feedback box: response targets, business hours, reminders, the weekly digest, one-to-one follow-ups. */
+export const feedbackSchema = z
+  .object({
+    /** Minutes to the first response, per ticket kind, counted in business hours when they are set. */
+    targetMinutes: z
+      .object({ question: z.number().int().min(1).default(120), suggestion: z.number().int().min(1).default(2880) })
+      .strict()
+      .default({ question: 120, suggestion: 2880 }),
+    /** Omit to count targets around the clock. */
+    businessHours: businessHoursSchema.optional(),
+    /** Share of the target after which the assignee (or the moderators) is reminded. */
+    remindAt: z.number().gt(0).lt(1).default(0.75),
+    /** The longest ticket text accepted, in characters. */
+    maxLength: z.number().int().min(100).max(100_000).default(20_000),
+    /** When the weekly digests are posted (cron, community time zone); they cover the previous Monday–Sunday. */
+    digestCron: z
+      .string()
+      .refine(isCron, { message: 'expected a five-field cron expression such as 0 10 * * 1' })
+      .default('0 10 * * 1'),
+    /** Groups (`platform:chat-id`) the public digest goes to; empty = every known group but the staff chat. */
+    digestGroups: z.array(platformKey).default([]),
+    /** One-to-one follow-ups of high-value quiet members. */
+    followUp: z
+      .object({
+        /** Minutes to the follow-up's deadline, around the clock. */
+        targetMinutes: z.number().int().min(1).default(1440),
+        /** Churn reasons a moderator picks from (message keys `feedback.reason.<id>` label them); `other` takes a note. */
+        reasons: z.array(reasonId).min(1).default(['price', 'product', 'too-many-messages', 'moved-on', 'other']),
+      })
+      .strict()
+      .default({ targetMinutes: 1440, reasons: ['price', 'product', 'too-many-messages', 'moved-on', 'other'] }),
+  })
+  .strict();
+
 /** `content/community.yaml`: the rules a brand configures. */
 export const communitySchema = z
   .object({
@@ -247,6 +296,7 @@ export const communitySchema = z
     quiet: quietSchema.default(quietSchema.parse({})),
     targets: targetsSchema.default({}),
     analytics: analyticsSchema.default(analyticsSchema.parse({})),
+    feedback: feedbackSchema.default(feedbackSchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -273,6 +323,8 @@ export type QuietConfig = z.infer<typeof quietSchema>;
 export type EarningConfig = z.infer<typeof earningSchema>;
 export type TargetsConfig = z.infer<typeof targetsSchema>;
 export type AnalyticsConfig = z.infer<typeof analyticsSchema>;
+export type FeedbackConfig = z.infer<typeof feedbackSchema>;
+export type BusinessHours = z.infer<typeof businessHoursSchema>;
 
 const sku = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'expected a lowercase sku such as coupon-10' });
 

@@ -1,7 +1,10 @@
+const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+
 /**
  * Splits raw text into parts whose escaped form is at most `limit` characters, cutting at a
  * newline or a space in the second half of a part where there is one, and never inside a
- * surrogate pair. Adapters use it to chunk long text for their platform's message limit after
+ * grapheme cluster (an emoji with a skin tone or joined family stays whole; a single cluster
+ * longer than the limit is cut between code points). Adapters use it to chunk long text for their platform's message limit after
  * their own escaping (Telegram HTML, Discord markdown). `slack` reserves characters an escape at
  * the cut may add (Discord escapes block markers at the start of a line).
  */
@@ -11,14 +14,13 @@ export function splitEscaped(text: string, limit: number, escape: (text: string)
   while (escape(rest).length > limit) {
     let end = 0;
     let escaped = 0;
-    while (end < rest.length) {
-      const code = rest.charCodeAt(end);
-      const width = code >= 0xd800 && code <= 0xdbff ? 2 : 1;
-      const add = escape(rest.slice(end, end + width)).length;
+    for (const { segment } of graphemes.segment(rest)) {
+      const add = escape(segment).length;
       if (escaped + add + slack > limit) break;
       escaped += add;
-      end += width;
+      end += segment.length;
     }
+    if (end === 0) end = rest.codePointAt(0)! > 0xffff ? 2 : 1;
     const window = rest.slice(0, end);
     const nl = window.lastIndexOf('\n');
     const sp = window.lastIndexOf(' ');

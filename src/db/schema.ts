@@ -13,3 +13,4 @@ export * from '../features/quiet/schema.ts';
 export * from '../features/earning/schema.ts';
 export * from '../features/shop/schema.ts';
 export * from '../features/analytics/schema.ts';
+export * from '../features/feedback/schema.ts';

@@ -10,7 +10,7 @@ import { localeFromLanguage } from '../../core/i18n.ts';
 import type { ChatRef, UserRef } from '../../core/ids.ts';
 import { parseChatKey, userKey } from '../../core/ids.ts';
 import type { Role } from '../../core/roles.ts';
-import { isRole, strongest } from '../../core/roles.ts';
+import { atLeast, isRole, strongest } from '../../core/roles.ts';
 import type { CommunityConfig } from '../../config/schema.ts';
 import type { Orm } from '../../db/open.ts';
 import type { GroupService } from '../groups/index.ts';
@@ -329,6 +329,27 @@ export class MembersService implements Directory {
     if (granted && isRole(granted.role)) found.push(granted.role);
     if (person?.platformRole) found.push(this.deps.config.roles.platformAdmins);
     return strongest(found);
+  }
+
+  /**
+   * Members who hold at least `min` (config, env and `/role` grants; platform admins are only known
+   * when they speak), for reminders that mention every moderator or escalations to the operators.
+   */
+  withRole(min: Role): MemberTarget[] {
+    const ids = new Set<number>();
+    for (const [key, role] of this.configRoles) {
+      if (!atLeast(role, min)) continue;
+      const at = key.indexOf(':');
+      const found = this.q.byIdentity.get(key.slice(0, at), key.slice(at + 1)) as MemberRow | undefined;
+      if (found) ids.add(found.id);
+    }
+    for (const r of this.deps.orm.select().from(memberRoles).all()) if (isRole(r.role) && atLeast(r.role, min)) ids.add(r.memberId);
+    return [...ids]
+      .sort((a, b) => a - b)
+      .flatMap((id) => {
+        const t = this.target(id);
+        return t && atLeast(this.roleOf(id), min) ? [t] : [];
+      });
   }
 
   /** Grants a role with `/role` (`member` removes the grant). The caller audits. */

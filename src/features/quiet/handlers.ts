@@ -3,7 +3,26 @@ import { UserError } from '../../core/errors.ts';
 import { chatKey } from '../../core/ids.ts';
 import type { Body } from '../../core/outbound.ts';
 import { joinLines, seg } from '../../core/outbound.ts';
+import type { MemberTarget } from '../../core/command.ts';
+import type { MessageEvent } from '../../core/events.ts';
+import type { Locale } from '../../core/i18n.ts';
+import type { Outbound } from '../../core/outbound.ts';
 import type { OutcomeRow, QuietService } from './service.ts';
+
+/**
+ * Where one-to-one follow-ups of flagged members are kept (the feedback feature's staff tasks),
+ * as the quiet commands need it: assign a flag's follow-up, show outcomes and churn reasons.
+ */
+export interface FollowUpDesk {
+  assignFlag(flagId: number, actor: { memberId: number; locale: Locale }, assignee: MemberTarget, at: Date): { task: { id: number }; outs: Outbound[] };
+  followUpLines(locale: Locale): Body[];
+}
+
+/** The follow-up desk and how to resolve the `@mod` an assignment names. */
+export interface FollowUpWiring {
+  readonly desk: FollowUpDesk;
+  readonly members: { resolveMember(token: string, event: MessageEvent): MemberTarget | undefined };
+}
 
 const SNOOZE_MAX_DAYS = 90;
 
@@ -29,7 +48,7 @@ function staffOnly(chat: ChatContext, staffChat: string | undefined): void {
  * [recall [template] | snooze <days> | dismiss [note]]`, `/recallstats`. Every review is audited
  * by the service.
  */
-export function quietCommands(quiet: QuietService, staffChat: string | undefined): CommandSpec[] {
+export function quietCommands(quiet: QuietService, staffChat: string | undefined, followUps?: FollowUpWiring): CommandSpec[] {
   return [
     defineCommand({
       name: 'flags',
@@ -78,7 +97,7 @@ export function quietCommands(quiet: QuietService, staffChat: string | undefined
     defineCommand({
       name: 'flag',
       feature: 'quiet',
-      args: [arg.int('flag'), arg.optional(arg.choice('review', ['recall', 'snooze', 'dismiss'])), arg.optional(arg.rest('detail'))],
+      args: [arg.int('flag'), arg.optional(arg.choice('review', ['recall', 'snooze', 'dismiss', 'assign'])), arg.optional(arg.rest('detail'))],
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
@@ -111,6 +130,16 @@ export function quietCommands(quiet: QuietService, staffChat: string | undefined
             quiet.dismiss(id, who, detail?.trim() || undefined, at);
             ctx.reply(ctx.t('quiet.dismissed', { id }));
             return;
+          case 'assign': {
+            if (!followUps) throw new UserError('quiet.no_followups');
+            const token = detail?.trim().split(/\s+/)[0] ?? '';
+            const target = followUps.members.resolveMember(token, ctx.event);
+            if (!target) throw new UserError('args.unknown_member', { arg: 'member', value: token });
+            const { task, outs } = followUps.desk.assignFlag(id, who, target, at);
+            outs.forEach((o) => ctx.emit(o));
+            ctx.reply(ctx.t('quiet.assigned', { id, task: task.id, name: target.name }));
+            return;
+          }
         }
       },
     }),
@@ -132,6 +161,7 @@ export function quietCommands(quiet: QuietService, staffChat: string | undefined
           for (const r of s.byTier) lines.push(outcomeLine(ctx, s.windows, ctx.t('quiet.stats_tier', { name: r.key }), r));
         }
         lines.push(outcomeLine(ctx, s.windows, ctx.t('quiet.stats_baseline'), s.baseline, 'quiet.stats_baseline_row'));
+        if (followUps) lines.push(...followUps.desk.followUpLines(ctx.actor.locale));
         ctx.reply(joinLines(lines));
       },
     }),

@@ -11,6 +11,8 @@ export interface QuietJobDeps {
   readonly timeZone: string;
   /** Sends after the scan's transaction has committed (the outbound router's `deliver`). */
   readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
+  /** Runs in the scan's transaction after it (one-to-one follow-ups for the new high-value flags); what it returns is sent too. */
+  readonly afterScan?: (slot: Date) => Outbound[];
 }
 
 /**
@@ -18,14 +20,14 @@ export interface QuietJobDeps {
  * The scan and the digest are built in one transaction; the digest is sent after it commits.
  * Running a slot twice (a double fire, a restart) flags nobody twice: the scan is idempotent.
  */
-export function quietScanJob({ quiet, db, scanAt, timeZone, deliver }: QuietJobDeps): ScheduledJob {
+export function quietScanJob({ quiet, db, scanAt, timeZone, deliver, afterScan }: QuietJobDeps): ScheduledJob {
   const [hour, minute] = scanAt.split(':').map(Number) as [number, number];
   return {
     id: 'quiet.scan',
     cron: `${minute} ${hour} * * *`,
     timeZone,
     async run(slot) {
-      const outs = db.transaction(() => quiet.digest(quiet.scan(slot), slot));
+      const outs = db.transaction(() => [...quiet.digest(quiet.scan(slot), slot), ...(afterScan?.(slot) ?? [])]);
       await deliver(outs);
     },
   };

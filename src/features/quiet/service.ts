@@ -350,6 +350,16 @@ export class QuietService {
     return [{ type: 'send', chat: parseChatKey(staffChat), body: translator.t(locale, 'quiet.task', { id, member: who, why, text }) }];
   }
 
+  /**
+   * Active high-value flags newer than `afterId`, oldest first: the members to contact one to one
+   * (the feedback feature turns each into one follow-up task).
+   */
+  highValueFlagsAfter(afterId: number): { id: number; memberId: number; flaggedAt: number }[] {
+    return this.deps.db.sqlite
+      .prepare(`SELECT id, member_id AS memberId, flagged_at AS flaggedAt FROM quiet_flags WHERE id > ? AND high_value = 1 AND status IN ('open', 'snoozed', 'recalled') ORDER BY id LIMIT 500`)
+      .all(afterId) as { id: number; memberId: number; flaggedAt: number }[];
+  }
+
   /** Puts a flag aside for `days`; the scan brings it back if the member is still quiet. Audited. */
   snooze(id: number, actor: { memberId: number; locale: Locale }, days: number, at: Date): Date {
     const flag = this.mustGet(id);

@@ -64,7 +64,8 @@ CREATE TABLE `analytics_tier_weeks` (
 );
 --> statement-breakpoint
 CREATE INDEX `earn_posts_day` ON `earn_posts` (`day`,`paid`);--> statement-breakpoint
-CREATE INDEX `share_claims_day` ON `share_claims` (`day`,`status`);--> statement-breakpoint
+CREATE INDEX `share_claims_day` ON `share_claims` (`day`,`status`);
+--> statement-breakpoint
 -- Back-fill (written by hand): each member's first sighting in any group, as a join when that
 -- first membership began with a join event, with the referral's inviter or invite code where
 -- one was recorded. Local days are filled by the service (it knows the community's zone).

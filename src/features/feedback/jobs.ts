@@ -1,0 +1,93 @@
+import { localDateTime, type Clock } from '../../core/clock.ts';
+import type { Outbound } from '../../core/outbound.ts';
+import type { ScheduledJob, Scheduler } from '../../core/scheduler.ts';
+import type { Db } from '../../db/open.ts';
+import type { FeedbackService } from './service.ts';
+
+export interface FeedbackJobDeps {
+  readonly feedback: FeedbackService;
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly timeZone: string;
+  readonly digestCron: string;
+  /** Sends after the job's transaction has committed. */
+  readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
+}
+
+const DEADLINE_JOB = 'feedback.deadlines';
+const MINUTE = 60_000;
+
+/** A cron expression for one local minute (it would recur yearly; the timer replaces it after it runs). */
+function cronAt(at: number, timeZone: string): string {
+  const [day, time] = localDateTime(new Date(at), timeZone).split(' ') as [string, string];
+  const [, month, date] = day.split('-').map(Number) as [number, number, number];
+  const [hour, minute] = time.split(':').map(Number) as [number, number];
+  return `${minute} ${hour} ${date} ${month} *`;
+}
+
+/**
+ * Wakes the deadline sweep at the next unrecorded reminder or deadline instead of every minute:
+ * a minute-by-minute job would cost a simulated month 43,200 wake-ups for a handful of
+ * reminders. New tickets and tasks move the wake-up earlier; after each sweep the next one is
+ * read from the database, so a restart picks up where the last process stopped (a deadline
+ * passed while it was down is swept in the first minute after start).
+ */
+export class DeadlineTimer {
+  private scheduler: Pick<Scheduler, 'add' | 'remove'> | undefined;
+  private planned: number | undefined;
+
+  constructor(private readonly deps: FeedbackJobDeps) {
+    deps.feedback.onDeadline((at) => {
+      if (this.planned === undefined || at < this.planned) this.plan(at);
+    });
+  }
+
+  attach(scheduler: Pick<Scheduler, 'add' | 'remove'>): void {
+    this.scheduler = scheduler;
+    this.plan(this.deps.feedback.nextDeadline());
+  }
+
+  private plan(at: number | undefined): void {
+    const { scheduler } = this;
+    if (!scheduler) return;
+    scheduler.remove(DEADLINE_JOB);
+    this.planned = undefined;
+    if (at === undefined) return;
+    const now = this.deps.clock.now().getTime();
+    // Whole minutes (schedulers wake on minutes); never now or earlier, which a cron cannot name.
+    let minute = Math.ceil(at / MINUTE) * MINUTE;
+    if (minute <= now) minute = (Math.floor(now / MINUTE) + 1) * MINUTE;
+    this.planned = minute;
+    scheduler.add(this.job(minute));
+  }
+
+  private job(minute: number): ScheduledJob {
+    const { feedback, db, clock, timeZone, deliver } = this.deps;
+    return {
+      id: DEADLINE_JOB,
+      cron: cronAt(minute, timeZone),
+      timeZone,
+      run: async (slot) => {
+        const now = clock.now() > slot ? clock.now() : slot;
+        const outs = db.transaction(() => feedback.sweep(now));
+        this.plan(feedback.nextDeadline());
+        await deliver(outs);
+      },
+    };
+  }
+}
+
+/**
+ * The weekly digests (public and staff), decided in one transaction and sent after it commits; a
+ * rerun of the slot sends nothing twice.
+ */
+export function feedbackDigestJob({ feedback, db, timeZone, digestCron, deliver }: FeedbackJobDeps): ScheduledJob {
+  return {
+    id: 'feedback.digest',
+    cron: digestCron,
+    timeZone,
+    async run(slot) {
+      await deliver(db.transaction(() => feedback.digest(slot)));
+    },
+  };
+}

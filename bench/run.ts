@@ -111,6 +111,15 @@ const table = rows.map((r) => {
 const widths = header.map((h, i) => Math.max(h.length, ...table.map((row) => row[i]!.length)));
 const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
 process.stdout.write(`${line(header)}\n${line(widths.map((w) => '-'.repeat(w)))}\n${table.map(line).join('\n')}\n`);
+// The outbox's cost, side by side in this run: the pipeline with it against the same replay without.
+for (const r of rows.filter((x) => x.case === 'pipeline')) {
+  const bare = rows.find((x) => x.case === 'pipeline-no-outbox' && x.size === r.size)?.result;
+  if (!bare?.eventsPerSec || !r.result.eventsPerSec) continue;
+  const share = r.result.eventsPerSec / bare.eventsPerSec;
+  process.stdout.write(
+    `  outbox ${fmt(r.size)}: ${Math.round(share * 100)}% of the throughput without it (target ≥ 90%), p99 ${fmt(r.result.p99Ms, 3)} ms vs ${fmt(bare.p99Ms, 3)} ms (target < 5 ms)\n`,
+  );
+}
 for (const r of rows) if (r.result.notes) process.stdout.write(`  ${r.case} ${fmt(r.size)}: ${Object.entries(r.result.notes).map(([k, v]) => `${k}=${typeof v === 'number' ? fmt(v, Number.isInteger(v) ? 0 : 2) : v}`).join(' ')}\n`);
 
 const resultsDir = join(ROOT, 'bench/results');

@@ -1,4 +1,4 @@
-import type { Clock } from './core/clock.ts';
+import { sleep as realSleep, type Clock } from './core/clock.ts';
 import { CommandParser } from './core/command-parser.ts';
 import type { CommandSpec } from './core/command.ts';
 import { Dispatcher, type Listener } from './core/dispatcher.ts';
@@ -6,6 +6,9 @@ import { Translator } from './core/i18n.ts';
 import type { Logger } from './core/logger.ts';
 import type { Outbound } from './core/outbound.ts';
 import { OutboundRouter } from './core/outbound-router.ts';
+import type { Delivery, OutboxStats } from './core/outbox.ts';
+import { OutboxSender } from './core/outbox-sender.ts';
+import { Pacer } from './core/send-policy.ts';
 import type { ScheduledJob, Scheduler } from './core/scheduler.ts';
 import { buildCommandTable, type Services } from './commands/index.ts';
 import type { Content } from './config/load.ts';
@@ -18,10 +21,12 @@ import { EarningService, earningListener, referralJob } from './features/earning
 import { DeadlineTimer, FeedbackService, feedbackDigestJob, feedbackListener, type FeedbackFigures, type FollowUpStats } from './features/feedback/index.ts';
 import { ShopService } from './features/shop/index.ts';
 import { GroupService, groupsListener } from './features/groups/index.ts';
-import { MembersService } from './features/members/index.ts';
+import { MembersService, memberReconcileJob } from './features/members/index.ts';
 import { PointsService } from './features/points/index.ts';
 import { QuietService, quietScanJob, type RecallStats } from './features/quiet/index.ts';
-import { TierService } from './features/tiers/index.ts';
+import { PurchasesService } from './features/purchases/index.ts';
+import { CapabilityDoors, LadderService, tierReviewJob, tiersListener, TierService } from './features/tiers/index.ts';
+import { OutboxService, SqliteOutboxStore } from './features/outbox/index.ts';
 
 export interface AppOptions {
   readonly db: Db;
@@ -30,8 +35,19 @@ export interface AppOptions {
   readonly logger: Logger;
   /** Identity keys with the owner role (`BOT_OWNERS`). */
   readonly owners?: readonly string[];
-  /** How the outbound router waits between retries (tests pass a no-op). */
-  readonly sleep?: (ms: number) => Promise<void>;
+  /**
+   * How the outbox sender (and the in-memory router) wait for a retry or a send gap; rejects early
+   * when `signal` aborts. Tests pass one that moves their fake clock, or a no-op: then only what is
+   * due at the clock's time is sent, as in the simulator.
+   */
+  readonly sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * `false`: no outbox; messages wait in memory and go straight to the router after commit (what
+   * Hearth did before the outbox, kept as the benchmark's baseline). Loses messages on a crash.
+   */
+  readonly outbox?: boolean;
+  /** The send-policy jitter's randomness (tests pass a fixed one). */
+  readonly random?: () => number;
 }
 
 /**
@@ -46,6 +62,10 @@ export interface App {
   readonly commands: readonly CommandSpec[];
   readonly dispatcher: Dispatcher;
   readonly router: OutboundRouter;
+  /** Sends what the outbox holds; `start()` it in a long-running process, `drain()` it elsewhere. */
+  readonly outbox: OutboxSender;
+  /** How what the bot says is handed over: the outbox, or memory with `outbox: false`. */
+  readonly delivery: Delivery;
   readonly jobs: readonly ScheduledJob[];
   readonly services: Services;
   /**
@@ -70,10 +90,16 @@ export interface ExportedState {
   }[];
   ledger: { id: number; member: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: string }[];
   redemptions: { id: number; member: number; sku: string; qty: number; cost: number; status: string; code: string | null; at: string; reason: string | null }[];
+  /** Tier decisions (tier, since, why, manual hold, warning) and tier invites with their state. */
+  tiers: { decisions: unknown[]; invites: unknown[] };
+  /** Recorded purchases (`/purchase`, `import-purchases`). */
+  purchases: { id: number; member: number; orders: number; amount: number; at: string; note: string | null; source: string; actor: number | null }[];
   flags: unknown[];
   /** Recall outcomes per template and tier, with the unrecalled baseline (issue 5). */
   recallStats: RecallStats;
   audit: unknown[];
+  /** Messages per platform and status, and the oldest one still waiting. */
+  outbox: OutboxStats;
   /** Tickets with their threads, follow-up tasks, the response figures and follow-up outcomes and churn reasons. */
   feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
 }
@@ -83,10 +109,10 @@ export function createApp(options: AppOptions): App {
   const config = content.community;
   const translator = new Translator(content.messages, 'en');
   const tiers = new TierService(config);
-  const groups = new GroupService(db.orm, config);
   const audit = new AuditService(db.orm);
-  const members = new MembersService({ orm: db.orm, config, groups, tiers, owners: new Set(options.owners ?? []) });
-  const points = new PointsService(db, config.community.timezone);
+  const groups = new GroupService(db.orm, config, audit);
+  const members = new MembersService({ orm: db.orm, config, groups, tiers, audit, owners: new Set(options.owners ?? []) });
+  const points = new PointsService(db, config.community.timezone, audit);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
   const quiet = new QuietService({
     db,
@@ -106,15 +132,61 @@ export function createApp(options: AppOptions): App {
   members.onActivity((note) => quiet.noteActivity(note));
   const earning = new EarningService({ db, rule: config.earning, points, members, tiers, checkins, audit });
   checkins.onCheckIn((memberId, at, chat) => earning.completeTask(memberId, 'first-checkin', at, chat));
+  checkins.useBoosts((chat, at) => earning.boostFactor(chat, at));
   const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit });
   db.transaction(() => groups.applyConfig(clock.now()));
-  const router = new OutboundRouter({
+  const sleep = options.sleep ?? realSleep;
+  const router = new OutboundRouter({ logger, sleep, onUndeliverable: (failed) => quiet.undeliverable(failed) });
+  const store = new SqliteOutboxStore(db);
+  const outboxService = new OutboxService({ store, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
+  const d = config.delivery;
+  const sender = new OutboxSender({
+    store,
+    adapter: (platform) => router.adapter(platform),
+    pacer: new Pacer({
+      policies: d.policies,
+      chats: d.chats,
+      timeZone: config.community.timezone,
+      countSince: (platform, since, lane) => store.sentSince(platform, since, lane),
+      ...(options.random ? { random: options.random } : {}),
+    }),
+    timing: { now: () => clock.now().getTime(), sleep },
     logger,
-    paceMs: config.posts.paceMs,
-    ...(options.sleep ? { sleep: options.sleep } : {}),
+    maxAgeMs: {
+      reply: d.maxAgeMinutes.reply * 60_000,
+      staff: d.maxAgeMinutes.staff * 60_000,
+      direct: d.maxAgeMinutes.direct * 60_000,
+      broadcast: d.maxAgeMinutes.broadcast * 60_000,
+      bulk: d.maxAgeMinutes.bulk * 60_000,
+    },
+    retry: d.retry,
     onUndeliverable: (failed) => quiet.undeliverable(failed),
+    onDeferred: (report) => outboxService.deferredNotice(report),
   });
-  const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, router, groups, members, checkins, points, audit });
+  const purchases = new PurchasesService({ db, members, audit, timeZone: config.community.timezone });
+  const ladder = new LadderService({
+    db,
+    config,
+    tiers,
+    members,
+    groups,
+    audit,
+    translator,
+    logger,
+    // The door asks what the member's platform can do at the moment it opens.
+    doors: new CapabilityDoors({ capabilitiesOf: (p) => router.adapter(p)?.capabilities, translator, staffChat: config.staff.chat, staffLocale: config.community.locale }),
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  members.onActivity((note) => ladder.noteActivity(note));
+  // Everything the bot says is written to the outbox in the transaction that decided it and sent
+  // after commit. Without the outbox (the benchmark's baseline) it waits in memory instead.
+  const delivery: Delivery = options.outbox === false ? memoryDelivery(router) : {
+          record: (key, outs) => {
+            if (store.add(key, outs, clock.now()) > 0) sender.added();
+          },
+          flush: () => sender.flush(),
+        };
+  const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, delivery, onSettled: (l) => sender.onSettled(l), groups, members, checkins, points, audit });
 
   const analytics = new AnalyticsService({
     db,
@@ -135,19 +207,16 @@ export function createApp(options: AppOptions): App {
 
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
 
-  const services = { members, groups, tiers, audit, points, checkins, content: posts, quiet, earning, shop, feedback, analytics };
+  const services = { members, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, analytics };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const listeners: Listener[] = [
     groupsListener(tiers),
+    tiersListener(ladder),
     earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }),
     feedbackListener(feedback),
     analyticsListener(analytics),
   ];
-  // Everything the bot says goes through the router, after the transaction that decided it.
-  const deliver = async (outs: readonly Outbound[]): Promise<void> => {
-    await router.deliver(outs);
-  };
-  const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, deliver };
+  const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };
   const deadlines = new DeadlineTimer(feedbackJobDeps);
   const dispatcher = new Dispatcher({
     store: db,
@@ -155,9 +224,10 @@ export function createApp(options: AppOptions): App {
     parser: new CommandParser(commands),
     listeners,
     translator,
-    deliver,
+    delivery,
     clock,
     logger,
+    capabilities: (platform) => router.adapter(platform)?.capabilities ?? new Set(),
   });
 
   return {
@@ -168,10 +238,14 @@ export function createApp(options: AppOptions): App {
     commands,
     dispatcher,
     router,
+    outbox: sender,
+    delivery,
     jobs: [
       ...posts.jobs(),
-      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, deliver, afterScan: (slot) => feedback.syncFollowUps(slot) }),
-      referralJob({ db, earning, members, translator, timeZone: config.community.timezone, deliver }),
+      quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, delivery, afterScan: (slot) => feedback.syncFollowUps(slot) }),
+      referralJob({ db, earning, members, translator, timeZone: config.community.timezone, delivery }),
+      memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
+      tierReviewJob({ ladder, db, reviewAt: config.ladder.reviewAt, timeZone: config.community.timezone, delivery }),
       rollupJob({ analytics, rollupAt: config.analytics.rollupAt, timeZone: config.community.timezone }),
       digestJob({
         analytics,
@@ -181,7 +255,7 @@ export function createApp(options: AppOptions): App {
         timeZone: config.community.timezone,
         locale: config.community.locale,
         staffChat: config.staff.chat,
-        deliver,
+        delivery,
       }),
       feedbackDigestJob(feedbackJobDeps),
     ],
@@ -208,11 +282,28 @@ export function createApp(options: AppOptions): App {
         })),
         ledger: points.exportLedger(),
         redemptions: shop.exportAll(),
+        tiers: ladder.exportAll(),
+        purchases: purchases.exportAll(),
         flags: quiet.exportAll(now),
         recallStats: quiet.stats(),
         audit: audit.exportAll(),
+        outbox: outboxService.stats(),
         feedback: feedback.exportAll(now),
       };
+    },
+  };
+}
+
+/**
+ * The benchmark's baseline without an outbox: what a transaction said waits in memory and goes to
+ * the router after commit, as before the outbox. A crash loses it; nothing else uses this.
+ */
+function memoryDelivery(router: OutboundRouter): Delivery {
+  const waiting: Outbound[] = [];
+  return {
+    record: (_key, outs) => void waiting.push(...outs),
+    flush: async () => {
+      await router.deliver(waiting.splice(0));
     },
   };
 }

@@ -6,7 +6,8 @@ import { parseEnv } from './config/env.ts';
 import { loadPack } from './features/content/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
-import { DEMO, exportState, importCodes, prepareDemo, reportCommand, simulate, start } from './main.ts';
+import { DEMO, exportState, importCodes, importPurchases, prepareDemo, reportCommand, simulate, start } from './main.ts';
+import { UserError } from './core/errors.ts';
 import { generateCommunity } from './sim/generate.ts';
 import { progressBar, writeJsonLines } from './sim/write-lines.ts';
 
@@ -35,11 +36,13 @@ program
   .action(async (opts: { console?: boolean; demo?: string | boolean }) => {
     try {
       let env = parseEnv(process.env);
+      let demoMember: string | undefined;
       if (opts.demo) {
         const dbPath = typeof opts.demo === 'string' ? opts.demo : 'data/demo.db';
         process.stdout.write(`Preparing a demo community in ${dbPath}: ${DEMO.members} members, ${DEMO.days} days of activity…\n`);
         const summary = await prepareDemo(dbPath, env.HEARTH_CONTENT, new Date());
-        process.stdout.write(`${summary.events} events replayed. You are alice in group ${DEMO.chat}; try /rank, /points, /checkin (:as u1 to be a member).\n`);
+        demoMember = summary.member;
+        process.stdout.write(`${summary.events} events replayed. You are ${summary.member}, a member with a history, in group ${DEMO.chat}; try /points, /history, /rank, /checkin (:as op to be the operator).\n`);
         env = { ...env, HEARTH_DB: dbPath };
       }
       await start({
@@ -49,7 +52,11 @@ program
         output: process.stdout,
         console: opts.console === true || Boolean(opts.demo),
         ...(opts.demo ? { consoleChat: DEMO.chat } : {}),
+        ...(demoMember ? { consoleUser: demoMember } : {}),
       });
+      // Stopped cleanly: what is unsent is in the outbox. A send still retrying inside an SDK
+      // (its own timers) must not keep the process alive past the stop.
+      process.exit(0);
     } catch (err) {
       fail(err);
     }
@@ -168,6 +175,23 @@ program
       process.stdout.write(`${opts.sku}: ${r.added} codes added, ${r.skipped} already in the pool\n`);
     } catch (err) {
       fail(err);
+    }
+  });
+
+program
+  .command('import-purchases')
+  .description('record purchases from a CSV file (member or identity, orders, amount, date; re-importing adds nothing; audited)')
+  .requiredOption('--db <path>', 'SQLite database file')
+  .requiredOption('--file <csv>', 'CSV with a header: member or identity, and any of orders, amount, date, order, note')
+  .option('--content <dir>', 'content directory', 'content')
+  .action((opts: { db: string; file: string; content: string }) => {
+    try {
+      const r = importPurchases({ dbPath: opts.db, contentDir: opts.content, file: opts.file });
+      for (const p of r.problems) process.stderr.write(`${opts.file} line ${p.line}: ${p.message}\n`);
+      process.stdout.write(`${opts.file}: ${r.added} purchases added, ${r.duplicates} already recorded, ${r.problems.length} rows skipped\n`);
+      if (r.problems.length > 0) process.exitCode = 2;
+    } catch (err) {
+      fail(err instanceof UserError ? new Error(`${err.code} ${JSON.stringify(err.params)}`) : err);
     }
   });
 

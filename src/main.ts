@@ -7,17 +7,23 @@ import { LocalAdapter } from '../adapters/local/local-adapter.ts';
 import { parseSimLine, renderSimOutput, SimLineError } from '../adapters/local/simulation.ts';
 import { createApp, type App, type ExportedState } from './app.ts';
 import { loadContent } from './config/load.ts';
-import { configuredPlatforms, type Env } from './config/env.ts';
+import type { Env } from './config/env.ts';
+import type { AdapterStatus } from './core/adapter.ts';
+import { adapterEnabled, readAdapterEnv, type AdapterDescriptor, type AdapterEnv } from './core/adapter-env.ts';
+import { buildCatalog } from './core/catalog.ts';
+import { discordDescriptor } from '../adapters/discord/env.ts';
+import { telegramDescriptor } from '../adapters/telegram/env.ts';
+import { wechatDescriptor } from '../adapters/wechat/env.ts';
 import type { PlatformAdapter } from './core/adapter.ts';
 import { FakeClock, systemClock, type Clock } from './core/clock.ts';
 import { UserError } from './core/errors.ts';
 import type { Platform } from './core/ids.ts';
 import type { Logger } from './core/logger.ts';
 import { silentLogger } from './core/logger.ts';
-import { buildCommandMenu } from './commands/menu.ts';
 import { openDb } from './db/open.ts';
 import { parseCodesCsv } from './features/shop/index.ts';
 import { renderCsv, renderTable, type ReportOptions } from './features/analytics/index.ts';
+import type { ImportResult } from './features/purchases/index.ts';
 import { CronScheduler } from './infra/cron-scheduler.ts';
 import { SimScheduler } from './infra/sim-scheduler.ts';
 import { generateCommunity } from './sim/generate.ts';
@@ -37,6 +43,8 @@ export interface SimulateOptions {
   readonly logger?: Logger;
   /** Told how long each event line took, parse to delivered replies, in ms (`npm run bench`). */
   readonly onEvent?: (ms: number) => void;
+  /** `false`: no outbox, replies wait in memory (the benchmark's baseline; see `AppOptions.outbox`). */
+  readonly outbox?: boolean;
 }
 
 export interface SimulateSummary {
@@ -69,7 +77,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
     if (!a) {
       a = new LocalAdapter((out) => {
         sent++;
-        write(JSON.stringify(renderSimOutput(out, clock.now())));
+        write(JSON.stringify(renderSimOutput(out, clock.now(), app!.content.community.community.timezone)));
       }, platform);
       app!.router.register(a);
       await a.start(app!.dispatcher.sink);
@@ -93,18 +101,22 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
       }
       if (!started) {
         clock.set(step.at);
-        app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {} });
+        app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {}, ...(options.outbox === false ? { outbox: false } : {}) });
         scheduler = new SimScheduler(clock, logger);
         app.schedule(scheduler);
         await adapterFor('local');
         started = true;
-        // Like `start`: the latest content slot missed within the grace window is posted once.
+        // Like `start`: what a previous run left in the outbox goes first, then the latest content
+        // slot missed within the grace window is posted once.
+        await app.outbox.drain();
         await app.services.content.catchUp(clock.now());
       }
       // Simulated time flows as real time does: every job slot the clock passes runs at its own
       // time, whether a tick or an event line moves the clock (cron fires whether or not anyone
-      // is talking). A tick only moves time.
+      // is talking). A tick only moves time. Outbox messages whose retry, gap or daily cap kept
+      // them waiting go out once the clock passes their time.
       await scheduler!.advanceTo(step.at);
+      await app!.outbox.drain();
       if ('tick' in step) continue;
       events++;
       const adapter = await adapterFor(step.event.platform);
@@ -181,8 +193,52 @@ export function importCodes(options: { dbPath: string; contentDir: string; sku: 
   }
 }
 
+/** A platform adapter module: `adapters/<platform>/index.ts` exports `createAdapter`. */
+interface AdapterModule {
+  createAdapter(env: AdapterEnv, logger: Logger): PlatformAdapter | Promise<PlatformAdapter>;
+}
+
+/**
+ * The platforms Hearth can run on: each adapter's own environment schema, and how to load the
+ * adapter (its SDK is imported only when its credentials are set).
+ */
+const ADAPTERS: readonly { readonly descriptor: AdapterDescriptor; readonly load: () => Promise<AdapterModule> }[] = [
+  { descriptor: telegramDescriptor, load: () => import('../adapters/telegram/index.ts') },
+  { descriptor: discordDescriptor, load: () => import('../adapters/discord/index.ts') },
+  { descriptor: wechatDescriptor, load: () => import('../adapters/wechat/index.ts') },
+];
+
+/** Every variable of every adapter, for `check-config` and docs. */
+export const adapterDescriptors: readonly AdapterDescriptor[] = ADAPTERS.map((a) => a.descriptor);
+
+/** How an adapter's status is told to whoever runs the bot: a QR login is printed to scan. */
+function reportStatus(platform: string, status: AdapterStatus, logger: Logger, output: Writable): void {
+  if (status.state === 'waiting-for-login') {
+    logger.warn({ platform }, 'waiting for login: scan the code below with the account');
+    output.write(`${platform}: scan to log in\n${status.qr}\n`);
+  } else if (status.state === 'banned' || status.state === 'offline') logger.error({ platform, reason: status.reason }, `adapter ${status.state}`);
+  else logger.info({ platform, ...status }, 'adapter status');
+}
+
+/**
+ * `hearth import-purchases`: records the purchases in a CSV file (see `PurchasesService.importCsv`);
+ * rows already recorded are skipped, rows naming nobody known are reported. Audited.
+ */
+export function importPurchases(options: { dbPath: string; contentDir: string; file: string; at?: Date }): ImportResult {
+  const db = openDb(options.dbPath);
+  try {
+    const now = options.at ?? new Date();
+    const app = createApp({ db, content: loadContent(options.contentDir), clock: { now: () => now }, logger: silentLogger });
+    return app.services.purchases.importCsv(readFileSync(options.file, 'utf8'), options.file, null, now);
+  } finally {
+    db.close();
+  }
+}
+
 export interface StartOptions {
   readonly env: Env;
+  /** Where each adapter reads its own variables (default `process.env`). */
+  readonly platformEnv?: NodeJS.ProcessEnv;
   readonly logger: Logger;
   readonly input: Readable;
   readonly output: Writable;
@@ -190,70 +246,116 @@ export interface StartOptions {
   readonly console?: boolean;
   /** The console's starting group (default `g1`). */
   readonly consoleChat?: string;
-}
-
-/** Loads a platform adapter module (`adapters/<platform>/index.ts`), which exports `createAdapter`. */
-async function loadAdapter(platform: 'telegram' | 'discord' | 'wechat', env: Env, logger: Logger): Promise<PlatformAdapter> {
-  let mod: { createAdapter?: (env: Env, logger: Logger) => PlatformAdapter | Promise<PlatformAdapter> };
-  try {
-    mod = (await import(`../adapters/${platform}/index.ts`)) as typeof mod;
-  } catch (err) {
-    throw new Error(`credentials for ${platform} are set, but its adapter could not be loaded: ${(err as Error).message}`);
-  }
-  if (!mod.createAdapter) throw new Error(`adapters/${platform}/index.ts does not export createAdapter`);
-  return mod.createAdapter(env, logger);
+  /** Who the console speaks as at first (default `alice`). */
+  readonly consoleUser?: string;
 }
 
 /**
- * `npm start`: opens the database, starts the adapters whose credentials are set and the
- * scheduler; with no platform credentials, opens the interactive local console.
+ * `npm start`: opens the database, starts the adapters whose credentials are set — concurrently,
+ * so one waiting for a QR login holds up no other — and the scheduler; with no platform
+ * credentials, opens the interactive local console.
  */
 export async function start(options: StartOptions): Promise<void> {
   const { env, logger } = options;
+  const platformEnv = options.platformEnv ?? process.env;
+  const enabled = ADAPTERS.filter((a) => adapterEnabled(a.descriptor, platformEnv));
+  // Every adapter's variables are checked before anything starts, so a bad .env fails at once.
+  const adapterEnvs = enabled.map((a) => readAdapterEnv(a.descriptor, platformEnv));
   const db = openDb(env.HEARTH_DB);
   const app = createApp({ db, content: loadContent(env.HEARTH_CONTENT), clock: systemClock, logger, owners: env.BOT_OWNERS });
   const scheduler = new CronScheduler(systemClock, logger);
   app.schedule(scheduler);
-  const adapters: PlatformAdapter[] = [];
-  const menu = buildCommandMenu(app.commands, app.translator, app.content.community.community.locale);
-  const platforms = configuredPlatforms(env);
+  const catalog = buildCatalog(app.commands, app.translator, app.content.community.community.locale);
   // Listen for SIGINT/SIGTERM before any adapter starts, so a stop signal during start-up (a
   // supervisor restarting a slow boot) still shuts down cleanly instead of killing mid-write.
-  const stopSignal =
-    platforms.length > 0 && !options.console
-      ? new Promise<void>((resolve) => {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        })
-      : undefined;
-  for (const platform of platforms) {
-    const adapter = await loadAdapter(platform, env, logger);
-    app.router.register(adapter);
-    await adapter.start(app.dispatcher.sink);
-    if (adapter.setCommandMenu) await adapter.setCommandMenu(menu).catch((err: unknown) => logger.warn({ err, platform }, 'could not set the command menu'));
-    adapters.push(adapter);
-    logger.info({ platform }, 'adapter started');
+  const stopSignal = enabled.length > 0 && !options.console ? untilStopSignal(logger) : undefined;
+  const adapters: PlatformAdapter[] = [];
+  const results = await Promise.allSettled(
+    enabled.map(async ({ descriptor, load }, i) => {
+      const { platform } = descriptor;
+      let mod: AdapterModule;
+      try {
+        mod = await load();
+      } catch (err) {
+        throw new Error(`credentials for ${platform} are set, but its adapter could not be loaded: ${(err as Error).message}`);
+      }
+      const adapter = await mod.createAdapter(adapterEnvs[i]!, logger);
+      app.router.register(adapter);
+      adapter.onStatus?.((status) => reportStatus(platform, status, logger, options.output));
+      adapters.push(adapter);
+      await adapter.start(app.dispatcher.sink);
+      if (adapter.publishCatalog) await adapter.publishCatalog(catalog).catch((err: unknown) => logger.warn({ err, platform }, 'could not publish the command catalog'));
+      logger.info({ platform }, 'adapter started');
+    }),
+  );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) {
+    for (const a of adapters) await a.stop();
+    db.close();
+    throw failed.reason;
   }
   const local = adapters.length === 0 || options.console ? new LocalAdapter((out) => options.output.write(`${formatForConsole(out)}\n`)) : undefined;
   if (local) {
     app.router.register(local);
     await local.start(app.dispatcher.sink);
   }
+  // What was still pending when the bot last stopped (or crashed) goes out first, in order.
+  const pending = app.services.outbox.stats().oldestPending;
+  if (pending) logger.info({ oldest: pending }, 'outbox: sending what was pending at the last stop');
+  app.outbox.start();
   scheduler.start();
   // node-cron does not catch up: post the latest slot missed while the bot was down, once.
   await app.services.content.catchUp(systemClock.now()).catch((err: unknown) => logger.error({ err }, 'content catch-up failed'));
+  // A health line when something is stuck: the oldest waiting message, counts per platform.
+  const health = setInterval(() => {
+    const stuck = app.outbox.stuck(HEALTH_EVERY_MS);
+    if (stuck) logger.warn({ outbox: stuck }, 'outbox: messages have been waiting for more than 5 minutes');
+  }, HEALTH_EVERY_MS);
+  health.unref();
   const shutdown = async () => {
-    scheduler.stop();
+    clearInterval(health);
+    // Stop taking new events first (events being handled finish), then flush what can be sent in
+    // a few seconds; the rest stays pending in the outbox for the next start.
     for (const a of adapters) await a.stop();
+    scheduler.stop();
+    await app.outbox.stop(app.content.community.delivery.stopFlushSeconds * 1000);
+    const left = app.services.outbox.stats();
+    const waiting = Object.values(left.platforms).reduce((n, p) => n + p.pending, 0);
+    logger.info({ pending: waiting }, waiting > 0 ? 'stopped; messages left pending in the outbox are sent at the next start' : 'stopped');
+    if (local) await local.stop();
     db.close();
   };
   if (local) {
-    await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now(), ...(options.consoleChat ? { chat: options.consoleChat } : {}) });
+    await runConsole({ adapter: local, input: options.input, output: options.output, now: () => systemClock.now(), ...(options.consoleChat ? { chat: options.consoleChat } : {}), ...(options.consoleUser ? { user: options.consoleUser } : {}) });
     await shutdown();
     return;
   }
   await stopSignal;
   await shutdown();
+}
+
+/** How often the health line checks the outbox. */
+const HEALTH_EVERY_MS = 5 * 60_000;
+
+/**
+ * Resolves at the first SIGINT or SIGTERM (a graceful stop follows); a second one exits at once,
+ * for an operator who does not want to wait for the flush.
+ */
+function untilStopSignal(logger: Logger): Promise<void> {
+  return new Promise<void>((resolve) => {
+    let received = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      received++;
+      if (received > 1) {
+        logger.warn({ signal }, 'second stop signal: exiting now; unsent messages stay in the outbox');
+        process.exit(130);
+      }
+      logger.info({ signal }, 'stopping: no new events; flushing the outbox');
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
 }
 
 /** The size of the community `npm start -- --demo` pre-fills. */
@@ -264,7 +366,7 @@ export const DEMO = { members: 150, days: 21, seed: 'demo', chat: 'lobby' } as c
  * their activity up to yesterday in the community's zone, replayed through the real simulate
  * path, so the console opens on a lived-in group (`/rank`, `/points` have something to show).
  */
-export async function prepareDemo(dbPath: string, contentDir: string, now: Date): Promise<SimulateSummary> {
+export async function prepareDemo(dbPath: string, contentDir: string, now: Date): Promise<SimulateSummary & { member: string }> {
   for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
   const timeZone = loadContent(contentDir).community.community.timezone;
   const start = addDays(localDay(now, timeZone), -DEMO.days);
@@ -273,5 +375,19 @@ export async function prepareDemo(dbPath: string, contentDir: string, now: Date)
   const input = Readable.from((function* () {
     for (const line of lines) yield `${JSON.stringify(line)}\n`;
   })());
-  return simulate({ dbPath, contentDir, input, output: sink, errors: sink });
+  const summary = await simulate({ dbPath, contentDir, input, output: sink, errors: sink });
+  // Sign the console in as the demo member with the most points in the demo chat: someone with a history to look at.
+  const db = openDb(dbPath);
+  try {
+    const row = db.sqlite
+      .prepare(
+        `SELECT i.user_id AS user FROM identities i JOIN balances b ON b.member_id = i.member_id
+         JOIN memberships ms ON ms.member_id = i.member_id AND ms.chat_key = ? AND ms.left_at IS NULL
+         WHERE i.platform = 'local' AND i.user_id NOT IN ('op', 'mod') ORDER BY b.lifetime DESC, i.member_id LIMIT 1`,
+      )
+      .get(`local:${DEMO.chat}`) as { user: string } | undefined;
+    return { ...summary, member: row?.user ?? 'u1' };
+  } finally {
+    db.close();
+  }
 }

@@ -6,6 +6,7 @@ import type { InboundEvent } from '../../src/core/events.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { Body, Outbound } from '../../src/core/outbound.ts';
 import { seg } from '../../src/core/outbound.ts';
+import type { SendMeta, SendReceipt } from '../../src/core/outbox.ts';
 import { toAdapterError } from './errors.ts';
 import { lobbyOf, mapJoin, mapLeave, mapMessage, mapReaction, senderOf, type MappingContext } from './inbound.ts';
 import { InviteTracker } from './invites.ts';
@@ -248,18 +249,18 @@ export class DiscordAdapter implements PlatformAdapter {
     this.sink = undefined;
   }
 
-  async send(out: Outbound): Promise<void> {
+  async send(out: Outbound, meta?: SendMeta): Promise<SendReceipt> {
     try {
       switch (out.type) {
         case 'reply':
-          return await this.sendBody(out, await this.channel(out.chat.chatId), out.body, out.replyTo);
+          return await this.sendBody(out, meta, await this.channel(out.chat.chatId), out.body, out.replyTo);
         case 'send':
-          return await this.sendBody(out, await this.channel(out.chat.chatId), out.body);
+          return await this.sendBody(out, meta, await this.channel(out.chat.chatId), out.body);
         case 'dm':
-          return await this.sendBody(out, await this.client.users.createDM(out.user.userId), out.body);
+          return await this.sendBody(out, meta, await this.client.users.createDM(out.user.userId), out.body);
         case 'invite': {
-          const link = await this.inviteLink(out);
-          return await this.sendBody(out, await this.client.users.createDM(out.user.userId), [...out.body, seg.br(), seg.link(link)]);
+          const link = await this.inviteLink(out, meta);
+          return await this.sendBody(out, meta, await this.client.users.createDM(out.user.userId), [...out.body, seg.br(), seg.link(link)]);
         }
       }
     } catch (err) {
@@ -274,32 +275,38 @@ export class DiscordAdapter implements PlatformAdapter {
   }
 
   /** A one-use, expiring invite to the higher-tier channel, made once per outbound even across retries. */
-  private async inviteLink(out: Extract<Outbound, { type: 'invite' }>): Promise<string> {
-    const progress = this.progressOf(out);
+  private async inviteLink(out: Extract<Outbound, { type: 'invite' }>, meta: SendMeta | undefined): Promise<string> {
+    const progress = this.progressOf(out, meta);
     if (progress.invite) return progress.invite;
-    const channel = await this.client.channels.fetch(out.target.chatId);
-    if (!channel || !('createInvite' in channel)) throw new AdapterError('discord', 'not_found', `channel ${out.target.chatId} takes no invites`);
+    // Role doors (granting a tier role in the guild) are not built yet: a tier door must be a channel.
+    if (out.door.kind !== 'chat') throw new AdapterError('discord', 'unsupported', 'role doors are not supported yet');
+    const target = out.door.chat;
+    const channel = await this.client.channels.fetch(target.chatId);
+    if (!channel || !('createInvite' in channel)) throw new AdapterError('discord', 'not_found', `channel ${target.chatId} takes no invites`);
     const invite = await channel.createInvite({ maxUses: 1, maxAge: this.options.inviteTtlSeconds ?? 7 * 24 * 3600, unique: true, reason: `Hearth tier invite for ${out.user.userId}` });
     this.invites.remember(channel.guildId, invite.code, 1, this.client.user!.id);
     progress.invite = invite.url;
     return invite.url;
   }
 
-  private progressOf(out: Outbound): { sent: number; nonce: string; invite?: string } {
+  private progressOf(out: Outbound, meta: SendMeta | undefined): { sent: number; nonce: string; invite?: string } {
     let progress = this.progress.get(out);
     if (!progress) {
-      progress = { sent: 0, nonce: randomBytes(16).toString('base64url').slice(0, NONCE_BASE_LENGTH) };
+      // The outbox's key is stable across restarts, so a resend after a crash reuses the nonce.
+      const nonce = meta ? `${meta.idempotencyKey.slice(0, NONCE_BASE_LENGTH - 1)}.` : randomBytes(16).toString('base64url').slice(0, NONCE_BASE_LENGTH);
+      progress = { sent: 0, nonce };
       this.progress.set(out, progress);
     }
     return progress;
   }
 
-  private async sendBody(out: Outbound, channel: SendableChannels, body: Body, replyTo?: string): Promise<void> {
+  private async sendBody(out: Outbound, meta: SendMeta | undefined, channel: SendableChannels, body: Body, replyTo?: string): Promise<SendReceipt> {
     const chunks = renderChunks(body);
-    const progress = this.progressOf(out);
+    const progress = this.progressOf(out, meta);
+    let messageId: string | undefined;
     for (let i = progress.sent; i < chunks.length; i++) {
       const chunk = chunks[i]!;
-      await channel.send({
+      const message = await channel.send({
         content: chunk.text,
         // Member text can never ping anyone (@everyone, roles, users it names). A reply pings no
         // one (it answers the member who asked, who sees it as a reply); other messages ping only
@@ -311,7 +318,9 @@ export class DiscordAdapter implements PlatformAdapter {
         // Only the first chunk answers the member's message; the rest follow it.
         ...(replyTo !== undefined && i === 0 ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {}),
       });
+      messageId = message.id;
       progress.sent = i + 1;
     }
+    return messageId === undefined ? {} : { messageId };
   }
 }

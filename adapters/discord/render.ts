@@ -43,6 +43,11 @@ export function renderSegment(s: Segment): string {
       return /[\s()]/.test(s.url) ? `${escapeMarkdown(s.text)} ${s.url}` : `[${escapeMarkdown(s.text)}](${s.url})`;
     case 'br':
       return '\n';
+    case 'image':
+      return s.url === undefined ? escapeMarkdown(s.alt) : `[${escapeMarkdown(s.alt)}](${s.url})`;
+    case 'action':
+      // Buttons are components, not text; the core strips them until the adapter declares `buttons`.
+      return '';
   }
 }
 

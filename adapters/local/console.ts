@@ -33,7 +33,7 @@ export function formatForConsole(out: Outbound): string {
     case 'dm':
       return `[dm → ${out.user.userId}] bot: ${text}`;
     case 'invite':
-      return `[invite → ${out.user.userId} to ${out.target.chatId}] bot: ${text}`;
+      return `[invite → ${out.user.userId} to ${out.door.kind === 'chat' ? out.door.chat.chatId : `role ${out.door.roleId}`}] bot: ${text}`;
   }
 }
 

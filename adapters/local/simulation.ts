@@ -3,6 +3,7 @@ import type { InboundEvent } from '../../src/core/events.ts';
 import { PLATFORMS } from '../../src/core/ids.ts';
 import type { Outbound } from '../../src/core/outbound.ts';
 import { renderPlain } from '../../src/core/outbound.ts';
+import { localDateTime } from '../../src/core/clock.ts';
 import { localMemberEvent, localMessageEvent, localReactionEvent } from './local-events.ts';
 
 const id = z.union([z.string().min(1), z.number()]).transform(String);
@@ -117,21 +118,26 @@ export function parseSimLine(text: string, lineNo: number): SimStep {
 /** One output line of `hearth simulate`. Ids are local ids; `platform` appears only for other platforms. */
 export interface SimOutput {
   at: string;
+  /** `at` as the community's wall clock shows it (`2026-03-02 09:00`), for reading a run. */
+  local: string;
   type: Outbound['type'];
   platform?: string;
   chat?: string;
   user?: string;
+  /** The role an invite grants, where its door is a role. */
+  role?: string;
   text: string;
 }
 
-export function renderSimOutput(out: Outbound, at: Date): SimOutput {
+export function renderSimOutput(out: Outbound, at: Date, timeZone: string): SimOutput {
   const platform = out.type === 'dm' || out.type === 'invite' ? out.user.platform : out.chat.platform;
-  const line: SimOutput = { at: at.toISOString(), type: out.type, text: renderPlain(out.body) };
+  const line: SimOutput = { at: at.toISOString(), local: localDateTime(at, timeZone), type: out.type, text: renderPlain(out.body) };
   if (platform !== 'local') line.platform = platform;
   if (out.type === 'dm') line.user = out.user.userId;
   else if (out.type === 'invite') {
     line.user = out.user.userId;
-    line.chat = out.target.chatId;
+    if (out.door.kind === 'chat') line.chat = out.door.chat.chatId;
+    else line.role = out.door.roleId;
   } else line.chat = out.chat.chatId;
   return line;
 }

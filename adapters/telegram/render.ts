@@ -22,6 +22,12 @@ export function renderSegment(s: Segment): string {
       return s.text === undefined ? escapeHtml(s.url) : `<a href="${escapeHtml(s.url)}">${escapeHtml(s.text)}</a>`;
     case 'br':
       return '\n';
+    case 'image':
+      // Telegram needs sendPhoto for a picture; inside text, the image is its link or its caption.
+      return s.url === undefined ? escapeHtml(s.alt) : `<a href="${escapeHtml(s.url)}">${escapeHtml(s.alt)}</a>`;
+    case 'action':
+      // No inline keyboards yet: the core strips buttons for platforms without `buttons`.
+      return '';
   }
 }
 

@@ -2,11 +2,14 @@ import { createServer, type Server } from 'node:http';
 import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
 import { Bot, webhookCallback, type Transformer } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
-import type { Capability, CommandMenu, EventSink, PlatformAdapter } from '../../src/core/adapter.ts';
+import type { Capability, EventSink, PlatformAdapter } from '../../src/core/adapter.ts';
+import type { CommandCatalog } from '../../src/core/catalog.ts';
+import { AdapterError } from '../../src/core/errors.ts';
 import type { PlatformRole } from '../../src/core/events.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { Body, Outbound } from '../../src/core/outbound.ts';
 import { seg } from '../../src/core/outbound.ts';
+import type { SendReceipt } from '../../src/core/outbox.ts';
 import { AdminCache } from './admins.ts';
 import { publishCommandMenu } from './command-menu.ts';
 import { toAdapterError } from './errors.ts';
@@ -258,7 +261,7 @@ export class TelegramAdapter implements PlatformAdapter {
     return new Map(list.map((m) => [m.user.id, m.status === 'creator' ? 'owner' : 'admin'] as const));
   }
 
-  async send(out: Outbound): Promise<void> {
+  async send(out: Outbound): Promise<SendReceipt> {
     try {
       switch (out.type) {
         case 'reply':
@@ -280,7 +283,8 @@ export class TelegramAdapter implements PlatformAdapter {
     const done = this.progress.get(out);
     if (done?.link) return done.link;
     const expire = Math.floor(this.timing.now() / 1000) + (this.options.inviteTtlSeconds ?? 7 * 24 * 3600);
-    const link = await this.bot.api.createChatInviteLink(out.target.chatId, {
+    if (out.door.kind !== 'chat') throw new AdapterError('telegram', 'unsupported', 'Telegram has no roles to grant; a tier door must be a group');
+    const link = await this.bot.api.createChatInviteLink(out.door.chat.chatId, {
       member_limit: 1,
       expire_date: expire,
       name: `hearth ${out.user.userId}`.slice(0, 32),
@@ -289,25 +293,32 @@ export class TelegramAdapter implements PlatformAdapter {
     return link.invite_link;
   }
 
-  private async sendBody(out: Outbound, chatId: string, body: Body, replyTo?: number): Promise<void> {
+  /**
+   * Telegram has no idempotency key for sendMessage: a crash between Telegram accepting a message
+   * and the outbox marking it sent resends it after the restart (see the README's delivery notes).
+   */
+  private async sendBody(out: Outbound, chatId: string, body: Body, replyTo?: number): Promise<SendReceipt> {
     const chunks = renderChunks(body);
     const progress = this.progress.get(out) ?? { sent: 0 };
     this.progress.set(out, progress);
+    let messageId: string | undefined;
     for (let i = progress.sent; i < chunks.length; i++) {
       await this.throttle.acquire(chatId, chatId.startsWith('-'));
-      await this.bot.api.sendMessage(chatId, chunks[i]!, {
+      const sent = await this.bot.api.sendMessage(chatId, chunks[i]!, {
         parse_mode: 'HTML',
         link_preview_options: { is_disabled: true },
         // Only the first chunk answers the member's message; the rest follow it.
         ...(replyTo !== undefined && i === 0 ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {}),
       });
+      messageId = String(sent.message_id);
       progress.sent = i + 1;
     }
+    return messageId === undefined ? {} : { messageId };
   }
 
-  async setCommandMenu(menu: CommandMenu): Promise<void> {
+  async publishCatalog(catalog: CommandCatalog): Promise<void> {
     try {
-      await publishCommandMenu(this.bot.api, menu);
+      await publishCommandMenu(this.bot.api, catalog);
     } catch (err) {
       throw toAdapterError(err);
     }

@@ -1,3 +1,5 @@
+import { sleep } from '../../src/core/clock.ts';
+
 /** How the throttle reads time and waits; tests pass a fake clock whose sleep advances it. */
 export interface ThrottleTiming {
   readonly now: () => number;
@@ -6,22 +8,7 @@ export interface ThrottleTiming {
 }
 
 /** Real time: setTimeout, cancelled when the signal aborts. */
-export const realTiming: ThrottleTiming = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) return reject(new Error('aborted'));
-      const timer = setTimeout(() => {
-        signal?.removeEventListener('abort', abort);
-        resolve();
-      }, ms);
-      function abort() {
-        clearTimeout(timer);
-        reject(new Error('aborted'));
-      }
-      signal?.addEventListener('abort', abort, { once: true });
-    }),
-};
+export const realTiming: ThrottleTiming = { now: () => Date.now(), sleep };
 
 export interface ThrottleLimits {
   /** Messages per minute in one group (Telegram: about 20). */

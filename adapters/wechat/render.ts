@@ -1,4 +1,5 @@
 import type { Body, Segment } from '../../src/core/outbound.ts';
+import { splitEscaped } from '../../src/core/split-text.ts';
 
 /**
  * The longest text the adapter sends in one message. WeChat itself takes more, but long texts
@@ -34,6 +35,12 @@ function renderSegment(s: Segment, inRoom: boolean): string {
       return s.text === undefined ? s.url : `${s.text} ${s.url}`;
     case 'br':
       return '\n';
+    case 'image':
+      // Text messages carry no picture: the image is its link or its caption.
+      return s.url === undefined ? s.alt : `${s.alt} ${s.url}`;
+    case 'action':
+      // WeChat has no buttons; the core strips them before sending.
+      return '';
   }
 }
 
@@ -47,7 +54,7 @@ interface Piece {
 /**
  * Renders a body to messages of at most `limit` characters. Parts break at a line break where
  * they can, else between segments; a text longer than a part is cut at a newline or a space in its second half, never
- * inside a surrogate pair or a mention. Each part carries the ids of the members it mentions.
+ * inside a grapheme cluster or a mention. Each part carries the ids of the members it mentions.
  */
 export function renderTexts(body: Body, options: { inRoom: boolean; limit?: number }): RenderedText[] {
   const limit = options.limit ?? WECHAT_TEXT_LIMIT;
@@ -58,7 +65,8 @@ export function renderTexts(body: Body, options: { inRoom: boolean; limit?: numb
       pieces.push({ text, br: s.type === 'br', ...(s.type === 'mention' && options.inRoom ? { mention: s.user.userId } : {}) });
       continue;
     }
-    for (const part of splitText(text, limit)) pieces.push({ text: part, br: false });
+    // WeChat text needs no escaping: the splitter measures the text itself.
+    for (const part of splitEscaped(text, limit, (t) => t)) pieces.push({ text: part, br: false });
   }
   const parts: Piece[][] = [];
   let current: Piece[] = [];
@@ -83,23 +91,4 @@ export function renderTexts(body: Body, options: { inRoom: boolean; limit?: numb
       mentionIds: [...new Set(part.flatMap((c) => (c.mention ? [c.mention] : [])))],
     }))
     .filter((p) => p.text.trim() !== '');
-}
-
-/** Splits text into parts of at most `limit` characters, preferring a newline, then a space. */
-function splitText(text: string, limit: number): string[] {
-  const parts: string[] = [];
-  let rest = text;
-  while (rest.length > limit) {
-    let end = limit;
-    const code = rest.charCodeAt(end - 1);
-    if (code >= 0xd800 && code <= 0xdbff) end--;
-    const window = rest.slice(0, end);
-    const nl = window.lastIndexOf('\n');
-    const sp = window.lastIndexOf(' ');
-    const cut = nl > end / 2 ? nl + 1 : sp > end / 2 ? sp + 1 : end;
-    parts.push(rest.slice(0, cut));
-    rest = rest.slice(cut);
-  }
-  if (rest !== '') parts.push(rest);
-  return parts;
 }

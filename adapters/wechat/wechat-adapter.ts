@@ -417,9 +417,12 @@ export class WechatAdapter implements PlatformAdapter {
    */
   private async invite(out: Extract<Outbound, { type: 'invite' }>): Promise<void> {
     const bot = this.online();
-    const room = await bot.Room.find({ id: out.target.chatId });
+    // WeChat has no roles: a tier door is a room.
+    if (out.door.kind !== 'chat') throw new AdapterError('wechat', 'unsupported', 'WeChat has no roles to grant; a tier door must be a room');
+    const target = out.door.chat;
+    const room = await bot.Room.find({ id: target.chatId });
     const contact = await bot.Contact.find({ id: out.user.userId });
-    if (!room || !contact) throw new AdapterError('wechat', 'not_found', `room ${out.target.chatId} or contact ${out.user.userId} not found`);
+    if (!room || !contact) throw new AdapterError('wechat', 'not_found', `room ${target.chatId} or contact ${out.user.userId} not found`);
     const progress = this.progress.get(out) ?? { sent: 0 };
     this.progress.set(out, progress);
     if (progress.sent === 0 && !progress.qrSent) {

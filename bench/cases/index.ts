@@ -1,10 +1,11 @@
 import type { BenchCase } from '../case.ts';
 import { baselineCase } from './baseline.ts';
 import { leaderboardCase } from './leaderboard.ts';
-import { pipelineCase } from './pipeline.ts';
+import { pipelineCase, pipelineNoOutboxCase } from './pipeline.ts';
 import { quietScanCase, quietScanDailyCase } from './quiet-scan.ts';
 import { rawCeilingCase } from './raw-ceiling.ts';
 import { reportCase } from './report.ts';
+import { tierReviewCase } from './tier-review.ts';
 
 /**
  * The case registry, in the order the table prints. To add a case: write `bench/cases/<name>.ts`
@@ -13,4 +14,4 @@ import { reportCase } from './report.ts';
  * a query or scan, as `quiet-scan.ts` does), then append it here. `bench/run.ts` gives it its own
  * child process, peak RSS, table row and JSON entry.
  */
-export const CASES: readonly BenchCase[] = [baselineCase, pipelineCase, rawCeilingCase, leaderboardCase, quietScanCase, quietScanDailyCase, reportCase];
+export const CASES: readonly BenchCase[] = [baselineCase, pipelineCase, pipelineNoOutboxCase, rawCeilingCase, leaderboardCase, quietScanCase, quietScanDailyCase, tierReviewCase, reportCase];

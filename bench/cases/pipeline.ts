@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { simulate } from '../../src/main.ts';
-import { percentile, type BenchCase } from '../case.ts';
+import { percentile, type BenchCase, type CaseInput, type CaseResult } from '../case.ts';
 import { COMMUNITY_SIZES } from './sizes.ts';
 
 /**
@@ -14,7 +14,21 @@ export const pipelineCase: BenchCase = {
   name: 'pipeline',
   title: 'simulate pipeline',
   ...COMMUNITY_SIZES,
-  async run({ dir, community }) {
+  run: (input) => replay(input, true),
+};
+
+/**
+ * The same pipeline with no outbox: replies wait in memory and go straight to the adapter after
+ * commit, as before the outbox. Printed beside `pipeline`: what durable delivery costs.
+ */
+export const pipelineNoOutboxCase: BenchCase = {
+  name: 'pipeline-no-outbox',
+  title: 'simulate pipeline without the outbox',
+  ...COMMUNITY_SIZES,
+  run: (input) => replay(input, false),
+};
+
+async function replay({ dir, community }: CaseInput, outbox: boolean): Promise<CaseResult> {
     if (!community) throw new Error('pipeline needs a generated community');
     const latencies = new Float64Array(2_000_000);
     let n = 0;
@@ -24,7 +38,8 @@ export const pipelineCase: BenchCase = {
     let began = 0;
     let ended = 0;
     const summary = await simulate({
-      dbPath: join(dir, 'pipeline.db'),
+      dbPath: join(dir, outbox ? 'pipeline.db' : 'pipeline-no-outbox.db'),
+      outbox,
       contentDir: 'content',
       input: createReadStream(community),
       output: sink,
@@ -45,5 +60,4 @@ export const pipelineCase: BenchCase = {
       p99Ms: percentile(sample, 99),
       notes: { p999Ms: percentile(sample, 99.9), maxMs: percentile(sample, 100), lines: summary.lines, replies: summary.sent, badLines: summary.badLines },
     };
-  },
-};
+}

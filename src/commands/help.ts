@@ -21,9 +21,11 @@ export function helpCommand(table: () => readonly CommandSpec[], translator: Tra
       for (const c of table()) {
         if (!atLeast(ctx.actor.role, c.role)) continue;
         if (c.where !== 'any' && c.where !== ctx.chat.kind) continue;
-        const usage = usageLine(c, `/${c.name}`, translator, ctx.actor.locale);
-        const bare = c.bare?.length ? ` (${c.bare.join(' / ')})` : '';
-        lines.push([seg.bold(usage), seg.text(`${bare} — `), ...ctx.t(`cmd.${c.name}`)]);
+        // A command whose arguments need a stronger role (`/tier`) is listed without arguments to those without it.
+        const shown = c.argsRole && !atLeast(ctx.actor.role, c.argsRole) ? { ...c, args: [] } : c;
+        const usage = usageLine(shown, `/${c.name}`, translator, ctx.actor.locale);
+        const words = c.bare?.length ? ` (${c.bare.join(' / ')})` : '';
+        lines.push([seg.bold(usage), seg.text(`${words} — `), ...ctx.t(`cmd.${c.name}`)]);
       }
       ctx.reply(joinLines(lines));
     },

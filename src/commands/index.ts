@@ -10,9 +10,11 @@ import type { AuditService } from '../features/audit/index.ts';
 import { analyticsCommands, type AnalyticsService } from '../features/analytics/index.ts';
 import { earningCommands, type EarningService } from '../features/earning/index.ts';
 import { shopCommands, type ShopService } from '../features/shop/index.ts';
+import { outboxCommands, type OutboxService } from '../features/outbox/index.ts';
 import { feedbackCommands, type FeedbackService } from '../features/feedback/index.ts';
 import type { Locale } from '../core/i18n.ts';
-import type { TierService } from '../features/tiers/index.ts';
+import { tierCommands, type LadderService, type TierService } from '../features/tiers/index.ts';
+import { purchasesCommands, type PurchasesService } from '../features/purchases/index.ts';
 import { helpCommand } from './help.ts';
 
 /** The feature services of one running bot; each feature owns one. */
@@ -20,6 +22,8 @@ export interface Services {
   readonly members: MembersService;
   readonly groups: GroupService;
   readonly tiers: TierService;
+  readonly ladder: LadderService;
+  readonly purchases: PurchasesService;
   readonly audit: AuditService;
   readonly points: PointsService;
   readonly checkins: CheckinService;
@@ -28,6 +32,7 @@ export interface Services {
   readonly earning: EarningService;
   readonly shop: ShopService;
   readonly analytics: AnalyticsService;
+  readonly outbox: OutboxService;
   readonly feedback: FeedbackService;
 }
 
@@ -49,14 +54,17 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
   table.push(
     helpCommand(() => table, s.translator),
     ...checkinCommands(s.checkins),
-    ...pointsCommands({ points: s.points, audit: s.audit, timeZone: s.timeZone, tiers: s.tiers }),
-    ...membersCommands(s.members, s.audit),
-    ...groupsCommands(s.groups, s.tiers, s.audit),
-    ...contentCommands({ content: s.content, groups: s.groups, audit: s.audit }),
+    ...pointsCommands({ points: s.points, timeZone: s.timeZone, tiers: s.tiers }),
+    ...membersCommands(s.members),
+    ...groupsCommands(s.groups, s.tiers),
+    ...contentCommands({ content: s.content, groups: s.groups }),
     ...quietCommands(s.quiet, s.staffChat, { desk: s.feedback, members: s.members }),
     ...earningCommands(s.earning, s.members, s.translator),
+    ...tierCommands({ ladder: s.ladder, tiers: s.tiers, members: s.members, timeZone: s.timeZone }),
+    ...purchasesCommands(s.purchases),
     ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
     ...analyticsCommands(s.analytics, s.staffChat),
+    ...outboxCommands(s.outbox),
     ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
   );
   return table;

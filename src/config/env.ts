@@ -19,29 +19,15 @@ const userKeys = z
     return keys;
   });
 
-const optional = z
-  .string()
-  .optional()
-  .transform((v) => (v === undefined || v.trim() === '' ? undefined : v.trim()));
-
-/** The environment Hearth reads (see `.env.example`). */
+/**
+ * The environment the core reads (see `.env.example`). Each platform adapter declares its own
+ * variables in `adapters/<platform>/env.ts`.
+ */
 export const envSchema = z.object({
   HEARTH_DB: z.string().default('data/hearth.db'),
   HEARTH_CONTENT: z.string().default('content'),
   BOT_OWNERS: userKeys,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  TELEGRAM_BOT_TOKEN: optional,
-  TELEGRAM_API_ROOT: optional,
-  TELEGRAM_WEBHOOK_URL: optional,
-  TELEGRAM_WEBHOOK_PORT: optional,
-  TELEGRAM_WEBHOOK_SECRET: optional,
-  DISCORD_BOT_TOKEN: optional,
-  DISCORD_API_ROOT: optional,
-  WECHATY_PUPPET: optional,
-  WECHATY_PUPPET_SERVICE_TOKEN: optional,
-  WECHATY_PUPPET_SERVICE_ENDPOINT: optional,
-  WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: optional.pipe(z.enum(['true', 'false']).optional()),
-  WECHATY_LOG: optional.pipe(z.enum(['silent', 'error', 'warn', 'info', 'verbose', 'silly']).optional()),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -54,13 +40,4 @@ export function parseEnv(env: NodeJS.ProcessEnv): Env {
     throw new Error(`environment:\n${lines.join('\n')}`);
   }
   return result.data;
-}
-
-/** Platforms whose credentials are present in the environment. */
-export function configuredPlatforms(env: Env): ('telegram' | 'discord' | 'wechat')[] {
-  const out: ('telegram' | 'discord' | 'wechat')[] = [];
-  if (env.TELEGRAM_BOT_TOKEN) out.push('telegram');
-  if (env.DISCORD_BOT_TOKEN) out.push('discord');
-  if (env.WECHATY_PUPPET) out.push('wechat');
-  return out;
 }

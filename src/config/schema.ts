@@ -18,7 +18,33 @@ const timeZone = z.string().refine(isTimeZone, { message: 'expected an IANA time
 const platformKey = z
   .string()
   .regex(new RegExp(`^(${PLATFORMS.join('|')}):.+$`), { message: `expected platform:id with platform one of ${PLATFORMS.join(', ')}` });
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 09:00' });
 const localised = z.union([z.string(), z.object({ 'zh-CN': z.string(), en: z.string() }).strict()]);
+
+const requirement = z.number().int().nonnegative();
+
+/**
+ * One set of requirements a member must meet all of. Activity figures (`activeDays`, `posts`,
+ * `shares`) count the last `ladder.windowDays` days; `streak` is the check-in streak still alive;
+ * `orders` and `spend` are recorded purchases (lifetime); `daysInTier` is time in the current tier.
+ */
+export const tierRuleSchema = z
+  .object({
+    lifetimePoints: requirement.optional(),
+    activeDays: requirement.optional(),
+    streak: requirement.optional(),
+    posts: requirement.optional(),
+    shares: requirement.optional(),
+    orders: requirement.optional(),
+    /** Recorded purchase amount, in the shop's currency. */
+    spend: z.number().nonnegative().optional(),
+    daysInTier: requirement.optional(),
+  })
+  .strict()
+  .refine((r) => Object.keys(r).length > 0, { message: 'expected at least one requirement (lifetimePoints, activeDays, streak, posts, shares, orders, spend, daysInTier)' });
+
+/** One requirement set, or a list of alternatives (met when any one set is met in full). */
+const tierRules = z.union([tierRuleSchema, z.array(tierRuleSchema).min(1)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
 export const tierSchema = z
   .object({
@@ -26,6 +52,14 @@ export const tierSchema = z
     name: localised,
     /** Every earning rule's points are multiplied by this. */
     multiplier: z.number().positive().default(1),
+    /** What a member must meet to be promoted into this tier (not on the first tier). */
+    entry: tierRules.optional(),
+    /** What a member of this tier must keep meeting; omit to keep the tier for good. */
+    keep: tierRules.optional(),
+    /** Days between the warning and the demotion, during which meeting the keep rules again cancels it. */
+    graceDays: z.number().int().min(1).max(365).default(14),
+    /** What the tier gives, told to a member when they are promoted into it. */
+    perks: localised.optional(),
   })
   .strict();
 
@@ -147,15 +181,49 @@ export const postsSchema = z
      * catch up); a slot whose wake-up comes later than this is not posted at all.
      */
     catchUpMinutes: z.number().int().nonnegative().default(15),
-    /** When posts that finally failed to send are tried again (cron, in the community's time zone). */
-    retryCron: z
-      .string()
-      .refine(isCron, { message: 'expected a five-field cron expression such as 5 * * * *' })
-      .default('5 * * * *'),
     /** A group's language for posts (`platform:chat-id` → locale); others use `community.locale`. */
     groupLocales: z.record(platformKey, z.enum(LOCALES)).default({}),
-    /** Milliseconds between two messages the bot sends on a platform, so broadcasts stay under its rate limit. */
-    paceMs: z.partialRecord(z.enum(PLATFORMS), z.number().int().nonnegative()).default({}),
+  })
+  .strict();
+
+const count = z.number().int().positive();
+
+/** How fast the bot may talk on a platform (its account) and in each chat; see `src/core/send-policy.ts`. */
+export const sendPolicySchema = z
+  .object({
+    minGapMs: z.number().int().nonnegative().optional(),
+    jitterMs: z.number().int().nonnegative().optional(),
+    perSecond: count.optional(),
+    perMinute: count.optional(),
+    perDay: count.optional(),
+    chatMinGapMs: z.number().int().nonnegative().optional(),
+    perChatPerMinute: count.optional(),
+    perChatPerDay: count.optional(),
+    /** Local time (community zone) in which broadcasts and bulk sends wait; replies still go. */
+    quietHours: z.object({ from: hhmm, to: hhmm }).strict().optional(),
+  })
+  .strict();
+
+const minutes = z.number().int().positive();
+
+/** `delivery:` — the outbox: send policies per platform and chat, retry backoff, and how old a message may get. */
+export const deliverySchema = z
+  .object({
+    policies: z.partialRecord(z.enum(PLATFORMS), sendPolicySchema).default({}),
+    /** Per-chat overrides (`platform:chat-id`, or `platform:dm:user-id` for a private chat). */
+    chats: z.record(z.string(), sendPolicySchema).default({}),
+    /** Minutes a message may wait before it is marked expired instead of sent, per class. */
+    maxAgeMinutes: z
+      .object({ reply: minutes.default(360), staff: minutes.default(4320), direct: minutes.default(4320), broadcast: minutes.default(180), bulk: minutes.default(10080) })
+      .strict()
+      .default({ reply: 360, staff: 4320, direct: 4320, broadcast: 180, bulk: 10080 }),
+    /** Backoff after a rate limit or network error: `baseMs` × 2^(attempt−1), at most `maxMs`. */
+    retry: z
+      .object({ baseMs: z.number().int().positive().default(1000), maxMs: z.number().int().positive().default(300_000) })
+      .strict()
+      .default({ baseMs: 1000, maxMs: 300_000 }),
+    /** Seconds `start` keeps sending after SIGINT/SIGTERM before it leaves the rest pending. */
+    stopFlushSeconds: z.number().nonnegative().default(3),
   })
   .strict();
 
@@ -228,7 +296,6 @@ export const analyticsSchema = z
   })
   .strict();
 
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 09:00' });
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 
 /** Opening hours a response target counts in (community time zone); outside them the clock stands still. */
@@ -277,6 +344,22 @@ export const feedbackSchema = z
   })
   .strict();
 
+/** `ladder:` — how the daily tier review promotes and demotes. */
+export const ladderSchema = z
+  .object({
+    /** Local time (`HH:MM`, community time zone) of the daily tier review. */
+    reviewAt: hhmm.default('09:30'),
+    /** Days that `activeDays`, `posts` and `shares` count back from the review. */
+    windowDays: z.number().int().min(1).max(365).default(30),
+    /** Days the review leaves a manual `/tier` decision alone. */
+    manualHoldDays: z.number().int().min(0).max(3650).default(30),
+    /** Hours a tier invite stays open before it is sent once more (then it expires). */
+    inviteHours: z.number().int().min(1).max(24 * 30).default(72),
+    /** Remove a demoted member from the higher tier's group where the platform allows it. Never by default. */
+    closeDoorOnDemotion: z.boolean().default(false),
+  })
+  .strict();
+
 /** `content/community.yaml`: the rules a brand configures. */
 export const communitySchema = z
   .object({
@@ -296,6 +379,8 @@ export const communitySchema = z
     quiet: quietSchema.default(quietSchema.parse({})),
     targets: targetsSchema.default({}),
     analytics: analyticsSchema.default(analyticsSchema.parse({})),
+    ladder: ladderSchema.default(ladderSchema.parse({})),
+    delivery: deliverySchema.default(deliverySchema.parse({})),
     feedback: feedbackSchema.default(feedbackSchema.parse({})),
   })
   .strict()
@@ -305,6 +390,9 @@ export const communitySchema = z
       if (ids.has(t.id)) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'id'], message: `duplicate tier id "${t.id}"` });
       ids.add(t.id);
     });
+    const first = cfg.tiers[0];
+    if (first?.entry) ctx.addIssue({ code: 'custom', path: ['tiers', 0, 'entry'], message: 'the first tier is where every member starts: it takes no entry rules' });
+    if (first?.keep) ctx.addIssue({ code: 'custom', path: ['tiers', 0, 'keep'], message: 'the first tier cannot be lost: it takes no keep rules' });
     cfg.groups.forEach((g, i) => {
       if (!ids.has(g.tier))
         ctx.addIssue({ code: 'custom', path: ['groups', i, 'tier'], message: `unknown tier "${g.tier}" (tiers: ${[...ids].join(', ')})` });
@@ -320,9 +408,12 @@ export type GroupConfig = z.infer<typeof groupSchema>;
 export type CheckinRule = z.infer<typeof checkinRuleSchema>;
 export type PostsConfig = z.infer<typeof postsSchema>;
 export type QuietConfig = z.infer<typeof quietSchema>;
+export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type EarningConfig = z.infer<typeof earningSchema>;
 export type TargetsConfig = z.infer<typeof targetsSchema>;
 export type AnalyticsConfig = z.infer<typeof analyticsSchema>;
+export type TierRule = z.infer<typeof tierRuleSchema>;
+export type LadderConfig = z.infer<typeof ladderSchema>;
 export type FeedbackConfig = z.infer<typeof feedbackSchema>;
 export type BusinessHours = z.infer<typeof businessHoursSchema>;
 

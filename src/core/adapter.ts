@@ -1,10 +1,24 @@
-import type { InboundEvent } from './events.ts';
-import type { Platform } from './ids.ts';
+import type { CommandCatalog } from './catalog.ts';
+import type { InboundEvent, Sender } from './events.ts';
+import type { ChatRef, Platform } from './ids.ts';
 import type { Outbound } from './outbound.ts';
+import type { SendMeta, SendReceipt } from './outbox.ts';
 
 /**
- * What a platform can do. Features check a capability before relying on it: Telegram cannot list
- * members, WeChat does not report members who leave by themselves, not every bot may DM everyone.
+ * What a platform can do. Code checks a capability before relying on it: Telegram cannot list
+ * members, WeChat does not report members who leave by themselves, only Discord answers privately
+ * inside a group. The core picks fallbacks from these (`private-reply.ts`); features ask, never
+ * assume a platform.
+ *
+ * - `interactions`: slash commands and buttons arrive as `command` / `action` events.
+ * - `ephemeral`: an interaction can be answered so only the member sees it.
+ * - `buttons`: `action` segments are shown as buttons.
+ * - `role-grant`: a promotion door can be a role in a space.
+ * - `add-member`: the bot can add a member to a group itself.
+ * - `invite-qr`: invites can be a QR code image.
+ * - `stable-ids`: user and chat ids never change (WeChat's do).
+ * - `member-list`: `listMembers` works.
+ * - `message-content`: the bot reads ordinary messages (Discord's privileged intent), so posts earn.
  */
 export type Capability =
   | 'dm'
@@ -14,33 +28,53 @@ export type Capability =
   | 'platform-roles'
   | 'invite-links'
   | 'command-menu'
-  | 'reactions';
+  | 'reactions'
+  | 'interactions'
+  | 'ephemeral'
+  | 'buttons'
+  | 'role-grant'
+  | 'add-member'
+  | 'invite-qr'
+  | 'stable-ids'
+  | 'message-content';
 
 /** Where an adapter delivers inbound events. Resolves once the core has handled the event. */
 export type EventSink = (event: InboundEvent) => Promise<void>;
 
-/** One command-menu entry, localised by the core before it reaches the adapter. */
-export interface CommandMenuEntry {
-  readonly command: string;
-  readonly description: string;
-}
-
-/** The command menu per language and audience, derived from the command table. */
-export interface CommandMenu {
-  /** Keyed by language (`en`, `zh`), then audience. */
-  readonly byLanguage: Readonly<Record<string, { readonly members: readonly CommandMenuEntry[]; readonly admins: readonly CommandMenuEntry[] }>>;
-  /** The `byLanguage` key for members whose language has no list: the community's locale. */
-  readonly defaultLanguage?: string;
-}
+/**
+ * Where an adapter is in its life. `waiting-for-login` carries the text to show as a QR code in
+ * the terminal (a WeChat login URL); `banned` is final until an operator acts.
+ */
+export type AdapterStatus =
+  | { readonly state: 'starting' }
+  | { readonly state: 'waiting-for-login'; readonly qr: string }
+  | { readonly state: 'online'; readonly account?: string }
+  | { readonly state: 'offline'; readonly reason?: string }
+  | { readonly state: 'banned'; readonly reason?: string };
 
 /** The port every platform adapter implements. Adapters map SDK errors to `AdapterError`. */
 export interface PlatformAdapter {
   readonly platform: Platform;
   readonly capabilities: ReadonlySet<Capability>;
+  /**
+   * Connects and starts delivering events. Resolves once connected or waiting for a login; the
+   * composition root starts adapters concurrently, so one slow login holds up no other platform.
+   */
   start(sink: EventSink): Promise<void>;
   /** Idempotent: stopping twice is harmless. */
   stop(): Promise<void>;
-  send(out: Outbound): Promise<void>;
-  /** Publishes the command menu, where the platform has one (`command-menu`). */
-  setCommandMenu?(menu: CommandMenu): Promise<void>;
+  /**
+   * Sends one message. `meta.idempotencyKey` is stable for this message across retries and
+   * restarts: pass it to a platform that deduplicates on a client key. Report the platform's
+   * message id where there is one.
+   */
+  send(out: Outbound, meta?: SendMeta): Promise<void | SendReceipt>;
+  /** Publishes the command catalog in the platform's form (Telegram menu, Discord slash commands). */
+  publishCatalog?(catalog: CommandCatalog): Promise<void>;
+  /** The current members of a group, where the platform can list them (`member-list`). */
+  listMembers?(chat: ChatRef): Promise<readonly Sender[]>;
+  /** The current lifecycle state; adapters without one are online once started. */
+  readonly status?: AdapterStatus;
+  /** Called on every status change. */
+  onStatus?(listener: (status: AdapterStatus) => void): void;
 }

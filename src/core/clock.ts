@@ -8,6 +8,22 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => new Date() };
 
+/** Waits `ms` of real time; rejects early when `signal` aborts (someone is stopping or has news). */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(new Error('aborted'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', abort);
+      resolve();
+    }, ms);
+    function abort() {
+      clearTimeout(timer);
+      reject(new Error('aborted'));
+    }
+    signal?.addEventListener('abort', abort, { once: true });
+  });
+}
+
 /** A clock tests and the simulator move by hand. */
 export class FakeClock implements Clock {
   private current: number;

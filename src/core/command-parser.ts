@@ -46,12 +46,12 @@ export function tokenize(text: string): string[] {
 
 /** Finds commands by the words that invoke them. Built once from the command table. */
 export class CommandParser {
-  private readonly byName = new Map<string, CommandSpec>();
+  private readonly words = new Map<string, CommandSpec>();
   private readonly byBare = new Map<string, CommandSpec>();
 
   constructor(commands: readonly CommandSpec[]) {
     for (const c of commands) {
-      for (const n of [c.name, ...(c.aliases ?? [])]) this.add(this.byName, n, c);
+      for (const n of [c.name, ...(c.aliases ?? [])]) this.add(this.words, n, c);
       for (const n of c.bare ?? []) this.add(this.byBare, n, c);
     }
   }
@@ -61,6 +61,26 @@ export class CommandParser {
     const existing = map.get(key);
     if (existing && existing !== c) throw new Error(`command word "${name}" is claimed by both ${existing.name} and ${c.name}`);
     map.set(key, c);
+  }
+
+  /** The command with this name or alias (slash commands and buttons name it directly). */
+  byName(name: string): CommandSpec | undefined {
+    const key = name.toLowerCase();
+    return this.words.get(key) ?? this.byBare.get(key);
+  }
+
+  /**
+   * Whether the text is written as a command (`/foo`, `！foo`) for this bot, known or not. In a
+   * direct chat an unknown one deserves an answer; in a group it may be another bot's.
+   */
+  looksLikeCommand(text: string, botHandle?: string): boolean {
+    const first = text.replace(/^[\s\u3000]+/, '').split(SPACE, 1)[0] ?? '';
+    const prefix = PREFIXES.find((p) => first.startsWith(p));
+    if (prefix === undefined) return false;
+    const word = first.slice(prefix.length);
+    const at = word.indexOf('@');
+    if (at >= 0 && botHandle !== undefined && word.slice(at + 1).toLowerCase() !== botHandle.toLowerCase()) return false;
+    return /^[\p{L}\p{N}_]/u.test(word);
   }
 
   /**
@@ -80,7 +100,7 @@ export class CommandParser {
         word = word.slice(0, at);
         if (botHandle !== undefined && target.toLowerCase() !== botHandle.toLowerCase()) return undefined;
       }
-      const command = this.byName.get(word.toLowerCase()) ?? this.byBare.get(word.toLowerCase());
+      const command = this.words.get(word.toLowerCase()) ?? this.byBare.get(word.toLowerCase());
       return command ? { command, invokedAs: `${prefix}${word}`, rest, tokens: tokenize(rest) } : undefined;
     }
     const command = this.byBare.get(first.toLowerCase());

@@ -1,5 +1,6 @@
 import type { Actor, ChatContext, MemberTarget } from './command.ts';
-import type { InboundEvent, MessageEvent } from './events.ts';
+import type { InboundEvent, Mention } from './events.ts';
+import type { Platform, UserRef } from './ids.ts';
 
 /**
  * The dispatcher's view of who is who. The members feature implements it; the core only calls it
@@ -11,8 +12,10 @@ export interface Directory {
    * returns who they are and where they are.
    */
   enter(event: InboundEvent): { actor: Actor; chat: ChatContext };
-  /** Resolves a typed member reference (a mention span, `@handle`) to a member. */
-  resolveMember(token: string, event: MessageEvent): MemberTarget | undefined;
+  /** Resolves a typed member reference (a mention span, `@handle`, `#id`) to a member. */
+  resolveMember(token: string, where: { readonly platform: Platform; readonly mentions: readonly Mention[]; readonly at: Date }): MemberTarget | undefined;
+  /** The member behind a platform user the platform resolved itself (a slash command's member option). */
+  memberFor(user: UserRef, name: string | undefined, at: Date): MemberTarget;
 }
 
 /** The transactional store the dispatcher needs: a synchronous transaction and event dedupe. */

@@ -1,14 +1,22 @@
-import type { ArgSpec, CommandContext, CommandSpec, EventContext, Actor, ChatContext } from './command.ts';
-import type { CommandParser, ParsedInvocation } from './command-parser.ts';
+import type { Capability } from './adapter.ts';
+import type { ArgSpec, CommandContext, CommandSpec, EventContext, Actor, ChatContext, Surface, SurfaceKind } from './command.ts';
+import { choicesOf } from './command.ts';
+import type { CommandParser } from './command-parser.ts';
+import { tokenize } from './command-parser.ts';
+import { argLabel } from './catalog.ts';
 import type { Clock } from './clock.ts';
-import type { Directory, EventStore } from './directory.ts';
+import type { Directory } from './directory.ts';
+import type { EventStore } from './directory.ts';
 import { ArgError, UserError } from './errors.ts';
-import type { InboundEvent, MessageEvent } from './events.ts';
+import type { InboundEvent, Mention, MessageEvent } from './events.ts';
 import { eventActor } from './events.ts';
-import type { MessageParams, Translator } from './i18n.ts';
-import type { ChatRef, UserRef } from './ids.ts';
+import type { Locale, MessageParams, Translator } from './i18n.ts';
+import { LOCALES } from './i18n.ts';
+import type { ChatRef, Platform, UserRef } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { Body, Outbound } from './outbound.ts';
+import { answer } from './private-reply.ts';
+import type { Delivery } from './outbox.ts';
 import { atLeast } from './roles.ts';
 
 /** A feature's reaction to events that are not commands (post points, joins, reactions). */
@@ -25,26 +33,73 @@ export interface DispatcherDeps {
   readonly parser: CommandParser;
   readonly listeners: readonly Listener[];
   readonly translator: Translator;
-  readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
+  /** Where what an event said is written, in the event's transaction, and sent after commit. */
+  readonly delivery: Delivery;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** What each platform can do, for deciding how to answer (private replies). None: nothing. */
+  readonly capabilities?: (platform: Platform) => ReadonlySet<Capability>;
 }
 
 /** What happened to one event, for tests, the simulator and logs. */
 export type DispatchOutcome = 'ignored' | 'duplicate' | 'handled' | 'rejected' | 'failed';
 
 /**
+ * A command about to run, whatever surface it came from: typed words (text and buttons) or the
+ * typed options of a slash command.
+ */
+interface Invocation {
+  readonly command: CommandSpec;
+  /** The word that invoked it, for the usage line (`/checkin`, `签到`). */
+  readonly invokedAs: string;
+  /** The argument text as written. */
+  readonly argText: string;
+  readonly input: { readonly tokens: readonly string[]; readonly mentions: readonly Mention[] } | { readonly options: Readonly<Record<string, unknown>> };
+}
+
+const NO_CAPABILITIES: ReadonlySet<Capability> = new Set();
+
+/** How an event reached the bot. */
+function surfaceKind(event: InboundEvent): SurfaceKind {
+  return event.type === 'command' ? 'command' : event.type === 'action' ? 'action' : 'text';
+}
+
+/** What a reply to this event answers: the message, or the interaction. */
+function replyTarget(event: InboundEvent): string | undefined {
+  if (event.type === 'message') return event.messageId;
+  if (event.type === 'command' || event.type === 'action') return event.interactionId;
+  return undefined;
+}
+
+/**
+ * The text of a message without a leading mention of the bot, so `@Bot 签到` runs `签到`.
+ * Where the mention is not first, the text is left alone.
+ */
+function withoutSelfMention(event: MessageEvent): string {
+  const text = event.text.replace(/^[\s\u3000]+/, '');
+  const self = event.mentions.find((m) => m.isSelf && text.startsWith(m.text));
+  return self ? text.slice(self.text.length) : event.text;
+}
+
+/**
  * The one path every inbound event takes: drop the bot's own and other bots' messages → dedupe by
- * event key → record identity and activity → run the command or the passive listeners → send
- * what they said once the transaction has committed. One error boundary per event: a failure is
- * logged with the event key and answered once; it never stops an adapter or the process.
+ * event key → record identity and activity → run the command (typed, slash or button) or the
+ * passive listeners → send what they said once the transaction has committed. One error boundary
+ * per event: a failure is logged with the event key and answered once; it never stops an adapter
+ * or the process.
+ * event key → record identity and activity → run the command or the passive listeners → write what
+ * they said to the outbox in the same transaction, keyed by the event. An event is done when that
+ * transaction commits: sending is the outbox sender's business, so inbound never waits on a slow or
+ * failing platform, and a crash after the commit still sends the reply after the restart. One
+ * error boundary per event: a failure is logged with the event key and answered once; it never
+ * stops an adapter or the process.
  */
 export class Dispatcher {
   private readonly lastUse = new Map<string, number>();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
-  /** The adapters' sink. Never rejects. */
+  /** The adapters' sink. Resolves once the event's transaction has committed; never rejects. */
   readonly sink = async (event: InboundEvent): Promise<void> => {
     await this.dispatch(event);
   };
@@ -55,13 +110,18 @@ export class Dispatcher {
     const outs: Outbound[] = [];
     let outcome: DispatchOutcome;
     try {
-      outcome = this.deps.store.transaction(() => this.process(event, outs));
+      outcome = this.deps.store.transaction(() => {
+        const handled = this.process(event, outs);
+        if (outs.length > 0) this.deps.delivery.record(event.key, outs);
+        return handled;
+      });
     } catch (err) {
       this.deps.logger.error({ err, key: event.key }, 'event failed before it could be handled');
-      outcome = 'failed';
+      return 'failed';
     }
+    if (outs.length === 0) return outcome;
     try {
-      await this.deps.deliver(outs);
+      await this.deps.delivery.flush();
     } catch (err) {
       this.deps.logger.error({ err, key: event.key }, 'delivering replies failed');
     }
@@ -72,17 +132,27 @@ export class Dispatcher {
     const { store, directory } = this.deps;
     if (!store.claimEvent(event.key, event.at)) return 'duplicate';
     const { actor, chat } = directory.enter(event);
-    const now = this.deps.clock.now();
-    if (event.type === 'message') {
-      if (event.addressedToOtherBot) return 'handled';
-      const invocation = this.deps.parser.parse(event.text);
-      if (invocation) return this.runCommand(event, invocation, actor, chat, now, outs);
+    // Handlers and services work in the event's time, so a redelivery counts on its own day.
+    const now = event.at;
+    const invocation = this.invocation(event);
+    if (invocation === null) return 'handled';
+    if (invocation) return this.runCommand(event, invocation, actor, chat, now, outs);
+    if (event.type === 'command' || event.type === 'action') {
+      // A button or slash command the table no longer has (a renamed command, an old card).
+      this.context(event, actor, chat, now, outs, true).reply(this.deps.translator.t(actor.locale, 'error.unknown_action'));
+      return 'rejected';
+    }
+    if (event.type === 'message' && chat.kind === 'direct' && this.deps.parser.looksLikeCommand(event.text)) {
+      // Silence in a group is right (the command may be another bot's); in a DM it is only confusing.
+      const word = event.text.trim().split(/[\s\u3000]/, 1)[0]!;
+      outs.push({ type: 'reply', chat: chat.ref, replyTo: event.messageId, body: this.deps.translator.t(actor.locale, 'error.unknown_command', { command: word }) });
+      return 'rejected';
     }
     for (const listener of this.deps.listeners) {
       if (!listener.on.includes(event.type)) continue;
       const buffer: Outbound[] = [];
       try {
-        store.transaction(() => listener.handle(this.context(event, actor, chat, now, buffer)));
+        store.transaction(() => listener.handle(this.context(event, actor, chat, now, buffer, false)));
         outs.push(...buffer);
       } catch (err) {
         this.deps.logger.error({ err, key: event.key, listener: listener.name }, 'listener failed');
@@ -91,46 +161,70 @@ export class Dispatcher {
     return 'handled';
   }
 
-  private runCommand(
-    event: MessageEvent,
-    invocation: ParsedInvocation,
-    actor: Actor,
-    chat: ChatContext,
-    now: Date,
-    outs: Outbound[],
-  ): DispatchOutcome {
+  /** The command an event invokes; undefined for ordinary events, null for commands to another bot. */
+  private invocation(event: InboundEvent): Invocation | undefined | null {
+    const { parser } = this.deps;
+    switch (event.type) {
+      case 'message': {
+        if (event.addressedToOtherBot) return null;
+        const parsed = parser.parse(withoutSelfMention(event));
+        return parsed && { command: parsed.command, invokedAs: parsed.invokedAs, argText: parsed.rest, input: { tokens: parsed.tokens, mentions: event.mentions } };
+      }
+      case 'command': {
+        const command = parser.byName(event.name);
+        if (!command) return undefined;
+        const written = (command.args as readonly ArgSpec[]).map((a) => event.options[a.name]).filter((v): v is string | number => typeof v === 'string' || typeof v === 'number');
+        return { command, invokedAs: `/${command.name}`, argText: written.join(' '), input: { options: event.options } };
+      }
+      case 'action': {
+        const command = parser.byName(event.actionId);
+        return command && { command, invokedAs: `/${command.name}`, argText: event.value, input: { tokens: tokenize(event.value), mentions: [] } };
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private runCommand(event: InboundEvent, invocation: Invocation, actor: Actor, chat: ChatContext, now: Date, outs: Outbound[]): DispatchOutcome {
     const { command } = invocation;
     const locale = { current: actor.locale };
-    const base = this.context(event, actor, chat, now, outs, locale);
+    // Refusals and errors go to the actor only where the platform can (an ephemeral answer to a
+    // button); typed text is answered where it was typed, as always.
+    const refusal = this.context(event, actor, chat, now, outs, true, locale);
     const buffer: Outbound[] = [];
     try {
-      this.checkAllowed(command, actor, chat, now);
-      const args = this.parseArgs(command, invocation, event, actor);
+      const withArgs = 'tokens' in invocation.input ? invocation.input.tokens.length > 0 : Object.keys(invocation.input.options).length > 0;
+      this.checkAllowed(command, actor, chat, this.deps.clock.now(), withArgs);
+      const args = this.parseArgs(command, invocation, event);
       this.deps.store.transaction(() => {
-        command.handler({ ...this.context(event, actor, chat, now, buffer, locale), args, command } as CommandContext<never>);
+        const { event: _raw, ...context } = this.context(event, actor, chat, now, buffer, command.private ?? false, locale);
+        const mentions = 'tokens' in invocation.input ? invocation.input.mentions : [];
+        const resolveMember = (token: string) => this.deps.directory.resolveMember(token, { platform: event.platform, mentions, at: event.at });
+        command.handler({ ...context, args, command, argText: invocation.argText, resolveMember } as unknown as CommandContext<never>);
       });
       outs.push(...buffer);
-      if (command.cooldownSec) this.lastUse.set(`${actor.memberId}:${command.name}`, now.getTime());
+      if (command.cooldownSec) this.lastUse.set(`${actor.memberId}:${command.name}`, this.deps.clock.now().getTime());
       return 'handled';
     } catch (err) {
       if (err instanceof ArgError) {
-        base.reply(this.argProblem(err, command, invocation.invokedAs, locale.current));
+        refusal.reply(this.argProblem(err, command, invocation.invokedAs, locale.current));
         return 'rejected';
       }
       if (err instanceof UserError) {
-        base.reply(base.t(err.code, err.params));
+        refusal.reply(refusal.t(err.code, err.params));
         return 'rejected';
       }
       this.deps.logger.error({ err, key: event.key, command: command.name }, 'command failed');
-      base.reply(base.t('error.internal'));
+      refusal.reply(refusal.t('error.internal'));
       return 'failed';
     }
   }
 
   /** The one place permissions, scope and cooldowns are checked. */
-  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date): void {
-    if (!atLeast(actor.role, command.role)) {
-      throw new UserError('error.forbidden', { role: this.deps.translator.text(actor.locale, `role.${command.role}`) });
+  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date, withArgs: boolean): void {
+    const needed = withArgs && command.argsRole ? command.argsRole : command.role;
+    if (!atLeast(actor.role, needed)) {
+      throw new UserError('error.forbidden', { role: this.deps.translator.text(actor.locale, `role.${needed}`) });
     }
     if (command.where === 'group' && chat.kind !== 'group') throw new UserError('error.group_only');
     if (command.where === 'direct' && chat.kind !== 'direct') throw new UserError('error.direct_only');
@@ -141,28 +235,37 @@ export class Dispatcher {
     }
   }
 
-  private parseArgs(command: CommandSpec, invocation: ParsedInvocation, event: MessageEvent, actor: Actor): Record<string, unknown> {
+  /** Validates the arguments of any surface in one way, so each gets the same errors. */
+  private parseArgs(command: CommandSpec, invocation: Invocation, event: InboundEvent): Record<string, unknown> {
+    const tr = this.deps.translator;
     const values: Record<string, unknown> = {};
-    const tokens = [...invocation.tokens];
     const fail = (spec: ArgSpec, key: string, params: MessageParams): never => {
       throw new ArgError(spec.name, key, params as Record<string, string>);
     };
+    const input = invocation.input;
+    const tokens = 'tokens' in input ? [...input.tokens] : [];
     for (const spec of command.args as readonly ArgSpec[]) {
       let raw: unknown;
-      if (spec.kind === 'rest') {
+      if (!('tokens' in input)) raw = input.options[spec.name];
+      else if (spec.type === 'text') {
         raw = tokens.length > 0 ? tokens.join(' ') : undefined;
         tokens.length = 0;
-      } else {
-        raw = tokens.shift();
-      }
-      if (raw === undefined) {
+      } else raw = tokens.shift();
+      if (raw === undefined || raw === '') {
         if (spec.optional) continue;
         fail(spec, 'args.missing', {});
       }
-      if (spec.kind === 'member') {
-        const target = this.deps.directory.resolveMember(String(raw), event);
+      if (spec.type === 'member') {
+        const target =
+          typeof raw === 'object' && raw !== null && 'user' in raw
+            ? this.deps.directory.memberFor((raw as { user: UserRef }).user, (raw as { name?: string }).name, event.at)
+            : this.deps.directory.resolveMember(String(raw), { platform: event.platform, mentions: 'tokens' in input ? input.mentions : [], at: event.at });
         if (!target) fail(spec, 'args.unknown_member', { value: String(raw) });
         raw = target;
+      } else {
+        // A slash command's typed option (a number) is checked by the same schema as typed text.
+        raw = String(raw);
+        if (spec.type === 'choice') raw = choiceValue(spec, raw as string, tr);
       }
       const result = spec.schema.safeParse(raw);
       if (!result.success) {
@@ -191,21 +294,45 @@ export class Dispatcher {
     return tr.t(locale, 'error.usage', { problem, usage: usageLine(command, invokedAs, tr, locale), example: exampleLine(command, invokedAs) });
   }
 
+  private surface(platform: Platform, kind: SurfaceKind): Surface {
+    return { kind, platform, capabilities: this.deps.capabilities?.(platform) ?? NO_CAPABILITIES };
+  }
+
   /**
    * `locale` is shared by the contexts of one event, so a handler that changes the member's
    * language (`/lang en`) answers — and any error after it is shown — in the new one.
    */
-  private context(event: InboundEvent, actor: Actor, chat: ChatContext, now: Date, outs: Outbound[], locale = { current: actor.locale }): EventContext {
+  private context(
+    event: InboundEvent,
+    actor: Actor,
+    chat: ChatContext,
+    now: Date,
+    outs: Outbound[],
+    privateByDefault: boolean,
+    locale = { current: actor.locale },
+  ): EventContext {
     const tr = this.deps.translator;
-    const replyTo = event.type === 'message' ? event.messageId : undefined;
+    const surface = this.surface(event.platform, surfaceKind(event));
+    const replyTo = replyTarget(event);
+    const target = {
+      chat: chat.ref,
+      chatKind: chat.kind,
+      ...(replyTo === undefined ? {} : { replyTo }),
+      surface: surface.kind,
+      capabilities: surface.capabilities,
+      user: actor.user,
+      name: actor.name,
+    };
     return {
       event,
       actor,
       chat,
       now,
-      reply: (body: Body) => {
-        outs.push(replyTo === undefined ? { type: 'send', chat: chat.ref, body } : { type: 'reply', chat: chat.ref, replyTo, body });
-      },
+      key: event.key,
+      surface,
+      ...(replyTo === undefined ? {} : { messageId: replyTo }),
+      reply: (body: Body) => outs.push(answer(target, body, privateByDefault)),
+      replyPrivately: (body: Body) => outs.push(answer(target, body, true)),
       send: (to: ChatRef, body: Body) => outs.push({ type: 'send', chat: to, body }),
       dm: (user: UserRef, body: Body, options?: { name?: string; fallbackChat?: ChatRef }) =>
         outs.push({ type: 'dm', user, body, ...(options ?? {}) }),
@@ -218,17 +345,32 @@ export class Dispatcher {
   }
 }
 
-/** The argument's name in the member's language (`arg.<name>`): "period", "时段". */
-function argLabel(spec: ArgSpec, tr: Translator, locale: Actor['locale']): string {
-  const key = `arg.${spec.name}`;
-  return tr.has(key) ? tr.text(locale, key) : spec.name;
+/**
+ * The value a typed word stands for: the value itself (any case), or its label or another word for
+ * it in any locale (`本周` → `week`, a reward's name → its SKU). Unknown words pass through, so the
+ * schema reports them.
+ */
+function choiceValue(spec: ArgSpec, word: string, tr: Translator): string {
+  const w = word.toLowerCase();
+  const choices = choicesOf(spec);
+  const exact = choices.find((c) => c.value.toLowerCase() === w);
+  if (exact) return exact.value;
+  for (const c of choices) {
+    const labels = LOCALES.map((l: Locale) => c.labels?.[l] ?? (tr.has(`choice.${spec.name}.${c.value}`) ? tr.text(l, `choice.${spec.name}.${c.value}`) : undefined));
+    if ([...labels, ...(c.words ?? [])].some((x) => x !== undefined && x.toLowerCase() === w)) return c.value;
+  }
+  return word;
 }
 
-/** `/award <@member> <amount> [reason…]`, `/rank [week|month|all] [tier]`, derived from the command's args. */
+/**
+ * `/award <@member> <amount> [reason…]`, `/rank [week|month|all] [tier]`, derived from the command's
+ * args. Live choices (every reward) are too many for a line: those show the argument's name.
+ */
 export function usageLine(command: CommandSpec, invokedAs: string, tr: Translator, locale: Actor['locale']): string {
   const parts = (command.args as readonly ArgSpec[]).map((spec) => {
-    const name = spec.choices ? spec.choices.join('|') : argLabel(spec, tr, locale);
-    const label = `${spec.kind === 'member' ? '@' : ''}${name}${spec.kind === 'rest' ? '…' : ''}`;
+    const fixed = Array.isArray(spec.choices) ? (spec.choices as readonly { value: string }[]).map((c) => c.value) : undefined;
+    const name = fixed ? fixed.join('|') : argLabel(spec, tr, locale);
+    const label = `${spec.type === 'member' ? '@' : ''}${name}${spec.type === 'text' ? '…' : ''}`;
     return spec.optional ? `[${label}]` : `<${label}>`;
   });
   return [invokedAs, ...parts].join(' ');

@@ -35,7 +35,23 @@ export class ArgError extends UserError {
   }
 }
 
-export type AdapterErrorCode = 'rate_limited' | 'forbidden' | 'not_found' | 'network' | 'unknown';
+/**
+ * - `unsupported`: the platform cannot do this at all (not retried).
+ * - `needs_staff`: only a person can do it (WeChat: adding someone to a room); the router hands it
+ *   to whoever handles undeliverable messages as a staff task.
+ * - `not_logged_in`: the account is not logged in yet (a QR login is pending); retried later.
+ * - `banned`: the platform has blocked the account; not retried.
+ */
+export type AdapterErrorCode =
+  | 'rate_limited'
+  | 'forbidden'
+  | 'not_found'
+  | 'network'
+  | 'unknown'
+  | 'unsupported'
+  | 'needs_staff'
+  | 'not_logged_in'
+  | 'banned';
 
 /**
  * What an adapter turns every SDK error into, so features never see an SDK error.
@@ -54,6 +70,6 @@ export class AdapterError extends Error {
 
   /** Whether sending again later may succeed. */
   get retryable(): boolean {
-    return this.code === 'rate_limited' || this.code === 'network';
+    return this.code === 'rate_limited' || this.code === 'network' || this.code === 'not_logged_in';
   }
 }

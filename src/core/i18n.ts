@@ -94,7 +94,7 @@ export class Translator {
 
   /** The message as segments. Unknown keys render as the key itself, so a gap is visible, not fatal. */
   t(locale: Locale, key: string, params: MessageParams = {}): Body {
-    const template = this.template(locale, key);
+    const template = resolvePlurals(this.template(locale, key), locale, params);
     const out: Segment[] = [];
     let bold = false;
     const pushText = (text: string) => {
@@ -118,8 +118,71 @@ export class Translator {
   /** The message as plain text (for menus, logs and places that take no markup). */
   text(locale: Locale, key: string, params: MessageParams = {}): string {
     return this.t(locale, key, params)
-      .map((s) => (s.type === 'br' ? '\n' : s.type === 'mention' ? `@${s.name}` : s.type === 'link' ? (s.text ?? s.url) : s.text))
+      .map((s) => {
+        switch (s.type) {
+          case 'br':
+            return '\n';
+          case 'mention':
+            return `@${s.name}`;
+          case 'link':
+            return s.text ?? s.url;
+          case 'image':
+            return s.alt;
+          case 'action':
+            return '';
+          default:
+            return s.text;
+        }
+      })
       .join('');
+  }
+}
+
+const pluralRules = new Map<Locale, Intl.PluralRules>();
+
+/**
+ * Chooses the plural forms in a template, ICU style: `{days, plural, one {# day} other {# days}}`
+ * becomes "1 day" or "3 days" by the locale's plural rules (`=0 {…}` matches exactly; `#` is the
+ * number). Templates without one are returned as they are.
+ */
+export function resolvePlurals(template: string, locale: Locale, params: MessageParams): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const start = template.indexOf('{', i);
+    const head = start < 0 ? null : /^\{(\w+), *plural, */.exec(template.slice(start));
+    if (start < 0) return out + template.slice(i);
+    if (!head) {
+      out += template.slice(i, start + 1);
+      i = start + 1;
+      continue;
+    }
+    const forms = new Map<string, string>();
+    let j = start + head[0].length;
+    while (j < template.length && template[j] !== '}') {
+      const sel = /^ *(=?\w+) *\{/.exec(template.slice(j));
+      if (!sel) break;
+      let depth = 1;
+      let k = j + sel[0].length;
+      const bodyStart = k;
+      while (k < template.length && depth > 0) {
+        if (template[k] === '{') depth++;
+        else if (template[k] === '}') depth--;
+        k++;
+      }
+      forms.set(sel[1]!, template.slice(bodyStart, k - 1));
+      j = k;
+      while (template[j] === ' ') j++;
+    }
+    const raw = params[head[1]!];
+    // A number shown in bold is still a number to choose the form by.
+    const shown = typeof raw === 'object' && !Array.isArray(raw) && 'text' in raw ? raw.text : raw;
+    const n = typeof shown === 'number' ? shown : Number(typeof shown === 'string' ? shown : NaN);
+    let rules = pluralRules.get(locale);
+    if (!rules) pluralRules.set(locale, (rules = new Intl.PluralRules(locale)));
+    const form = forms.get(`=${n}`) ?? forms.get(Number.isNaN(n) ? 'other' : rules.select(n)) ?? forms.get('other') ?? '';
+    out += template.slice(i, start) + form.replaceAll('#', `{${head[1]}}`);
+    i = j + 1;
   }
 }
 

@@ -17,6 +17,15 @@ export interface UserRef {
   readonly userId: string;
 }
 
+/**
+ * A space several chats belong to: a Discord guild, a WeChat account's rooms. Joins, leaves and
+ * role grants can be per space rather than per chat.
+ */
+export interface SpaceRef {
+  readonly platform: Platform;
+  readonly spaceId: string;
+}
+
 export function isPlatform(value: string): value is Platform {
   return (PLATFORMS as readonly string[]).includes(value);
 }
@@ -24,6 +33,11 @@ export function isPlatform(value: string): value is Platform {
 /** `telegram:-1001` for a chat. */
 export function chatKey(chat: ChatRef): string {
   return `${chat.platform}:${chat.chatId}`;
+}
+
+/** `discord:123` for a space. */
+export function spaceKey(space: SpaceRef): string {
+  return `${space.platform}:${space.spaceId}`;
 }
 
 /** `telegram:42` for a user. */
@@ -45,6 +59,12 @@ function splitKey(key: string): [Platform, string] {
 export function parseChatKey(key: string): ChatRef {
   const [platform, chatId] = splitKey(key);
   return { platform, chatId };
+}
+
+/** Parses `platform:id` into a SpaceRef; throws a readable error for anything else. */
+export function parseSpaceKey(key: string): SpaceRef {
+  const [platform, spaceId] = splitKey(key);
+  return { platform, spaceId };
 }
 
 /** Parses `platform:id` into a UserRef; throws a readable error for anything else. */

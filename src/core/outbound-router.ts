@@ -4,6 +4,7 @@ import type { Platform } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { Outbound } from './outbound.ts';
 import { seg } from './outbound.ts';
+import { fitToPlatform } from './private-reply.ts';
 
 export interface OutboundRouterOptions {
   readonly logger: Logger;
@@ -70,6 +71,11 @@ export class OutboundRouter {
     return this.adapters.get(platform);
   }
 
+  /** Every registered adapter (jobs that ask platforms something, such as member lists). */
+  registered(): PlatformAdapter[] {
+    return [...this.adapters.values()];
+  }
+
   /**
    * Queues the messages in order and resolves when each has been sent or has finally failed, with
    * one result per message (callers that only need "done" may ignore it).
@@ -131,7 +137,7 @@ export class OutboundRouter {
     if (out.type === 'dm' && !adapter.capabilities.has('dm')) return this.fallback(adapter, out, 'no dm capability');
     for (let attempt = 1; ; attempt++) {
       try {
-        await adapter.send(out);
+        await adapter.send(fitToPlatform(out, adapter.capabilities));
         return undefined;
       } catch (err) {
         const e = err instanceof AdapterError ? err : new AdapterError(adapter.platform, 'unknown', String(err));

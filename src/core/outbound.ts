@@ -1,4 +1,4 @@
-import type { ChatRef, UserRef } from './ids.ts';
+import type { ChatRef, SpaceRef, UserRef } from './ids.ts';
 
 /**
  * A piece of an outbound message. Features build bodies from segments; adapters render and
@@ -9,13 +9,51 @@ export type Segment =
   | { readonly type: 'bold'; readonly text: string }
   | { readonly type: 'mention'; readonly user: UserRef; readonly name: string }
   | { readonly type: 'link'; readonly url: string; readonly text?: string }
-  | { readonly type: 'br' };
+  | { readonly type: 'br' }
+  /** A picture (a QR code for a room invite): by URL, or as base64 `data` of type `mime`. */
+  | { readonly type: 'image'; readonly url?: string; readonly data?: string; readonly mime?: string; readonly alt: string }
+  | ActionSegment;
+
+/**
+ * A button that runs a command of the table with argument text, as if the presser had typed it
+ * (same role checks). Rendered only where the platform has `buttons`; the core strips buttons
+ * elsewhere, so the text around them must stand alone.
+ */
+export interface ActionSegment {
+  readonly type: 'action';
+  readonly label: string;
+  readonly command: string;
+  readonly args: string;
+  readonly style?: 'primary' | 'secondary' | 'danger';
+}
 
 export type Body = readonly Segment[];
 
-/** What the bot says. `reply` answers a message; `dm` may name a group to fall back to. */
+/**
+ * Where a promotion lets a member in: a chat to invite them to, or a role to grant them in a
+ * space (a Discord guild whose higher-tier channels that role opens).
+ */
+export type Door =
+  | { readonly kind: 'chat'; readonly chat: ChatRef }
+  | { readonly kind: 'role'; readonly space: SpaceRef; readonly roleId: string };
+
+/**
+ * What the bot says. `reply` answers a message or an interaction; `dm` may name a group to fall
+ * back to; `invite` opens a door for a member.
+ */
 export type Outbound =
-  | { readonly type: 'reply'; readonly chat: ChatRef; readonly replyTo: string; readonly body: Body }
+  | {
+      readonly type: 'reply';
+      readonly chat: ChatRef;
+      /** The message id, or the interaction id for a slash command or a button. */
+      readonly replyTo: string;
+      readonly body: Body;
+      /**
+       * Seen only by the member answered (Discord ephemeral). Set by the core (`private-reply.ts`),
+       * only on interaction replies on platforms with `ephemeral`.
+       */
+      readonly private?: boolean;
+    }
   | { readonly type: 'send'; readonly chat: ChatRef; readonly body: Body }
   | {
       readonly type: 'dm';
@@ -29,8 +67,8 @@ export type Outbound =
   | {
       readonly type: 'invite';
       readonly user: UserRef;
-      /** The higher-tier group the member is invited to. */
-      readonly target: ChatRef;
+      /** The higher-tier group or role the member is let in by. */
+      readonly door: Door;
       readonly body: Body;
     };
 
@@ -40,7 +78,20 @@ export const seg = {
   mention: (user: UserRef, name: string): Segment => ({ type: 'mention', user, name }),
   link: (url: string, text?: string): Segment => (text === undefined ? { type: 'link', url } : { type: 'link', url, text }),
   br: (): Segment => ({ type: 'br' }),
+  image: (image: { url?: string; data?: string; mime?: string; alt: string }): Segment => ({ type: 'image', ...image }),
+  action: (label: string, command: string, args: string, style?: ActionSegment['style']): Segment =>
+    style === undefined ? { type: 'action', label, command, args } : { type: 'action', label, command, args, style },
 };
+
+/** The buttons of a body, in order. */
+export function actionsOf(body: Body): ActionSegment[] {
+  return body.filter((s): s is ActionSegment => s.type === 'action');
+}
+
+/** The body without its buttons, for platforms that cannot show them. */
+export function withoutActions(body: Body): Body {
+  return body.some((s) => s.type === 'action') ? body.filter((s) => s.type !== 'action') : body;
+}
 
 /** Joins bodies with line breaks between them. */
 export function joinLines(lines: readonly Body[]): Body {
@@ -66,6 +117,10 @@ export function renderPlain(body: Body): string {
           return s.text === undefined ? s.url : `${s.text} (${s.url})`;
         case 'br':
           return '\n';
+        case 'image':
+          return s.url === undefined ? `[${s.alt}]` : `[${s.alt}] (${s.url})`;
+        case 'action':
+          return `[${s.label}: /${s.command}${s.args === '' ? '' : ` ${s.args}`}]`;
       }
     })
     .join('');

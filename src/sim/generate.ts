@@ -199,7 +199,8 @@ export function* generateCommunity(options: GenerateOptions): Generator<Generate
     const awards = activeToday.length === 0 ? 0 : Math.min(20, 1 + Math.floor(n / 5000));
     for (let k = 0; k < awards; k++) {
       const target = rng.pick(activeToday);
-      const name = operatorSeen ? {} : { name: 'Operator', lang: 'en' };
+      // No language of its own: the operator is answered in the community's.
+      const name = operatorSeen ? {} : { name: 'Operator' };
       operatorSeen = true;
       push(at(minuteOfDay(rng, 600)), { type: 'message', id: `e${++seq}`, chat: 'lobby', user: operator, ...name, text: `/award @${userOf(target)} ${rng.pick([20, 50, 100])} ${rng.pick(AWARD_REASONS)}` });
     }

@@ -12,11 +12,14 @@ export interface StartedCli {
 }
 
 /**
- * Spawns `tsx src/cli.ts start` (what `npm start` runs) with `env` on top of this process's
- * environment and resolves once it logs `adapter started` for every configured platform.
+ * Spawns the real `npm start` (as a supervisor runs it: the stop signal goes to npm, which must
+ * pass it on to the bot) with `env` on top of this process's environment and resolves once it logs
+ * `adapter started`. `direct: true` spawns the bot process itself (`node --import tsx src/cli.ts
+ * start`), for tests that kill -9 the bot rather than npm.
  */
-export async function startCli(env: Record<string, string>): Promise<StartedCli> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'start'], {
+export async function startCli(env: Record<string, string>, options: { direct?: boolean } = {}): Promise<StartedCli> {
+  const [command, args] = options.direct ? [process.execPath, ['--import', 'tsx', join(ROOT, 'src/cli.ts'), 'start']] : ['npm', ['start']];
+  const child = spawn(command, args as string[], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,4 +1,6 @@
 import { mkdtempSync, cpSync, writeFileSync, readFileSync } from 'node:fs';
+import { readAdapterEnv } from '../../src/core/adapter-env.ts';
+import { wechatDescriptor } from '../../adapters/wechat/env.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -59,6 +61,11 @@ describe('environment', () => {
   });
   it('given BOT_OWNERS, then it yields identity keys', () => {
     expect(parseEnv({ BOT_OWNERS: 'telegram:42, discord:9' }).BOT_OWNERS).toEqual(['telegram:42', 'discord:9']);
+  });
+  it('given the empty WeChat lines of a copied .env.example, then they read as unset; a wrong WECHATY_LOG is named', () => {
+    const env = readAdapterEnv(wechatDescriptor, { WECHATY_PUPPET: 'wechaty-puppet-mock', WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT: '', WECHATY_LOG: '' });
+    expect([env.WECHATY_PUPPET_SERVICE_NO_TLS_INSECURE_CLIENT, env.WECHATY_LOG]).toEqual([undefined, undefined]);
+    expect(() => readAdapterEnv(wechatDescriptor, { WECHATY_PUPPET: 'wechaty-puppet-mock', WECHATY_LOG: 'loud' })).toThrow(/WECHATY_LOG/);
   });
 });
 

@@ -5,7 +5,7 @@ import { arg, defineCommand, type CommandSpec } from '../../src/core/command.ts'
 const noop = () => {};
 const table: CommandSpec[] = [
   defineCommand({ name: 'checkin', aliases: ['qd'], bare: ['签到'], feature: 't', args: [], role: 'member', where: 'group', handler: noop }),
-  defineCommand({ name: 'award', feature: 't', args: [arg.member('member'), arg.int('amount'), arg.optional(arg.rest('reason'))], role: 'operator', where: 'any', handler: noop }),
+  defineCommand({ name: 'award', feature: 't', args: [arg.member('member'), arg.int('amount'), arg.optional(arg.text('reason'))], role: 'operator', where: 'any', handler: noop }),
 ];
 const parser = new CommandParser(table);
 

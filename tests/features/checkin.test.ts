@@ -18,7 +18,7 @@ describe('check-in through the dispatcher', () => {
   it('given a first check-in, then the reply says points, streak, balance and place', async () => {
     h = await harness();
     const [reply] = await h.say('u1', '/checkin', { name: 'Alice', lang: 'en' });
-    expect(reply).toBe('@Alice checked in: +10 points, streak 1 days. Balance 10. You are #1 today.');
+    expect(reply).toBe('@Alice checked in: +10 points, streak 1 day. Balance 10. You are #1 today.');
   });
 
   it('given two check-ins on one local day, then the second pays nothing and says so', async () => {

@@ -108,7 +108,7 @@ describe('scheduled posts', () => {
     h.close();
   });
 
-  it('given one group whose platform keeps failing, then the others still get the post, the failure is recorded and the retry job sends it later', async () => {
+  it('given one group whose platform keeps failing, then the others still get the post and the outbox retries it with backoff until the platform takes it', async () => {
     const dir = contentDirWith({ 'r.md': post({ id: 'r', cron: '0 9 * * *' }, 'Hi') });
     const h = await harness({ start: '2026-03-02T08:00:00+08:00', content: loadContent(dir) });
     await h.say('u1', 'hello', { chat: 'g1' });
@@ -128,18 +128,52 @@ describe('scheduled posts', () => {
       },
     };
     h.app.router.register(adapter);
-    await h.scheduler.advanceTo(new Date('2026-03-02T09:04:00+08:00'));
-    // g1 does not wait while core is being retried after its rate limit: queues are per chat.
-    expect(delivered).toEqual(['g1', 'core']);
+    const at = async (time: string) => {
+      h.clock.set(`2026-03-02T${time}+08:00`);
+      await h.app.outbox.drain();
+    };
+    await h.scheduler.advanceTo(new Date('2026-03-02T09:00:00+08:00'));
+    // g1 does not wait while core and advanced wait for their retries: lanes are per chat.
+    expect(delivered).toEqual(['g1']);
     const status = () => Object.fromEntries(h.app.services.content.runs('r').map((r) => [r.chatKey, `${r.status}/${r.attempts}`]));
-    expect(status()).toEqual({ 'local:advanced': 'failed/1', 'local:core': 'sent/1', 'local:g1': 'sent/1' });
-    // The retry job (hourly at minute 5) tries again, and again, until the platform takes it.
-    await h.scheduler.advanceTo(new Date('2026-03-02T09:30:00+08:00'));
-    expect(status()['local:advanced']).toBe('failed/2');
+    expect(status()).toEqual({ 'local:advanced': 'pending/0', 'local:core': 'pending/0', 'local:g1': 'sent/1' });
+    // Backoff 1 s, then 2 s: nothing goes before its time.
+    await at('09:00:00.500');
+    expect(delivered).toEqual(['g1']);
+    await at('09:00:01');
+    await at('09:00:03');
+    expect(delivered).toEqual(['g1', 'core']);
+    expect(status()).toEqual({ 'local:advanced': 'pending/0', 'local:core': 'sent/3', 'local:g1': 'sent/1' });
+    expect(h.app.services.outbox.stats().oldestPending).toMatchObject({ lane: 'local:advanced', attempts: 3, error: 'local network: timeout' });
     down = false;
-    await h.scheduler.advanceTo(new Date('2026-03-02T10:30:00+08:00'));
-    expect(status()).toEqual({ 'local:advanced': 'sent/3', 'local:core': 'sent/1', 'local:g1': 'sent/1' });
+    await at('09:10:00');
+    expect(status()).toEqual({ 'local:advanced': 'sent/4', 'local:core': 'sent/3', 'local:g1': 'sent/1' });
     expect(delivered).toEqual(['g1', 'core', 'advanced']);
+    h.close();
+  });
+
+  it('given a platform down for longer than a broadcast may wait, then the post is marked expired, not sent three hours late', async () => {
+    const dir = contentDirWith({ 'm.md': post({ id: 'm', cron: '0 8 * * *', targets: { groups: ['local:core'] } }, 'Good morning') });
+    const h = await harness({ start: '2026-03-02T07:00:00+08:00', content: loadContent(dir) });
+    const delivered: string[] = [];
+    let down = true;
+    h.app.router.register({
+      platform: 'local',
+      capabilities: new Set(),
+      start: async () => {},
+      stop: async () => {},
+      send: async (out) => {
+        if (down) throw new AdapterError('local', 'network', 'timeout');
+        delivered.push(renderPlain(out.body));
+      },
+    });
+    await h.scheduler.advanceTo(new Date('2026-03-02T08:00:00+08:00'));
+    down = false;
+    h.clock.set('2026-03-02T11:01:00+08:00');
+    await h.app.outbox.drain();
+    expect(delivered).toEqual([]);
+    expect(h.app.services.content.runs('m').map((r) => r.status)).toEqual(['expired']);
+    expect(h.app.services.outbox.stats().platforms.local).toMatchObject({ pending: 0, expired: 1 });
     h.close();
   });
 
@@ -199,7 +233,7 @@ describe('operator commands for posts', () => {
     expect(reply).toMatch(/posts\/r\.md:\n {2}- targets\.tiers\[0\]: unknown tier "gold"/);
     await h.scheduler.advanceTo(new Date('2026-03-02T09:30:00+08:00'));
     writePosts(dir, { 'r.md': post({ id: 'r', cron: '0 10 * * *', targets: { groups: ['local:core'] } }, 'New') });
-    expect(await h.say('op', '/reload', { chat: 'core', lang: 'en' })).toEqual(['Reloaded the scheduled posts: 1 posts.']);
+    expect(await h.say('op', '/reload', { chat: 'core', lang: 'en' })).toEqual(['Reloaded the scheduled posts: 1 post.']);
     await h.scheduler.advanceTo(new Date('2026-03-02T10:30:00+08:00'));
     expect(sends(h.sent)).toEqual([
       ['core', 'Old'],

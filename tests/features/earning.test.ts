@@ -233,7 +233,7 @@ describe('new-member tasks and boosts', () => {
   it('given /boost 2x 48h in a group, then posts there earn double until it ends; other groups do not', async () => {
     h = await harness();
     const [on] = await h.say('op', '/boost 2x 48h', { lang: 'en' });
-    expect(on).toBe('Boost on in this group: points ×2 for 48h (until 2026-03-04 09:00).');
+    expect(on).toBe('Boost on in this group: points ×2 for 48h (until 2026-03-04 09:00) on all earning — check-ins, posts, shares and new-member tasks.');
     await h.say('u1', 'warming up the conversation here');
     await h.say('u2', 'hello from the other group chat', { chat: 'g2' });
     h.clock.advance(49 * 3_600_000);
@@ -242,7 +242,7 @@ describe('new-member tasks and boosts', () => {
     expect(posts).toEqual([[2, 4], [3, 2], [2, 2]]);
     await h.say('op', '/boost 3x 2d');
     const [off] = await h.say('op', '/boost off');
-    expect(off).toBe('Ended 1 running boost(s) here. Boosts planned in community.yaml are not affected.');
+    expect(off).toBe('Ended 1 running boost here. Boosts planned in community.yaml are not affected.');
     h.clock.advance(2 * 60_000);
     await h.say('u1', 'after the boost was ended early');
     expect(h.app.exportState().ledger.filter((l) => l.reason === 'post').map((l) => l.delta)).toEqual([4, 2, 2, 2]);
@@ -265,5 +265,18 @@ describe('new-member tasks and boosts', () => {
     h.clock.set('2026-03-03T09:00:00+08:00');
     await h.say('u1', 'outside the window the next day');
     expect(h.app.exportState().ledger.filter((l) => l.reason === 'post').map((l) => l.delta)).toEqual([6, 2]);
+  });
+});
+
+describe('boosts apply to all earning', () => {
+  it('given /boost 10x 48h, then a check-in earns ten times its points like a post and the first-post task', async () => {
+    h = await harness();
+    await h.say('u1', '/checkin', { lang: 'en' });
+    await h.say('op', '/boost 10x 48h', { lang: 'en' });
+    h.clock.advance(86_400_000);
+    const [checkin] = await h.say('u1', '/checkin');
+    expect(checkin).toContain('+120 points');
+    await h.say('u1', 'a long enough post for points');
+    expect(earnedBy(1)).toMatchObject({ checkin: 10 + 120, post: 20, 'task.first-post': 50 });
   });
 });

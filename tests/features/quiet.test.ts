@@ -189,11 +189,11 @@ describe('review and recall', () => {
   it('given /flags recall-all, then it first shows a dry run with a code; the code sends the recalls; a stale code does not', async () => {
     await flagged();
     const [dry] = await h.say('mod', '/flags recall-all', { chat: 'staff', lang: 'en' });
-    expect(dry).toContain('Dry run — this would recall 1 members:');
+    expect(dry).toContain('Dry run — this would recall 1 member:');
     expect(h.sent.some((o) => o.type === 'dm')).toBe(false);
     const code = /recall-all (\w+)/.exec(dry!)![1]!;
     expect(await h.say('mod', '/flags recall-all zzzzzz', { chat: 'staff', lang: 'en' })).toEqual(['The queue changed since the dry run. Run /flags recall-all again.']);
-    expect(await h.say('mod', `/flags recall-all ${code}`, { chat: 'staff', lang: 'en' })).toContain('Recalled 1 members.');
+    expect(await h.say('mod', `/flags recall-all ${code}`, { chat: 'staff', lang: 'en' })).toContain('Recalled 1 member.');
     expect(flags()[0]).toMatchObject({ status: 'recalled', recall: { outcome: 'pending' } });
     expect(h.sent.filter((o) => o.type === 'dm')).toHaveLength(1);
     expect(await h.say('mod', '/flag 1 recall', { chat: 'staff', lang: 'en' })).toEqual(['Flag #1 is recalled: only open or snoozed flags can be reviewed.']);

@@ -74,3 +74,12 @@ describe('community generator', () => {
     expect(printed).toEqual(generate({ members: 20, days: 3, seed: 'cli' }));
   });
 });
+
+describe('the generated operator', () => {
+  it('given a generated community, then the operator states no language of their own, so the demo answers them in the community’s', () => {
+    const lines = [...generateCommunity({ members: 50, days: 3, seed: 'op-lang', timeZone: 'Asia/Shanghai' })];
+    const op = lines.filter((l) => l.type === 'message' && l.user === 'op');
+    expect(op.length).toBeGreaterThan(0);
+    expect(op.every((l) => !('lang' in l))).toBe(true);
+  });
+});

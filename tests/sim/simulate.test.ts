@@ -21,7 +21,7 @@ describe('simulate: the public test surface', () => {
       '@Alice 签到成功：+12 积分，连续签到 2 天，当前积分 22。你是今天第 1 个签到的！',
       '@Alice 签到成功：+10 积分，连续签到 1 天，当前积分 32。你是今天第 1 个签到的！',
     ]);
-    expect(run.out.find((o) => o.type === 'reply')).toMatchObject({ at: '2026-03-02T01:00:00.000Z', type: 'reply', chat: 'g1' });
+    expect(run.out.find((o) => o.type === 'reply')).toMatchObject({ at: '2026-03-02T01:00:00.000Z', local: '2026-03-02 09:00', type: 'reply', chat: 'g1' });
     expect(run.out.filter((o) => o.type === 'send' && o.chat === 'g1').map((o) => o.at)).toEqual(['2026-03-03T00:30:00.000Z', '2026-03-04T00:30:00.000Z']);
     const state = exportState(db, CONTENT_DIR);
     expect(state.members).toEqual([
@@ -32,7 +32,7 @@ describe('simulate: the public test surface', () => {
 
   it('given 签到, then it works like /checkin', async () => {
     const run = await runSim(tempDb(), [msg('2026-03-02T09:00:00+08:00', 'u1', '签到', { name: 'Alice', lang: 'en' })]);
-    expect(run.out[0]!.text).toBe('@Alice checked in: +10 points, streak 1 days. Balance 10. You are #1 today.');
+    expect(run.out[0]!.text).toBe('@Alice checked in: +10 points, streak 1 day. Balance 10. You are #1 today.');
   });
 
   it('given the same event id replayed, then it pays nothing and says nothing', async () => {

@@ -3,6 +3,7 @@ import type { Locale, Translator } from '../../core/i18n.ts';
 import { parseChatKey } from '../../core/ids.ts';
 import type { Outbound } from '../../core/outbound.ts';
 import { renderPlain } from '../../core/outbound.ts';
+import type { Delivery } from '../../core/outbox.ts';
 import type { ScheduledJob } from '../../core/scheduler.ts';
 import type { Db } from '../../db/open.ts';
 import { summaryBody } from './render.ts';
@@ -32,7 +33,8 @@ export interface DigestJobDeps {
   readonly timeZone: string;
   readonly locale: Locale;
   readonly staffChat: string | undefined;
-  readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
+  /** The digest is written to the outbox in the transaction that claims its week, sent after commit. */
+  readonly delivery: Delivery;
 }
 
 /**
@@ -49,16 +51,17 @@ export function digestJob(deps: DigestJobDeps): ScheduledJob {
       const staff = deps.staffChat;
       if (!staff) return;
       const lastWeek = addDays(weekStart(localDay(slot, deps.timeZone)), -7);
-      const outs = deps.db.transaction((): Outbound[] => {
+      deps.db.transaction(() => {
         const report = deps.analytics.report({ to: addDays(lastWeek, 6), locale: deps.locale });
         // A community with nobody in it last week (a new install) gets no digest of empty figures.
         const week = report.weekly.find((w) => w.week === lastWeek);
-        if (!week || week.members === 0) return [];
+        if (!week || week.members === 0) return;
         const body = summaryBody(report, (k, p) => deps.translator.t(deps.locale, k, p));
-        if (!deps.analytics.claimDigest(lastWeek, slot, staff, renderPlain(body))) return [];
-        return [{ type: 'send', chat: parseChatKey(staff), body }];
+        if (!deps.analytics.claimDigest(lastWeek, slot, staff, renderPlain(body))) return;
+        const out: Outbound = { type: 'send', chat: parseChatKey(staff), body };
+        deps.delivery.record(`analytics.digest:${lastWeek}`, [out]);
       });
-      await deps.deliver(outs);
+      await deps.delivery.flush();
     },
   };
 }

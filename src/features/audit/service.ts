@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { desc } from 'drizzle-orm';
 import type { Orm } from '../../db/open.ts';
 import { auditLog } from './schema.ts';
@@ -14,20 +15,24 @@ export interface AuditEntry {
 
 /** Writes and reads the audit log. Every feature that changes points, stock, tiers, roles or flags calls `record`. */
 export class AuditService {
-  constructor(private readonly orm: Orm) {}
+  /** Prepared once: a tier review or an import writes thousands of rows in one transaction. */
+  private readonly insert: Database.Statement;
+
+  constructor(private readonly orm: Orm) {
+    this.insert = orm.$client.prepare(
+      'INSERT INTO audit_log (at, actor_member_id, action, target_member_id, detail, reason) VALUES (@at, @actor, @action, @target, @detail, @reason)',
+    );
+  }
 
   record(entry: AuditEntry): void {
-    this.orm
-      .insert(auditLog)
-      .values({
-        at: entry.at.getTime(),
-        actorMemberId: entry.actorMemberId,
-        action: entry.action,
-        targetMemberId: entry.targetMemberId ?? null,
-        detail: JSON.stringify(entry.detail ?? {}),
-        reason: entry.reason ?? null,
-      })
-      .run();
+    this.insert.run({
+      at: entry.at.getTime(),
+      actor: entry.actorMemberId,
+      action: entry.action,
+      target: entry.targetMemberId ?? null,
+      detail: JSON.stringify(entry.detail ?? {}),
+      reason: entry.reason ?? null,
+    });
   }
 
   /** Newest first. */

@@ -15,7 +15,7 @@ export function checkinCommands(checkins: CheckinService): CommandSpec[] {
       where: 'group',
       inMenu: true,
       handler: (ctx) => {
-        const r = checkins.checkIn(ctx.actor, ctx.chat, ctx.event.at, ctx.event.key);
+        const r = checkins.checkIn(ctx.actor, ctx.chat, ctx.now, ctx.key);
         const who = seg.mention(ctx.actor.user, ctx.actor.name);
         if (r.already) {
           ctx.reply(ctx.t('checkin.already', { member: who, streak: r.streak, balance: r.balance }));

@@ -33,6 +33,9 @@ export function checkinPoints(rule: CheckinRule, streak: number, multiplier: num
   return Math.round((rule.base + bonus) * multiplier);
 }
 
+/** The points boost in force for a group at a time (1 when none): boosts apply to all earning, check-ins included. */
+export type BoostLookup = (chatKey: string, at: Date) => number;
+
 /** Told about every new check-in, inside the same transaction (the first-check-in new-member task). */
 export type CheckinObserver = (memberId: number, at: Date, chatKey: string) => void;
 
@@ -47,6 +50,7 @@ export class CheckinService {
   private readonly lastPosition: Database.Statement;
   private readonly insert: Database.Statement;
   private readonly observers: CheckinObserver[] = [];
+  private boost: BoostLookup = () => 1;
 
   constructor(private readonly deps: CheckinDeps) {
     const s = deps.db.sqlite;
@@ -72,8 +76,8 @@ export class CheckinService {
     }
     const last = this.findLast.get(actor.memberId, day) as { day: string; streak: number } | undefined;
     const streak = last && last.day === addDays(day, -1) ? last.streak + 1 : 1;
-    const earned = checkinPoints(rule, streak, tiers.multiplier(actor.tier));
     const key = chatKey(chat.ref);
+    const earned = checkinPoints(rule, streak, tiers.multiplier(actor.tier) * this.boost(key, at));
     const position = (this.lastPosition.get(key, day) as { n: number }).n + 1;
     this.insert.run({ memberId: actor.memberId, day, chatKey: key, at: at.getTime(), streak, points: earned, position, eventKey });
     points.credit({ memberId: actor.memberId, delta: earned, reason: 'checkin', sourceKey: `${actor.memberId}:${day}`, at });
@@ -85,6 +89,11 @@ export class CheckinService {
   /** How many members checked in in a group on a local day (the `{{checkins_today}}` of posts). */
   countOn(chatKeyValue: string, day: string): number {
     return (this.countToday.get(chatKeyValue, day) as { n: number }).n;
+  }
+
+  /** Where boosts come from (the earning feature owns them); wired by the composition root. */
+  useBoosts(lookup: BoostLookup): void {
+    this.boost = lookup;
   }
 
   /** Registers a function called after every new check-in, in its transaction. */

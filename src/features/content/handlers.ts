@@ -4,7 +4,6 @@ import { UserError } from '../../core/errors.ts';
 import { chatKey } from '../../core/ids.ts';
 import { joinLines, type Body } from '../../core/outbound.ts';
 import { ConfigError } from '../../config/load.ts';
-import type { AuditService } from '../audit/index.ts';
 import type { GroupService } from '../groups/index.ts';
 import type { Post } from './pack.ts';
 import type { ContentService } from './service.ts';
@@ -12,7 +11,6 @@ import type { ContentService } from './service.ts';
 export interface ContentCommandDeps {
   readonly content: ContentService;
   readonly groups: GroupService;
-  readonly audit: AuditService;
 }
 
 const hourMinute = new Map<string, Intl.DateTimeFormat>();
@@ -28,7 +26,7 @@ function localTime(at: Date, timeZone: string): string {
 }
 
 /** `/posts`, `/post preview|send|pause|resume <id>` and `/reload`: operators run the content calendar. */
-export function contentCommands({ content, groups, audit }: ContentCommandDeps): CommandSpec[] {
+export function contentCommands({ content, groups }: ContentCommandDeps): CommandSpec[] {
   const find = (id: string): Post => {
     const post = content.pack.byId.get(id);
     if (!post) throw new UserError('content.unknown_post', { post: id, posts: content.pack.posts.map((p) => p.id).join(', ') || '-' });
@@ -70,7 +68,6 @@ export function contentCommands({ content, groups, audit }: ContentCommandDeps):
       where: 'any',
       handler: (ctx) => {
         const post = find(ctx.args.post);
-        const by = { at: ctx.event.at, actorMemberId: ctx.actor.memberId };
         switch (ctx.args.action) {
           case 'preview': {
             const group = ctx.chat.kind === 'group' ? groups.get(chatKey(ctx.chat.ref)) : undefined;
@@ -82,16 +79,14 @@ export function contentCommands({ content, groups, audit }: ContentCommandDeps):
             return;
           }
           case 'send': {
-            const outs = content.sendNow(post, ctx.event.at);
+            const outs = content.sendNow(post, ctx.actor.memberId, ctx.now);
             for (const out of outs) ctx.emit(out);
-            audit.record({ ...by, action: 'content.send', detail: { post: post.id, groups: outs.length } });
             ctx.reply(ctx.t('content.sent', { post: post.id, count: outs.length }));
             return;
           }
           case 'pause':
           case 'resume': {
-            content.setPaused(post.id, ctx.args.action === 'pause', ctx.actor.memberId, ctx.event.at);
-            audit.record({ ...by, action: `content.${ctx.args.action}`, detail: { post: post.id } });
+            content.setPaused(post.id, ctx.args.action === 'pause', ctx.actor.memberId, ctx.now);
             ctx.reply(ctx.t(ctx.args.action === 'pause' ? 'content.paused' : 'content.resumed', { post: post.id }));
             return;
           }
@@ -106,8 +101,7 @@ export function contentCommands({ content, groups, audit }: ContentCommandDeps):
       where: 'any',
       handler: (ctx) => {
         try {
-          const pack = content.reload();
-          audit.record({ at: ctx.event.at, actorMemberId: ctx.actor.memberId, action: 'content.reload', detail: { posts: pack.posts.length } });
+          const pack = content.reload(ctx.actor.memberId, ctx.now);
           ctx.reply(ctx.t('content.reloaded', { count: pack.posts.length }));
         } catch (err) {
           if (!(err instanceof ConfigError)) throw err;

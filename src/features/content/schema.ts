@@ -3,9 +3,11 @@ import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlit
 /**
  * One row per scheduled post run into one group, written BEFORE anything is sent: the primary key
  * `(post, slot, group)` is what makes a double fire, a restart or a catch-up post once. The body
- * is stored as sent, so a retry sends exactly what the slot meant. `status`: `pending` (claimed,
- * being sent), `sent`, `failed` (retried by the retry job, never dropped), `skipped`
- * (`skipIfQuiet`: no message in the group since the previous post).
+ * is stored as sent. The message itself waits in the outbox, written in the same transaction, which
+ * retries and paces it. `status`: `pending` (claimed, in the outbox), `sent`, `failed` (the platform
+ * refused it for good), `expired` (too late to be worth posting: `delivery.maxAgeMinutes.broadcast`),
+ * `skipped` (`skipIfQuiet`: no message in the group since the previous post). `attempts` counts the
+ * outbox's tries.
  */
 export const contentRuns = sqliteTable(
   'content_runs',

@@ -1,11 +1,11 @@
-import { and, desc, eq, inArray, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray } from 'drizzle-orm';
 import { localDay, startOfLocalDay, weekStart, type Clock } from '../../core/clock.ts';
 import { nextSlot, previousSlot } from '../../core/cron.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
 import { parseChatKey } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
-import type { DeliveryResult, OutboundRouter } from '../../core/outbound-router.ts';
 import { joinLines, seg, type Body, type Outbound } from '../../core/outbound.ts';
+import { tagOutbound, type Delivery, type OutboxResult } from '../../core/outbox.ts';
 import type { ScheduledJob, Scheduler } from '../../core/scheduler.ts';
 import type { CommunityConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
@@ -26,7 +26,10 @@ export interface ContentDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly translator: Translator;
-  readonly router: OutboundRouter;
+  /** Posts are written to the outbox in the transaction that claims their run rows. */
+  readonly delivery: Delivery;
+  /** Registers for the outbox's final outcomes, which the run rows record. */
+  readonly onSettled: (listener: (result: OutboxResult) => void) => void;
   readonly groups: GroupService;
   readonly members: MembersService;
   readonly checkins: CheckinService;
@@ -41,27 +44,36 @@ interface RunKey {
   readonly chatKey: string;
 }
 
+const ORIGIN = 'content:';
+
+/** The outbox origin of a run's message, so its outcome finds the run row again after a restart. */
+function originOf(key: RunKey): string {
+  return ORIGIN + JSON.stringify([key.postId, key.slot, key.chatKey]);
+}
+
+function runKeyOf(origin: string | null): RunKey | undefined {
+  if (!origin?.startsWith(ORIGIN)) return undefined;
+  const [postId, slot, chatKey] = JSON.parse(origin.slice(ORIGIN.length)) as [string, number, string];
+  return { postId, slot, chatKey };
+}
+
 /** How many leaderboard rows `{{leaderboard}}` shows. */
 const LEADERBOARD_ROWS = 5;
 
 /**
  * The content calendar: loads the pack, decides which groups a post goes to and when, and runs
- * each `(post, slot, group)` at most once. Every run is recorded before it is sent; results come
- * back from the outbound router and failures are retried by the retry job, never dropped.
+ * each `(post, slot, group)` at most once. Every run is recorded in the same transaction as its
+ * outbox message; the outbox retries, paces and expires it, and its outcome comes back to the run
+ * row (`sent`, `failed`, `expired`).
  */
 export class ContentService {
   private current: Pack;
   private scheduler: Pick<Scheduler, 'add' | 'remove'> | undefined;
   private jobIds: string[] = [];
-  /**
-   * Outbound messages in flight → the run row they settle. Weak, so a message claimed in a
-   * transaction that rolled back (and so never delivered) does not linger.
-   */
-  private readonly inflight = new WeakMap<Outbound, RunKey>();
 
   constructor(private readonly deps: ContentDeps) {
     this.current = this.read();
-    deps.router.onSettled((result) => this.settle(result));
+    deps.onSettled((result) => this.settle(result));
   }
 
   get pack(): Pack {
@@ -74,15 +86,16 @@ export class ContentService {
 
   /**
    * Re-reads and validates the pack. A bad pack throws (ConfigError naming file and field) and the
-   * running pack stays; a good one replaces it and its jobs are rescheduled.
+   * running pack stays; a good one replaces it and its jobs are rescheduled. Audited.
    */
-  reload(): Pack {
+  reload(actorMemberId: number | null, at: Date): Pack {
     const next = this.read();
     this.current = next;
     if (this.scheduler) {
       for (const id of this.jobIds) this.scheduler.remove(id);
       for (const job of this.postJobs()) this.scheduler.add(job);
     }
+    this.deps.audit.record({ at, actorMemberId, action: 'content.reload', detail: { posts: next.posts.length } });
     return next;
   }
 
@@ -94,20 +107,9 @@ export class ContentService {
     this.scheduler = scheduler;
   }
 
-  /** Every job: one per post and time zone its groups use, plus the retry job. */
+  /** Every job: one per post and time zone its groups use. */
   jobs(): ScheduledJob[] {
-    const { config } = this.deps;
-    return [
-      ...this.postJobs(),
-      {
-        id: 'content.retry',
-        cron: config.posts.retryCron,
-        timeZone: config.community.timezone,
-        run: async () => {
-          await this.retryFailed();
-        },
-      },
-    ];
+    return this.postJobs();
   }
 
   /** Each enabled post with every time zone its groups may use (the default, and group overrides). */
@@ -192,13 +194,14 @@ export class ContentService {
     return row?.paused === 1;
   }
 
-  /** Pauses or resumes a post's scheduled runs; the caller audits. */
+  /** Pauses or resumes a post's scheduled runs, audited. */
   setPaused(postId: string, paused: boolean, by: number | null, at: Date): void {
     this.deps.db.orm
       .insert(contentState)
       .values({ postId, paused: paused ? 1 : 0, updatedAt: at.getTime(), updatedBy: by })
       .onConflictDoUpdate({ target: contentState.postId, set: { paused: paused ? 1 : 0, updatedAt: at.getTime(), updatedBy: by } })
       .run();
+    this.deps.audit.record({ at, actorMemberId: by, action: paused ? 'content.pause' : 'content.resume', detail: { post: postId } });
   }
 
   /**
@@ -217,12 +220,14 @@ export class ContentService {
       this.deps.logger.warn({ post: post.id, zone, slot }, 'scheduled post slot is past the grace window; not posted');
       return 0;
     }
-    const outs = this.deps.db.transaction(() =>
-      this.targets(post)
+    const outs = this.deps.db.transaction(() => {
+      const claimed = this.targets(post)
         .filter((g) => this.zoneOf(post, g) === zone)
-        .flatMap((g) => this.claim(post, slot, g, kind)),
-    );
-    await this.deps.router.deliver(outs);
+        .flatMap((g) => this.claim(post, slot, g, kind));
+      this.deps.delivery.record(`content:${post.id}@${zone}:${slot.getTime()}`, claimed);
+      return claimed;
+    });
+    await this.deps.delivery.flush();
     return outs.length;
   }
 
@@ -243,12 +248,11 @@ export class ContentService {
     const body = quiet ? [] : this.render(post, group, slot);
     orm
       .insert(contentRuns)
-      .values({ postId: post.id, slot: slot.getTime(), chatKey: group.chatKey, kind, status: quiet ? 'skipped' : 'pending', attempts: quiet ? 0 : 1, body: JSON.stringify(body), createdAt: now })
+      .values({ postId: post.id, slot: slot.getTime(), chatKey: group.chatKey, kind, status: quiet ? 'skipped' : 'pending', attempts: 0, body: JSON.stringify(body), createdAt: now })
       .run();
     if (quiet) return [];
     const out: Outbound = { type: 'send', chat: parseChatKey(group.chatKey), body };
-    this.inflight.set(out, { postId: post.id, slot: slot.getTime(), chatKey: group.chatKey });
-    return [out];
+    return [tagOutbound(out, { cls: 'broadcast', origin: originOf({ postId: post.id, slot: slot.getTime(), chatKey: group.chatKey }) })];
   }
 
   /** No member message in the group since this post last went there. */
@@ -264,58 +268,34 @@ export class ContentService {
     return spoke === null || spoke < last.slot;
   }
 
-  /** `/post send`: claims the post for every targeted group at `at` (inside the command's transaction). */
-  sendNow(post: Post, at: Date): Outbound[] {
-    return this.targets(post).flatMap((g) => this.claim(post, at, g, 'manual'));
+  /** `/post send`: claims the post for every targeted group at `at` (inside the command's transaction), audited. */
+  sendNow(post: Post, actorMemberId: number | null, at: Date): Outbound[] {
+    const outs = this.targets(post).flatMap((g) => this.claim(post, at, g, 'manual'));
+    this.deps.audit.record({ at, actorMemberId, action: 'content.send', detail: { post: post.id, groups: outs.length } });
+    return outs;
   }
 
-  /** Records what became of a message this service sent (wired to the router's results). */
-  private settle(result: DeliveryResult): void {
-    const key = this.inflight.get(result.out);
+  /** Records what became of a run's message (the outbox's outcome, in the transaction that decided it). */
+  private settle(result: OutboxResult): void {
+    const key = runKeyOf(result.message.origin);
     if (!key) return;
-    this.inflight.delete(result.out);
     const where = and(eq(contentRuns.postId, key.postId), eq(contentRuns.slot, key.slot), eq(contentRuns.chatKey, key.chatKey));
-    this.deps.db.transaction(() =>
-      this.deps.db.orm
-        .update(contentRuns)
-        .set(result.ok ? { status: 'sent', error: null, sentAt: this.deps.clock.now().getTime() } : { status: 'failed', error: result.error })
-        .where(where)
-        .run(),
-    );
-    if (!result.ok) this.deps.logger.warn({ ...key, error: result.error }, 'scheduled post failed; it will be retried');
-  }
-
-  /** Sends every failed run again, as it was rendered. One group's failure never holds back another's. */
-  async retryFailed(): Promise<number> {
-    const { orm } = this.deps.db;
-    if (!orm.select({ s: contentRuns.status }).from(contentRuns).where(eq(contentRuns.status, 'failed')).get()) return 0;
-    const outs = this.deps.db.transaction(() => {
-      const rows = orm.select().from(contentRuns).where(eq(contentRuns.status, 'failed')).all();
-      return rows.map((r) => {
-        orm
-          .update(contentRuns)
-          .set({ status: 'pending', attempts: sql`${contentRuns.attempts} + 1` })
-          .where(and(eq(contentRuns.postId, r.postId), eq(contentRuns.slot, r.slot), eq(contentRuns.chatKey, r.chatKey)))
-          .run();
-        const out: Outbound = { type: 'send', chat: parseChatKey(r.chatKey), body: JSON.parse(r.body) as Body };
-        this.inflight.set(out, { postId: r.postId, slot: r.slot, chatKey: r.chatKey });
-        return out;
-      });
-    });
-    await this.deps.router.deliver(outs);
-    return outs.length;
+    const attempts = result.message.attempts + (result.status === 'expired' ? 0 : 1);
+    this.deps.db.orm
+      .update(contentRuns)
+      .set(result.status === 'sent' ? { status: 'sent', error: null, attempts, sentAt: this.deps.clock.now().getTime() } : { status: result.status, attempts, error: result.error ?? null })
+      .where(where)
+      .run();
+    if (result.status !== 'sent') this.deps.logger.warn({ ...key, status: result.status, error: result.error }, 'scheduled post was not delivered');
   }
 
   /**
    * At start: for every post and zone, the latest slot at or before `now` within the grace window
    * (`posts.catchUpMinutes`) is run once, because node-cron does not catch up on slots missed while
-   * the process was down. Slots already run are skipped by their run rows.
+   * the process was down. Slots already run are skipped by their run rows; runs still `pending`
+   * are in the outbox and go out from there.
    */
   async catchUp(now: Date): Promise<number> {
-    // Rows left `pending` were being sent when the process stopped: whether they arrived is
-    // unknown, and posting twice is worse than once, so they are reported, not resent.
-    const unsure = this.deps.db.orm.select({ n: sql<number>`COUNT(*)` }).from(contentRuns).where(eq(contentRuns.status, 'pending')).get()?.n ?? 0;
-    if (unsure > 0) this.deps.logger.warn({ runs: unsure }, 'scheduled posts were being sent when the bot stopped; not resent');
     let sent = 0;
     for (const { post, zone } of this.schedules()) {
       const slot = previousSlot(post.cron, zone, now);

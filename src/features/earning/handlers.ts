@@ -89,7 +89,7 @@ export function earningCommands(earning: EarningService, members: MembersService
       where: 'any',
       handler: (ctx) => {
         const approve = ctx.args.decision === 'approve';
-        const r = earning.reviewClaim(ctx.args.id, approve, ctx.actor.memberId, ctx.event.at);
+        const r = earning.reviewClaim(ctx.args.id, approve, ctx.actor.memberId, ctx.now);
         ctx.reply(ctx.t(approve ? 'earning.claim_approved' : 'earning.claim_rejected', { id: r.claim.id, name: r.claim.name, points: r.points }));
         const target = members.target(r.claim.memberId);
         if (target) {
@@ -112,7 +112,7 @@ export function earningCommands(earning: EarningService, members: MembersService
         if (ctx.args.factor.toLowerCase() === 'off') {
           // `/boost off [all]`: the second word is the scope here.
           const all = !inGroup || ctx.args.duration === 'all';
-          const ended = earning.endBoosts(all ? null : chatKey(ctx.chat.ref), ctx.actor.memberId, ctx.event.at);
+          const ended = earning.endBoosts(all ? null : chatKey(ctx.chat.ref), ctx.actor.memberId, ctx.now);
           ctx.reply(ctx.t('earning.boost_off', { count: ended }));
           return;
         }
@@ -126,7 +126,7 @@ export function earningCommands(earning: EarningService, members: MembersService
         const hours = Number(d[1]) * (d[2]!.toLowerCase() === 'd' ? 24 : 1);
         if (hours < 1 || hours > 24 * 31) throw new ArgError('duration', 'earning.boost_bad_duration', { value: d[0] });
         const community = !inGroup || ctx.args.scope === 'all';
-        const ends = earning.startBoost(factor, hours, community ? null : chatKey(ctx.chat.ref), ctx.actor.memberId, ctx.event.at);
+        const ends = earning.startBoost(factor, hours, community ? null : chatKey(ctx.chat.ref), ctx.actor.memberId, ctx.now);
         ctx.reply(ctx.t(community ? 'earning.boost_all' : 'earning.boost_here', { factor, hours, until: localDateTime(ends, ctx.chat.timeZone) }));
       },
     }),

@@ -1,5 +1,6 @@
 import type { Translator } from '../../core/i18n.ts';
 import type { Outbound } from '../../core/outbound.ts';
+import type { Delivery } from '../../core/outbox.ts';
 import type { ScheduledJob } from '../../core/scheduler.ts';
 import type { Db } from '../../db/open.ts';
 import type { MembersService } from '../members/index.ts';
@@ -11,7 +12,8 @@ export interface ReferralJobDeps {
   readonly members: MembersService;
   readonly translator: Translator;
   readonly timeZone: string;
-  readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
+  /** The DMs are written to the outbox in the settling transaction and sent after it commits. */
+  readonly delivery: Delivery;
 }
 
 /**
@@ -24,17 +26,18 @@ export function referralJob(deps: ReferralJobDeps): ScheduledJob {
     cron: '0 9 * * *',
     timeZone: deps.timeZone,
     async run(slot) {
-      const outs = deps.db.transaction(() =>
-        deps.earning.settleReferrals(slot).flatMap((r): Outbound[] => {
+      deps.db.transaction(() => {
+        const outs = deps.earning.settleReferrals(slot).flatMap((r): Outbound[] => {
           const inviter = deps.members.target(r.inviterId);
           const row = deps.members.get(r.inviterId);
           if (!inviter || !row) return [];
           const newcomer = deps.members.get(r.newcomerId)?.name ?? '';
           const body = deps.translator.t(deps.members.localeOf(row), 'earning.referral_paid', { name: newcomer, points: r.points });
           return [{ type: 'dm', user: inviter.user, name: inviter.name, body }];
-        }),
-      );
-      await deps.deliver(outs);
+        });
+        deps.delivery.record(`earning.referrals:${slot.getTime()}`, outs);
+      });
+      await deps.delivery.flush();
     },
   };
 }

@@ -11,7 +11,7 @@ import { kindWord, type FeedbackService, type TicketSource } from './service.ts'
 import { DECISIONS, type TicketKind } from './schema.ts';
 
 /** What a handler or listener has to file a ticket and answer: the event's context. */
-type Ctx = EventContext<MessageEvent>;
+type Ctx = CommandContext<unknown> | EventContext<MessageEvent>;
 
 /**
  * The text after the command word, exactly as written (line breaks, quotes and spacing kept):
@@ -30,7 +30,7 @@ function firstWord(text: string): [string, string] {
 }
 
 function sourceOf(ctx: Ctx): TicketSource {
-  return { chatKey: chatKey(ctx.chat.ref), messageId: ctx.event.messageId, key: ctx.event.key };
+  return { chatKey: chatKey(ctx.chat.ref), ...(ctx.messageId === undefined ? {} : { messageId: ctx.messageId }), key: ctx.key };
 }
 
 /** Sends several bodies as separate replies (a long ticket is more than one message). */
@@ -48,7 +48,7 @@ function emitAll(ctx: Ctx, outs: readonly Outbound[]): void {
  */
 function submit(feedback: FeedbackService, ctx: Ctx, kind: TicketKind | undefined, text: string): void {
   const actor = { memberId: ctx.actor.memberId, locale: ctx.actor.locale, tier: ctx.actor.tier };
-  const at = ctx.event.at;
+  const at = ctx.now;
   if (kind && text.trim() === '') {
     if (!feedback.hasDraft(actor.memberId)) throw new UserError('feedback.need_text');
     const { ticket, outs } = feedback.fileDraft(actor, kind, at);
@@ -76,10 +76,10 @@ function who(ctx: Ctx) {
 }
 
 /** The member an `assign @mod` names. */
-function assignee(members: MembersService, ctx: CommandContext<unknown>, token: string | undefined) {
+function assignee(ctx: CommandContext<unknown>, token: string | undefined) {
   const t = token?.trim().split(/\s+/)[0];
   if (!t) throw new UserError('feedback.assign_who');
-  const target = members.resolveMember(t, ctx.event);
+  const target = ctx.resolveMember(t);
   if (!target) throw new UserError('args.unknown_member', { arg: 'member', value: t });
   return target;
 }
@@ -108,11 +108,11 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
       aliases,
       bare,
       feature: 'feedback',
-      args: [arg.optional(arg.rest('text', kind === 'question' ? 'how do I redeem a coupon?' : 'a dark mode'))],
+      args: [arg.optional(arg.text('text', kind === 'question' ? 'how do I redeem a coupon?' : 'a dark mode'))],
       role: 'member',
       where: 'any',
       inMenu: true,
-      handler: (ctx) => submit(feedback, ctx, kind, rawAfter(ctx.event.text, 1)),
+      handler: (ctx) => submit(feedback, ctx, kind, rawAfter(ctx.argText, 0)),
     });
   return [
     defineCommand({
@@ -120,12 +120,12 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
       aliases: ['反馈'],
       bare: ['反馈'],
       feature: 'feedback',
-      args: [arg.optional(arg.rest('text'))],
+      args: [arg.optional(arg.text('text'))],
       role: 'member',
       where: 'any',
       inMenu: true,
       handler: (ctx) => {
-        const raw = rawAfter(ctx.event.text, 1);
+        const raw = rawAfter(ctx.argText, 0);
         if (raw === '') throw new UserError('feedback.usage');
         const [first, rest] = firstWord(raw);
         const kind = kindWord(first, rest === '');
@@ -156,12 +156,12 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
             replyAll(ctx, feedback.card(feedback.own(id, me.memberId), ctx.now, me.locale, true));
             return;
           case 'close':
-            feedback.close(id, me, ctx.event.at, true);
+            feedback.close(id, me, ctx.now, true);
             ctx.reply(ctx.t('feedback.closed_own', { id }));
             return;
           case 'name':
           case 'anonymous':
-            feedback.setCredit(id, me, action === 'name', ctx.event.at);
+            feedback.setCredit(id, me, action === 'name', ctx.now);
             ctx.reply(ctx.t(`feedback.credit_${action}`, { id }));
             return;
         }
@@ -171,12 +171,12 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
       name: 'reply',
       aliases: ['回复'],
       feature: 'feedback',
-      args: [arg.int('ticket'), arg.rest('text', 'thanks, it ships tomorrow')],
+      args: [arg.int('ticket'), arg.text('text', 'thanks, it ships tomorrow')],
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
         staffOnly(ctx.chat, staffChat);
-        const { ticket: after, outs, first } = feedback.reply(ctx.args.ticket, who(ctx), rawAfter(ctx.event.text, 2), ctx.event.at);
+        const { ticket: after, outs, first } = feedback.reply(ctx.args.ticket, who(ctx), rawAfter(ctx.argText, 1), ctx.now);
         emitAll(ctx, outs);
         const name = members.get(after.memberId)?.name ?? '';
         if (!first) ctx.reply(ctx.t('feedback.replied', { id: after.id, name }));
@@ -200,7 +200,7 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
       args: [
         arg.int('ticket'),
         arg.optional(arg.choice('ticket_action', ['close', 'reopen', 'assign', 'tag', ...DECISIONS])),
-        arg.optional(arg.rest('ticket_detail')),
+        arg.optional(arg.text('ticket_detail')),
       ],
       role: 'moderator',
       where: 'any',
@@ -208,7 +208,7 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
         staffOnly(ctx.chat, staffChat);
         const { ticket: id, ticket_action: action, ticket_detail: detail } = ctx.args;
         const me = who(ctx);
-        const at = ctx.event.at;
+        const at = ctx.now;
         switch (action) {
           case undefined:
             replyAll(ctx, feedback.card(feedback.get(id), ctx.now, me.locale));
@@ -222,7 +222,7 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
             ctx.reply(ctx.t('feedback.reopened', { id }));
             return;
           case 'assign': {
-            const target = assignee(members, ctx as CommandContext<unknown>, detail);
+            const target = assignee(ctx as CommandContext<unknown>, detail);
             feedback.assign(id, me, target, at);
             ctx.reply(ctx.t('feedback.assigned', { id, name: target.name }));
             return;
@@ -277,7 +277,7 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
       name: 'followup',
       aliases: ['follow-up'],
       feature: 'feedback',
-      args: [arg.int('task'), arg.optional(arg.choice('task_action', ['assign', 'done'])), arg.optional(arg.rest('task_detail'))],
+      args: [arg.int('task'), arg.optional(arg.choice('task_action', ['assign', 'done'])), arg.optional(arg.text('task_detail'))],
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
@@ -289,8 +289,8 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
             ctx.reply(feedback.taskRow(feedback.task(id), ctx.now, me.locale));
             return;
           case 'assign': {
-            const target = assignee(members, ctx as CommandContext<unknown>, detail);
-            feedback.assignTask(id, me, target, ctx.event.at);
+            const target = assignee(ctx as CommandContext<unknown>, detail);
+            feedback.assignTask(id, me, target, ctx.now);
             ctx.reply(ctx.t('feedback.task_assigned', { id, name: target.name }));
             return;
           }
@@ -298,7 +298,7 @@ export function feedbackCommands({ feedback, members, staffChat }: FeedbackComma
             const [outcome, rest] = firstWord(detail ?? '');
             const [reason, note] = firstWord(rest);
             if (!outcome || !reason) throw new UserError('feedback.task_done_usage', { id });
-            const task = feedback.completeTask(id, me, outcome, reason, note, ctx.event.at);
+            const task = feedback.completeTask(id, me, outcome, reason, note, ctx.now);
             ctx.reply(ctx.t('feedback.task_completed', { id, outcome: ctx.t(`feedback.outcome.${task.outcome}`), reason: feedback.reasonLabel(task.reason ?? '', me.locale) }));
             return;
           }
@@ -319,7 +319,7 @@ export function feedbackListener(feedback: FeedbackService): Listener {
     on: ['message'],
     handle(ctx) {
       if (ctx.chat.kind !== 'direct' || ctx.event.type !== 'message') return;
-      const c = ctx as Ctx;
+      const c = ctx as EventContext<MessageEvent>;
       const text = c.event.text.trim();
       if (text === '') return;
       const [first, rest] = firstWord(text);

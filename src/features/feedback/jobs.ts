@@ -1,5 +1,5 @@
 import { localDateTime, type Clock } from '../../core/clock.ts';
-import type { Outbound } from '../../core/outbound.ts';
+import type { Delivery } from '../../core/outbox.ts';
 import type { ScheduledJob, Scheduler } from '../../core/scheduler.ts';
 import type { Db } from '../../db/open.ts';
 import type { FeedbackService } from './service.ts';
@@ -10,8 +10,8 @@ export interface FeedbackJobDeps {
   readonly clock: Clock;
   readonly timeZone: string;
   readonly digestCron: string;
-  /** Sends after the job's transaction has committed. */
-  readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
+  /** What a job says is written to the outbox in its transaction and sent after it commits. */
+  readonly delivery: Delivery;
 }
 
 const DEADLINE_JOB = 'feedback.deadlines';
@@ -62,16 +62,16 @@ export class DeadlineTimer {
   }
 
   private job(minute: number): ScheduledJob {
-    const { feedback, db, clock, timeZone, deliver } = this.deps;
+    const { feedback, db, clock, timeZone, delivery } = this.deps;
     return {
       id: DEADLINE_JOB,
       cron: cronAt(minute, timeZone),
       timeZone,
       run: async (slot) => {
         const now = clock.now() > slot ? clock.now() : slot;
-        const outs = db.transaction(() => feedback.sweep(now));
+        db.transaction(() => delivery.record(`feedback.deadlines:${now.getTime()}`, feedback.sweep(now)));
         this.plan(feedback.nextDeadline());
-        await deliver(outs);
+        await delivery.flush();
       },
     };
   }
@@ -81,13 +81,14 @@ export class DeadlineTimer {
  * The weekly digests (public and staff), decided in one transaction and sent after it commits; a
  * rerun of the slot sends nothing twice.
  */
-export function feedbackDigestJob({ feedback, db, timeZone, digestCron, deliver }: FeedbackJobDeps): ScheduledJob {
+export function feedbackDigestJob({ feedback, db, timeZone, digestCron, delivery }: FeedbackJobDeps): ScheduledJob {
   return {
     id: 'feedback.digest',
     cron: digestCron,
     timeZone,
     async run(slot) {
-      await deliver(db.transaction(() => feedback.digest(slot)));
+      db.transaction(() => delivery.record(`feedback.digest:${slot.getTime()}`, feedback.digest(slot)));
+      await delivery.flush();
     },
   };
 }

@@ -11,5 +11,7 @@ export const groups = sqliteTable('groups', {
   title: text('title'),
   tier: text('tier').notNull(),
   timezone: text('timezone'),
+  /** The space the group belongs to (`discord:<guild>`), learnt from its events; null where none. */
+  space: text('space'),
   trackingStartedAt: integer('tracking_started_at').notNull(),
 });

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
-import type { ChatRef } from '../../core/ids.ts';
-import { chatKey } from '../../core/ids.ts';
+import type { ChatRef, SpaceRef } from '../../core/ids.ts';
+import { chatKey, spaceKey } from '../../core/ids.ts';
+import type { AuditService } from '../audit/index.ts';
 import type { Orm } from '../../db/open.ts';
 import type { CommunityConfig } from '../../config/schema.ts';
 import { groups } from './schema.ts';
@@ -17,6 +18,7 @@ export class GroupService {
   constructor(
     private readonly orm: Orm,
     private readonly config: CommunityConfig,
+    private readonly audit: AuditService,
   ) {}
 
   get lowestTier(): string {
@@ -37,20 +39,23 @@ export class GroupService {
     this.cache.clear();
   }
 
-  /** The group's row, registering it (lowest tier) the first time the bot sees it. */
-  ensure(chat: ChatRef, at: Date, title?: string): GroupRow {
+  /** The group's row, registering it (lowest tier) the first time the bot sees it; keeps its title and space current. */
+  ensure(chat: ChatRef, at: Date, title?: string, space?: SpaceRef): GroupRow {
     const key = chatKey(chat);
+    const spaceValue = space === undefined ? undefined : spaceKey(space);
     const cached = this.cache.get(key);
-    if (cached && (title === undefined || cached.title === title)) return cached;
+    if (cached && (title === undefined || cached.title === title) && (spaceValue === undefined || cached.space === spaceValue)) return cached;
     let row = this.orm.select().from(groups).where(eq(groups.chatKey, key)).get();
     if (!row) {
-      row = { chatKey: key, platform: chat.platform, title: title ?? null, tier: this.lowestTier, timezone: null, trackingStartedAt: at.getTime() };
+      row = { chatKey: key, platform: chat.platform, title: title ?? null, tier: this.lowestTier, timezone: null, space: spaceValue ?? null, trackingStartedAt: at.getTime() };
       // Not cached: the insert is not committed until the event's transaction is.
       this.orm.insert(groups).values(row).run();
       return row;
-    } else if (title !== undefined && row.title !== title) {
-      this.orm.update(groups).set({ title }).where(eq(groups.chatKey, key)).run();
-      row = { ...row, title };
+    }
+    const changed = { ...(title !== undefined && row.title !== title ? { title } : {}), ...(spaceValue !== undefined && row.space !== spaceValue ? { space: spaceValue } : {}) };
+    if (Object.keys(changed).length > 0) {
+      this.orm.update(groups).set(changed).where(eq(groups.chatKey, key)).run();
+      row = { ...row, ...changed };
     }
     this.cache.set(key, row);
     return row;
@@ -60,14 +65,21 @@ export class GroupService {
     return this.cache.get(key) ?? this.orm.select().from(groups).where(eq(groups.chatKey, key)).get();
   }
 
+  /** The groups of a space (`discord:<guild>`). */
+  inSpace(space: SpaceRef): GroupRow[] {
+    return this.orm.select().from(groups).where(eq(groups.space, spaceKey(space))).all();
+  }
+
   all(): GroupRow[] {
     return this.orm.select().from(groups).all();
   }
 
-  /** Binds a group to a tier; the caller audits. */
-  bind(key: string, tier: string): void {
+  /** Binds a group to a tier, audited with the tier before and after. */
+  bind(key: string, tier: string, actorMemberId: number | null, at: Date): void {
+    const before = this.get(key)?.tier ?? null;
     this.orm.update(groups).set({ tier }).where(eq(groups.chatKey, key)).run();
     this.cache.delete(key);
+    this.audit.record({ at, actorMemberId, action: 'group.bind', detail: { chat: key, from: before, to: tier } });
   }
 
   /** The time zone day boundaries use in a group. */

@@ -2,11 +2,10 @@ import { arg, defineCommand, type CommandSpec } from '../../core/command.ts';
 import { UserError } from '../../core/errors.ts';
 import { atLeast, type Role } from '../../core/roles.ts';
 import { seg } from '../../core/outbound.ts';
-import type { AuditService } from '../audit/index.ts';
 import type { MembersService } from './service.ts';
 
 /** `/role` (grant roles) and `/lang` (a member's language). */
-export function membersCommands(members: MembersService, audit: AuditService): CommandSpec[] {
+export function membersCommands(members: MembersService): CommandSpec[] {
   return [
     defineCommand({
       name: 'role',
@@ -20,8 +19,7 @@ export function membersCommands(members: MembersService, audit: AuditService): C
         const current = members.roleOf(member.memberId);
         const needed: Role = role === 'operator' || current === 'operator' || current === 'owner' ? 'owner' : 'operator';
         if (!atLeast(ctx.actor.role, needed)) throw new UserError('error.forbidden', { role: ctx.t(`role.${needed}`).map((x) => ('text' in x ? x.text : '')).join('') });
-        members.setRole(member.memberId, role, ctx.actor.memberId, ctx.event.at);
-        audit.record({ at: ctx.event.at, actorMemberId: ctx.actor.memberId, action: 'role.set', targetMemberId: member.memberId, detail: { from: current, to: role } });
+        members.setRole(member.memberId, role, ctx.actor.memberId, ctx.now);
         ctx.reply(ctx.t('role.set', { member: seg.mention(member.user, member.name), role: ctx.t(`role.${role}`) }));
       },
     }),

@@ -1,2 +1,3 @@
 export { MembersService, type MemberRow, type ActivityField, type ActivityNote, type DmTarget } from './service.ts';
 export { membersCommands } from "./handlers.ts";
+export { memberReconcileJob, needsReconcile, RECONCILE_CRON } from "./jobs.ts";

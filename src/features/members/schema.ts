@@ -1,18 +1,23 @@
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /** A person. Identities on each platform point at one member; linking merges them. */
-export const members = sqliteTable('members', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  name: text('name').notNull(),
-  /** Chosen with `/lang`, else learnt from the platform; null means the community default. */
-  locale: text('locale'),
-  tier: text('tier').notNull(),
-  createdAt: integer('created_at').notNull(),
-  /** Last interaction (message, check-in, share, reaction) anywhere. */
-  lastActiveAt: integer('last_active_at'),
-  /** Set when this member was merged into another by linking identities. */
-  mergedInto: integer('merged_into'),
-});
+export const members = sqliteTable(
+  'members',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    name: text('name').notNull(),
+    /** Chosen with `/lang`, else learnt from the platform; null means the community default. */
+    locale: text('locale'),
+    tier: text('tier').notNull(),
+    createdAt: integer('created_at').notNull(),
+    /** Last interaction (message, check-in, share, reaction) anywhere. */
+    lastActiveAt: integer('last_active_at'),
+    /** Set when this member was merged into another by linking identities. */
+    mergedInto: integer('merged_into'),
+  },
+  // The tier review reads each tier's members (the keep rules); tier boards filter by it.
+  (t) => [index('members_tier').on(t.tier)],
+);
 
 /** `(platform, user id)` → member. */
 export const identities = sqliteTable(

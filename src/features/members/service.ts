@@ -1,18 +1,19 @@
 import type Database from 'better-sqlite3';
-import { and, desc, eq, isNull, ne, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Actor, ChatContext, MemberTarget } from '../../core/command.ts';
 import { localDay } from '../../core/clock.ts';
 import type { Directory } from '../../core/directory.ts';
-import type { InboundEvent, MessageEvent, Sender } from '../../core/events.ts';
+import type { InboundEvent, Mention, Sender } from '../../core/events.ts';
 import { eventActor } from '../../core/events.ts';
 import type { Locale } from '../../core/i18n.ts';
 import { localeFromLanguage } from '../../core/i18n.ts';
-import type { ChatRef, UserRef } from '../../core/ids.ts';
-import { parseChatKey, userKey } from '../../core/ids.ts';
+import type { ChatRef, Platform, UserRef } from '../../core/ids.ts';
+import { parseChatKey, spaceKey, userKey } from '../../core/ids.ts';
 import type { Role } from '../../core/roles.ts';
 import { atLeast, isRole, strongest } from '../../core/roles.ts';
 import type { CommunityConfig } from '../../config/schema.ts';
 import type { Orm } from '../../db/open.ts';
+import type { AuditService } from '../audit/index.ts';
 import type { GroupService } from '../groups/index.ts';
 import type { TierService } from '../tiers/index.ts';
 import { identities, memberRoles, members, memberships } from './schema.ts';
@@ -44,6 +45,7 @@ export interface MembersServiceDeps {
   readonly config: CommunityConfig;
   readonly groups: GroupService;
   readonly tiers: TierService;
+  readonly audit: AuditService;
   /** Identity keys (`telegram:42`) that are owners, from `BOT_OWNERS`. */
   readonly owners: ReadonlySet<string>;
 }
@@ -70,10 +72,13 @@ export class MembersService implements Directory {
     readonly joined: Database.Statement<{ m: number; k: string; at: number }>;
     readonly left: Database.Statement<{ m: number; k: string; at: number }>;
     readonly interacted: Database.Statement<{ m: number; k: string; at: number }>;
+    readonly leftSpace: Database.Statement<{ m: number; s: string; at: number }>;
     readonly activity: Record<ActivityField, Database.Statement<[number, string, string]>>;
     readonly touch: Database.Statement<{ m: number; at: number }>;
     readonly identityKeys: Database.Statement<[number]>;
     readonly grantedRole: Database.Statement<[number]>;
+    readonly identitiesOf: Database.Statement<[number]>;
+    readonly groupsByRecency: Database.Statement<[number, string]>;
   };
   private readonly activityObservers: ((note: ActivityNote) => void)[] = [];
 
@@ -110,12 +115,21 @@ export class MembersService implements Directory {
       joined: membership('@at, @at, NULL, NULL', 'joined_at = @at, left_at = NULL'),
       left: membership('NULL, @at, NULL, @at', 'left_at = @at'),
       interacted: membership('NULL, @at, @at, NULL', 'last_active_at = MAX(COALESCE(last_active_at, @at), @at), left_at = NULL'),
+      leftSpace: s.prepare(
+        'UPDATE memberships SET left_at = @at WHERE member_id = @m AND left_at IS NULL AND chat_key IN (SELECT chat_key FROM groups WHERE space = @s)',
+      ),
       activity: { messages: activity('messages'), checkins: activity('checkins'), shares: activity('shares'), reactions: activity('reactions') },
       // Activity times only move forward: a late or old-stamped event (a redelivered reaction, a
       // platform's backlog) must not make an active member look quiet.
       touch: s.prepare('UPDATE members SET last_active_at = @at WHERE id = @m AND (last_active_at IS NULL OR last_active_at < @at)'),
       identityKeys: s.prepare("SELECT platform || ':' || user_id AS k FROM identities WHERE member_id = ?"),
       grantedRole: s.prepare('SELECT role FROM member_roles WHERE member_id = ?'),
+      // dmTarget runs for every message a job sends a member (tier reviews, recalls).
+      identitiesOf: s.prepare('SELECT platform, user_id AS userId FROM identities WHERE member_id = ?'),
+      groupsByRecency: s.prepare(
+        `SELECT chat_key AS chatKey FROM memberships WHERE member_id = ? AND left_at IS NULL AND chat_key <> ?
+         ORDER BY COALESCE(last_active_at, joined_at, first_seen_at) DESC`,
+      ),
     };
   }
 
@@ -123,21 +137,21 @@ export class MembersService implements Directory {
     const { groups, tiers } = this.deps;
     const at = event.at.getTime();
     const person = eventActor(event);
-    const member = this.ensureMember(person, event.at);
+    const group = event.chatKind === 'group' ? groups.ensure(event.chat, event.at, event.chatTitle, event.space) : undefined;
+    // A person first seen in a higher-tier group (the bot joined an existing community) starts on
+    // that group's tier; after that only the tiers feature moves them, never where they speak.
+    const member = this.ensureMember(person, event.at, group && tiers.has(group.tier) ? group.tier : undefined);
     let chat: ChatContext;
-    if (event.chatKind === 'group') {
-      const group = groups.ensure(event.chat, event.at, event.chatTitle);
+    if (group) {
       chat = { ref: event.chat, kind: 'group', tier: group.tier, timeZone: groups.timeZoneOf(group) };
       const key = group.chatKey;
       const left = event.type === 'member.left';
       const upsert = event.type === 'member.joined' ? this.q.joined : left ? this.q.left : this.q.interacted;
       upsert.run({ m: member.id, k: key, at });
+      // A leave reported for a whole space (a Discord guild) leaves every group of that space.
+      if (event.type === 'member.left' && event.spaceWide && event.space) this.q.leftSpace.run({ m: member.id, s: spaceKey(event.space), at });
       if (event.type === 'message' || event.type === 'reaction') {
         this.recordActivity(member.id, key, localDay(event.at, chat.timeZone), event.type === 'message' ? 'messages' : 'reactions', event.at);
-      }
-      if (!left && tiers.rank(group.tier) > tiers.rank(member.tier)) {
-        this.q.setTier.run(group.tier, member.id);
-        member.tier = group.tier;
       }
     } else {
       chat = { ref: event.chat, kind: 'direct', tier: member.tier, timeZone: this.deps.config.community.timezone };
@@ -154,7 +168,7 @@ export class MembersService implements Directory {
   }
 
   /** Finds or creates the member behind a platform identity, keeping name and handle current. */
-  ensureMember(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language'>, at: Date): MemberRow {
+  ensureMember(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language'>, at: Date, startTier?: string): MemberRow {
     const { platform, userId } = person.user;
     const found = this.q.byIdentity.get(platform, userId) as (MemberRow & { identityName: string; identityHandle: string | null }) | undefined;
     if (found) {
@@ -174,7 +188,7 @@ export class MembersService implements Directory {
     }
     const name = person.name ?? userId;
     const locale = localeFromLanguage(person.language) ?? null;
-    const tier = this.deps.tiers.lowest;
+    const tier = startTier ?? this.deps.tiers.lowest;
     const id = Number(this.q.insertMember.run(name, locale, tier, at.getTime()).lastInsertRowid);
     this.q.insertIdentity.run(platform, userId, id, person.handle ?? null, name, at.getTime());
     return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null };
@@ -228,6 +242,16 @@ export class MembersService implements Directory {
     return [...ids];
   }
 
+  /** Who is recorded as in a group (not since left), by their identity on the group's platform. */
+  recordedIn(chatKeyValue: string, platform: Platform): { userId: string; name: string }[] {
+    return this.deps.orm.$client
+      .prepare(
+        `SELECT i.user_id AS userId, i.name AS name FROM memberships ms JOIN identities i ON i.member_id = ms.member_id AND i.platform = ?
+         WHERE ms.chat_key = ? AND ms.left_at IS NULL`,
+      )
+      .all(platform, chatKeyValue) as { userId: string; name: string }[];
+  }
+
   /** When anyone last interacted (message or reaction) in a group, as ms; null if never. */
   lastInteractionIn(chatKeyValue: string): number | null {
     const row = this.deps.orm
@@ -263,34 +287,25 @@ export class MembersService implements Directory {
   dmTarget(memberId: number, excludeChat?: string): DmTarget | undefined {
     const row = this.get(memberId);
     if (!row) return undefined;
-    const ids = this.deps.orm.select().from(identities).where(eq(identities.memberId, memberId)).all();
+    const ids = this.q.identitiesOf.all(memberId) as { platform: UserRef['platform']; userId: string }[];
     if (ids.length === 0) return undefined;
-    const groupsOf = this.deps.orm
-      .select({ chatKey: memberships.chatKey })
-      .from(memberships)
-      .where(and(eq(memberships.memberId, memberId), isNull(memberships.leftAt), excludeChat ? ne(memberships.chatKey, excludeChat) : undefined))
-      .orderBy(desc(sql`COALESCE(${memberships.lastActiveAt}, ${memberships.joinedAt}, ${memberships.firstSeenAt})`))
-      .all();
-    for (const g of groupsOf) {
+    for (const g of this.q.groupsByRecency.all(memberId, excludeChat ?? '') as { chatKey: string }[]) {
       const chat = parseChatKey(g.chatKey);
       const identity = ids.find((i) => i.platform === chat.platform);
       if (identity) return { user: { platform: chat.platform, userId: identity.userId }, name: row.name, locale: this.localeOf(row), fallbackChat: chat };
     }
     const first = ids[0]!;
-    return { user: { platform: first.platform as UserRef['platform'], userId: first.userId }, name: row.name, locale: this.localeOf(row) };
+    return { user: { platform: first.platform, userId: first.userId }, name: row.name, locale: this.localeOf(row) };
   }
 
-  resolveMember(token: string, event: MessageEvent): MemberTarget | undefined {
-    const mention = event.mentions.find((m) => m.text === token);
+  resolveMember(token: string, where: { readonly platform: Platform; readonly mentions: readonly Mention[]; readonly at: Date }): MemberTarget | undefined {
+    const mention = where.mentions.find((m) => m.text === token);
     if (mention?.typed) {
       // Text that only looks like a mention must not create (and pay) a phantom member.
       const known = this.q.byIdentity.get(mention.user.platform, mention.user.userId) as MemberRow | undefined;
       return known ? { memberId: known.id, name: known.name, user: mention.user } : undefined;
     }
-    if (mention) {
-      const row = this.ensureMember({ user: mention.user, ...(mention.name ? { name: mention.name } : {}) }, event.at);
-      return { memberId: row.id, name: row.name, user: mention.user };
-    }
+    if (mention) return this.memberFor(mention.user, mention.name, where.at);
     const byId = /^#(\d+)$/.exec(token);
     if (byId) return this.target(Number(byId[1]));
     if (token.startsWith('@')) {
@@ -298,11 +313,16 @@ export class MembersService implements Directory {
       const identity = this.deps.orm
         .select()
         .from(identities)
-        .where(and(eq(identities.platform, event.platform), sql`lower(${identities.handle}) = lower(${handle})`))
+        .where(and(eq(identities.platform, where.platform), sql`lower(${identities.handle}) = lower(${handle})`))
         .get();
       if (identity) return this.target(identity.memberId);
     }
     return undefined;
+  }
+
+  memberFor(user: UserRef, name: string | undefined, at: Date): MemberTarget {
+    const row = this.ensureMember({ user, ...(name ? { name } : {}) }, at);
+    return { memberId: row.id, name: row.name, user };
   }
 
   /** A member as a command target, addressed through their first identity. */
@@ -352,18 +372,29 @@ export class MembersService implements Directory {
       });
   }
 
-  /** Grants a role with `/role` (`member` removes the grant). The caller audits. */
-  setRole(memberId: number, role: Role, grantedBy: number, at: Date): void {
-    const { orm } = this.deps;
-    if (role === 'member') {
-      orm.delete(memberRoles).where(eq(memberRoles.memberId, memberId)).run();
-      return;
+  /** Grants a role (`member` removes the grant), audited with the role before and after. */
+  setRole(memberId: number, role: Role, grantedBy: number | null, at: Date): void {
+    const { orm, audit } = this.deps;
+    const from = this.roleOf(memberId);
+    if (role === 'member') orm.delete(memberRoles).where(eq(memberRoles.memberId, memberId)).run();
+    else {
+      orm
+        .insert(memberRoles)
+        .values({ memberId, role, grantedBy, grantedAt: at.getTime() })
+        .onConflictDoUpdate({ target: memberRoles.memberId, set: { role, grantedBy, grantedAt: at.getTime() } })
+        .run();
     }
-    orm
-      .insert(memberRoles)
-      .values({ memberId, role, grantedBy, grantedAt: at.getTime() })
-      .onConflictDoUpdate({ target: memberRoles.memberId, set: { role, grantedBy, grantedAt: at.getTime() } })
-      .run();
+    audit.record({ at, actorMemberId: grantedBy, action: 'role.set', targetMemberId: memberId, detail: { from, to: role } });
+  }
+
+  /** The member behind a platform identity, if the bot has seen them. */
+  findByIdentity(user: UserRef): number | undefined {
+    return (this.q.byIdentity.get(user.platform, user.userId) as MemberRow | undefined)?.id;
+  }
+
+  /** Mirrors the tiers feature's decision into `members.tier`, which every other feature reads. */
+  setTier(memberId: number, tier: string): void {
+    this.q.setTier.run(tier, memberId);
   }
 
   setLocale(memberId: number, locale: Locale): void {

@@ -3,13 +3,11 @@ import { localDay, monthStart, startOfLocalDay, weekStart } from '../../core/clo
 import { UserError } from '../../core/errors.ts';
 import type { Body } from '../../core/outbound.ts';
 import { joinLines, seg } from '../../core/outbound.ts';
-import type { AuditService } from '../audit/index.ts';
 import type { TierService } from '../tiers/index.ts';
 import type { LeaderRow, PointsService } from './service.ts';
 
 export interface PointsCommandDeps {
   readonly points: PointsService;
-  readonly audit: AuditService;
   /** The community's time zone: weeks start on Monday there. */
   readonly timeZone: string;
   /** For per-tier boards. */
@@ -24,7 +22,7 @@ function board(ctx: Responder, title: string | Body, rows: readonly LeaderRow[])
 }
 
 /** `/points`, `/rank`, and the operators' `/award` and `/deduct`. */
-export function pointsCommands({ points, audit, timeZone, tiers }: PointsCommandDeps): CommandSpec[] {
+export function pointsCommands({ points, timeZone, tiers }: PointsCommandDeps): CommandSpec[] {
   return [
     defineCommand({
       name: 'points',
@@ -34,6 +32,7 @@ export function pointsCommands({ points, audit, timeZone, tiers }: PointsCommand
       args: [],
       role: 'member',
       where: 'any',
+      private: true,
       inMenu: true,
       handler: (ctx) => {
         const s = points.standing(ctx.actor.memberId);
@@ -71,50 +70,22 @@ export function pointsCommands({ points, audit, timeZone, tiers }: PointsCommand
         ctx.reply(board(ctx, title, rows));
       },
     }),
-    adjustCommand('award', { points, audit }, (entry) => {
-      points.credit({ ...entry, delta: entry.amount });
-    }),
-    adjustCommand('deduct', { points, audit }, (entry, member) => {
-      try {
-        points.spend({ ...entry, cost: entry.amount });
-      } catch (err) {
-        if (err instanceof UserError && err.code === 'points.insufficient') throw new UserError('points.deduct_too_much', { name: member.name, balance: err.params.balance ?? 0 });
-        throw err;
-      }
-    }),
+    adjustCommand('award', points),
+    adjustCommand('deduct', points),
   ];
 }
 
-/** What an operator's point adjustment writes: the ledger entry less its sign, keyed by the command's event. */
-interface Adjustment {
-  readonly memberId: number;
-  readonly amount: number;
-  readonly reason: 'award' | 'deduct';
-  readonly sourceKey: string;
-  readonly at: Date;
-  readonly actorMemberId: number;
-  readonly note: string | null;
-}
-
-/**
- * `/award` and `/deduct`: the same arguments, audit row and reply; only the ledger write differs
- * (a credit, or a conditional spend that refuses to go below zero).
- */
-function adjustCommand(
-  name: 'award' | 'deduct',
-  { points, audit }: Pick<PointsCommandDeps, 'points' | 'audit'>,
-  apply: (entry: Adjustment, member: MemberTarget) => void,
-): CommandSpec {
+/** `/award` and `/deduct`: the same arguments and reply over one audited service call. */
+function adjustCommand(name: 'award' | 'deduct', points: PointsService): CommandSpec {
   return defineCommand({
     name,
     feature: 'points',
-    args: [arg.member('member'), arg.int('amount', 1, 1_000_000, '50'), arg.optional(arg.rest('reason'))],
+    args: [arg.member('member'), arg.int('amount', 1, 1_000_000, '50'), arg.optional(arg.text('reason'))],
     role: 'operator',
     where: 'any',
     handler: (ctx) => {
       const { member, amount, reason } = ctx.args;
-      apply({ memberId: member.memberId, amount, reason: name, sourceKey: ctx.event.key, at: ctx.event.at, actorMemberId: ctx.actor.memberId, note: reason ?? null }, member);
-      audit.record({ at: ctx.event.at, actorMemberId: ctx.actor.memberId, action: `points.${name}`, targetMemberId: member.memberId, detail: { amount }, reason: reason ?? null });
+      points.adjust({ actorMemberId: ctx.actor.memberId, memberId: member.memberId, kind: name, amount, note: reason ?? null, sourceKey: ctx.key, at: ctx.now, name: member.name });
       const s = points.standing(member.memberId);
       ctx.reply(ctx.t(name === 'award' ? 'points.awarded' : 'points.deducted', { member: seg.mention(member.user, member.name), amount, balance: s.balance }));
     },

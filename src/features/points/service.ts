@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import { addDays, localDay, startOfLocalDay, weekStart } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Db } from '../../db/open.ts';
+import type { AuditService } from '../audit/index.ts';
 
 /**
  * Every reason a ledger row can have. Closed, because members read them in `/history`: each has
@@ -68,10 +69,14 @@ export class PointsService {
   /** Local week (Monday) by UTC quarter-hour, so crediting does not format a date every time. */
   private readonly weekByHour = new Map<number, string>();
 
-  /** `timeZone`: the community's zone, where weeks (and the weekly board) start on Monday. */
+  /**
+   * `timeZone`: the community's zone, where weeks (and the weekly board) start on Monday. `audit`
+   * records operators' adjustments; without it (read-only tools, benches) `adjust` is refused.
+   */
   constructor(
     private readonly db: Db,
     private readonly timeZone: string,
+    private readonly audit?: AuditService,
   ) {
     const s = db.sqlite;
     this.insertLedger = s.prepare(
@@ -207,6 +212,42 @@ export class PointsService {
   /** The first ledger row's instant (ms), or null for an empty ledger. */
   firstEntryAt(): number | null {
     return (this.db.sqlite.prepare('SELECT MIN(at) AS at FROM ledger').get() as { at: number | null }).at;
+  }
+
+  /**
+   * An operator's point adjustment (`/award`, `/deduct`, the dashboard): the ledger row and its
+   * audit row, once per `sourceKey`. A deduction never takes the balance below zero
+   * (`points.deduct_too_much`). Returns false for a repeat of the same cause (nothing changes).
+   */
+  adjust(input: {
+    readonly actorMemberId: number | null;
+    readonly memberId: number;
+    readonly kind: 'award' | 'deduct';
+    readonly amount: number;
+    readonly note: string | null;
+    readonly sourceKey: string;
+    readonly at: Date;
+    /** The member's name, for the refusal. */
+    readonly name?: string;
+  }): boolean {
+    const audit = this.audit;
+    if (!audit) throw new Error('PointsService.adjust needs the audit service');
+    if (!Number.isInteger(input.amount) || input.amount <= 0) throw new UserError('args.too_small', { arg: 'amount', min: 1 });
+    const entry = { memberId: input.memberId, reason: input.kind, sourceKey: input.sourceKey, at: input.at, actorMemberId: input.actorMemberId, note: input.note };
+    return this.db.transaction(() => {
+      let changed: boolean;
+      if (input.kind === 'award') changed = this.credit({ ...entry, delta: input.amount });
+      else {
+        try {
+          changed = this.spend({ ...entry, cost: input.amount });
+        } catch (err) {
+          if (err instanceof UserError && err.code === 'points.insufficient') throw new UserError('points.deduct_too_much', { name: input.name ?? `#${input.memberId}`, balance: err.params.balance ?? 0 });
+          throw err;
+        }
+      }
+      if (changed) audit.record({ at: input.at, actorMemberId: input.actorMemberId, action: `points.${input.kind}`, targetMemberId: input.memberId, detail: { amount: input.amount }, reason: input.note });
+      return changed;
+    });
   }
 
   /** The spendable balance alone: no rank, so it costs one primary-key read (check-in replies). */

@@ -56,13 +56,14 @@ export function quietCommands(quiet: QuietService, staffChat: string | undefined
       args: [arg.optional(arg.word('page', '2')), arg.optional(arg.word('code'))],
       role: 'moderator',
       where: 'any',
+      private: true,
       handler: (ctx) => {
         staffOnly(ctx.chat, staffChat);
         const { page, code } = ctx.args;
         const who = { memberId: ctx.actor.memberId, locale: ctx.actor.locale };
         if (page?.toLowerCase() === 'recall-all') {
           if (code !== undefined) {
-            const outs = quiet.recallAll(code, who, ctx.event.at);
+            const outs = quiet.recallAll(code, who, ctx.now);
             outs.forEach((o) => ctx.emit(o));
             ctx.reply(ctx.t('quiet.bulk_done', { count: outs.filter((o) => o.type === 'dm').length }));
             return;
@@ -97,14 +98,15 @@ export function quietCommands(quiet: QuietService, staffChat: string | undefined
     defineCommand({
       name: 'flag',
       feature: 'quiet',
-      args: [arg.int('flag'), arg.optional(arg.choice('review', ['recall', 'snooze', 'dismiss', 'assign'])), arg.optional(arg.rest('detail'))],
+      args: [arg.int('flag'), arg.optional(arg.choice('review', ['recall', 'snooze', 'dismiss', 'assign'])), arg.optional(arg.text('detail'))],
       role: 'moderator',
       where: 'any',
+      private: true,
       handler: (ctx) => {
         staffOnly(ctx.chat, staffChat);
         const { flag: id, review: action, detail } = ctx.args;
         const who = { memberId: ctx.actor.memberId, locale: ctx.actor.locale };
-        const at = ctx.event.at;
+        const at = ctx.now;
         switch (action) {
           case undefined: {
             const flag = quiet.get(id);
@@ -133,7 +135,7 @@ export function quietCommands(quiet: QuietService, staffChat: string | undefined
           case 'assign': {
             if (!followUps) throw new UserError('quiet.no_followups');
             const token = detail?.trim().split(/\s+/)[0] ?? '';
-            const target = followUps.members.resolveMember(token, ctx.event);
+            const target = ctx.resolveMember(token);
             if (!target) throw new UserError('args.unknown_member', { arg: 'member', value: token });
             const { task, outs } = followUps.desk.assignFlag(id, who, target, at);
             outs.forEach((o) => ctx.emit(o));

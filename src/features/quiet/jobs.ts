@@ -1,4 +1,5 @@
 import type { Outbound } from '../../core/outbound.ts';
+import type { Delivery } from '../../core/outbox.ts';
 import type { ScheduledJob } from '../../core/scheduler.ts';
 import type { Db } from '../../db/open.ts';
 import type { QuietService } from './service.ts';
@@ -9,8 +10,8 @@ export interface QuietJobDeps {
   /** `HH:MM` in `timeZone`. */
   readonly scanAt: string;
   readonly timeZone: string;
-  /** Sends after the scan's transaction has committed (the outbound router's `deliver`). */
-  readonly deliver: (outs: readonly Outbound[]) => Promise<void>;
+  /** The digest is written to the outbox in the scan's transaction and sent after it commits. */
+  readonly delivery: Delivery;
   /** Runs in the scan's transaction after it (one-to-one follow-ups for the new high-value flags); what it returns is sent too. */
   readonly afterScan?: (slot: Date) => Outbound[];
 }
@@ -20,15 +21,15 @@ export interface QuietJobDeps {
  * The scan and the digest are built in one transaction; the digest is sent after it commits.
  * Running a slot twice (a double fire, a restart) flags nobody twice: the scan is idempotent.
  */
-export function quietScanJob({ quiet, db, scanAt, timeZone, deliver, afterScan }: QuietJobDeps): ScheduledJob {
+export function quietScanJob({ quiet, db, scanAt, timeZone, delivery, afterScan }: QuietJobDeps): ScheduledJob {
   const [hour, minute] = scanAt.split(':').map(Number) as [number, number];
   return {
     id: 'quiet.scan',
     cron: `${minute} ${hour} * * *`,
     timeZone,
     async run(slot) {
-      const outs = db.transaction(() => [...quiet.digest(quiet.scan(slot), slot), ...(afterScan?.(slot) ?? [])]);
-      await deliver(outs);
+      db.transaction(() => delivery.record(`quiet.scan:${slot.getTime()}`, [...quiet.digest(quiet.scan(slot), slot), ...(afterScan?.(slot) ?? [])]));
+      await delivery.flush();
     },
   };
 }

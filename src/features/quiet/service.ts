@@ -6,7 +6,8 @@ import { parseChatKey } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Body, Outbound } from '../../core/outbound.ts';
 import { joinLines, seg } from '../../core/outbound.ts';
-import type { FailedOutbound } from '../../core/outbound-router.ts';
+import { tagOf, tagOutbound } from '../../core/outbox.ts';
+import type { UndeliverableMessage } from '../../core/outbox-sender.ts';
 import { ConfigError } from '../../config/load.ts';
 import type { QuietConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
@@ -17,6 +18,8 @@ import type { TierService } from '../tiers/index.ts';
 import type { FlagStatus } from './schema.ts';
 
 const DAY_MS = 86_400_000;
+/** The outbox origin of a recall DM: `quiet.recall:<flag id>`. */
+const RECALL_ORIGIN = 'quiet.recall:';
 
 /** A flag row as the service reads it (snake_case columns mapped to camelCase). */
 export interface FlagRow {
@@ -128,8 +131,6 @@ export class QuietService {
   private readonly bonusDueQ: Database.Statement;
   private readonly bonusPaidQ: Database.Statement;
   private readonly byIdQ: Database.Statement;
-  /** Recall DMs in flight, so an undeliverable one becomes a moderator task. */
-  private readonly pendingRecalls = new WeakMap<Outbound, number>();
 
   constructor(private readonly deps: QuietDeps) {
     const missing = deps.config.templates.flatMap((id, i) =>
@@ -321,18 +322,19 @@ export class QuietService {
     audit.record({ at, actorMemberId: actor.memberId, action: 'flag.recall', targetMemberId: flag.memberId, detail: { flag: id, template: chosen, via, bonus } });
     if (!target) return this.task(id, flag.memberId, flag.name, 'no identity', text);
     const out: Outbound = { type: 'dm', user: target.user, name: target.name, body: text, ...(target.fallbackChat ? { fallbackChat: target.fallbackChat } : {}) };
-    this.pendingRecalls.set(out, id);
-    return [out];
+    // The origin is stored with the outbox message, so a recall that fails days later (a bulk
+    // recall spread over a daily cap, a restart in between) still becomes a moderator task.
+    return [tagOutbound(out, { origin: `${RECALL_ORIGIN}${id}` })];
   }
 
   /**
    * The router's report of a message that could not be delivered. A recall DM with no group to
    * fall back to becomes a task in the moderators' chat (never a silent no-op).
    */
-  undeliverable(failed: FailedOutbound): Outbound[] {
-    const id = this.pendingRecalls.get(failed.out);
-    if (id === undefined || failed.out.type !== 'dm') return [];
-    this.pendingRecalls.delete(failed.out);
+  undeliverable(failed: UndeliverableMessage): Outbound[] {
+    const origin = failed.origin ?? tagOf(failed.out).origin;
+    if (!origin?.startsWith(RECALL_ORIGIN) || failed.out.type !== 'dm') return [];
+    const id = Number(origin.slice(RECALL_ORIGIN.length));
     const flag = this.get(id);
     if (!flag) return [];
     this.deps.db.transaction(() => this.deps.db.sqlite.prepare(`UPDATE quiet_flags SET recall_via = 'task' WHERE id = ?`).run(id));
@@ -403,7 +405,8 @@ export class QuietService {
     const plan = this.recallAllPlan(at);
     if (plan.flags.length === 0) throw new UserError('quiet.bulk_empty');
     if (plan.code !== code.toLowerCase()) throw new UserError('quiet.bulk_stale');
-    return plan.flags.flatMap((f) => this.recall(f.id, actor, at));
+    // Bulk: behind members' replies, and spread out by daily caps where the platform has them.
+    return plan.flags.flatMap((f) => this.recall(f.id, actor, at)).map((out) => (out.type === 'dm' ? tagOutbound(out, { cls: 'bulk' }) : out));
   }
 
   /**
@@ -491,7 +494,16 @@ export class QuietService {
       lines.push(t('quiet.card_recall', { at: day(f.recalledAt), template: f.recallTemplate ?? '-', via: t(`quiet.via.${f.recallVia ?? 'dm'}`), bonus: f.bonus }));
     }
     if (f.returnedAt !== null) lines.push(t('quiet.card_returned', { at: day(f.returnedAt), how: f.returnedVia ?? '-' }));
-    return joinLines(lines);
+    // Review buttons where the platform shows them: each runs `/flag <id> …` with the presser's role.
+    const buttons =
+      f.status === 'open'
+        ? [
+            seg.action(translator.text(locale, 'choice.review.recall'), 'flag', `${f.id} recall`, 'primary'),
+            seg.action(translator.text(locale, 'choice.review.snooze'), 'flag', `${f.id} snooze 7`),
+            seg.action(translator.text(locale, 'choice.review.dismiss'), 'flag', `${f.id} dismiss`, 'danger'),
+          ]
+        : [];
+    return [...joinLines(lines), ...buttons];
   }
 
   /**

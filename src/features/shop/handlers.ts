@@ -70,8 +70,12 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
           const description = localised(r.description, ctx.actor.locale);
           if (description) lines.push([seg.text(`   ${description}`)]);
         }
+        // Buttons where the platform shows them; the footer already says how to redeem by text.
+        const buttons = rewards
+          .filter((r) => r.cost <= balance && shop.stockOf(r.sku) !== 0)
+          .map((r) => seg.action(translator.text(ctx.actor.locale, 'shop.redeem_button', { name: localised(r.name, ctx.actor.locale) }), 'redeem', r.sku, 'primary'));
         lines.push(ctx.t('shop.footer'));
-        ctx.reply(joinLines(lines));
+        ctx.reply([...joinLines(lines), ...buttons]);
       },
     }),
     defineCommand({
@@ -79,7 +83,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       aliases: ['buy'],
       bare: ['兑换'],
       feature: 'shop',
-      args: [arg.word('sku', shop.skus()[0]), arg.optional(arg.int('qty', 1, 10))],
+      args: [arg.dynamicChoice('sku', () => shop.choices(), shop.skus()[0]), arg.optional(arg.int('qty', 1, 10))],
       role: 'member',
       where: 'any',
       handler: (ctx) => {
@@ -89,8 +93,8 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
           qty: ctx.args.qty ?? 1,
           chatKey: chatKey(ctx.chat.ref),
           timeZone: ctx.chat.timeZone,
-          at: ctx.event.at,
-          eventKey: ctx.event.key,
+          at: ctx.now,
+          eventKey: ctx.key,
         });
         const name = localised(r.reward.name, ctx.actor.locale);
         const params = { name, cost: r.cost, balance: r.balance, id: r.id };
@@ -112,6 +116,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       args: [],
       role: 'member',
       where: 'direct',
+      private: true,
       handler: (ctx) => {
         const rows = shop.codesOf(ctx.actor.memberId).map((r) => ctx.t('shop.codes_row', { sku: r.sku, code: r.code.replaceAll('\n', ', ') }));
         list(ctx, ctx.t('shop.codes_title'), 'shop.codes_empty', rows);
@@ -125,6 +130,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       args: [],
       role: 'member',
       where: 'any',
+      private: true,
       handler: (ctx) => {
         const lines = points.history(ctx.actor.memberId, 10).map((r) => {
           const reason = ctx.t(`shop.reason.${r.reason}`);
@@ -152,17 +158,17 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
-        decided(ctx, shop.fulfil(ctx.args.id, ctx.actor.memberId, ctx.event.at), 'shop.fulfilled', {});
+        decided(ctx, shop.fulfil(ctx.args.id, ctx.actor.memberId, ctx.now), 'shop.fulfilled', {});
       },
     }),
     defineCommand({
       name: 'reject',
       feature: 'shop',
-      args: [arg.int('id'), arg.rest('reason', 'out of stock')],
+      args: [arg.int('id'), arg.text('reason', 'out of stock')],
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
-        const row = shop.reject(ctx.args.id, ctx.actor.memberId, ctx.event.at, ctx.args.reason);
+        const row = shop.reject(ctx.args.id, ctx.actor.memberId, ctx.now, ctx.args.reason);
         decided(ctx, row, 'shop.rejected', { refund: row.cost, reason: ctx.args.reason });
       },
     }),
@@ -176,7 +182,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
         const m = STOCK_CHANGE.exec(ctx.args.change);
         if (!m) throw new UserError('shop.stock_bad_change', { value: ctx.args.change });
         const delta = Number(m[2]) * (m[1] === '-' ? -1 : 1);
-        const stock = shop.adjustStock(ctx.args.sku.toLowerCase(), delta, ctx.actor.memberId, ctx.event.at);
+        const stock = shop.adjustStock(ctx.args.sku.toLowerCase(), delta, ctx.actor.memberId, ctx.now);
         ctx.reply(ctx.t('shop.stock_set', { sku: ctx.args.sku.toLowerCase(), stock }));
       },
     }),

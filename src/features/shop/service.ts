@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import type { Actor } from '../../core/command.ts';
 import { localDay, monthStart, startOfLocalDay, weekStart } from '../../core/clock.ts';
+import type { Actor, Choice } from '../../core/command.ts';
 import { UserError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
 import type { RewardConfig, RewardsConfig } from '../../config/schema.ts';
@@ -79,6 +79,8 @@ export class ShopService {
       insertCode: s.prepare('INSERT OR IGNORE INTO reward_codes (sku, code, imported_at) VALUES (?, ?, ?)'),
       take: s.prepare('UPDATE reward_stock SET stock = stock - @qty WHERE sku = @sku AND (stock IS NULL OR stock >= @qty)'),
       adjust: s.prepare('UPDATE reward_stock SET stock = MAX(0, stock + ?) WHERE sku = ? AND stock IS NOT NULL'),
+      // An operator's change that would take stock below zero is refused, not clamped.
+      change: s.prepare('UPDATE reward_stock SET stock = stock + @delta WHERE sku = @sku AND stock IS NOT NULL AND stock + @delta >= 0'),
       used: s.prepare("SELECT COALESCE(SUM(qty), 0) AS n FROM redemptions WHERE member_id = ? AND sku = ? AND at >= ? AND status != 'rejected'"),
       usedKind: s.prepare(`SELECT COUNT(*) AS n FROM redemptions WHERE member_id = ? AND sku IN (SELECT value FROM json_each(?)) AND at >= ? AND status != 'rejected'`),
       insert: s.prepare(
@@ -113,6 +115,11 @@ export class ShopService {
   }
 
   /** The enabled rewards a member of `tier` may see and redeem. */
+  /** The rewards as choices of a `sku` argument: typed by SKU or by their name in any language (`兑换 补签卡`). */
+  choices(): Choice[] {
+    return this.deps.catalogue.rewards.filter((r) => r.enabled).map((r) => (typeof r.name === 'string' ? { value: r.sku, words: [r.name] } : { value: r.sku, labels: r.name }));
+  }
+
   visible(tier: string): RewardConfig[] {
     const rank = this.deps.tiers.rank(tier);
     return this.deps.catalogue.rewards.filter((r) => r.enabled && (r.minTier === undefined || this.deps.tiers.rank(r.minTier) <= rank));
@@ -223,12 +230,16 @@ export class ShopService {
     return row;
   }
 
-  /** `/stock sku +N`: changes a limited reward's stock (never below 0). Audited. */
+  /** `/stock sku +N`: changes a limited reward's stock; a change below zero is refused with the current stock. Audited. */
   adjustStock(sku: string, delta: number, actorMemberId: number, at: Date): number {
     const reward = this.bySku.get(sku);
     if (!reward) throw new UserError('shop.unknown', { sku });
     if (reward.kind === 'code') throw new UserError('shop.stock_is_codes', { sku });
-    if (this.q.adjust!.run(delta, sku).changes === 0) throw new UserError('shop.stock_unlimited', { sku });
+    if (this.q.change!.run({ delta, sku }).changes === 0) {
+      const current = this.stockOf(sku);
+      if (current === null) throw new UserError('shop.stock_unlimited', { sku });
+      throw new UserError('shop.stock_below_zero', { sku, stock: current, change: delta });
+    }
     const stock = this.stockOf(sku) ?? 0;
     this.deps.audit.record({ at, actorMemberId, action: 'stock.adjust', detail: { sku, delta, stock } });
     return stock;

@@ -50,12 +50,14 @@ async function telegramBot(opts: { content?: Content; adapter?: Partial<Telegram
     },
   };
   const db = openDb(':memory:');
+  const clock = new FakeClock(new Date(DATE * 1000));
   const app = createApp({
     db,
     content: opts.content ?? contentWith(),
-    clock: new FakeClock(new Date(DATE * 1000)),
+    clock,
     logger,
-    sleep: async () => {},
+    // The outbox waits out a retry's backoff on the app's clock: moving it costs no real time.
+    sleep: async (ms) => clock.advance(ms),
   });
   const adapter = new TelegramAdapter({
     token: fake.token,
@@ -93,7 +95,7 @@ describe('telegram end to end (real grammY against the fake Bot API, real create
     const checkin = await say(r, '/checkin');
     expect(checkin).toHaveLength(1);
     expect(checkin[0]).toMatchObject({ chatId: String(GROUP.id), replyTo: nextId - 1 });
-    expect(checkin[0]!.visible).toMatch(/^Alice checked in: \+10 points, streak 1 days\. Balance 10\./);
+    expect(checkin[0]!.visible).toMatch(/^Alice checked in: \+10 points, streak 1 day\. Balance 10\./);
     expect(texts(await say(r, '/points'))).toEqual([expect.stringMatching(/^Alice: balance 10, earned 10 in all, rank #1\./)]);
     const [help] = texts(await say(r, '/help'));
     expect(help).toContain('What you can do here:');
@@ -126,7 +128,7 @@ describe('telegram end to end (real grammY against the fake Bot API, real create
     expect(r.app.router.failed).toEqual([]);
   });
 
-  it('given a 429 asking for a longer wait than the adapter holds a request, then the core router waits retry_after and the answer arrives once', async () => {
+  it('given a 429 asking for a longer wait than the adapter holds a request, then the outbox holds it for retry_after and the answer arrives once', async () => {
     const r = await telegramBot({
       adapter: { autoRetry: { maxDelaySeconds: 5 } },
       before: (f) => f.failNext('sendMessage', { error_code: 429, description: 'Too Many Requests: retry after 30', parameters: { retry_after: 30 } }),

@@ -80,6 +80,8 @@ export class FakeBotApi {
   private readonly updates: Update[] = [];
   private readonly failures = new Map<string, FakeError[]>();
   private readonly drops = new Map<string, number>();
+  /** While set, asked about every call: an error to answer with, `drop` to lose the connection, or nothing to serve it. */
+  outage: ((method: string) => FakeError | 'drop' | undefined) | undefined;
   private readonly watch = new Watch('fake Bot API', () => this.calls.map((c) => c.method).join(', '));
   private nextUpdateId = 100;
   private nextMessageId = 5000;
@@ -168,6 +170,15 @@ export class FakeBotApi {
     const method = match[2]!;
     this.calls.push({ method, payload });
     this.notify();
+    const down = this.outage?.(method);
+    if (down === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (down) {
+      answer(down.error_code, { ok: false, ...down });
+      return;
+    }
     const drops = this.drops.get(method) ?? 0;
     if (drops > 0) {
       this.drops.set(method, drops - 1);

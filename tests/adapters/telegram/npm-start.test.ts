@@ -6,7 +6,7 @@ import { ALICE, LI, textUpdate } from './updates.ts';
 
 /**
  * What the issue asks `npm start` to show: with only the fake server and the env vars, the real
- * CLI (`tsx src/cli.ts start`, what `npm start` runs) connects to TELEGRAM_API_ROOT and serves a group.
+ * `npm start` connects to TELEGRAM_API_ROOT and serves a group.
  */
 describe('npm start against the fake Bot API', () => {
   let fake: FakeBotApi;
@@ -41,6 +41,9 @@ describe('npm start against the fake Bot API', () => {
     expect(cli.stderr()).toContain('connected as @hearth_bot');
     expect(cli.stderr()).toContain('privacy mode is on');
     expect(await cli.stop(), cli.stderr()).toEqual({ code: 0, signal: null });
+    // The bot itself got the signal (not only npm) and stopped in order.
+    expect(cli.stderr()).toContain('stopping: no new events; flushing the outbox');
+    expect(cli.stderr()).toMatch(/"msg":"stopped/);
     expect(fake.callsOf('getUpdates').at(-1)!.payload).toMatchObject({ limit: 1 });
   });
 });

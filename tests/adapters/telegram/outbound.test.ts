@@ -49,7 +49,7 @@ describe('telegram outbound sending (recording transformer)', () => {
   it('given a tier invite, then a one-person link that expires is created for the target group and sent to the member by DM', async () => {
     const t = fakeTiming(Date.parse('2026-03-02T09:00:00Z'));
     const l = lane({ options: { timing: t.timing, inviteTtlSeconds: 3600 } });
-    await l.adapter.send({ type: 'invite', user: alice, target: { platform: 'telegram', chatId: '-100999' }, body: [seg.text('Welcome to Core!')] });
+    await l.adapter.send({ type: 'invite', user: alice, door: { kind: 'chat', chat: { platform: 'telegram', chatId: '-100999' } }, body: [seg.text('Welcome to Core!')] });
     expect(l.calls.map((c) => c.method)).toEqual(['createChatInviteLink', 'sendMessage']);
     expect(l.calls[0]!.payload).toMatchObject({ chat_id: '-100999', member_limit: 1, expire_date: Date.parse('2026-03-02T10:00:00Z') / 1000 });
     expect(l.calls[1]!.payload).toMatchObject({ chat_id: '42', text: 'Welcome to Core!\nhttps://t.me/+lane' });
@@ -72,23 +72,25 @@ describe('telegram outbound sending (recording transformer)', () => {
     expect(texts).toEqual(['a', 'b']);
   });
 
-  it('given the command menu, then each language gets a members list (default scope) and an admins list, plus the community language as the fallback without language; invalid names are left out', async () => {
+  it('given the command catalog, then each language gets a members list (default scope) and an admins list, plus the community language as the fallback without language; invalid names are left out', async () => {
     const l = lane();
-    await l.adapter.setCommandMenu!({
-      defaultLanguage: 'zh',
-      byLanguage: {
-        zh: { members: [{ command: 'checkin', description: '每日签到' }, { command: '签到', description: 'x' }], admins: [{ command: 'award', description: '发积分' }] },
-        en: { members: [{ command: 'checkin', description: 'daily check-in' }], admins: [{ command: 'award', description: 'give points' }] },
+    const entry = (name: string, description: string, role: 'member' | 'operator' | 'owner', inMenu: boolean) =>
+      ({ name, description, role, inMenu, aliases: [], bare: [], scope: 'any', private: false, args: [] }) as const;
+    await l.adapter.publishCatalog!({
+      defaultLocale: 'zh-CN',
+      byLocale: {
+        'zh-CN': [entry('checkin', '每日签到', 'member', true), entry('签到', 'x', 'member', true), entry('lang', '语言', 'member', false), entry('award', '发积分', 'operator', false), entry('owneronly', 'x', 'owner', false)],
+        en: [entry('checkin', 'daily check-in', 'member', true), entry('award', 'give points', 'operator', false)],
       },
     });
     const calls = l.calls.filter((c) => c.method === 'setMyCommands').map((c) => [c.payload.language_code ?? '-', (c.payload.scope as { type: string }).type, (c.payload.commands as { command: string; description: string }[]).map((x) => `${x.command}:${x.description}`).join()]);
     expect(calls).toEqual([
       ['zh', 'default', 'checkin:每日签到'],
-      ['zh', 'all_chat_administrators', 'award:发积分'],
+      ['zh', 'all_chat_administrators', 'checkin:每日签到,award:发积分'],
       ['en', 'default', 'checkin:daily check-in'],
-      ['en', 'all_chat_administrators', 'award:give points'],
+      ['en', 'all_chat_administrators', 'checkin:daily check-in,award:give points'],
       ['-', 'default', 'checkin:每日签到'],
-      ['-', 'all_chat_administrators', 'award:发积分'],
+      ['-', 'all_chat_administrators', 'checkin:每日签到,award:发积分'],
     ]);
   });
 

@@ -52,9 +52,9 @@ describe('WeChat outbound through the real Wechaty over the mock puppet', () => 
 
   it('given an invite to a room where the bot may add members, then the member is added and told by DM', async () => {
     const before = lane.puppet.sent.length;
-    await lane.adapter.send({ type: 'invite', user: wechat(LI.id), target: { platform: 'wechat', chatId: 'vip@chatroom' }, body: [seg.text('恭喜升级！')] }).catch(() => undefined);
+    await lane.adapter.send({ type: 'invite', user: wechat(LI.id), door: { kind: 'chat', chat: { platform: 'wechat', chatId: 'vip@chatroom' } }, body: [seg.text('恭喜升级！')] }).catch(() => undefined);
     lane.mocker.createRoom({ id: 'vip@chatroom', topic: '核心会员群', memberIdList: [BOT.id] });
-    await lane.adapter.send({ type: 'invite', user: wechat(LI.id), target: { platform: 'wechat', chatId: 'vip@chatroom' }, body: [seg.text('恭喜升级！')] });
+    await lane.adapter.send({ type: 'invite', user: wechat(LI.id), door: { kind: 'chat', chat: { platform: 'wechat', chatId: 'vip@chatroom' } }, body: [seg.text('恭喜升级！')] });
     expect(lane.puppet.added).toContainEqual({ roomId: 'vip@chatroom', contactId: LI.id });
     expect(lane.puppet.sent.slice(before).map((s) => [s.conversationId, s.text])).toEqual([[LI.id, '恭喜升级！']]);
   });
@@ -63,7 +63,7 @@ describe('WeChat outbound through the real Wechaty over the mock puppet', () => 
     lane.mocker.createRoom({ id: 'closed@chatroom', topic: '核心群2', memberIdList: [BOT.id] });
     lane.puppet.addRefused.add('closed@chatroom');
     lane.puppet.qrCodes.set('closed@chatroom', 'https://weixin.qq.com/g/closed');
-    await lane.adapter.send({ type: 'invite', user: wechat(ZHANG.id), target: { platform: 'wechat', chatId: 'closed@chatroom' }, body: [seg.text('恭喜升级！')] });
+    await lane.adapter.send({ type: 'invite', user: wechat(ZHANG.id), door: { kind: 'chat', chat: { platform: 'wechat', chatId: 'closed@chatroom' } }, body: [seg.text('恭喜升级！')] });
     expect(lane.puppet.sent.at(-1)).toMatchObject({ conversationId: ZHANG.id, text: '恭喜升级！\nhttps://weixin.qq.com/g/closed' });
   });
 
@@ -121,6 +121,14 @@ describe('WeChat send pacing', () => {
 });
 
 describe('WeChat rendering', () => {
+  it('given a long text of emoji with skin tones, then no part cuts one in half', () => {
+    const text = '👍🏽'.repeat(30);
+    const parts = renderTexts([seg.text(text)], { inRoom: true, limit: 25 });
+    expect(parts.length).toBeGreaterThan(1);
+    expect(parts.every((p) => p.text.length <= 25 && p.text.length % 4 === 0)).toBe(true);
+    expect(parts.map((p) => p.text).join('')).toBe(text);
+  });
+
   it('given mentions on both sides of a split, then each part lists only the ids it mentions', () => {
     const body = [seg.mention(wechat('a'), 'A'), seg.text(` ${'x'.repeat(30)}`), seg.br(), seg.mention(wechat('b'), 'B'), seg.text(' y')];
     const parts = renderTexts(body, { inRoom: true, limit: 38 });

@@ -1,0 +1,127 @@
+import type { Platform } from './ids.ts';
+import type { Outbound } from './outbound.ts';
+
+/**
+ * What a message is for, which decides its priority, how long it may wait before it is stale, and
+ * which send-policy rules apply (quiet hours hold broadcasts and bulk sends, not replies).
+ * `staff` (operators' notices about delivery itself) is exempt from daily caps, so the staff chat
+ * hears that a cap was reached even on the day it was.
+ */
+export const DELIVERY_CLASSES = ['reply', 'staff', 'direct', 'broadcast', 'bulk'] as const;
+export type DeliveryClass = (typeof DELIVERY_CLASSES)[number];
+
+/** Lower goes first when messages compete for a platform's budget: a member's reply before a broadcast. */
+export const PRIORITY: Readonly<Record<DeliveryClass, number>> = { reply: 0, staff: 1, direct: 2, broadcast: 3, bulk: 4 };
+
+/** How a feature marks a message it emits: its class and an origin it will recognise in results. */
+export interface DeliveryTag {
+  readonly cls?: DeliveryClass;
+  /** A feature's own reference (`content:…`, `quiet.recall:12`), stored with the message and handed back on settle. */
+  readonly origin?: string;
+}
+
+const tags = new WeakMap<Outbound, DeliveryTag>();
+
+/**
+ * Marks an outbound message with its class and origin. Features build messages inside a
+ * transaction and the outbox stores them in that same transaction, so the tag travels with the
+ * object until it is written down; after that it lives in the outbox row.
+ */
+export function tagOutbound<T extends Outbound>(out: T, tag: DeliveryTag): T {
+  tags.set(out, { ...tags.get(out), ...tag });
+  return out;
+}
+
+export function tagOf(out: Outbound): DeliveryTag {
+  return tags.get(out) ?? {};
+}
+
+/** The class a message has when no feature said otherwise. */
+export function defaultClass(out: Outbound): DeliveryClass {
+  return out.type === 'reply' ? 'reply' : out.type === 'send' ? 'broadcast' : 'direct';
+}
+
+/** The destination a message is ordered within: a chat, or the private chat with one user. */
+export function laneOf(out: Outbound): string {
+  return out.type === 'dm' || out.type === 'invite' ? `${out.user.platform}:dm:${out.user.userId}` : `${out.chat.platform}:${out.chat.chatId}`;
+}
+
+/**
+ * What an adapter is told beside the message. `idempotencyKey` is stable for one outbox message
+ * across every attempt and restart; a platform that deduplicates on a client key (Discord's
+ * `nonce` with `enforce_nonce`) passes it on so a resend after a crash is not a duplicate.
+ */
+export interface SendMeta {
+  readonly idempotencyKey: string;
+  /** 1 for the first attempt. */
+  readonly attempt: number;
+}
+
+/** What an adapter may report back: the platform's id of the (last) message it created. */
+export interface SendReceipt {
+  readonly messageId?: string;
+}
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed' | 'expired';
+
+/** One stored message as the sender sees it. */
+export interface OutboxMessage {
+  readonly id: number;
+  readonly sourceKey: string;
+  readonly lane: string;
+  readonly platform: Platform;
+  readonly cls: DeliveryClass;
+  readonly priority: number;
+  readonly origin: string | null;
+  readonly out: Outbound;
+  readonly attempts: number;
+  /** Not before this instant (ms): a retry's backoff. */
+  readonly notBefore: number;
+  readonly createdAt: number;
+}
+
+/** How a stored message ended, for features that record per-message outcomes. */
+export interface OutboxResult {
+  readonly message: OutboxMessage;
+  readonly status: Exclude<OutboxStatus, 'pending'>;
+  readonly error?: string;
+}
+
+/** Counts per platform and status, and the oldest pending message, for `/outbox`, logs and `export`. */
+export interface OutboxStats {
+  readonly platforms: Record<string, { pending: number; sent: number; failed: number; expired: number }>;
+  readonly oldestPending: { readonly id: number; readonly platform: Platform; readonly lane: string; readonly createdAt: string; readonly attempts: number; readonly error: string | null } | null;
+}
+
+/**
+ * The durable store behind the sender. `add` runs inside the caller's transaction (the same one
+ * as the state change that caused the messages), keyed by the causing event so a redelivered
+ * event adds nothing; the rest is the sender's bookkeeping.
+ */
+export interface OutboxStore {
+  transaction<T>(fn: () => T): T;
+  /** Stores the messages in order under `sourceKey`; returns how many were new. */
+  add(sourceKey: string, outs: readonly Outbound[], at: Date): number;
+  /** The oldest pending message of every lane, best priority first. */
+  heads(): OutboxMessage[];
+  /** `note` says how it went when not as asked (a refused DM sent as a mention instead). */
+  markSent(id: number, at: number, messageId: string | undefined, note?: string): void;
+  markRetry(id: number, at: number, notBefore: number, error: string): void;
+  markFailed(id: number, at: number, error: string): void;
+  markExpired(id: number, at: number): void;
+  /** Messages subject to daily caps sent on `platform` (in `lane`, when given) since `since` (ms). */
+  sentSince(platform: Platform, since: number, lane?: string): number;
+  /** Pending messages on `platform` (in `lane`, when given) subject to daily caps. */
+  pendingCount(platform: Platform, lane?: string): number;
+  stats(): OutboxStats;
+}
+
+/**
+ * How the dispatcher, jobs and features hand over what they said: `record` inside the
+ * transaction that decided it (so the message exists exactly when the change does), `flush` after
+ * commit (wakes the sender; in the simulator and tests it waits until what is due was sent).
+ */
+export interface Delivery {
+  record(sourceKey: string, outs: readonly Outbound[]): void;
+  flush(): Promise<void>;
+}

@@ -1,0 +1,3 @@
+export { SqliteOutboxStore } from './repo.ts';
+export { OutboxService } from './service.ts';
+export { outboxCommands } from './handlers.ts';

@@ -1,0 +1,141 @@
+import type Database from 'better-sqlite3';
+import type { Platform } from '../../core/ids.ts';
+import type { Outbound } from '../../core/outbound.ts';
+import { defaultClass, laneOf, PRIORITY, tagOf, type DeliveryClass, type OutboxMessage, type OutboxStats, type OutboxStore } from '../../core/outbox.ts';
+import { platformOf } from '../../core/outbound-router.ts';
+import type { Db } from '../../db/open.ts';
+
+interface Row {
+  id: number;
+  source_key: string;
+  lane: string;
+  platform: string;
+  cls: string;
+  priority: number;
+  origin: string | null;
+  payload: string;
+  attempts: number;
+  not_before: number;
+  created_at: number;
+}
+
+function toMessage(r: Row): OutboxMessage {
+  return {
+    id: r.id,
+    sourceKey: r.source_key,
+    lane: r.lane,
+    platform: r.platform as Platform,
+    cls: r.cls as DeliveryClass,
+    priority: r.priority,
+    origin: r.origin,
+    out: JSON.parse(r.payload) as Outbound,
+    attempts: r.attempts,
+    notBefore: r.not_before,
+    createdAt: r.created_at,
+  };
+}
+
+/** The outbox table behind the core's sender, with prepared statements: it is on every event's path. */
+export class SqliteOutboxStore implements OutboxStore {
+  private readonly insertQ: Database.Statement;
+  private readonly headsQ: Database.Statement;
+  private readonly sentQ: Database.Statement;
+  private readonly retryQ: Database.Statement;
+  private readonly finalQ: Database.Statement;
+  private readonly sentSinceQ: Database.Statement;
+  private readonly sentSinceLaneQ: Database.Statement;
+  private readonly pendingQ: Database.Statement;
+  private readonly pendingLaneQ: Database.Statement;
+  private readonly anyPendingQ: Database.Statement;
+
+  constructor(private readonly db: Db) {
+    const s = db.sqlite;
+    this.insertQ = s.prepare(
+      `INSERT OR IGNORE INTO outbox (source_key, seq, platform, lane, cls, priority, origin, payload, status, attempts, not_before, created_at, updated_at)
+       VALUES (@sourceKey, @seq, @platform, @lane, @cls, @priority, @origin, @payload, 'pending', 0, @at, @at, @at)`,
+    );
+    this.anyPendingQ = s.prepare(`SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1`).pluck();
+    // The oldest pending message of every lane: per-chat order is by id, priority decides between chats.
+    this.headsQ = s.prepare(
+      `SELECT o.id, o.source_key, o.lane, o.platform, o.cls, o.priority, o.origin, o.payload, o.attempts, o.not_before, o.created_at
+       FROM (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY lane) h JOIN outbox o ON o.id = h.id
+       ORDER BY o.priority, o.id`,
+    );
+    this.sentQ = s.prepare(
+      `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = @at, updated_at = @at, platform_message_id = @messageId, error = @note WHERE id = @id`,
+    );
+    this.retryQ = s.prepare(`UPDATE outbox SET attempts = attempts + 1, not_before = @notBefore, updated_at = @at, error = @error WHERE id = @id`);
+    this.finalQ = s.prepare(`UPDATE outbox SET status = @status, attempts = attempts + @tried, updated_at = @at, error = @error WHERE id = @id`);
+    this.sentSinceQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE platform = ? AND sent_at >= ? AND cls != 'staff'`).pluck();
+    this.sentSinceLaneQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE platform = ? AND sent_at >= ? AND cls != 'staff' AND lane = ?`).pluck();
+    this.pendingQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND platform = ? AND cls != 'staff'`).pluck();
+    this.pendingLaneQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND lane = ? AND cls != 'staff'`).pluck();
+  }
+
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn);
+  }
+
+  add(sourceKey: string, outs: readonly Outbound[], at: Date): number {
+    let added = 0;
+    outs.forEach((out, seq) => {
+      const tag = tagOf(out);
+      const cls = tag.cls ?? defaultClass(out);
+      added += this.insertQ.run({
+        sourceKey,
+        seq,
+        platform: platformOf(out),
+        lane: laneOf(out),
+        cls,
+        priority: PRIORITY[cls],
+        origin: tag.origin ?? null,
+        payload: JSON.stringify(out),
+        at: at.getTime(),
+      }).changes;
+    });
+    return added;
+  }
+
+  heads(): OutboxMessage[] {
+    // Most calls find nothing pending: answer those from the index alone.
+    if (this.anyPendingQ.get() === undefined) return [];
+    return (this.headsQ.all() as Row[]).map(toMessage);
+  }
+
+  markSent(id: number, at: number, messageId: string | undefined, note?: string): void {
+    this.sentQ.run({ id, at, messageId: messageId ?? null, note: note ?? null });
+  }
+
+  markRetry(id: number, at: number, notBefore: number, error: string): void {
+    this.retryQ.run({ id, at, notBefore, error });
+  }
+
+  markFailed(id: number, at: number, error: string): void {
+    this.finalQ.run({ id, at, status: 'failed', tried: 1, error });
+  }
+
+  markExpired(id: number, at: number): void {
+    this.finalQ.run({ id, at, status: 'expired', tried: 0, error: 'expired: too old to send' });
+  }
+
+  sentSince(platform: Platform, since: number, lane?: string): number {
+    return (lane === undefined ? this.sentSinceQ.get(platform, since) : this.sentSinceLaneQ.get(platform, since, lane)) as number;
+  }
+
+  pendingCount(platform: Platform, lane?: string): number {
+    return (lane === undefined ? this.pendingQ.get(platform) : this.pendingLaneQ.get(lane)) as number;
+  }
+
+  stats(): OutboxStats {
+    const s = this.db.sqlite;
+    const platforms: OutboxStats['platforms'] = {};
+    for (const r of s.prepare(`SELECT platform, status, COUNT(*) AS n FROM outbox GROUP BY platform, status ORDER BY platform`).all() as { platform: string; status: string; n: number }[]) {
+      const p = (platforms[r.platform] ??= { pending: 0, sent: 0, failed: 0, expired: 0 });
+      if (r.status === 'pending' || r.status === 'sent' || r.status === 'failed' || r.status === 'expired') p[r.status] = r.n;
+    }
+    const oldest = s
+      .prepare(`SELECT id, platform, lane, created_at AS createdAt, attempts, error FROM outbox WHERE status = 'pending' ORDER BY id LIMIT 1`)
+      .get() as { id: number; platform: Platform; lane: string; createdAt: number; attempts: number; error: string | null } | undefined;
+    return { platforms, oldestPending: oldest ? { ...oldest, createdAt: new Date(oldest.createdAt).toISOString() } : null };
+  }
+}

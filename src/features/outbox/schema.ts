@@ -1,0 +1,41 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Everything the bot says, written in the same transaction as the change that caused it and sent
+ * after commit (the transactional outbox). `(source_key, seq)` is unique: the causing event's key
+ * (or a job's slot), so a redelivered event or a job run twice adds nothing. `payload` is the
+ * `Outbound` as JSON. `status`: `pending` (to send; `not_before` holds a retry's backoff), `sent`
+ * (with the platform's message id where it reports one), `failed` (the platform refused it for good;
+ * `error` says why), `expired` (too old to be worth sending: a "good morning" three days late).
+ * Rows are kept as the delivery record; nothing here is deleted by the bot.
+ */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    sourceKey: text('source_key').notNull(),
+    seq: integer('seq').notNull(),
+    platform: text('platform').notNull(),
+    /** The destination messages are ordered within: `platform:chat-id` or `platform:dm:user-id`. */
+    lane: text('lane').notNull(),
+    /** `reply`, `staff`, `direct`, `broadcast` or `bulk`: priority, maximum age and policy rules. */
+    cls: text('cls').notNull(),
+    priority: integer('priority').notNull(),
+    /** A feature's reference, handed back with the outcome (`quiet.recall:12`). */
+    origin: text('origin'),
+    payload: text('payload').notNull(),
+    status: text('status').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    notBefore: integer('not_before').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+    sentAt: integer('sent_at'),
+    platformMessageId: text('platform_message_id'),
+    error: text('error'),
+  },
+  (t) => [
+    uniqueIndex('outbox_source').on(t.sourceKey, t.seq),
+    index('outbox_pending').on(t.status, t.lane, t.id),
+    index('outbox_sent').on(t.platform, t.sentAt),
+  ],
+);

@@ -1,0 +1,2 @@
+export { PurchasesService, type ImportResult, type PurchaseTotals } from './service.ts';
+export { purchasesCommands } from './handlers.ts';

@@ -1,0 +1,205 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { LocalAdapter } from '../../adapters/local/local-adapter.ts';
+import { localMessageEvent } from '../../adapters/local/local-events.ts';
+import { createApp, type App } from '../../src/app.ts';
+import type { Capability, PlatformAdapter } from '../../src/core/adapter.ts';
+import { FakeClock, localDay } from '../../src/core/clock.ts';
+import { AdapterError } from '../../src/core/errors.ts';
+import { silentLogger } from '../../src/core/logger.ts';
+import { renderPlain, seg, type Outbound } from '../../src/core/outbound.ts';
+import { tagOutbound, type SendMeta } from '../../src/core/outbox.ts';
+import { openDb } from '../../src/db/open.ts';
+import { contentWith, harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
+import { tempDb } from '../helpers/sim.ts';
+import { contentDirWith } from '../helpers/posts.ts';
+import { loadContent } from '../../src/config/load.ts';
+
+let h: Harness | undefined;
+afterEach(() => {
+  h?.close();
+  h = undefined;
+});
+
+const outboxRows = (app: App) =>
+  app.db.sqlite.prepare('SELECT id, source_key AS sourceKey, lane, cls, status, attempts, platform_message_id AS messageId, error FROM outbox ORDER BY id').all() as {
+    id: number;
+    sourceKey: string;
+    lane: string;
+    cls: string;
+    status: string;
+    attempts: number;
+    messageId: string | null;
+    error: string | null;
+  }[];
+
+describe('the outbox', () => {
+  it('given a reply committed just before a crash, when the bot restarts and the platform redelivers the event, then the reply is sent once and nothing is paid twice', async () => {
+    const path = tempDb();
+    const at = new Date('2026-03-02T09:00:00+08:00');
+    const event = localMessageEvent({ user: 'u1', name: 'Ann', chat: 'g1', text: '/checkin', id: 'm1', at, lang: 'en' });
+    // First run: the event commits, then the process dies while the reply is on its way (the
+    // send never returns), so nothing marks it sent.
+    const first = createApp({ db: openDb(path), content: contentWith(), clock: new FakeClock(at), logger: silentLogger });
+    first.router.register({ platform: 'local', capabilities: new Set(), start: async () => {}, stop: async () => {}, send: () => new Promise(() => {}) });
+    void first.dispatcher.dispatch(event);
+    await new Promise((r) => setImmediate(r));
+    expect(outboxRows(first).map((r) => r.status)).toEqual(['pending']);
+    first.db.close();
+
+    const clock = new FakeClock(new Date(at.getTime() + 60_000));
+    const again = createApp({ db: openDb(path), content: contentWith(), clock, logger: silentLogger });
+    const sent: Outbound[] = [];
+    again.router.register(new LocalAdapter((out) => sent.push(out)));
+    await again.outbox.drain();
+    expect(await again.dispatcher.dispatch(event)).toBe('duplicate');
+    expect(sent.map((o) => renderPlain(o.body))).toEqual([expect.stringMatching(/^@Ann checked in: \+10 points/)]);
+    expect(again.exportState().ledger).toHaveLength(1);
+    expect(outboxRows(again)).toMatchObject([{ sourceKey: 'local:g1:m:m1', status: 'sent', attempts: 1 }]);
+    again.db.close();
+  });
+
+  it('given a redelivered event, then the outbox gains nothing and the member hears the answer once', async () => {
+    h = await harness();
+    const event = localMessageEvent({ user: 'u1', chat: 'g1', text: '/checkin', id: 'same', at: h.clock.now() });
+    await h.app.dispatcher.dispatch(event);
+    await h.app.dispatcher.dispatch(event);
+    expect(h.sent).toHaveLength(1);
+    expect(outboxRows(h.app)).toHaveLength(1);
+  });
+
+  it('given a rate limit on the first attempt, then the retry carries the same idempotency key and the platform message id is recorded', async () => {
+    h = await harness();
+    const metas: SendMeta[] = [];
+    h.app.router.register({
+      platform: 'local',
+      capabilities: new Set<Capability>(['dm']),
+      start: async () => {},
+      stop: async () => {},
+      send: async (_out, meta) => {
+        metas.push(meta!);
+        if (metas.length === 1) throw new AdapterError('local', 'rate_limited', 'slow down', 5000);
+        return { messageId: 'p-77' };
+      },
+    });
+    await h.say('u1', '/checkin');
+    expect(metas).toHaveLength(1);
+    h.clock.advance(5000);
+    await h.app.outbox.drain();
+    expect(metas).toEqual([
+      { idempotencyKey: metas[0]!.idempotencyKey, attempt: 1 },
+      { idempotencyKey: metas[0]!.idempotencyKey, attempt: 2 },
+    ]);
+    expect(metas[0]!.idempotencyKey).toMatch(/^hearth-\d+$/);
+    expect(outboxRows(h.app)).toMatchObject([{ status: 'sent', attempts: 2, messageId: 'p-77' }]);
+  });
+
+  it('given a broadcast queued on a paced platform, when a member checks in, then the reply goes before the posts and the posts keep their gap', async () => {
+    h = await harness({ content: contentWith((c) => (c.delivery = { policies: { local: { minGapMs: 1000 } } })) });
+    const order: string[] = [];
+    h.app.router.register(new LocalAdapter((out) => order.push(`${out.type === 'dm' || out.type === 'invite' ? 'dm' : out.chat.chatId}:${renderPlain(out.body).slice(0, 12)}`)));
+    const post = (chatId: string): Outbound => tagOutbound({ type: 'send', chat: { platform: 'local', chatId }, body: [seg.text('Good morning')] }, { cls: 'broadcast' });
+    h.app.db.transaction(() => h!.app.delivery.record('test:broadcast', [post('core'), post('advanced')]));
+    await h.say('u1', '/checkin', { lang: 'en' });
+    expect(order).toEqual(['g1:@u1 checked ']);
+    h.clock.advance(999);
+    await h.app.outbox.drain();
+    expect(order).toHaveLength(1);
+    h.clock.advance(1);
+    await h.app.outbox.drain();
+    h.clock.advance(1000);
+    await h.app.outbox.drain();
+    expect(order).toEqual(['g1:@u1 checked ', 'core:Good morning', 'advanced:Good morning']);
+  });
+
+  it('given a DM the platform refuses, then the member is mentioned in the fallback group, and the outbox says so', async () => {
+    h = await harness();
+    const seen: Outbound[] = [];
+    h.app.router.register({
+      platform: 'local',
+      capabilities: new Set<Capability>(['dm']),
+      start: async () => {},
+      stop: async () => {},
+      send: async (out) => {
+        if (out.type === 'dm') throw new AdapterError('local', 'forbidden', 'user never started the bot');
+        seen.push(out);
+      },
+    });
+    h.app.db.transaction(() =>
+      h!.app.delivery.record('test:dm', [{ type: 'dm', user: { platform: 'local', userId: 'u9' }, name: 'Zed', body: [seg.text('your code: X1')], fallbackChat: { platform: 'local', chatId: 'g1' } }]),
+    );
+    await h.app.outbox.drain();
+    expect(seen.map((o) => [o.type, renderPlain(o.body)])).toEqual([['send', '@Zed your code: X1']]);
+    expect(outboxRows(h.app)).toMatchObject([
+      { lane: 'local:dm:u9', status: 'sent', error: expect.stringMatching(/^dm refused, mentioned in the group instead/) },
+      { lane: 'local:g1', status: 'sent', sourceKey: 'outbox:1:fallback' },
+    ]);
+  });
+
+  it('given messages waiting, then an operator sees counts per platform and the oldest in /outbox, a member may not, and export carries the same figures', async () => {
+    h = await harness({ owners: ['local:op'] });
+    await h.say('u1', '/checkin', { lang: 'en' });
+    h.app.router.register({ platform: 'telegram', capabilities: new Set(), start: async () => {}, stop: async () => {}, send: async () => Promise.reject(new AdapterError('telegram', 'network', '502 Bad Gateway')) });
+    h.app.db.transaction(() => h!.app.delivery.record('test:tg', [{ type: 'send', chat: { platform: 'telegram', chatId: '-100' }, body: [seg.text('hi')] }]));
+    await h.app.outbox.drain();
+    expect(await h.say('u1', '/outbox', { lang: 'en' })).toEqual(['That command is for operators only.']);
+    const [summary] = await h.say('op', '/outbox', { lang: 'en', chat: null });
+    expect(summary!.split('\n')).toEqual([
+      'Outbox',
+      'local: 0 waiting, 2 sent, 0 failed, 0 expired',
+      'telegram: 1 waiting, 0 sent, 0 failed, 0 expired',
+      'Oldest waiting: #2 to telegram:-100, since 2026-03-02 09:00, 1 attempts so far.',
+      'Last error: telegram network: 502 Bad Gateway',
+    ]);
+    expect(h.app.exportState().outbox).toEqual({
+      platforms: { local: { pending: 0, sent: 3, failed: 0, expired: 0 }, telegram: { pending: 1, sent: 0, failed: 0, expired: 0 } },
+      oldestPending: { id: 2, platform: 'telegram', lane: 'telegram:-100', createdAt: '2026-03-02T01:00:00.000Z', attempts: 1, error: 'telegram network: 502 Bad Gateway' },
+    });
+    expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+});
+
+/** A platform adapter that records what it is asked to send. */
+function recording(platform: PlatformAdapter['platform'], sink: { out: Outbound; at: Date }[], clock: FakeClock): PlatformAdapter {
+  return {
+    platform,
+    capabilities: new Set<Capability>(['dm', 'member-list']),
+    start: async () => {},
+    stop: async () => {},
+    send: async (out) => void sink.push({ out, at: clock.now() }),
+  };
+}
+
+describe('a daily cap on a paced platform', () => {
+  it('given 500 quiet WeChat members and a cap of 200 a day, when a moderator recalls them all, then the DMs spread over three days and the staff chat is told what waits', async () => {
+    h = await harness({
+      start: '2026-03-02T09:00:00+08:00',
+      // No scheduled posts, so the cap is the recall's alone.
+      content: loadContent(contentDirWith({}, (c) => (c.delivery = { policies: { wechat: { perDay: 200 } } }))),
+    });
+    const wechat: { out: Outbound; at: Date }[] = [];
+    h.app.router.register(recording('wechat', wechat, h.clock));
+    for (let i = 1; i <= 500; i++) await h.say(`w${i}`, 'hi', { platform: 'wechat', chat: 'room' });
+    await h.scheduler.advanceTo(new Date('2026-03-10T10:30:00+08:00'));
+    const [plan] = await h.say('mod', '/flags recall-all', { chat: 'staff', lang: 'en' });
+    const code = /recall-all (\w+)/.exec(plan!)![1]!;
+    expect((await h.say('mod', `/flags recall-all ${code}`, { chat: 'staff', lang: 'en' }))[0]).toBe('Recalled 500 members.');
+    for (const day of ['11', '12', '13']) {
+      h.clock.set(`2026-03-${day}T00:00:01+08:00`);
+      await h.app.outbox.drain();
+    }
+    const perDay = new Map<string, number>();
+    for (const { out, at } of wechat) {
+      expect([out.type, renderPlain(out.body)]).toEqual(['dm', expect.any(String)]);
+      const day = localDay(at, 'Asia/Shanghai');
+      perDay.set(day, (perDay.get(day) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(perDay)).toEqual({ '2026-03-10': 200, '2026-03-11': 200, '2026-03-12': 100 });
+    expect(new Set(wechat.map((w) => (w.out.type === 'dm' ? w.out.user.userId : ''))).size).toBe(500);
+    const staff = h.sent.filter((o) => o.type === 'send' && o.chat.chatId === 'staff').map((o) => renderPlain(o.body));
+    expect(staff.filter((t) => t.includes('每日上限'))).toEqual([
+      'wechat 上有 300 条消息今天发不完：已达到每日上限 200 条。它们会继续排队，用之后几天的额度发出，最晚 2026-03-12 发完。',
+      'wechat 上有 100 条消息今天发不完：已达到每日上限 200 条。它们会继续排队，用之后几天的额度发出，最晚 2026-03-12 发完。',
+    ]);
+    expect(h.app.services.outbox.stats().platforms.wechat).toMatchObject({ pending: 0, sent: 500 });
+  });
+});

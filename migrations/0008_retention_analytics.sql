@@ -56,6 +56,16 @@ CREATE TABLE `analytics_state` (
 	`value` text NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE `analytics_tier_moves` (
+	`day` text NOT NULL,
+	`from_tier` text NOT NULL,
+	`to_tier` text NOT NULL,
+	`manual` integer NOT NULL,
+	`up` integer NOT NULL,
+	`members` integer NOT NULL,
+	PRIMARY KEY(`day`, `from_tier`, `to_tier`, `manual`)
+);
+--> statement-breakpoint
 CREATE TABLE `analytics_tier_weeks` (
 	`week` text NOT NULL,
 	`tier` text NOT NULL,

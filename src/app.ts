@@ -195,6 +195,7 @@ export function createApp(options: AppOptions): App {
     earning,
     points,
     quiet,
+    ladder,
     translator,
     community: config.community.name,
     timeZone: config.community.timezone,

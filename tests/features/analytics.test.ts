@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { localMemberEvent } from '../../adapters/local/local-events.ts';
 import { renderPlain } from '../../src/core/outbound.ts';
 import { MIGRATIONS_DIR } from '../../src/db/open.ts';
+import { renderTable, summaryBody } from '../../src/features/analytics/index.ts';
 import { contentWith, harness, type Harness } from '../helpers/harness.ts';
 
 let h: Harness | undefined;
@@ -130,6 +131,47 @@ describe('retention analytics in Asia/Shanghai', () => {
     await b.join('m2');
     const r = b.app.services.analytics.report({ cohort: 'day', to: '2026-05-12' });
     expect(r.cohorts[0]).toMatchObject({ size: 2, stayed1: 0.5, stayed7: 1 });
+  });
+});
+
+describe('tier movement', () => {
+  it('given operators moving members up and down and a review promotion, then each week counts its moves up and down, by hand apart, staff left out', async () => {
+    const b = await community('Asia/Shanghai', '2026-05-04T08:00:00+08:00');
+    for (const u of names(3)) await b.join(u);
+    // m3 earns advanced the review's way: two recorded orders and seven active days.
+    await b.say('op', '/purchase @m3 120', { chat: 'staff' });
+    await b.say('op', '/purchase @m3 80', { chat: 'staff' });
+    const review = b.app.jobs.find((j) => j.id === 'tiers.review')!;
+    for (let day = 4; day <= 10; day++) {
+      b.clock.set(`2026-05-${String(day).padStart(2, '0')}T09:00:00+08:00`);
+      await b.say('m3', '/checkin');
+    }
+    b.clock.set('2026-05-05T10:00:00+08:00');
+    await b.say('op', '/tier @m1 advanced', { chat: 'staff' });
+    await b.say('op', '/tier @m2 core', { chat: 'staff' });
+    // An operator's own tier is staff business, not the community's movement.
+    await b.say('op', '/tier @op core', { chat: 'staff' });
+    b.clock.set('2026-05-11T09:30:00+08:00');
+    await review.run(new Date('2026-05-11T09:30:00+08:00'));
+    b.clock.set('2026-05-12T10:00:00+08:00');
+    await b.say('op', '/tier @m2 basic', { chat: 'staff' });
+
+    const r = b.app.services.analytics.report({ to: '2026-05-17' });
+    expect(r.tiers.movement).toEqual([
+      { week: '2026-05-04', partial: false, promotions: 2, demotions: 0, manual: 2, moves: [{ from: 'basic', to: 'advanced', manual: true, members: 1 }, { from: 'basic', to: 'core', manual: true, members: 1 }] },
+      {
+        week: '2026-05-11',
+        partial: false,
+        promotions: 1,
+        demotions: 1,
+        manual: 1,
+        moves: [{ from: 'basic', to: 'advanced', manual: false, members: 1 }, { from: 'core', to: 'basic', manual: true, members: 1 }],
+      },
+    ]);
+    // The readable table and the digest line say the same.
+    const summary = renderPlain(summaryBody(r, (k, p) => b.app.translator.t('en', k, p)));
+    expect(summary).toMatch(/Tiers that week: 1 moved up, 1 moved down \(1 by an operator\)/);
+    expect(renderTable(r, b.app.translator, 'en')).toMatch(/2026-05-11\s+1\s+1\s+1\s+basic→advanced 1, core→basic\(manual\) 1/);
   });
 });
 

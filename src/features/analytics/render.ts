@@ -63,6 +63,8 @@ export function summaryBody(report: Report, t: (key: string, params?: Record<str
   lines.push(t('analytics.summary_points', { issued: p.issued, spent: p.spent, rate: percent(p.redemptionRate), outstanding: p.outstanding }));
   const r = report.referral;
   lines.push(t('analytics.summary_referral', { joiners: r.referredJoiners, referrers: r.referrers, propagation: cell2(r.propagation, tg.propagation) }));
+  const moves = report.tiers.movement.find((m) => m.week === week?.week);
+  if (moves) lines.push(t('analytics.summary_tiers', { promotions: moves.promotions, demotions: moves.demotions, manual: moves.manual, tiers: report.tiers.now.map((x) => `${x.tier} ${x.members}`).join(', ') || '–' }));
   const rc = report.recall;
   lines.push(
     t('analytics.summary_recall', {
@@ -152,6 +154,19 @@ export function renderTable(report: Report, translator: Translator, locale: Loca
     }),
   );
   out.push(t('analytics.table.tiers', { tiers: report.tiers.now.map((x) => `${x.tier} ${x.members}`).join(', ') || '–' }));
+  out.push('', t('analytics.table.movement'));
+  out.push(
+    ...pad([
+      ['week', '↑', '↓', 'manual', 'moves'],
+      ...report.tiers.movement.map((m) => [
+        `${m.week}${m.partial ? '*' : ''}`,
+        String(m.promotions),
+        String(m.demotions),
+        String(m.manual),
+        m.moves.map((x) => `${x.from}→${x.to}${x.manual ? '(manual)' : ''} ${x.members}`).join(', '),
+      ]),
+    ]),
+  );
   out.push('', t('analytics.table.definitions'));
   for (const [k, v] of Object.entries(report.definitions)) out.push(`- ${k}: ${v}`);
   out.push(t('analytics.table.legend', { to: report.to }));

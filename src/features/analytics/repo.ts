@@ -51,6 +51,16 @@ export interface DayRow {
   readonly paidShares: number;
 }
 
+/** Members who moved from one tier to another on a day, by how. */
+export interface TierMoveRow {
+  readonly day: string;
+  readonly from: string;
+  readonly to: string;
+  readonly manual: 0 | 1;
+  readonly up: 0 | 1;
+  readonly members: number;
+}
+
 const SEGMENT_SQL: Record<Segment | 'all', string> = {
   all: "'all'",
   group: 'am.chat_key',
@@ -110,6 +120,14 @@ export class AnalyticsRepo {
       ),
       pointsDays: s.prepare<[string]>(
         'SELECT day, reason, credited, debited FROM analytics_points_days WHERE day <= ? ORDER BY day, reason',
+      ),
+      writeTierMove: s.prepare(
+        `INSERT INTO analytics_tier_moves (day, from_tier, to_tier, manual, up, members) VALUES (@day, @from, @to, @manual, @up, 1)
+         ON CONFLICT (day, from_tier, to_tier, manual) DO UPDATE SET members = members + 1`,
+      ),
+      clearTierMoves: s.prepare<[string]>('DELETE FROM analytics_tier_moves WHERE day = ?'),
+      tierMoves: s.prepare<[string, string]>(
+        'SELECT day, from_tier AS "from", to_tier AS "to", manual, up, members FROM analytics_tier_moves WHERE day BETWEEN ? AND ? ORDER BY day, from_tier, to_tier, manual',
       ),
       tierWeeks: s.prepare<[string, string]>('SELECT week, tier, members FROM analytics_tier_weeks WHERE week BETWEEN ? AND ? ORDER BY week, tier'),
       staffDays: s.prepare<[number, string, string, string | null]>(
@@ -186,6 +204,16 @@ export class AnalyticsRepo {
 
   writePoints(day: string, rows: readonly { reason: string; credited: number; debited: number }[]): void {
     for (const r of rows) this.q.writePoints.run(day, r.reason, r.credited, r.debited);
+  }
+
+  /** Replaces one day's tier moves (one row per move; the table sums them per kind). */
+  writeTierMoves(day: string, moves: readonly { from: string; to: string; manual: boolean; up: boolean }[]): void {
+    this.q.clearTierMoves.run(day);
+    for (const m of moves) this.q.writeTierMove.run({ day, from: m.from, to: m.to, manual: m.manual ? 1 : 0, up: m.up ? 1 : 0 });
+  }
+
+  tierMoves(from: string, to: string): TierMoveRow[] {
+    return this.q.tierMoves.all(from, to) as TierMoveRow[];
   }
 
   /** Snapshots members per tier (those in the community now, staff aside: call `setExcluded` first) for a week. */

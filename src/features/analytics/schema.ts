@@ -89,6 +89,25 @@ export const analyticsTierWeeks = sqliteTable(
   (t) => [primaryKey({ columns: [t.week, t.tier] })],
 );
 
+/**
+ * Tier moves per local day (from the ladder's audited promotions, demotions and operator moves),
+ * staff left out: written by the daily rollup, summed per week by the report.
+ */
+export const analyticsTierMoves = sqliteTable(
+  'analytics_tier_moves',
+  {
+    day: text('day').notNull(),
+    fromTier: text('from_tier').notNull(),
+    toTier: text('to_tier').notNull(),
+    /** 1 when an operator moved them (`/tier @member <tier>`), 0 for the daily review. */
+    manual: integer('manual').notNull(),
+    /** 1 when `to_tier` is above `from_tier`. */
+    up: integer('up').notNull(),
+    members: integer('members').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.day, t.fromTier, t.toTier, t.manual] })],
+);
+
 /** The rollup's progress: `rolled_through` is the last day written to `analytics_days`. */
 export const analyticsState = sqliteTable('analytics_state', {
   key: text('key').primaryKey(),

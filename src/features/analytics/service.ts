@@ -7,6 +7,7 @@ import type { EarningService } from '../earning/index.ts';
 import type { ActivityNote, MembersService } from '../members/index.ts';
 import type { PointsService } from '../points/index.ts';
 import type { QuietService, RecallStats } from '../quiet/index.ts';
+import type { LadderService } from '../tiers/index.ts';
 import { AnalyticsRepo, type CohortCountRow, type CohortUnit, type JoinSource, type LeaveRow, type Segment } from './repo.ts';
 
 /** The retention windows the report shows, and how many days each is wide. */
@@ -86,6 +87,27 @@ export interface ReferralSummary {
   readonly byCode: readonly { code: string; joiners: number }[];
 }
 
+/** Tier moves in one week (Monday first): promotions are moves up, demotions moves down, operators' included. */
+export interface TierMovementWeek {
+  readonly week: string;
+  /** True when the week runs past the report's `to` (counted up to `to`). */
+  readonly partial: boolean;
+  readonly promotions: number;
+  readonly demotions: number;
+  /** Of those, moves an operator made by hand (`/tier @member <tier>`). */
+  readonly manual: number;
+  readonly moves: readonly { readonly from: string; readonly to: string; readonly manual: boolean; readonly members: number }[];
+}
+
+/** Members per tier (now and at each rolled-up week's end) and the moves between tiers per week. */
+export interface TierSummary {
+  /** The latest snapshot on or before `to` (the nightly rollup takes one; Sundays are kept as `weeks`). */
+  readonly now: readonly { tier: string; members: number }[];
+  readonly weeks: readonly { week: string; tier: string; members: number }[];
+  /** Every week from `from` to `to`, zeros included, so a chart has no gaps. */
+  readonly movement: readonly TierMovementWeek[];
+}
+
 /** What `report --json` prints and the dashboard shows: every figure, exact ratios, with definitions. */
 export interface Report {
   readonly definitions: Record<(typeof DEFINITION_KEYS)[number], string>;
@@ -104,8 +126,7 @@ export interface Report {
   readonly points: PointsSummary;
   readonly referral: ReferralSummary;
   readonly recall: RecallStats;
-  /** `now`: the latest snapshot on or before `to` (the nightly rollup takes one; Sundays are kept as `weeks`). */
-  readonly tiers: { readonly now: readonly { tier: string; members: number }[]; readonly weeks: readonly { week: string; tier: string; members: number }[] };
+  readonly tiers: TierSummary;
 }
 
 export interface ReportOptions {
@@ -127,6 +148,8 @@ export interface AnalyticsDeps {
   readonly earning: EarningService;
   readonly points: PointsService;
   readonly quiet: QuietService;
+  /** The tier ladder, for the moves it audited. */
+  readonly ladder: Pick<LadderService, 'movesBetween'>;
   readonly translator: Translator;
   readonly community: string;
   readonly timeZone: string;
@@ -202,6 +225,8 @@ function periodEnd(cohort: string, unit: CohortUnit): string {
 export class AnalyticsService {
   private readonly repo: AnalyticsRepo;
   private readonly staffChat: string | null;
+  /** Staff as of the last rollup: the report leaves them out. */
+  private excluded = new Set<number>();
 
   constructor(private readonly deps: AnalyticsDeps) {
     this.repo = new AnalyticsRepo(deps.db.sqlite);
@@ -297,7 +322,8 @@ export class AnalyticsService {
   rollUp(through: string, onProgress?: (done: number, total: number) => void, snapshotLast = true): number {
     const { db } = this.deps;
     db.transaction(() => this.repo.fillDays((at) => this.dayOf(at)));
-    this.repo.setExcluded(this.deps.members.staffMemberIds(this.deps.staffChat));
+    this.excluded = new Set(this.deps.members.staffMemberIds(this.deps.staffChat));
+    this.repo.setExcluded(this.excluded);
     const last = this.repo.state(ROLLED_THROUGH);
     const first = last !== undefined ? addDays(last, 1) : this.repo.firstDay();
     if (first === undefined || first > through) return 0;
@@ -317,6 +343,8 @@ export class AnalyticsService {
     const from = startOfLocalDay(day, this.deps.timeZone).getTime();
     const to = startOfLocalDay(addDays(day, 1), this.deps.timeZone).getTime();
     this.repo.writePoints(day, this.deps.points.flowsBetween(from, to));
+    const moves = this.deps.ladder.movesBetween(from, to).filter((m) => !this.excluded.has(m.memberId));
+    this.repo.writeTierMoves(day, moves.map((m) => ({ from: m.from, to: m.to, manual: m.manual, up: m.direction === 'up' })));
     if (snapshotTiers || new Date(`${day}T00:00:00Z`).getUTCDay() === 0) this.repo.writeTierWeek(weekStart(day));
     this.repo.setState(ROLLED_THROUGH, day);
   }
@@ -378,7 +406,7 @@ export class AnalyticsService {
       points: this.pointsSummary(from, to),
       referral: this.referral(from, to, leaves),
       recall: deps.quiet.stats(),
-      tiers: { now: repo.tiersAsOf(to), weeks: repo.tierWeeks(weekStart(from), to) },
+      tiers: { now: repo.tiersAsOf(to), weeks: repo.tierWeeks(weekStart(from), to), movement: this.tierMovement(from, to) },
     };
   }
 
@@ -515,6 +543,29 @@ export class AnalyticsService {
         ugcGrowth: growth(posts + shares, previousUgc),
       });
       previousUgc = posts + shares;
+    }
+    return rows;
+  }
+
+  private tierMovement(from: string, to: string): TierMovementWeek[] {
+    const first = weekStart(from);
+    const byWeek = new Map<string, { promotions: number; demotions: number; manual: number; moves: Map<string, { from: string; to: string; manual: boolean; members: number }> }>();
+    for (const r of this.repo.tierMoves(first, to)) {
+      const week = mondayOf(r.day);
+      let w = byWeek.get(week);
+      if (!w) byWeek.set(week, (w = { promotions: 0, demotions: 0, manual: 0, moves: new Map() }));
+      if (r.up === 1) w.promotions += r.members;
+      else w.demotions += r.members;
+      if (r.manual === 1) w.manual += r.members;
+      const key = `${r.from}\u0000${r.to}\u0000${r.manual}`;
+      const m = w.moves.get(key) ?? { from: r.from, to: r.to, manual: r.manual === 1, members: 0 };
+      m.members += r.members;
+      w.moves.set(key, m);
+    }
+    const rows: TierMovementWeek[] = [];
+    for (let week = first; week <= to; week = addDays(week, 7)) {
+      const w = byWeek.get(week);
+      rows.push({ week, partial: addDays(week, 6) > to, promotions: w?.promotions ?? 0, demotions: w?.demotions ?? 0, manual: w?.manual ?? 0, moves: w ? [...w.moves.values()] : [] });
     }
     return rows;
   }

@@ -86,6 +86,55 @@ describe('retention analytics in a daylight-saving zone (America/New_York, acros
     expect(a.rolledThrough()).toBe('2026-03-14');
     expect(a.report({ to: '2026-03-20' })).toEqual(first);
   });
+  it('given the dashboard reads, then each answers with the report\'s own numbers for its section, and the curves read d1/d7 off the closed windows', async () => {
+    const b = await dstCommunity();
+    const a = b.app.services.analytics;
+    const q = { from: '2026-03-07', to: '2026-03-22' } as const;
+    const r = a.report({ ...q, cohort: 'day' });
+    const table = a.cohortTable({ ...q, cohort: 'day' });
+    expect(table).toMatchObject({ from: '2026-03-07', to: '2026-03-22', timeZone: 'America/New_York', cohortBy: 'day', segmentBy: 'all', total: 1, truncated: false });
+    expect(table.rows).toEqual(r.cohorts);
+    expect(a.retentionCurves(q).curves).toEqual([
+      {
+        segment: 'all',
+        size: 10,
+        points: [
+          { day: 1, active: 0.7, stayed: 1, closed: 10 },
+          { day: 7, active: 0.5, stayed: 0.9, closed: 10 },
+          { day: 30, active: null, stayed: null, closed: 0 },
+          { day: 90, active: null, stayed: null, closed: 0 },
+        ],
+      },
+    ]);
+    expect(a.weeklyInteraction(q)).toMatchObject({ weeks: r.weekly, target: 0.45 });
+    expect(a.ugc({ ...q, period: 'month' }).rows).toEqual([{ start: '2026-03-01', partial: true, posts: 7, shares: 0, paidPosts: 7, paidShares: 0, ugcGrowth: null }]);
+    expect(a.ugc(q).rows.map((w) => [w.start, w.posts])).toEqual(r.weekly.map((w) => [w.week, w.posts]));
+    expect(a.pointsLiability(q)).toMatchObject(r.points);
+    expect(a.referrals(q)).toMatchObject(r.referral);
+    expect(a.tierMovement(q)).toMatchObject(r.tiers);
+    expect(a.recall()).toEqual(r.recall);
+  });
+
+  it('given dashboard reads out of bounds, then each is refused with a clear reason and a default range stays within two years', async () => {
+    const b = await dstCommunity();
+    const a = b.app.services.analytics;
+    const code = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        return (err as { code?: string }).code;
+      }
+      return 'answered';
+    };
+    expect(code(() => a.cohortTable({ to: '2026-02-30' }))).toBe('analytics.bad_day');
+    expect(code(() => a.weeklyInteraction({ from: '2026-03-20', to: '2026-03-10' }))).toBe('analytics.bad_range');
+    expect(code(() => a.ugc({ from: '2020-01-01', to: '2026-03-10' }))).toBe('analytics.range_too_long');
+    expect(code(() => a.cohortTable({ limit: 501 }))).toBe('analytics.bad_limit');
+    expect(a.cohortTable({ cohort: 'day', by: 'group', limit: 1, to: '2026-03-20' })).toMatchObject({ total: 1, truncated: false, segmentBy: 'group' });
+    const far = a.weeklyInteraction({ to: '2029-01-01' });
+    expect(far.from).toBe('2027-01-02');
+    expect(far.weeks.length).toBeLessThanOrEqual(106);
+  });
 });
 
 describe('retention analytics in Asia/Shanghai', () => {

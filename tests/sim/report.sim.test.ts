@@ -76,10 +76,13 @@ function reference(dbPath: string, to: string) {
     });
 
     const from = [...members.values()].map((m) => m.join).sort()[0]!;
-    const posts = s.prepare('SELECT day, COUNT(*) AS n FROM earn_posts GROUP BY day').all() as { day: string; n: number }[];
-    const shares = s.prepare('SELECT day, COUNT(*) AS n FROM share_claims GROUP BY day').all() as { day: string; n: number }[];
-    const postsOn = new Map(posts.map((p) => [p.day, p.n]));
-    const sharesOn = new Map(shares.map((p) => [p.day, p.n]));
+    // Staff posts and shares are the brand's own content, not UGC.
+    const posts = (s.prepare('SELECT member_id AS id, day, COUNT(*) AS n FROM earn_posts GROUP BY 1, 2').all() as { id: number; day: string; n: number }[]).filter((p) => !staff.has(p.id));
+    const shares = (s.prepare('SELECT member_id AS id, day, COUNT(*) AS n FROM share_claims GROUP BY 1, 2').all() as { id: number; day: string; n: number }[]).filter((p) => !staff.has(p.id));
+    const postsOn = new Map<string, number>();
+    for (const p of posts) postsOn.set(p.day, (postsOn.get(p.day) ?? 0) + p.n);
+    const sharesOn = new Map<string, number>();
+    for (const p of shares) sharesOn.set(p.day, (sharesOn.get(p.day) ?? 0) + p.n);
     const weekly = [];
     for (let week = weekStart(from); week <= to; week = addDays(week, 7)) {
       const end = addDays(week, 6) < to ? addDays(week, 6) : to;

@@ -1,5 +1,6 @@
 import { addDays, daysBetween, localDay, monthStart, startOfLocalDay, weekStart, type Clock } from '../../core/clock.ts';
 import type { MemberJoinedEvent } from '../../core/events.ts';
+import { UserError } from '../../core/errors.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
 import type { TargetsConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
@@ -55,6 +56,8 @@ export interface MonthRow {
   readonly partial: boolean;
   readonly posts: number;
   readonly shares: number;
+  readonly paidPosts: number;
+  readonly paidShares: number;
   readonly ugcGrowth: number | null;
 }
 
@@ -129,6 +132,76 @@ export interface Report {
   readonly tiers: TierSummary;
 }
 
+/**
+ * What the dashboard may ask for: a range of local days (`YYYY-MM-DD`, community zone). `to` is
+ * the as-of day (default today); `from` defaults to the first day with data, but never more than
+ * `API_LIMITS.maxDays` before `to`.
+ */
+export interface AnalyticsRange {
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** The bounds every dashboard read keeps to, so no request can ask for an unbounded scan or page. */
+export const API_LIMITS = { maxDays: 731, maxRows: 500, defaultRows: 200 } as const;
+
+/** The range a dashboard answer covers, as resolved (defaults filled in). */
+export interface Span {
+  readonly from: string;
+  readonly to: string;
+  readonly timeZone: string;
+}
+
+export interface CohortTableQuery extends AnalyticsRange {
+  readonly cohort?: CohortUnit;
+  readonly by?: Segment;
+  /** At most this many rows, the latest cohorts (default 200, at most 500). */
+  readonly limit?: number;
+}
+
+export interface CohortTable extends Span {
+  readonly cohortBy: CohortUnit;
+  readonly segmentBy: Segment | 'all';
+  /** Oldest first; the latest `limit` (cohort, segment) rows when there are more. */
+  readonly rows: readonly CohortRow[];
+  /** How many rows there were before `limit`. */
+  readonly total: number;
+  readonly truncated: boolean;
+}
+
+/** One point of a retention curve: day N after joining, active in its window (dN) and still a member (stayedN). */
+export interface CurvePoint {
+  readonly day: (typeof WINDOWS)[number]['n'];
+  readonly active: number | null;
+  readonly stayed: number | null;
+  /** Members whose window had closed as of `to` (what `active` and `stayed` are shares of). */
+  readonly closed: number;
+}
+
+export interface RetentionCurves extends Span {
+  readonly segmentBy: Segment | 'all';
+  /** One curve per segment value (one, `all`, without `by`), by the segment's name. */
+  readonly curves: readonly { readonly segment: string; readonly size: number; readonly points: readonly CurvePoint[] }[];
+  readonly targets: TargetsConfig;
+}
+
+export interface WeeklyInteraction extends Span {
+  readonly weeks: readonly WeekRow[];
+  readonly target: number | null;
+}
+
+export interface UgcQuery extends AnalyticsRange {
+  readonly period?: 'week' | 'month';
+}
+
+export interface UgcSeries extends Span {
+  readonly period: 'week' | 'month';
+  /** `start` is the Monday of the week or the first of the month. */
+  readonly rows: readonly { readonly start: string; readonly partial: boolean; readonly posts: number; readonly shares: number; readonly paidPosts: number; readonly paidShares: number; readonly ugcGrowth: number | null }[];
+  /** Month-on-month growth target (`targets.ugcGrowth`). */
+  readonly target: number | null;
+}
+
 export interface ReportOptions {
   /** First join day of the cohorts and first day of the weekly rows (default: the first day with data). */
   readonly from?: string;
@@ -159,15 +232,14 @@ export interface AnalyticsDeps {
 }
 
 const ROLLED_THROUGH = 'rolled_through';
+const RATE_KEYS = ['d1', 'd7', 'd30', 'd90', 'stayed1', 'stayed7', 'stayed30', 'stayed90'] as const;
 /** Whether `value` is a real calendar day written `YYYY-MM-DD`. */
 export function isDay(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && addDays(value, 0) === value;
 }
 
-/** Thrown inside the report's transaction to undo the rollup of days that are not over yet. */
-class Undo {
-  constructor(readonly report: Report) {}
-}
+/** Thrown inside a read's transaction to undo the rollup of days that are not over yet. */
+const UNDO = Symbol('undo the open days');
 
 function ratio(n: number, d: number): number | null {
   return d > 0 ? n / d : null;
@@ -338,7 +410,7 @@ export class AnalyticsService {
   /** One day's rollup; on Sundays, and with `snapshotTiers`, it also records members per tier for the day's week. */
   private rollDay(day: string, snapshotTiers: boolean): void {
     const { active, weekFirsts } = this.repo.rollMembers(day, weekStart(day), this.staffChat);
-    const ugc = this.deps.earning.ugcOn(day);
+    const ugc = this.deps.earning.ugcOn(day, this.excluded);
     this.repo.writeDay({ day, active, weekFirsts, ...ugc });
     const from = startOfLocalDay(day, this.deps.timeZone).getTime();
     const to = startOfLocalDay(addDays(day, 1), this.deps.timeZone).getTime();
@@ -360,21 +432,147 @@ export class AnalyticsService {
    * count without fixing a day that is not over.
    */
   report(options: ReportOptions = {}): Report {
-    const today = this.today();
-    const to = options.to ?? today;
+    const to = options.to ?? this.today();
     if (!isDay(to) || (options.from !== undefined && !isDay(options.from))) throw new Error(`expected days as YYYY-MM-DD, not ${options.from ?? ''} ${to}`.trim());
-    this.rollUp(addDays(today, -1), options.onProgress);
+    return this.asOf(to, () => this.build({ ...options, to }), options.onProgress);
+  }
+
+  /**
+   * Runs `read` as of `to`: finished days (before today) are rolled up for good first; the days
+   * from there to `to` are rolled up inside a transaction that is undone after `read`, so today's
+   * figures count without fixing a day that is not over.
+   */
+  private asOf<T>(to: string, read: () => T, onProgress?: (done: number, total: number) => void): T {
+    this.rollUp(addDays(this.today(), -1), onProgress);
+    let result: { value: T } | undefined;
     try {
       this.deps.db.transaction(() => {
         const last = this.repo.state(ROLLED_THROUGH);
         if (last !== undefined && last < to) this.rollUp(to, undefined, false);
-        throw new Undo(this.build({ ...options, to }));
+        result = { value: read() };
+        throw UNDO;
       });
     } catch (err) {
-      if (err instanceof Undo) return err.report;
-      throw err;
+      if (err !== UNDO) throw err;
     }
-    throw new Error('unreachable');
+    if (!result) throw new Error('analytics read did not run');
+    return result.value;
+  }
+
+  /**
+   * A dashboard read's range: days checked (`analytics.bad_day`), `from` no later than `to`
+   * (`analytics.bad_range`) and the span at most `API_LIMITS.maxDays` (`analytics.range_too_long`).
+   */
+  private span(q: AnalyticsRange): { to: string; from: () => string } {
+    for (const value of [q.from, q.to]) if (value !== undefined && !isDay(value)) throw new UserError('analytics.bad_day', { value });
+    const to = q.to ?? this.today();
+    const from = () => {
+      const earliest = addDays(to, -(API_LIMITS.maxDays - 1));
+      const first = this.repo.firstDay() ?? to;
+      const f = q.from ?? (first < earliest ? earliest : first > to ? to : first);
+      if (f > to) throw new UserError('analytics.bad_range', { from: f, to });
+      if (daysBetween(f, to) + 1 > API_LIMITS.maxDays) throw new UserError('analytics.range_too_long', { days: API_LIMITS.maxDays });
+      return f;
+    };
+    if (q.from !== undefined) from();
+    return { to, from };
+  }
+
+  /**
+   * The cohort table for the dashboard: one row per (cohort, segment), exact ratios, null while a
+   * window is open; `by` splits on group, tier, platform or source. Bounded by `limit`.
+   */
+  cohortTable(q: CohortTableQuery = {}): CohortTable {
+    const limit = q.limit ?? API_LIMITS.defaultRows;
+    if (!Number.isInteger(limit) || limit < 1 || limit > API_LIMITS.maxRows) throw new UserError('analytics.bad_limit', { max: API_LIMITS.maxRows });
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      const unit = q.cohort ?? 'week';
+      const all = this.cohortRows(unit, q.by ?? 'all', f, to);
+      const rows = all.length > limit ? all.slice(all.length - limit) : all;
+      return { from: f, to, timeZone: this.deps.timeZone, cohortBy: unit, segmentBy: q.by ?? 'all', rows, total: all.length, truncated: rows.length < all.length };
+    });
+  }
+
+  /**
+   * D1/D7/D30/D90 retention curves, active and stayed, over every joiner in the range whose window
+   * has closed (weighted by cohort size), one curve per segment value with `by`.
+   */
+  retentionCurves(q: AnalyticsRange & { readonly by?: Segment } = {}): RetentionCurves {
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      const rows = this.cohortRows('day', q.by ?? 'all', f, to);
+      const bySegment = new Map<string, CohortRow[]>();
+      for (const r of rows) bySegment.set(r.segment, [...(bySegment.get(r.segment) ?? []), r]);
+      const curves = [...bySegment.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([segment, list]) => {
+          const points = WINDOWS.map(({ n }) => {
+            const active = this.weighted(list, `d${n}` as const);
+            const stayed = this.weighted(list, `stayed${n}` as const);
+            return { day: n, active: active.value, stayed: stayed.value, closed: stayed.size } satisfies CurvePoint;
+          });
+          return { segment, size: list.reduce((n, r) => n + r.size, 0), points };
+        });
+      return { from: f, to, timeZone: this.deps.timeZone, segmentBy: q.by ?? 'all', curves, targets: this.deps.targets };
+    });
+  }
+
+  /** Weekly interaction rate (Monday weeks), with members, actives and UGC per week. */
+  weeklyInteraction(q: AnalyticsRange = {}): WeeklyInteraction {
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      return { from: f, to, timeZone: this.deps.timeZone, weeks: this.weeklyRows(f, to), target: this.deps.targets.weeklyInteraction ?? null };
+    });
+  }
+
+  /** Posts and shares, paid and not, per week or month, with growth on the period before. */
+  ugc(q: UgcQuery = {}): UgcSeries {
+    const { to, from } = this.span(q);
+    const period = q.period ?? 'week';
+    return this.asOf(to, () => {
+      const f = from();
+      const rows =
+        period === 'week'
+          ? this.weeklyRows(f, to).map((w) => ({ start: w.week, partial: w.partial, posts: w.posts, shares: w.shares, paidPosts: w.paidPosts, paidShares: w.paidShares, ugcGrowth: w.ugcGrowth }))
+          : this.monthly(f, to).map((m) => ({ start: m.month, partial: m.partial, posts: m.posts, shares: m.shares, paidPosts: m.paidPosts, paidShares: m.paidShares, ugcGrowth: m.ugcGrowth }));
+      return { from: f, to, timeZone: this.deps.timeZone, period, rows, target: this.deps.targets.ugcGrowth ?? null };
+    });
+  }
+
+  /** Points issued, spent and removed in the range, the liability outstanding as of `to`, by reason. */
+  pointsLiability(q: AnalyticsRange = {}): PointsSummary & Span {
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      return { from: f, to, timeZone: this.deps.timeZone, ...this.pointsSummary(f, to) };
+    });
+  }
+
+  /** Invites used, referred joiners who stayed, and the propagation coefficient, overall, per month and per code. */
+  referrals(q: AnalyticsRange = {}): ReferralSummary & Span {
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      return { from: f, to, timeZone: this.deps.timeZone, ...this.referral(f, to, this.repo.leaves('all', f, to)) };
+    });
+  }
+
+  /** Members per tier and the moves between tiers per week. */
+  tierMovement(q: AnalyticsRange = {}): TierSummary & Span {
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      return { from: f, to, timeZone: this.deps.timeZone, ...this.tierSummary(f, to) };
+    });
+  }
+
+  /** Recall outcomes against the unrecalled baseline (the quiet feature's figures). */
+  recall(): RecallStats {
+    return this.deps.quiet.stats();
   }
 
   private build(options: ReportOptions & { to: string }): Report {
@@ -390,6 +588,7 @@ export class AnalyticsService {
     const allDays = this.netDayCounts('all', repo.firstDay() ?? from, to);
     const leaves = repo.leaves(segment, from, to);
     const cohorts = this.cohorts(unit, from, to, segment === 'all' ? allDays : this.netDayCounts(segment, from, to), leaves);
+    const allLeaves = segment === 'all' ? leaves : repo.leaves('all', from, to);
     return {
       definitions,
       community: deps.community,
@@ -404,10 +603,24 @@ export class AnalyticsService {
       weekly: this.weekly(from, to, allDays),
       monthly: this.monthly(from, to),
       points: this.pointsSummary(from, to),
-      referral: this.referral(from, to, leaves),
+      referral: this.referral(from, to, allLeaves),
       recall: deps.quiet.stats(),
-      tiers: { now: repo.tiersAsOf(to), weeks: repo.tierWeeks(weekStart(from), to), movement: this.tierMovement(from, to) },
+      tiers: this.tierSummary(from, to),
     };
+  }
+
+  /** Cohort rows for a range and segment (the report's cohorts section alone). */
+  private cohortRows(unit: CohortUnit, segment: Segment | 'all', from: string, to: string): CohortRow[] {
+    return this.cohorts(unit, from, to, this.netDayCounts(segment, from, to), this.repo.leaves(segment, from, to));
+  }
+
+  /** Weekly rows for a range (the report's weekly section alone; membership counts every joiner since the first day). */
+  private weeklyRows(from: string, to: string): WeekRow[] {
+    return this.weekly(from, to, this.netDayCounts('all', this.repo.firstDay() ?? from, to));
+  }
+
+  private tierSummary(from: string, to: string): TierSummary {
+    return { now: this.repo.tiersAsOf(to), weeks: this.repo.tierWeeks(weekStart(from), to), movement: this.tierMovementRows(from, to) };
   }
 
   /** Joiners per (join day, segment) with their window counts, staff taken out. */
@@ -476,22 +689,23 @@ export class AnalyticsService {
     });
   }
 
+  /** A rate over every cohort row where it is known, weighted by cohort size, and that size. */
+  private weighted(rows: readonly CohortRow[], k: (typeof RATE_KEYS)[number]): { value: number | null; size: number } {
+    let n = 0;
+    let size = 0;
+    for (const r of rows) {
+      const v = r[k];
+      if (v === null) continue;
+      n += v * r.size;
+      size += r.size;
+    }
+    return { value: size > 0 ? n / size : null, size };
+  }
+
   /** Each rate over every cohort row where it is known, weighted by cohort size. */
   private summary(rows: readonly CohortRow[]): Report['summary'] {
-    const keys = ['d1', 'd7', 'd30', 'd90', 'stayed1', 'stayed7', 'stayed30', 'stayed90'] as const;
-    const out: Record<string, number | null> = {};
-    for (const k of keys) {
-      let n = 0;
-      let size = 0;
-      for (const r of rows) {
-        const v = r[k];
-        if (v === null) continue;
-        n += v * r.size;
-        size += r.size;
-      }
-      out[k] = size > 0 ? n / size : null;
-    }
-    return { size: rows.reduce((s, r) => s + r.size, 0), ...(out as Omit<Report['summary'], 'size'>) };
+    const out = Object.fromEntries(RATE_KEYS.map((k) => [k, this.weighted(rows, k).value])) as Omit<Report['summary'], 'size'>;
+    return { size: rows.reduce((s, r) => s + r.size, 0), ...out };
   }
 
   private weekly(from: string, to: string, dayCounts: readonly CohortCountRow[]): WeekRow[] {
@@ -547,7 +761,7 @@ export class AnalyticsService {
     return rows;
   }
 
-  private tierMovement(from: string, to: string): TierMovementWeek[] {
+  private tierMovementRows(from: string, to: string): TierMovementWeek[] {
     const first = weekStart(from);
     const byWeek = new Map<string, { promotions: number; demotions: number; manual: number; moves: Map<string, { from: string; to: string; manual: boolean; members: number }> }>();
     for (const r of this.repo.tierMoves(first, to)) {
@@ -572,19 +786,21 @@ export class AnalyticsService {
 
   private monthly(from: string, to: string): MonthRow[] {
     const first = monthStart(from);
-    const byMonth = new Map<string, { posts: number; shares: number }>();
+    const byMonth = new Map<string, { posts: number; shares: number; paidPosts: number; paidShares: number }>();
     for (const d of this.repo.days(first, to)) {
       const m = monthStart(d.day);
-      const row = byMonth.get(m) ?? { posts: 0, shares: 0 };
+      const row = byMonth.get(m) ?? { posts: 0, shares: 0, paidPosts: 0, paidShares: 0 };
       row.posts += d.posts;
       row.shares += d.shares;
+      row.paidPosts += d.paidPosts;
+      row.paidShares += d.paidShares;
       byMonth.set(m, row);
     }
     const rows: MonthRow[] = [];
     let previous: number | undefined;
     for (let month = first; month <= to; month = addDays(periodEnd(month, 'month'), 1)) {
-      const row = byMonth.get(month) ?? { posts: 0, shares: 0 };
-      rows.push({ month, partial: periodEnd(month, 'month') > to, posts: row.posts, shares: row.shares, ugcGrowth: growth(row.posts + row.shares, previous) });
+      const row = byMonth.get(month) ?? { posts: 0, shares: 0, paidPosts: 0, paidShares: 0 };
+      rows.push({ month, partial: periodEnd(month, 'month') > to, ...row, ugcGrowth: growth(row.posts + row.shares, previous) });
       previous = row.posts + row.shares;
     }
     return rows;

@@ -277,15 +277,19 @@ export class EarningService {
   }
 
   /**
-   * Posts (that could earn) and shares made on a local day, paid or not: the retention report's
-   * daily UGC rollup reads it once per day.
+   * Posts (that could earn) and shares made on a local day, paid or not, by anyone but `leaveOut`
+   * (staff: their posts are the brand's own content, not UGC): the retention report's daily UGC
+   * rollup reads it once per day.
    */
-  ugcOn(day: string): { posts: number; paidPosts: number; shares: number; paidShares: number } {
+  ugcOn(day: string, leaveOut: Iterable<number> = []): { posts: number; paidPosts: number; shares: number; paidShares: number } {
     const s = this.deps.db.sqlite;
-    const posts = s.prepare('SELECT COUNT(*) AS n, COALESCE(SUM(paid), 0) AS paid FROM earn_posts WHERE day = ?').get(day) as { n: number; paid: number };
+    const ids = JSON.stringify([...leaveOut]);
+    const posts = s
+      .prepare('SELECT COUNT(*) AS n, COALESCE(SUM(paid), 0) AS paid FROM earn_posts WHERE day = ? AND member_id NOT IN (SELECT value FROM json_each(?))')
+      .get(day, ids) as { n: number; paid: number };
     const shares = s
-      .prepare("SELECT COUNT(*) AS n, COALESCE(SUM(status IN ('paid', 'approved')), 0) AS paid FROM share_claims WHERE day = ?")
-      .get(day) as { n: number; paid: number };
+      .prepare("SELECT COUNT(*) AS n, COALESCE(SUM(status IN ('paid', 'approved')), 0) AS paid FROM share_claims WHERE day = ? AND member_id NOT IN (SELECT value FROM json_each(?))")
+      .get(day, ids) as { n: number; paid: number };
     return { posts: posts.n, paidPosts: posts.paid, shares: shares.n, paidShares: shares.paid };
   }
 

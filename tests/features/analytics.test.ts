@@ -224,6 +224,28 @@ describe('tier movement', () => {
   });
 });
 
+describe('linked identities', () => {
+  it('given one person who joined on two accounts a day apart and spoke only on the second, when an operator links them, then the cohorts count one member from the first join, active on day 1', async () => {
+    const b = await community('Asia/Shanghai', '2026-05-04T10:00:00+08:00');
+    await b.join('a1');
+    b.clock.set('2026-05-05T10:00:00+08:00');
+    await b.join('a2', 'g2');
+    await b.say('a2', 'hello from my other account', { chat: 'g2' });
+    b.clock.set('2026-05-08T10:00:00+08:00');
+    const a = b.app.services.analytics;
+    expect(a.cohortTable({ cohort: 'day', to: '2026-05-08' }).rows.map((r) => [r.cohort, r.size, r.d1])).toEqual([
+      ['2026-05-04', 1, 0],
+      ['2026-05-05', 1, 0],
+    ]);
+    const id = (u: string) => b.app.services.members.findByIdentity({ platform: 'local', userId: u })!;
+    const [done] = await b.say('op', `/link #${id('a1')} #${id('a2')}`, { chat: 'staff', lang: 'en' });
+    expect(done).toMatch(/one member/);
+    const after = a.cohortTable({ cohort: 'day', to: '2026-05-08' });
+    expect(after.rows).toEqual([{ cohort: '2026-05-04', segment: 'all', size: 1, d1: 1, d7: null, d30: null, d90: null, stayed1: 1, stayed7: null, stayed30: null, stayed90: null }]);
+    expect(b.app.services.memberData.exportMember(id('a1'), b.clock.now()).sections['analytics']).toMatchObject({ joinDay: '2026-05-04', source: 'joined', leaves: [] });
+  });
+});
+
 describe('/report and the weekly digest', () => {
   it('given a member, then /report is refused; given an operator in a community group, then it points to the staff chat; in a DM, then it answers', async () => {
     const b = await community('Asia/Shanghai', '2026-05-04T10:00:00+08:00');
@@ -264,7 +286,7 @@ describe('the migration back-fill', () => {
     await b.leave('m3');
     const s = b.app.db.sqlite;
     s.exec('DELETE FROM analytics_leaves; DELETE FROM analytics_members;');
-    const sql = readFileSync(`${MIGRATIONS_DIR}/0008_retention_analytics.sql`, 'utf8');
+    const sql = readFileSync(`${MIGRATIONS_DIR}/0009_retention_analytics.sql`, 'utf8');
     for (const statement of sql.slice(sql.indexOf('-- Back-fill')).split('--> statement-breakpoint')) s.exec(statement);
     const rows = s.prepare('SELECT m.name, a.source, a.join_day AS day, a.away FROM analytics_members a JOIN members m ON m.id = a.member_id ORDER BY m.name').all();
     expect(rows).toEqual([

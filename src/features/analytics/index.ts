@@ -27,3 +27,4 @@ export { type CohortUnit, type Segment, type JoinSource } from './repo.ts';
 export { analyticsCommands, analyticsListener } from './handlers.ts';
 export { rollupJob, digestJob } from './jobs.ts';
 export { renderTable, renderCsv, summaryBody, percent, mark } from './render.ts';
+export { analyticsDataPart } from './data-part.ts';

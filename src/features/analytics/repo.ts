@@ -145,6 +145,22 @@ export class AnalyticsRepo {
     return this.q.insertMember.run(row).changes === 1;
   }
 
+  /** The member's join day and away flag, for a merge's recomputation. */
+  arrival(memberId: number): { joinDay: string | null; away: number } | undefined {
+    return this.s.prepare('SELECT join_day AS joinDay, away FROM analytics_members WHERE member_id = ?').get(memberId) as { joinDay: string | null; away: number } | undefined;
+  }
+
+  /** The member's active days outside the staff chat up to `through`, oldest first. */
+  activeDaysThrough(memberId: number, through: string, staffChat: string | null): string[] {
+    return (
+      this.s.prepare('SELECT DISTINCT day FROM activity_days WHERE member_id = ? AND day <= ? AND chat_key IS NOT ? ORDER BY day').all(memberId, through, staffChat) as { day: string }[]
+    ).map((r) => r.day);
+  }
+
+  setWindows(memberId: number, windows: number, lastDay: string | null): void {
+    this.s.prepare('UPDATE analytics_members SET windows = ?, last_day = ? WHERE member_id = ?').run(windows, lastDay, memberId);
+  }
+
   /** Records that the member left their last group. */
   leave(memberId: number, at: number, day: string): void {
     this.q.openLeave.run(memberId, at, day);

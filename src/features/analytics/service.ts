@@ -275,6 +275,15 @@ function mondayOf(day: string): string {
   return v;
 }
 
+/** The window bit (`analytics_members.windows`) of activity `k` days after joining, as the rollup sets it. */
+function windowBit(k: number): number {
+  if (k === 1) return 1;
+  if (k >= 7 && k <= 13) return 2;
+  if (k >= 30 && k <= 36) return 4;
+  if (k >= 90 && k <= 96) return 8;
+  return 0;
+}
+
 /** Whether a leave covers `day`: left on or before it and not back by then. */
 function isAwayOn(l: { leftDay: string; backDay: string | null }, day: string): boolean {
   return l.leftDay <= day && (l.backDay === null || l.backDay > day);
@@ -380,6 +389,24 @@ export class AnalyticsService {
     const at = note.at.getTime();
     if (row === undefined) this.insertFirstSeen(note.memberId, note.chatKey, at);
     else if (row.away === 1) this.repo.back(note.memberId, at, this.dayOf(at));
+  }
+
+  /**
+   * After two identities merged into `memberId` (their activity and memberships already moved):
+   * the window bits and last active day are recomputed from the merged activity up to the last
+   * rolled-up day, and the person is away only if neither identity is in a group.
+   */
+  afterMerge(memberId: number, at: Date): void {
+    const row = this.repo.arrival(memberId);
+    if (!row || row.joinDay === null) return;
+    const through = this.repo.state(ROLLED_THROUGH);
+    const days = through === undefined ? [] : this.repo.activeDaysThrough(memberId, through, this.staffChat);
+    let windows = 0;
+    for (const day of days) windows |= windowBit(daysBetween(row.joinDay, day));
+    this.repo.setWindows(memberId, windows, days[days.length - 1] ?? null);
+    const inGroup = this.deps.members.inAnyGroup(memberId, this.staffChat ?? undefined);
+    if (inGroup && row.away === 1) this.repo.back(memberId, at.getTime(), this.dayOf(at.getTime()));
+    else if (!inGroup && row.away === 0) this.repo.leave(memberId, at.getTime(), this.dayOf(at.getTime()));
   }
 
   /** The last day the rollup has written, if any. */

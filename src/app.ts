@@ -28,6 +28,7 @@ import { QuietService, quietDataPart, quietScanJob, type RecallStats } from './f
 import { PurchasesService, purchasesDataPart } from './features/purchases/index.ts';
 import { CapabilityDoors, LadderService, tierReviewJob, tiersDataPart, tiersListener, TierService } from './features/tiers/index.ts';
 import { OutboxService, outboxDataPart, SqliteOutboxStore } from './features/outbox/index.ts';
+import { JourneyService, journeyDataPart, journeyListener, journeyMomentsJobs, loadJourney, WelcomeTimer } from './features/journey/index.ts';
 
 export interface AppOptions {
   readonly db: Db;
@@ -103,6 +104,8 @@ export interface ExportedState {
   outbox: OutboxStats;
   /** Tickets with their threads, follow-up tasks, the response figures and follow-up outcomes and churn reasons. */
   feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
+  /** Journeys (who joined where and when), every moment sent, birthdays (month-day only) and recap opt-ins. */
+  journey: ReturnType<JourneyService['exportAll']>;
 }
 
 export function createApp(options: AppOptions): App {
@@ -207,6 +210,22 @@ export function createApp(options: AppOptions): App {
   // First sightings and returns are recorded from the same funnel as every interaction.
   members.onActivity((note) => analytics.noteActivity(note));
 
+  const journey = new JourneyService({
+    db,
+    config,
+    members,
+    points,
+    checkins,
+    earning,
+    translator,
+    delivery,
+    steps: loadJourney(content.dir, config.community.locale),
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  checkins.usePerks((memberId, at) => journey.checkinFactor(memberId, at));
+  checkins.onCheckIn((memberId, at, chat, streak) => journey.noteCheckIn(memberId, at, chat, streak));
+  points.onEarned((entry, lifetime) => journey.noteEarned(entry, lifetime));
+
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
 
   // How every feature's rows follow a merge, an erasure and an export: one part per feature.
@@ -226,21 +245,25 @@ export function createApp(options: AppOptions): App {
     auditDataPart(),
     linkingDataPart(db),
     analyticsDataPart(db, analytics),
+    journeyDataPart(db),
   ])
     memberData.register(part);
   const link = new LinkService({ db, members, data: memberData });
 
-  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, analytics };
+  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey, analytics };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const listeners: Listener[] = [
     groupsListener(tiers),
     tiersListener(ladder),
     earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }),
     feedbackListener(feedback),
+    journeyListener(journey),
     analyticsListener(analytics),
   ];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };
   const deadlines = new DeadlineTimer(feedbackJobDeps);
+  const journeyJobDeps = { journey, db, clock, delivery };
+  const welcomes = new WelcomeTimer(journeyJobDeps);
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,
@@ -281,12 +304,14 @@ export function createApp(options: AppOptions): App {
         delivery,
       }),
       feedbackDigestJob(feedbackJobDeps),
+      ...journeyMomentsJobs(journeyJobDeps, config.journey.sendAt, journey.zones()),
     ],
     services,
     schedule(scheduler) {
       for (const job of this.jobs) scheduler.add(job);
       posts.attach(scheduler);
       deadlines.attach(scheduler);
+      welcomes.attach(scheduler);
     },
     exportState: () => {
       const standings = points.allStandings();
@@ -312,6 +337,7 @@ export function createApp(options: AppOptions): App {
         audit: audit.exportAll(),
         outbox: outboxService.stats(),
         feedback: feedback.exportAll(now),
+        journey: journey.exportAll(),
       };
     },
   };

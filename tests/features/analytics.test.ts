@@ -286,7 +286,7 @@ describe('the migration back-fill', () => {
     await b.leave('m3');
     const s = b.app.db.sqlite;
     s.exec('DELETE FROM analytics_leaves; DELETE FROM analytics_members;');
-    const sql = readFileSync(`${MIGRATIONS_DIR}/0010_retention_analytics.sql`, 'utf8');
+    const sql = readFileSync(`${MIGRATIONS_DIR}/0011_retention_analytics.sql`, 'utf8');
     for (const statement of sql.slice(sql.indexOf('-- Back-fill')).split('--> statement-breakpoint')) s.exec(statement);
     const rows = s.prepare('SELECT m.name, a.source, a.join_day AS day, a.away FROM analytics_members a JOIN members m ON m.id = a.member_id ORDER BY m.name').all();
     expect(rows).toEqual([

@@ -1,4 +1,5 @@
-import { localDateTime, type Clock } from '../../core/clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { WakeTimer } from '../../core/wake-timer.ts';
 import type { Delivery } from '../../core/outbox.ts';
 import type { ScheduledJob, Scheduler } from '../../core/scheduler.ts';
 import type { Db } from '../../db/open.ts';
@@ -14,66 +15,28 @@ export interface FeedbackJobDeps {
   readonly delivery: Delivery;
 }
 
-const DEADLINE_JOB = 'feedback.deadlines';
-const MINUTE = 60_000;
-
-/** A cron expression for one local minute (it would recur yearly; the timer replaces it after it runs). */
-function cronAt(at: number, timeZone: string): string {
-  const [day, time] = localDateTime(new Date(at), timeZone).split(' ') as [string, string];
-  const [, month, date] = day.split('-').map(Number) as [number, number, number];
-  const [hour, minute] = time.split(':').map(Number) as [number, number];
-  return `${minute} ${hour} ${date} ${month} *`;
-}
-
 /**
- * Wakes the deadline sweep at the next unrecorded reminder or deadline instead of every minute:
- * a minute-by-minute job would cost a simulated month 43,200 wake-ups for a handful of
- * reminders. New tickets and tasks move the wake-up earlier; after each sweep the next one is
- * read from the database, so a restart picks up where the last process stopped (a deadline
- * passed while it was down is swept in the first minute after start).
+ * Wakes the deadline sweep at the next unrecorded reminder or deadline (see `WakeTimer`): new
+ * tickets and tasks move the wake-up earlier.
  */
 export class DeadlineTimer {
-  private scheduler: Pick<Scheduler, 'add' | 'remove'> | undefined;
-  private planned: number | undefined;
+  private readonly timer: WakeTimer;
 
-  constructor(private readonly deps: FeedbackJobDeps) {
-    deps.feedback.onDeadline((at) => {
-      if (this.planned === undefined || at < this.planned) this.plan(at);
+  constructor(deps: FeedbackJobDeps) {
+    const { feedback, db, clock, timeZone, delivery } = deps;
+    this.timer = new WakeTimer({
+      id: 'feedback.deadlines',
+      clock,
+      timeZone,
+      next: () => feedback.nextDeadline(),
+      run: (now) => db.transaction(() => delivery.record(`feedback.deadlines:${now.getTime()}`, feedback.sweep(now))),
+      after: () => delivery.flush(),
     });
+    feedback.onDeadline((at) => this.timer.wakeBy(at));
   }
 
   attach(scheduler: Pick<Scheduler, 'add' | 'remove'>): void {
-    this.scheduler = scheduler;
-    this.plan(this.deps.feedback.nextDeadline());
-  }
-
-  private plan(at: number | undefined): void {
-    const { scheduler } = this;
-    if (!scheduler) return;
-    scheduler.remove(DEADLINE_JOB);
-    this.planned = undefined;
-    if (at === undefined) return;
-    const now = this.deps.clock.now().getTime();
-    // Whole minutes (schedulers wake on minutes); never now or earlier, which a cron cannot name.
-    let minute = Math.ceil(at / MINUTE) * MINUTE;
-    if (minute <= now) minute = (Math.floor(now / MINUTE) + 1) * MINUTE;
-    this.planned = minute;
-    scheduler.add(this.job(minute));
-  }
-
-  private job(minute: number): ScheduledJob {
-    const { feedback, db, clock, timeZone, delivery } = this.deps;
-    return {
-      id: DEADLINE_JOB,
-      cron: cronAt(minute, timeZone),
-      timeZone,
-      run: async (slot) => {
-        const now = clock.now() > slot ? clock.now() : slot;
-        db.transaction(() => delivery.record(`feedback.deadlines:${now.getTime()}`, feedback.sweep(now)));
-        this.plan(feedback.nextDeadline());
-        await delivery.flush();
-      },
-    };
+    this.timer.attach(scheduler);
   }
 }
 

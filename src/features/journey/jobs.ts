@@ -1,4 +1,5 @@
-import { localDateTime, type Clock } from '../../core/clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { WakeTimer } from '../../core/wake-timer.ts';
 import type { Delivery } from '../../core/outbox.ts';
 import type { ScheduledJob, Scheduler } from '../../core/scheduler.ts';
 import type { Db } from '../../db/open.ts';
@@ -34,58 +35,26 @@ export function journeyMomentsJobs({ journey, db, delivery }: JourneyJobDeps, se
   }));
 }
 
-const WELCOME_JOB = 'journey.welcome';
-const MINUTE = 60_000;
-
 /**
- * Wakes the group welcome when the first waiting newcomer's batch is due, instead of polling:
- * a join moves the wake-up earlier; after each run the next one is read from the database, so a
- * restart picks up the queue where the last process left it.
+ * Wakes the group welcome when the first waiting newcomer's batch is due (see `WakeTimer`): a
+ * join moves the wake-up earlier, and a restart picks the queue up from the database.
  */
 export class WelcomeTimer {
-  private scheduler: Pick<Scheduler, 'add' | 'remove'> | undefined;
-  private planned: number | undefined;
+  private readonly timer: WakeTimer;
 
-  constructor(private readonly deps: JourneyJobDeps) {
-    deps.journey.onWelcomeQueued((at) => {
-      if (this.planned === undefined || at < this.planned) this.plan(at);
+  constructor({ journey, db, clock, delivery }: JourneyJobDeps) {
+    this.timer = new WakeTimer({
+      id: 'journey.welcome',
+      clock,
+      timeZone: 'UTC',
+      next: () => journey.nextWelcomeAt(),
+      run: (now) => db.transaction(() => delivery.record(`journey.welcome:${now.getTime()}`, journey.flushWelcomes(now))),
+      after: () => delivery.flush(),
     });
+    journey.onWelcomeQueued((at) => this.timer.wakeBy(at));
   }
 
   attach(scheduler: Pick<Scheduler, 'add' | 'remove'>): void {
-    this.scheduler = scheduler;
-    this.plan(this.deps.journey.nextWelcomeAt());
-  }
-
-  private plan(at: number | undefined): void {
-    const { scheduler } = this;
-    if (!scheduler) return;
-    scheduler.remove(WELCOME_JOB);
-    this.planned = undefined;
-    if (at === undefined) return;
-    const now = this.deps.clock.now().getTime();
-    // Whole minutes (schedulers wake on minutes), never now or earlier.
-    let minute = Math.ceil(at / MINUTE) * MINUTE;
-    if (minute <= now) minute = (Math.floor(now / MINUTE) + 1) * MINUTE;
-    this.planned = minute;
-    scheduler.add(this.job(minute));
-  }
-
-  private job(minute: number): ScheduledJob {
-    const { journey, db, clock, delivery } = this.deps;
-    const [day, time] = localDateTime(new Date(minute), 'UTC').split(' ') as [string, string];
-    const [, month, date] = day.split('-').map(Number) as [number, number, number];
-    const [hour, min] = time.split(':').map(Number) as [number, number];
-    return {
-      id: WELCOME_JOB,
-      cron: `${min} ${hour} ${date} ${month} *`,
-      timeZone: 'UTC',
-      run: async (slot) => {
-        const now = clock.now() > slot ? clock.now() : slot;
-        db.transaction(() => delivery.record(`journey.welcome:${now.getTime()}`, journey.flushWelcomes(now)));
-        this.plan(journey.nextWelcomeAt());
-        await delivery.flush();
-      },
-    };
+    this.timer.attach(scheduler);
   }
 }

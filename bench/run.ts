@@ -10,7 +10,7 @@ import type { CaseResult } from './case.ts';
 import { CASES } from './cases/index.ts';
 
 /**
- * `npm run bench [-- --quick] [--only pipeline,raw] [--label before]`: generates the communities,
+ * `npm run bench [-- --quick] [--only pipeline,raw] [--size 1000000] [--label before]`: generates the communities,
  * runs every registered case and size in its own child process, prints one table and writes the
  * figures to `bench/results/<time>-<label>.json`. Figures are wall-clock on a shared machine, so
  * compare runs made back to back.
@@ -24,6 +24,7 @@ const flag = (name: string) => {
 const quick = args.includes('--quick');
 const only = flag('--only')?.split(',');
 const label = flag('--label') ?? 'run';
+const onlySize = flag('--size') === undefined ? undefined : Number(flag('--size'));
 const SEED = 'bench';
 
 interface Row {
@@ -80,7 +81,7 @@ try {
   // Size by size, so cases compared side by side (the pipeline with and without the outbox, and
   // its raw ceiling) run back to back under the same load on a shared machine.
   const runs = CASES.filter((c) => !only || only.includes(c.name))
-    .flatMap((c) => (quick ? c.quickSizes : c.sizes).map((size) => ({ c, size })))
+    .flatMap((c) => (quick ? c.quickSizes : c.sizes).filter((size) => onlySize === undefined || size === onlySize).map((size) => ({ c, size })))
     .sort((a, b) => a.size - b.size);
   for (const { c, size } of runs) {
     const file = c.communityDays ? await community(size, c.communityDays(size)) : undefined;

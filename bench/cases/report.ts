@@ -11,6 +11,8 @@ const ZONE = 'Asia/Shanghai';
 const FIRST = '2026-03-02';
 const DAYS = 90;
 const GROUPS = ['local:lobby', 'local:advanced', 'local:core'];
+/** The tables the fill writes, whose secondary indexes it builds after the rows. */
+const FILLED = ['members', 'memberships', 'analytics_members', 'analytics_leaves', 'activity_days', 'earn_posts', 'share_claims', 'ledger', 'balances'];
 /** The report's targets at a million members (issue: full report < 2 s, < 300 MB peak RSS). */
 const TARGET_MS = 2000;
 const TARGET_RSS_MB = 300;
@@ -43,6 +45,14 @@ export function fill(dir: string, size: number): { path: string; notes: Record<s
   };
   const counts = { activityRows: 0, posts: 0, shares: 0, ledgerRows: 0, leavers: 0 };
   const began = performance.now();
+  // A bulk load: no fsync, and the secondary indexes built once at the end (sorted) instead of
+  // kept up row by row — at a million members that is the difference between minutes and an hour.
+  s.pragma('synchronous = OFF');
+  s.pragma('cache_size = -131072');
+  const indexes = s
+    .prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${FILLED.map(() => '?').join(', ')})`)
+    .all(...FILLED) as { name: string; sql: string }[];
+  for (const i of indexes) s.exec(`DROP INDEX ${i.name}`);
   fillInBatches(s, size, (id) => {
     // Joins thin out over the period (a launch, then a trickle).
     const joinIndex = Math.min(DAYS - 1, Math.floor(DAYS * rng.next() ** 1.6));
@@ -97,6 +107,7 @@ export function fill(dir: string, size: number): { path: string; notes: Record<s
     }
     if (balance > 0) q.balance.run(id, balance, balance);
   });
+  for (const i of indexes) s.exec(i.sql);
   s.pragma('optimize');
   db.close();
   return { path, notes: { ...counts, fillSeconds: (performance.now() - began) / 1000 } };

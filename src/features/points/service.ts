@@ -22,6 +22,8 @@ export const LEDGER_REASONS = [
   'refund',
   'award',
   'deduct',
+  'merge',
+  'unlink',
 ] as const;
 export type LedgerReason = (typeof LEDGER_REASONS)[number];
 

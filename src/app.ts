@@ -5,9 +5,11 @@ import { Dispatcher, type Listener } from './core/dispatcher.ts';
 import { Translator } from './core/i18n.ts';
 import type { Logger } from './core/logger.ts';
 import type { Outbound } from './core/outbound.ts';
+import type { AdapterStatus, Capability } from './core/adapter.ts';
+import type { Platform } from './core/ids.ts';
 import { OutboundRouter } from './core/outbound-router.ts';
 import type { Delivery, OutboxStats } from './core/outbox.ts';
-import { OutboxSender } from './core/outbox-sender.ts';
+import { OutboxSender, type UndeliverableMessage } from './core/outbox-sender.ts';
 import { Pacer } from './core/send-policy.ts';
 import type { ScheduledJob, Scheduler } from './core/scheduler.ts';
 import { buildCommandTable, type Services } from './commands/index.ts';
@@ -27,6 +29,7 @@ import { QuietService, quietDataPart, quietScanJob, type RecallStats } from './f
 import { PurchasesService, purchasesDataPart } from './features/purchases/index.ts';
 import { CapabilityDoors, LadderService, tierReviewJob, tiersDataPart, tiersListener, TierService } from './features/tiers/index.ts';
 import { OutboxService, outboxDataPart, SqliteOutboxStore } from './features/outbox/index.ts';
+import { JourneyService, journeyDataPart, journeyListener, journeyMomentsJobs, loadJourney, WelcomeTimer } from './features/journey/index.ts';
 
 export interface AppOptions {
   readonly db: Db;
@@ -75,6 +78,11 @@ export interface App {
   schedule(scheduler: Scheduler): void;
   /** The state as JSON-ready data: what `hearth export` prints. */
   exportState(): ExportedState;
+  /**
+   * Tells the staff chat (through the outbox) when an adapter goes offline, needs a new login or
+   * is back: the composition root calls it from every adapter's `onStatus`.
+   */
+  noteAdapterStatus(platform: Platform, status: AdapterStatus): void;
 }
 
 export interface ExportedState {
@@ -102,6 +110,8 @@ export interface ExportedState {
   outbox: OutboxStats;
   /** Tickets with their threads, follow-up tasks, the response figures and follow-up outcomes and churn reasons. */
   feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
+  /** Journeys (who joined where and when), every moment sent, birthdays (month-day only) and recap opt-ins. */
+  journey: ReturnType<JourneyService['exportAll']>;
 }
 
 export function createApp(options: AppOptions): App {
@@ -111,7 +121,7 @@ export function createApp(options: AppOptions): App {
   const tiers = new TierService(config);
   const audit = new AuditService(db.orm);
   const groups = new GroupService(db.orm, config, audit);
-  const members = new MembersService({ orm: db.orm, config, groups, tiers, audit, owners: new Set(options.owners ?? []) });
+  const members = new MembersService({ orm: db.orm, config, groups, tiers, audit, owners: new Set(options.owners ?? []), translator });
   const points = new PointsService(db, config.community.timezone, audit);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
   const quiet = new QuietService({
@@ -136,7 +146,11 @@ export function createApp(options: AppOptions): App {
   const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit });
   db.transaction(() => groups.applyConfig(clock.now()));
   const sleep = options.sleep ?? realSleep;
-  const router = new OutboundRouter({ logger, sleep, onUndeliverable: (failed) => quiet.undeliverable(failed) });
+  // The door asks what the member's platform can do at the moment it opens.
+  const doors = new CapabilityDoors({ capabilitiesOf: (p): ReadonlySet<Capability> | undefined => router.adapter(p)?.capabilities, translator, staffChat: config.staff.chat, staffLocale: config.community.locale });
+  // What finally fails is offered to the features that can do something instead (a staff task).
+  const undeliverable = (failed: UndeliverableMessage): Outbound[] => [...quiet.undeliverable(failed), ...doors.undeliverable(failed)];
+  const router = new OutboundRouter({ logger, sleep, onUndeliverable: undeliverable });
   const store = new SqliteOutboxStore(db);
   const outboxService = new OutboxService({ store, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const d = config.delivery;
@@ -160,7 +174,7 @@ export function createApp(options: AppOptions): App {
       bulk: d.maxAgeMinutes.bulk * 60_000,
     },
     retry: d.retry,
-    onUndeliverable: (failed) => quiet.undeliverable(failed),
+    onUndeliverable: undeliverable,
     onDeferred: (report) => outboxService.deferredNotice(report),
   });
   const purchases = new PurchasesService({ db, members, audit, timeZone: config.community.timezone });
@@ -173,8 +187,7 @@ export function createApp(options: AppOptions): App {
     audit,
     translator,
     logger,
-    // The door asks what the member's platform can do at the moment it opens.
-    doors: new CapabilityDoors({ capabilitiesOf: (p) => router.adapter(p)?.capabilities, translator, staffChat: config.staff.chat, staffLocale: config.community.locale }),
+    doors,
     ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
   });
   members.onActivity((note) => ladder.noteActivity(note));
@@ -187,6 +200,22 @@ export function createApp(options: AppOptions): App {
           flush: () => sender.flush(),
         };
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, delivery, onSettled: (l) => sender.onSettled(l), groups, members, checkins, points, audit });
+
+  const journey = new JourneyService({
+    db,
+    config,
+    members,
+    points,
+    checkins,
+    earning,
+    translator,
+    delivery,
+    steps: loadJourney(content.dir, config.community.locale),
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  checkins.usePerks((memberId, at) => journey.checkinFactor(memberId, at));
+  checkins.onCheckIn((memberId, at, chat, streak) => journey.noteCheckIn(memberId, at, chat, streak));
+  points.onEarned((entry, lifetime) => journey.noteEarned(entry, lifetime));
 
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
 
@@ -206,15 +235,18 @@ export function createApp(options: AppOptions): App {
     outboxDataPart(),
     auditDataPart(),
     linkingDataPart(db),
+    journeyDataPart(db),
   ])
     memberData.register(part);
   const link = new LinkService({ db, members, data: memberData });
 
-  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback };
+  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback)];
+  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback), journeyListener(journey)];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };
   const deadlines = new DeadlineTimer(feedbackJobDeps);
+  const journeyJobDeps = { journey, db, clock, delivery };
+  const welcomes = new WelcomeTimer(journeyJobDeps);
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,
@@ -244,12 +276,21 @@ export function createApp(options: AppOptions): App {
       memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
       tierReviewJob({ ladder, db, reviewAt: config.ladder.reviewAt, timeZone: config.community.timezone, delivery }),
       feedbackDigestJob(feedbackJobDeps),
+      ...journeyMomentsJobs(journeyJobDeps, config.journey.sendAt, journey.zones()),
     ],
     services,
     schedule(scheduler) {
       for (const job of this.jobs) scheduler.add(job);
       posts.attach(scheduler);
       deadlines.attach(scheduler);
+      welcomes.attach(scheduler);
+    },
+    noteAdapterStatus: (platform, status) => {
+      const at = clock.now();
+      const outs = outboxService.statusNotice(platform, status, at);
+      if (outs.length === 0) return;
+      db.transaction(() => delivery.record(`adapter.status:${platform}:${status.state}:${at.getTime()}`, outs));
+      void delivery.flush().catch((err: unknown) => logger.error({ err }, 'could not send the adapter status notice'));
     },
     exportState: () => {
       const standings = points.allStandings();
@@ -275,6 +316,7 @@ export function createApp(options: AppOptions): App {
         audit: audit.exportAll(),
         outbox: outboxService.stats(),
         feedback: feedback.exportAll(now),
+        journey: journey.exportAll(),
       };
     },
   };

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Client, Events, GatewayIntentBits, Partials, type BaseMessageOptions, type Guild, type GuildMember, type Interaction, type Message, type MessageReaction, type PartialGuildMember, type PartialMessageReaction, type PartialUser, type SendableChannels, type User } from 'discord.js';
+import { Client, DiscordAPIError, Events, RESTJSONErrorCodes, GatewayIntentBits, Partials, type BaseMessageOptions, type Guild, type GuildMember, type Interaction, type Message, type MessageReaction, type PartialGuildMember, type PartialMessageReaction, type PartialUser, type Role, type SendableChannels, type User } from 'discord.js';
 import type { AdapterStatus, Capability, EventSink, PlatformAdapter } from '../../src/core/adapter.ts';
 import type { CommandCatalog } from '../../src/core/catalog.ts';
 import { AdapterError } from '../../src/core/errors.ts';
 import type { InboundEvent, Sender } from '../../src/core/events.ts';
 import type { ChatRef } from '../../src/core/ids.ts';
 import type { Logger } from '../../src/core/logger.ts';
-import type { Body, Outbound } from '../../src/core/outbound.ts';
+import type { Body, Door, Outbound } from '../../src/core/outbound.ts';
 import { seg } from '../../src/core/outbound.ts';
 import type { SendMeta, SendReceipt } from '../../src/core/outbox.ts';
 import { applicationCommands } from './commands.ts';
@@ -15,6 +15,7 @@ import { lobbyOf, mapJoin, mapLeave, mapMessage, mapReaction, senderOf, type Map
 import { mapButton, mapCommand, PendingInteractions } from './interactions.ts';
 import { InviteTracker } from './invites.ts';
 import { INTENTS, PERMISSIONS, PRIVILEGED, inviteUrl, messageContentEnabled } from './permissions.ts';
+import { PendingRoles } from './pending-roles.ts';
 import { messageParts, type MessagePart } from './render.ts';
 
 export interface DiscordAdapterOptions {
@@ -39,6 +40,11 @@ export interface DiscordAdapterOptions {
   readonly commands?: 'guild' | 'global';
   /** How long after the core handled an interaction an unanswered "thinking…" reply is removed. */
   readonly interactionGraceMs?: number;
+  /**
+   * Where tier roles promised to people not yet in the guild are kept (a JSON file), so a restart
+   * keeps them; in memory only when omitted.
+   */
+  readonly pendingRolesPath?: string;
 }
 
 /** Discord accepts a nonce of at most 25 characters. */
@@ -81,8 +87,8 @@ export class DiscordAdapter implements PlatformAdapter {
   private catalog: CommandCatalog | undefined;
   /** Command name → whether its answer is private: the first callback must say so. */
   private readonly privateCommands = new Map<string, boolean>();
-  /** Roles to grant members who join through a tier invite (guild → user → role ids). */
-  private readonly rolesOnJoin = new Map<string, Map<string, Set<string>>>();
+  /** Roles to grant members who join through a tier invite. */
+  private readonly rolesOnJoin: PendingRoles;
   private client: Client;
   private readonly logger: Logger;
   private readonly invites: InviteTracker;
@@ -103,6 +109,7 @@ export class DiscordAdapter implements PlatformAdapter {
     this.now = options.now ?? Date.now;
     this.invites = new InviteTracker((guild) => guild.invites.fetch({ cache: false }));
     this.interactions = new PendingInteractions(this.logger, this.now);
+    this.rolesOnJoin = new PendingRoles(options.pendingRolesPath, this.now, this.logger);
     this.client = this.buildClient(INTENTS);
   }
 
@@ -214,6 +221,7 @@ export class DiscordAdapter implements PlatformAdapter {
     this.logger.info({ permissions: PERMISSIONS.bitfield.toString(), url: inviteUrl(appId) }, `discord: add the bot to a server with ${inviteUrl(appId)} (permissions integer ${PERMISSIONS.bitfield.toString()})`);
     if (!this.caps.has('message-content')) this.logger.warn({}, `discord: ${PRIVILEGED.get(GatewayIntentBits.MessageContent)}`);
     if (!this.intents.includes(GatewayIntentBits.GuildMembers)) this.logger.warn({}, `discord: ${PRIVILEGED.get(GatewayIntentBits.GuildMembers)}`);
+    if (this.caps.has('message-content') && this.intents.includes(GatewayIntentBits.GuildMembers)) this.logger.info({}, 'discord: privileged intents on: Message Content, Server Members');
     for (const guild of this.client.guilds.cache.values()) {
       const mine = guild.members.me?.permissions;
       const lacking = mine ? PERMISSIONS.missing(mine) : [];
@@ -416,6 +424,9 @@ export class DiscordAdapter implements PlatformAdapter {
           const link = await this.openDoor(out, meta);
           return await this.sendBody(out, meta, await this.client.users.createDM(out.user.userId), link === undefined ? out.body : [...out.body, seg.br(), seg.link(link)]);
         }
+        case 'revoke':
+          await this.closeDoor(out);
+          return out.body.length === 0 ? {} : await this.sendBody(out, meta, await this.client.users.createDM(out.user.userId), out.body);
       }
     } catch (err) {
       throw toAdapterError(err);
@@ -457,14 +468,8 @@ export class DiscordAdapter implements PlatformAdapter {
     if (progress.invite) return progress.invite;
     const door = out.door;
     if (door.kind === 'role') {
-      const guild = this.client.guilds.cache.get(door.space.spaceId);
-      const role = guild?.roles.cache.get(door.roleId);
-      if (!guild || !role) throw new AdapterError('discord', 'not_found', `role ${door.roleId} in guild ${door.space.spaceId} is unknown to the bot`);
-      const top = guild.members.me?.roles.highest;
-      if (!top || role.position >= top.position) {
-        throw new AdapterError('discord', 'forbidden', `the bot cannot grant ${role.name} in ${guild.name}: move the bot's role above it (Server Settings → Roles)`);
-      }
-      const member = await guild.members.fetch(out.user.userId).catch(() => undefined);
+      const { guild, role } = this.manageableRole(door, 'grant');
+      const member = await memberOrNone(guild, out.user.userId);
       if (member) {
         await member.roles.add(role, 'Hearth tier promotion');
         return undefined;
@@ -472,9 +477,7 @@ export class DiscordAdapter implements PlatformAdapter {
       const lobby = lobbyOf(guild);
       if (!lobby) throw new AdapterError('discord', 'not_found', `guild ${guild.name} has no text channel to invite to`);
       const link = await this.createInvite(lobby, out.user.userId);
-      const pending = this.rolesOnJoin.get(guild.id) ?? new Map<string, Set<string>>();
-      pending.set(out.user.userId, (pending.get(out.user.userId) ?? new Set()).add(role.id));
-      this.rolesOnJoin.set(guild.id, pending);
+      this.rolesOnJoin.add({ guild: guild.id, user: out.user.userId, role: role.id, expiresAt: this.now() + this.inviteTtlSeconds * 1000 });
       progress.invite = link;
       return link;
     }
@@ -486,20 +489,51 @@ export class DiscordAdapter implements PlatformAdapter {
   private async createInvite(channelId: string, userId: string): Promise<string> {
     const channel = await this.client.channels.fetch(channelId);
     if (!channel || !('createInvite' in channel)) throw new AdapterError('discord', 'not_found', `channel ${channelId} takes no invites`);
-    const invite = await channel.createInvite({ maxUses: 1, maxAge: this.options.inviteTtlSeconds ?? 7 * 24 * 3600, unique: true, reason: `Hearth tier invite for ${userId}` });
+    const invite = await channel.createInvite({ maxUses: 1, maxAge: this.inviteTtlSeconds, unique: true, reason: `Hearth tier invite for ${userId}` });
     this.invites.remember(channel.guildId, invite.code, 1, this.client.user!.id);
     return invite.url;
   }
 
+  private get inviteTtlSeconds(): number {
+    return this.options.inviteTtlSeconds ?? 7 * 24 * 3600;
+  }
+
+  /** A tier role in its guild, checked against the bot's own role (Discord refuses roles at or above it). */
+  private manageableRole(door: Extract<Door, { kind: 'role' }>, verb: 'grant' | 'remove'): { guild: Guild; role: Role } {
+    const guild = this.client.guilds.cache.get(door.space.spaceId);
+    const role = guild?.roles.cache.get(door.roleId);
+    if (!guild || !role) throw new AdapterError('discord', 'not_found', `role ${door.roleId} in guild ${door.space.spaceId} is unknown to the bot`);
+    const top = guild.members.me?.roles.highest;
+    if (!top || role.position >= top.position) {
+      throw new AdapterError('discord', 'forbidden', `the bot cannot ${verb} ${role.name} in ${guild.name}: move the bot's role above it (Server Settings → Roles)`);
+    }
+    return { guild, role };
+  }
+
+  /**
+   * Closes a tier door after a demotion: the role is removed (a promise to someone not in the
+   * guild yet is withdrawn). Channel doors have no membership to take back on Discord.
+   */
+  private async closeDoor(out: Extract<Outbound, { type: 'revoke' }>): Promise<void> {
+    const door = out.door;
+    if (door.kind !== 'role') throw new AdapterError('discord', 'unsupported', 'a channel invite cannot be taken back on Discord: bind the tier to a role to remove access on demotion');
+    this.rolesOnJoin.remove(door.space.spaceId, out.user.userId, door.roleId);
+    const { guild, role } = this.manageableRole(door, 'remove');
+    const member = await memberOrNone(guild, out.user.userId);
+    // One call per role (DELETE …/roles/:id): the member's other roles are left as they are.
+    if (member) await member.roles.remove(role, 'Hearth tier demotion');
+  }
+
   /** Grants the tier roles promised to a newcomer who was invited before they were in the guild. */
   private async grantRolesOnJoin(member: GuildMember): Promise<void> {
-    const pending = this.rolesOnJoin.get(member.guild.id);
-    const roles = pending?.get(member.id);
-    if (!pending || !roles) return;
-    pending.delete(member.id);
     // One call per role (PUT …/roles/:id): it adds the role without rewriting the member's others.
-    for (const role of roles) {
-      await member.roles.add(role, 'Hearth tier promotion').catch((err: unknown) => this.logger.warn({ member: member.id, role, err: toAdapterError(err).message }, 'discord: could not grant a tier role on join'));
+    for (const role of this.rolesOnJoin.of(member.guild.id, member.id)) {
+      try {
+        await member.roles.add(role, 'Hearth tier promotion');
+        this.rolesOnJoin.remove(member.guild.id, member.id, role);
+      } catch (err) {
+        this.logger.warn({ member: member.id, role, err: toAdapterError(err).message }, 'discord: could not grant a tier role on join');
+      }
     }
   }
 
@@ -556,4 +590,14 @@ export class DiscordAdapter implements PlatformAdapter {
 function nonceBase(key: string): string {
   const base = key.length < NONCE_BASE_LENGTH ? key : createHash('sha256').update(key).digest('base64url').slice(0, NONCE_BASE_LENGTH - 1);
   return `${base}.`;
+}
+
+/** The guild member, or undefined when they are not in the guild (10007 Unknown Member); other errors propagate. */
+async function memberOrNone(guild: Guild, userId: string): Promise<GuildMember | undefined> {
+  try {
+    return await guild.members.fetch(userId);
+  } catch (err) {
+    if (err instanceof DiscordAPIError && err.code === RESTJSONErrorCodes.UnknownMember) return undefined;
+    throw err;
+  }
 }

@@ -1,3 +1,4 @@
+import { dirname, join, resolve } from 'node:path';
 import type { PlatformAdapter } from '../../src/core/adapter.ts';
 import type { AdapterEnv } from '../../src/core/adapter-env.ts';
 import type { Logger } from '../../src/core/logger.ts';
@@ -15,5 +16,8 @@ export function createAdapter(env: AdapterEnv, logger: Logger): PlatformAdapter 
   if (api !== undefined && !/^https?:\/\/.+\/api$/.test(api)) throw new Error(`DISCORD_API_ROOT: "${env.DISCORD_API_ROOT}" should be an http(s) URL ending in /api`);
   const commands = env.DISCORD_COMMANDS ?? 'guild';
   if (commands !== 'guild' && commands !== 'global') throw new Error(`DISCORD_COMMANDS: "${commands}" should be guild or global`);
-  return new DiscordAdapter({ token, logger, commands, ...(api ? { apiRoot: api } : {}) });
+  const db = env.HEARTH_DB ?? 'data/hearth.db';
+  // An in-memory database keeps nothing across a restart; neither do the promised roles then.
+  const pendingRolesPath = db === ':memory:' ? undefined : join(dirname(resolve(db)), 'discord', 'pending-roles.json');
+  return new DiscordAdapter({ token, logger, commands, ...(api ? { apiRoot: api } : {}), ...(pendingRolesPath ? { pendingRolesPath } : {}) });
 }

@@ -17,7 +17,7 @@ export const INTENTS = [
 /** What each privileged intent is for, and what degrades without it (said at start). */
 export const PRIVILEGED: ReadonlyMap<GatewayIntentBits, string> = new Map([
   [GatewayIntentBits.MessageContent, 'Message Content: without it typed text arrives empty, so only slash commands work and posts and shares earn no points'],
-  [GatewayIntentBits.GuildMembers, 'Server Members: without it joins and leaves are not reported (no welcome, referral or leave tracking) and names of quiet members go stale'],
+  [GatewayIntentBits.GuildMembers, 'Server Members: without it joins and leaves are not reported (no welcome, referral or leave tracking), a tier role promised to someone invited into the server is not granted when they join, and the member list is unavailable'],
 ]);
 
 /**

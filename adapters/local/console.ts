@@ -34,6 +34,8 @@ export function formatForConsole(out: Outbound): string {
       return `[dm → ${out.user.userId}] bot: ${text}`;
     case 'invite':
       return `[invite → ${out.user.userId} to ${out.door.kind === 'chat' ? out.door.chat.chatId : `role ${out.door.roleId}`}] bot: ${text}`;
+    case 'revoke':
+      return `[revoke ← ${out.user.userId} from ${out.door.kind === 'chat' ? out.door.chat.chatId : `role ${out.door.roleId}`}]${text === '' ? '' : ` bot: ${text}`}`;
   }
 }
 

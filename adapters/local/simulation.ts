@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { InboundEvent } from '../../src/core/events.ts';
 import { PLATFORMS } from '../../src/core/ids.ts';
 import type { Outbound } from '../../src/core/outbound.ts';
-import { renderPlain } from '../../src/core/outbound.ts';
+import { isToUser, renderPlain } from '../../src/core/outbound.ts';
 import { localDateTime } from '../../src/core/clock.ts';
 import { localMemberEvent, localMessageEvent, localReactionEvent } from './local-events.ts';
 
@@ -130,11 +130,11 @@ export interface SimOutput {
 }
 
 export function renderSimOutput(out: Outbound, at: Date, timeZone: string): SimOutput {
-  const platform = out.type === 'dm' || out.type === 'invite' ? out.user.platform : out.chat.platform;
+  const platform = isToUser(out) ? out.user.platform : out.chat.platform;
   const line: SimOutput = { at: at.toISOString(), local: localDateTime(at, timeZone), type: out.type, text: renderPlain(out.body) };
   if (platform !== 'local') line.platform = platform;
   if (out.type === 'dm') line.user = out.user.userId;
-  else if (out.type === 'invite') {
+  else if (out.type === 'invite' || out.type === 'revoke') {
     line.user = out.user.userId;
     if (out.door.kind === 'chat') line.chat = out.door.chat.chatId;
     else line.role = out.door.roleId;

@@ -272,6 +272,8 @@ export class TelegramAdapter implements PlatformAdapter {
           return await this.sendBody(out, out.user.userId, out.body);
         case 'invite':
           return await this.sendBody(out, out.user.userId, [...out.body, seg.br(), seg.link(await this.inviteLink(out))]);
+        case 'revoke':
+          throw new AdapterError('telegram', 'unsupported', 'Telegram has no roles to remove');
       }
     } catch (err) {
       throw toAdapterError(err);

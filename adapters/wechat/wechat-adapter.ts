@@ -373,6 +373,8 @@ export class WechatAdapter implements PlatformAdapter {
           return await this.sendDirect(out, out.user.userId, out.body);
         case 'invite':
           return await this.invite(out);
+        case 'revoke':
+          throw new AdapterError('wechat', 'unsupported', 'WeChat has no roles to remove');
       }
     } catch (err) {
       throw toAdapterError(err);

@@ -24,6 +24,14 @@ const localised = z.union([z.string(), z.object({ 'zh-CN': z.string(), en: z.str
 const requirement = z.number().int().nonnegative();
 
 /**
+ * A platform role's id. Discord's are 17–20 digit snowflakes, which YAML reads, unquoted, as
+ * numbers too large to keep exactly: a number is refused with the fix rather than rounded.
+ */
+const platformRoleId = z
+  .string({ error: (issue) => (typeof issue.input === 'number' ? 'put the role id in quotes ("1234…"): YAML reads a long number unquoted and rounds it' : 'expected a role id') })
+  .regex(/^\S+$/, { message: 'expected a role id' });
+
+/**
  * One set of requirements a member must meet all of. Activity figures (`activeDays`, `posts`,
  * `shares`) count the last `ladder.windowDays` days; `streak` is the check-in streak still alive;
  * `orders` and `spend` are recorded purchases (lifetime); `daysInTier` is time in the current tier.
@@ -60,6 +68,11 @@ export const tierSchema = z
     graceDays: z.number().int().min(1).max(365).default(14),
     /** What the tier gives, told to a member when they are promoted into it. */
     perks: localised.optional(),
+    /**
+     * The platform role that is this tier in a space (`discord:<guild-id>` → role id): granted on
+     * promotion, removed on demotion, where the platform's adapter grants roles (`role-grant`).
+     */
+    roles: z.record(platformKey, platformRoleId).default({}),
   })
   .strict();
 
@@ -355,7 +368,10 @@ export const ladderSchema = z
     manualHoldDays: z.number().int().min(0).max(3650).default(30),
     /** Hours a tier invite stays open before it is sent once more (then it expires). */
     inviteHours: z.number().int().min(1).max(24 * 30).default(72),
-    /** Remove a demoted member from the higher tier's group where the platform allows it. Never by default. */
+    /**
+     * Remove a demoted member from the higher tier's group where the platform allows it. Never by
+     * default. A tier's platform role (`tiers[].roles`) is removed on demotion regardless.
+     */
     closeDoorOnDemotion: z.boolean().default(false),
   })
   .strict();
@@ -445,6 +461,7 @@ export const communitySchema = z
     const first = cfg.tiers[0];
     if (first?.entry) ctx.addIssue({ code: 'custom', path: ['tiers', 0, 'entry'], message: 'the first tier is where every member starts: it takes no entry rules' });
     if (first?.keep) ctx.addIssue({ code: 'custom', path: ['tiers', 0, 'keep'], message: 'the first tier cannot be lost: it takes no keep rules' });
+    if (first && Object.keys(first.roles).length > 0) ctx.addIssue({ code: 'custom', path: ['tiers', 0, 'roles'], message: 'the first tier is where every member starts: no one is promoted into it, so its role would never be granted' });
     cfg.groups.forEach((g, i) => {
       if (!ids.has(g.tier))
         ctx.addIssue({ code: 'custom', path: ['groups', i, 'tier'], message: `unknown tier "${g.tier}" (tiers: ${[...ids].join(', ')})` });

@@ -3,7 +3,7 @@ import { AdapterError } from './errors.ts';
 import type { Platform } from './ids.ts';
 import type { Logger } from './logger.ts';
 import type { Outbound } from './outbound.ts';
-import { seg } from './outbound.ts';
+import { isToUser, seg } from './outbound.ts';
 import { fitToPlatform } from './private-reply.ts';
 
 export interface OutboundRouterOptions {
@@ -100,7 +100,7 @@ export class OutboundRouter {
   private queueKey(out: Outbound): string {
     const platform = platformOf(out);
     if ((this.options.paceMs?.[platform] ?? 0) > 0) return platform;
-    return out.type === 'dm' || out.type === 'invite' ? `${platform}:dm:${out.user.userId}` : `${platform}:${out.chat.chatId}`;
+    return isToUser(out) ? `${platform}:dm:${out.user.userId}` : `${platform}:${out.chat.chatId}`;
   }
 
   private enqueue(out: Outbound): Promise<DeliveryResult> {
@@ -176,5 +176,5 @@ export class OutboundRouter {
 
 /** The platform an outbound message goes to. */
 export function platformOf(out: Outbound): Platform {
-  return out.type === 'dm' || out.type === 'invite' ? out.user.platform : out.chat.platform;
+  return isToUser(out) ? out.user.platform : out.chat.platform;
 }

@@ -39,7 +39,8 @@ export type Door =
 
 /**
  * What the bot says. `reply` answers a message or an interaction; `dm` may name a group to fall
- * back to; `invite` opens a door for a member.
+ * back to; `invite` opens a door for a member and `revoke` closes one (a tier role removed after a
+ * demotion), sent only to platforms whose adapter can (`role-grant`).
  */
 export type Outbound =
   | {
@@ -70,7 +71,23 @@ export type Outbound =
       /** The higher-tier group or role the member is let in by. */
       readonly door: Door;
       readonly body: Body;
+    }
+  | {
+      readonly type: 'revoke';
+      readonly user: UserRef;
+      /** The door the member no longer has: the same one their `invite` opened. */
+      readonly door: Door;
+      /** What the member is told by DM as well; empty for nothing (a demotion says so itself). */
+      readonly body: Body;
     };
+
+/** Outbounds addressed to one user (their private chat) rather than to a chat. */
+export type UserOutbound = Extract<Outbound, { type: 'dm' | 'invite' | 'revoke' }>;
+
+/** Whether an outbound goes to a user rather than a chat. */
+export function isToUser(out: Outbound): out is UserOutbound {
+  return out.type === 'dm' || out.type === 'invite' || out.type === 'revoke';
+}
 
 export const seg = {
   text: (text: string): Segment => ({ type: 'text', text }),

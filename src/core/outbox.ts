@@ -1,5 +1,6 @@
 import type { Platform } from './ids.ts';
 import type { Outbound } from './outbound.ts';
+import { isToUser } from './outbound.ts';
 
 /**
  * What a message is for, which decides its priority, how long it may wait before it is stale, and
@@ -43,7 +44,7 @@ export function defaultClass(out: Outbound): DeliveryClass {
 
 /** The destination a message is ordered within: a chat, or the private chat with one user. */
 export function laneOf(out: Outbound): string {
-  return out.type === 'dm' || out.type === 'invite' ? `${out.user.platform}:dm:${out.user.userId}` : `${out.chat.platform}:${out.chat.chatId}`;
+  return isToUser(out) ? `${out.user.platform}:dm:${out.user.userId}` : `${out.chat.platform}:${out.chat.chatId}`;
 }
 
 /**

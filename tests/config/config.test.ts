@@ -43,6 +43,22 @@ describe('content/community.yaml validation', () => {
     expect(err.message).toContain('expected an IANA time zone');
   });
 
+  it('given a tier role id written as a bare number, then the error names the field and says to quote it', () => {
+    const err = problems(contentDirWith((t) => t.replace('    multiplier: 1.5\n', '    multiplier: 1.5\n    roles:\n      discord:500: 1234567890123456789\n')));
+    expect(err.file).toMatch(/community\.yaml$/);
+    expect(err.problems).toContainEqual({ path: 'tiers[2].roles.discord:500', message: expect.stringMatching(/put the role id in quotes/) });
+  });
+
+  it('given a role on the first tier, then it is refused: no one is promoted into it', () => {
+    const err = problems(contentDirWith((t) => t.replace('    multiplier: 1\n', '    multiplier: 1\n    roles: { "discord:500": "42" }\n')));
+    expect(err.problems).toContainEqual({ path: 'tiers[0].roles', message: expect.stringMatching(/no one is promoted into it/) });
+  });
+
+  it('given a tier role keyed by something other than platform:space, then the key is refused', () => {
+    const err = problems(contentDirWith((t) => t.replace('    multiplier: 1.5\n', '    multiplier: 1.5\n    roles: { "500": "42" }\n')));
+    expect(err.problems.map((p) => p.path)).toContain('tiers[2].roles.500');
+  });
+
   it('given a misspelt key, then it is refused rather than ignored', () => {
     const err = problems(contentDirWith((t) => t.replace('streakBonusCap: 20', 'streakBonusCapp: 20')));
     expect(err.problems[0]!.path).toBe('earning.checkin');

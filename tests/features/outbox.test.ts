@@ -6,7 +6,7 @@ import type { Capability, PlatformAdapter } from '../../src/core/adapter.ts';
 import { FakeClock, localDay } from '../../src/core/clock.ts';
 import { AdapterError } from '../../src/core/errors.ts';
 import { silentLogger } from '../../src/core/logger.ts';
-import { renderPlain, seg, type Outbound } from '../../src/core/outbound.ts';
+import { isToUser, renderPlain, seg, type Outbound } from '../../src/core/outbound.ts';
 import { tagOutbound, type SendMeta } from '../../src/core/outbox.ts';
 import { openDb } from '../../src/db/open.ts';
 import { contentWith, harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
@@ -96,7 +96,7 @@ describe('the outbox', () => {
   it('given a broadcast queued on a paced platform, when a member checks in, then the reply goes before the posts and the posts keep their gap', async () => {
     h = await harness({ content: contentWith((c) => (c.delivery = { policies: { local: { minGapMs: 1000 } } })) });
     const order: string[] = [];
-    h.app.router.register(new LocalAdapter((out) => order.push(`${out.type === 'dm' || out.type === 'invite' ? 'dm' : out.chat.chatId}:${renderPlain(out.body).slice(0, 12)}`)));
+    h.app.router.register(new LocalAdapter((out) => order.push(`${isToUser(out) ? 'dm' : out.chat.chatId}:${renderPlain(out.body).slice(0, 12)}`)));
     const post = (chatId: string): Outbound => tagOutbound({ type: 'send', chat: { platform: 'local', chatId }, body: [seg.text('Good morning')] }, { cls: 'broadcast' });
     h.app.db.transaction(() => h!.app.delivery.record('test:broadcast', [post('core'), post('advanced')]));
     await h.say('u1', '/checkin', { lang: 'en' });

@@ -1,14 +1,20 @@
 import type { Capability } from '../../core/adapter.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
-import type { ChatRef, Platform, UserRef } from '../../core/ids.ts';
-import { chatKey, parseChatKey } from '../../core/ids.ts';
+import type { ChatRef, Platform, SpaceRef, UserRef } from '../../core/ids.ts';
+import { chatKey, parseChatKey, spaceKey } from '../../core/ids.ts';
 import type { Body, Outbound } from '../../core/outbound.ts';
 import { joinLines, seg } from '../../core/outbound.ts';
 import { tagOutbound } from '../../core/outbox.ts';
 import type { UndeliverableMessage } from '../../core/outbox-sender.ts';
 
 /** How a tier's door was opened for a member. */
-export type DoorVia = 'invite-link' | 'add-member' | 'staff-task';
+export type DoorVia = 'invite-link' | 'add-member' | 'staff-task' | 'role-grant';
+
+/** The platform role that is a tier in a space (`tiers[].roles` in community.yaml). */
+export interface TierRole {
+  readonly space: SpaceRef;
+  readonly roleId: string;
+}
 
 /** The outbox origin of a door the bot opens itself: who and which tier, for the staff task if it fails. */
 const DOOR_ORIGIN = 'tiers.door:';
@@ -22,6 +28,8 @@ export interface DoorRequest {
   readonly tierName: string;
   /** The tier's group on the member's platform, if one is bound. */
   readonly chat?: ChatRef;
+  /** The tier's role in a space of the member's platform, if one is bound: it wins over the group. */
+  readonly role?: TierRole;
   /** What the member is told: the promotion and what the tier gives. */
   readonly message: Body;
 }
@@ -60,6 +68,7 @@ export class CapabilityDoors implements TierDoors {
   constructor(private readonly deps: CapabilityDoorsDeps) {}
 
   open(req: DoorRequest): DoorOpening {
+    if (req.role) return this.grantRole(req, req.role);
     const caps = req.chat ? this.deps.capabilitiesOf(req.chat.platform) : undefined;
     if (req.chat && caps?.has('add-member')) {
       // WeChat: the bot adds the member to the room itself, else sends its QR code; when both fail
@@ -90,13 +99,34 @@ export class CapabilityDoors implements TierDoors {
   }
 
   close(req: Omit<DoorRequest, 'message'>): Outbound[] {
-    return req.chat ? this.staffTask('tiers.staff_remove', req) : [];
+    const role = req.role ? this.removeRole(req, req.role) : [];
+    return [...role, ...(req.chat ? this.staffTask('tiers.staff_remove', req) : [])];
+  }
+
+  /**
+   * A role door: the adapter grants the role (and, to someone not in the space yet, sends an
+   * invite and grants it when they join); without `role-grant` a staff task says which role.
+   */
+  private grantRole(req: DoorRequest, role: TierRole): DoorOpening {
+    const door = { kind: 'role', space: role.space, roleId: role.roleId } as const;
+    if (this.deps.capabilitiesOf(role.space.platform)?.has('role-grant')) {
+      return { via: 'role-grant', chatKey: req.chat ? chatKey(req.chat) : null, outs: [{ type: 'invite', user: req.user, door, body: req.message }] };
+    }
+    const t = (key: string, params: Record<string, string>) => this.deps.translator.t(req.locale, key, params);
+    const outs: Outbound[] = [{ type: 'dm', user: req.user, name: req.name, body: joinLines([req.message, t('tiers.door_by_staff', { tier: req.tierName })]) }, ...this.staffTask('tiers.staff_grant_role', req)];
+    return { via: 'staff-task', chatKey: req.chat ? chatKey(req.chat) : null, outs };
+  }
+
+  /** After a demotion: the adapter removes the role where it can, else a staff task says which. */
+  private removeRole(req: Omit<DoorRequest, 'message'>, role: TierRole): Outbound[] {
+    if (this.deps.capabilitiesOf(role.space.platform)?.has('role-grant')) return [{ type: 'revoke', user: req.user, door: { kind: 'role', space: role.space, roleId: role.roleId }, body: [] }];
+    return this.staffTask('tiers.staff_remove_role', req);
   }
 
   private staffTask(key: string, req: Omit<DoorRequest, 'message'>): Outbound[] {
     const { staffChat, translator, staffLocale } = this.deps;
     if (!staffChat) return [];
-    const body = translator.t(staffLocale, key, { member: [seg.mention(req.user, req.name)], tier: req.tierName, group: req.chat ? chatKey(req.chat) : '' });
+    const body = translator.t(staffLocale, key, { member: [seg.mention(req.user, req.name)], tier: req.tierName, group: req.chat ? chatKey(req.chat) : '', role: req.role?.roleId ?? '', space: req.role ? spaceKey(req.role.space) : '' });
     return [{ type: 'send', chat: parseChatKey(staffChat), body }];
   }
 }

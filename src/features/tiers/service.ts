@@ -4,7 +4,7 @@ import { addDays, localDay } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
 import type { ChatRef } from '../../core/ids.ts';
-import { parseChatKey } from '../../core/ids.ts';
+import { parseChatKey, parseSpaceKey } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Body, Outbound } from '../../core/outbound.ts';
 import { joinLines, seg } from '../../core/outbound.ts';
@@ -12,7 +12,7 @@ import type { Db } from '../../db/open.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { GroupService } from '../groups/index.ts';
 import type { ActivityNote, MembersService } from '../members/index.ts';
-import type { TierDoors } from './doors.ts';
+import type { TierDoors, TierRole } from './doors.ts';
 import { requirementsOf, TierRepo, type InviteRow, type StatsParams, type StatsRow } from './repo.ts';
 import { closest, meets, setProgress, type MemberStats, type RequirementProgress } from './rules.ts';
 import type { TierService } from './tier-ladder.ts';
@@ -231,7 +231,7 @@ export class LadderService {
       this.move(d.memberId, d.to, 'demoted', d.needs.map((m) => `${m.requirement} ${m.have}/${m.need}`).join(', '), actor, null, now);
       audit.record({ at: now, actorMemberId: actor, action: 'tier.demote', targetMemberId: d.memberId, detail: { from: d.from, to: d.to }, reason: 'review' });
       outs.push(...this.tell(d.memberId, (locale) => this.t(locale, 'tiers.demoted', { tier: this.deps.tiers.name(d.to, locale), from: this.deps.tiers.name(d.from, locale) })));
-      if (config.ladder.closeDoorOnDemotion) outs.push(...this.closeDoor(d.memberId, d.from));
+      outs.push(...this.closeDoors(d.memberId, d.from, d.to));
     }
     for (const inv of plan.resends) {
       this.repo.resent(inv.id, at, at + config.ladder.inviteHours * 3_600_000);
@@ -267,7 +267,7 @@ export class LadderService {
     const outs = tiers.rank(tier) > tiers.rank(row.tier)
       ? this.openDoor(memberId, tier, now)
       : this.tell(memberId, (locale) => this.t(locale, 'tiers.moved', { tier: tiers.name(tier, locale) }));
-    if (tiers.rank(tier) < tiers.rank(row.tier) && config.ladder.closeDoorOnDemotion) outs.push(...this.closeDoor(memberId, row.tier));
+    if (tiers.rank(tier) < tiers.rank(row.tier)) outs.push(...this.closeDoors(memberId, row.tier, tier));
     return { outs, from: row.tier, holdUntil };
   }
 
@@ -304,9 +304,13 @@ export class LadderService {
    */
   noteJoin(memberId: number, chatKeyValue: string, at: Date): void {
     const group = this.deps.groups.get(chatKeyValue);
-    if (!group || group.tier === this.deps.tiers.lowest) return;
-    if (this.repo.markJoined(memberId, group.tier, at.getTime())) {
-      this.deps.audit.record({ at, actorMemberId: null, action: 'tier.joined', targetMemberId: memberId, detail: { tier: group.tier, chat: chatKeyValue } });
+    if (!group) return;
+    // A tier whose role is granted in this group's space is entered by being in the space at all.
+    const tiers = this.deps.config.tiers.filter((t) => (t.id === group.tier && t.id !== this.deps.tiers.lowest) || (group.space !== null && t.roles[group.space] !== undefined));
+    for (const { id: tier } of tiers) {
+      if (this.repo.markJoined(memberId, tier, at.getTime())) {
+        this.deps.audit.record({ at, actorMemberId: null, action: 'tier.joined', targetMemberId: memberId, detail: { tier, chat: chatKeyValue } });
+      }
     }
   }
 
@@ -335,7 +339,8 @@ export class LadderService {
       ...(perks && !again ? [[seg.text(perks)]] : []),
     ]);
     const chat = this.groupFor(tier, target.user.platform);
-    const opening = this.deps.doors.open({ user: target.user, name: target.name, locale, tierName, ...(chat ? { chat } : {}), message });
+    const role = this.roleFor(tier, target.user.platform);
+    const opening = this.deps.doors.open({ user: target.user, name: target.name, locale, tierName, ...(chat ? { chat } : {}), ...(role ? { role } : {}), message });
     if (!again) {
       this.repo.insertInvite({ memberId, tier, chatKey: opening.chatKey, via: opening.via, at: now.getTime(), expiresAt: now.getTime() + this.deps.config.ladder.inviteHours * 3_600_000 });
     }
@@ -346,11 +351,31 @@ export class LadderService {
     return this.openDoor(inv.memberId, inv.tier, new Date(inv.sentAt), true);
   }
 
-  private closeDoor(memberId: number, tier: string): Outbound[] {
+  /**
+   * After a move from `from` down to `to`: the roles of every tier left are removed (a tier's role
+   * is the tier, like its multiplier); the group of `from` is closed only when
+   * `ladder.closeDoorOnDemotion` asks for it.
+   */
+  private closeDoors(memberId: number, from: string, to: string): Outbound[] {
+    const { tiers, config } = this.deps;
     const target = this.deps.members.dmTarget(memberId, this.deps.staffChat);
     if (!target) return [];
-    const chat = this.groupFor(tier, target.user.platform);
-    return this.deps.doors.close({ user: target.user, name: target.name, locale: target.locale, tierName: this.deps.tiers.name(tier, this.deps.config.community.locale), ...(chat ? { chat } : {}) });
+    const platform = target.user.platform;
+    return config.tiers
+      .filter((t) => tiers.rank(t.id) > tiers.rank(to) && tiers.rank(t.id) <= tiers.rank(from))
+      .flatMap((t) => {
+        const chat = t.id === from && config.ladder.closeDoorOnDemotion ? this.groupFor(t.id, platform) : undefined;
+        const role = this.roleFor(t.id, platform);
+        if (!chat && !role) return [];
+        return this.deps.doors.close({ user: target.user, name: target.name, locale: target.locale, tierName: tiers.name(t.id, config.community.locale), ...(chat ? { chat } : {}), ...(role ? { role } : {}) });
+      });
+  }
+
+  /** The tier's role in a space on the member's platform (`tiers[].roles`, the first listed), if any. */
+  private roleFor(tier: string, platform: string): TierRole | undefined {
+    const roles = this.tierConfig(tier)?.roles ?? {};
+    const key = Object.keys(roles).find((k) => k.startsWith(`${platform}:`));
+    return key === undefined ? undefined : { space: parseSpaceKey(key), roleId: roles[key]! };
   }
 
   private staffNote(memberId: number, key: string, tier: string): Outbound[] {

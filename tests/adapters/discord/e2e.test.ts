@@ -1,7 +1,11 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { silentLogger } from '../../../src/core/logger.ts';
 import { seg } from '../../../src/core/outbound.ts';
 import { createAdapter } from '../../../adapters/discord/index.ts';
+import { contentWith } from '../../helpers/harness.ts';
 import { discordBot, type DiscordBot } from './bot.ts';
 import type { FakeSent } from './fake-discord.ts';
 import { ALICE, brandGuild, CORE_CHANNEL, CORE_ROLE, DATE, GENERAL, GUILD_ID, LI, memberOf, MOD, MOD_ROLE, OWNER, THREAD, user } from './fixtures.ts';
@@ -165,7 +169,11 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
     const r = await startBot({ before: (f) => (f.allowedIntents = ~((1 << 1) | (1 << 15))) });
     expect(r.fake.gateway.identifies).toHaveLength(2);
     expect(Number(r.fake.gateway.identifies[1]!.intents) & ((1 << 1) | (1 << 15))).toBe(0);
-    expect(r.logs.map((l) => l.msg).join('\n')).toMatch(/only slash commands work/);
+    const log = r.logs.map((l) => l.msg).join('\n');
+    expect(log).toMatch(/only slash commands work/);
+    expect(log).toMatch(/Server Members: .*not granted when they join/);
+    for (const lost of ['message-content', 'member-join-events', 'member-leave-events', 'member-list'] as const) expect(r.adapter.capabilities.has(lost)).toBe(false);
+    expect(r.adapter.capabilities.has('role-grant')).toBe(true);
   });
 
   it('given the adapter is stopped twice, then the gateway closes once and later events are not handled', async () => {
@@ -222,11 +230,76 @@ describe('discord role doors and member lists', () => {
     expect(r2.logs.map((l) => l.msg).join('\n')).toMatch(/cannot grant Core/);
   });
 
+  const revoke = (userId: string, roleId: string) => ({ type: 'revoke' as const, user: { platform: 'discord' as const, userId }, door: { kind: 'role' as const, space: { platform: 'discord' as const, spaceId: GUILD_ID }, roleId }, body: [] });
+
+  it('given a member holding a tier role, when the door is revoked, then the role is removed, their other roles stay, and nothing is posted', async () => {
+    const r = await startBot();
+    await r.app.router.deliver([door(ALICE.id, CORE_ROLE)]);
+    const posted = r.fake.sent.length;
+    const [result] = await r.app.router.deliver([revoke(ALICE.id, CORE_ROLE), revoke(MOD.id, CORE_ROLE)]);
+    expect(result).toMatchObject({ ok: true });
+    expect(r.fake.rolesOf(GUILD_ID, ALICE.id)).not.toContain(CORE_ROLE);
+    expect(r.fake.rolesOf(GUILD_ID, MOD.id)).toEqual([MOD_ROLE]);
+    expect(r.fake.callsOf('DELETE', `/guilds/${GUILD_ID}/members/${ALICE.id}/roles/${CORE_ROLE}`)).toHaveLength(1);
+    expect(r.fake.sent.length).toBe(posted);
+  });
+
+  it('given a role promised to someone not in the guild, when the bot restarts before they join, then the role is still granted on join', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'hearth-discord-')), 'discord', 'pending-roles.json');
+    const dana = memberOf(user('91', 'dana'));
+    const first = await startBot({ adapter: { pendingRolesPath: path } });
+    await first.app.router.deliver([door(dana.user.id, CORE_ROLE)]);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ entries: [{ guild: GUILD_ID, user: dana.user.id, role: CORE_ROLE }] });
+    running.splice(running.indexOf(first), 1);
+    await first.stop();
+    const second = await startBot({ adapter: { pendingRolesPath: path } });
+    second.fake.join(GUILD_ID, dana);
+    await eventually(() => second.fake.rolesOf(GUILD_ID, dana.user.id).includes(CORE_ROLE), 'the role on join after the restart');
+    await eventually(() => (JSON.parse(readFileSync(path, 'utf8')) as { entries: unknown[] }).entries.length === 0, 'the promise settled');
+  });
+
+  it('given a role promised to someone not in the guild, when they are demoted before joining, then joining grants nothing', async () => {
+    const r = await startBot();
+    const dana = memberOf(user('92', 'dana'));
+    await r.app.router.deliver([door(dana.user.id, CORE_ROLE)]);
+    const [result] = await r.app.router.deliver([revoke(dana.user.id, CORE_ROLE)]);
+    expect(result).toMatchObject({ ok: true });
+    r.fake.join(GUILD_ID, dana);
+    await eventually(() => r.events.some((e) => e.type === 'member.joined'), 'the join');
+    expect(r.fake.rolesOf(GUILD_ID, dana.user.id)).toEqual([]);
+  });
+
   it('given a channel, then listMembers pages through the guild’s members', async () => {
     const r = await startBot();
     const members = await r.adapter.listMembers({ platform: 'discord', chatId: GENERAL });
     expect(members.map((m) => m.user.userId).sort()).toEqual([ALICE.id, LI.id, MOD.id, OWNER.id, r.fake.me.id].sort());
     expect(members.find((m) => m.user.userId === MOD.id)).toMatchObject({ name: 'Mona', platformRole: 'admin' });
+  });
+});
+
+describe('discord tier roles through the tier ladder', () => {
+  const withCoreRole = () =>
+    contentWith((c) => {
+      (c.community as Record<string, unknown>).locale = 'en';
+      const tiers = c.tiers as Record<string, unknown>[];
+      tiers.find((t) => t.id === 'core')!.roles = { [`discord:${GUILD_ID}`]: CORE_ROLE };
+    });
+
+  it('given a tier bound to a role, when an operator moves a member up with /tier, then the role is granted and the member told; moved down, it is removed', async () => {
+    const r = await startBot({ content: withCoreRole(), owners: [`discord:${OWNER.id}`] });
+    await r.say('hello everyone', ALICE);
+    await r.say(`/tier <@${ALICE.id}> core ambassador`, OWNER);
+    await eventually(() => r.fake.rolesOf(GUILD_ID, ALICE.id).includes(CORE_ROLE), 'the core role');
+    await eventually(() => r.fake.sent.some((s) => s.channelId === r.fake.dmChannelOf(ALICE.id) && /Core/.test(s.visible)), 'the promotion DM');
+    const invite = () => r.app.db.sqlite.prepare("SELECT via, status FROM tier_invites WHERE tier = 'core'").get() as { via: string; status: string };
+    expect(invite()).toEqual({ via: 'role-grant', status: 'sent' });
+    // Being in the role's server at all is being in the tier: her next message marks the door used.
+    await r.say('thanks!', ALICE);
+    expect(invite()).toEqual({ via: 'role-grant', status: 'joined' });
+    await r.say(`/tier <@${ALICE.id}> basic`, OWNER);
+    await eventually(() => !r.fake.rolesOf(GUILD_ID, ALICE.id).includes(CORE_ROLE), 'the core role removed');
+    expect(r.fake.callsOf('DELETE', `/guilds/${GUILD_ID}/members/${ALICE.id}/roles/${CORE_ROLE}`)).toHaveLength(1);
+    expect(r.app.router.failed).toEqual([]);
   });
 });
 

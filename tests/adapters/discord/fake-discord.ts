@@ -571,6 +571,10 @@ export class FakeDiscord {
     if ((m = /^\/guilds\/(\d+)\/invites$/.exec(path)) && method === 'GET') {
       return [200, [...this.invites.values()].filter((i) => i.guildId === m![1]).map((i) => this.invitePayload(i))];
     }
+    if ((m = /^\/guilds\/(\d+)\/members\/(\d+)$/.exec(path)) && method === 'GET') {
+      const guild = this.guilds.get(m[1]!) ?? fail(404, 10004, 'Unknown Guild');
+      return [200, guild.members.find((x) => x.user.id === m![2]) ?? fail(404, 10007, 'Unknown Member')];
+    }
     if ((m = /^\/guilds\/(\d+)\/members$/.exec(path)) && method === 'GET') {
       const guild = this.guilds.get(m[1]!) ?? fail(404, 10004, 'Unknown Guild');
       const after = BigInt(query.get('after') ?? '0');

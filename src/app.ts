@@ -132,7 +132,7 @@ export function createApp(options: AppOptions): App {
   const earning = new EarningService({ db, rule: config.earning, points, members, tiers, checkins, audit });
   checkins.onCheckIn((memberId, at, chat) => earning.completeTask(memberId, 'first-checkin', at, chat));
   checkins.useBoosts((chat, at) => earning.boostFactor(chat, at));
-  const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit });
+  const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit, translator, staffChat: config.staff.chat, staffLocale: config.community.locale });
   db.transaction(() => groups.applyConfig(clock.now()));
   const sleep = options.sleep ?? realSleep;
   const router = new OutboundRouter({ logger, sleep, onUndeliverable: (failed) => quiet.undeliverable(failed) });

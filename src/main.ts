@@ -148,13 +148,21 @@ export function exportState(dbPath: string, contentDir: string, at?: Date): Expo
  * injected clock's time (`--at` on the CLI, for a simulated community). A refusal comes back
  * as an Error in the community's language, as an operator reads it.
  */
-export function importCodes(options: { dbPath: string; contentDir: string; sku: string; file: string; clock?: Clock }): { added: number; skipped: number } {
+export function importCodes(options: { dbPath: string; contentDir: string; sku: string; file: string; clock?: Clock }): { added: number; skipped: number; stock: number | null } {
   const db = openDb(options.dbPath);
   try {
     const content = loadContent(options.contentDir);
     const app = createApp({ db, content, clock: options.clock ?? systemClock, logger: silentLogger });
     try {
-      return app.services.shop.importCodes(options.sku, parseCodesCsv(readFileSync(options.file, 'utf8')), null, app.clock.now());
+      const codes = parseCodesCsv(readFileSync(options.file, 'utf8'));
+      const at = app.clock.now();
+      // The staff alert (a pool still at or below the low-stock line) is written to the outbox with
+      // the import, and the running bot sends it.
+      return app.db.transaction(() => {
+        const { added, skipped, stock, alerts } = app.services.shop.importCodes(options.sku, codes, null, at);
+        if (alerts.length > 0) app.delivery.record(`codes.import:${options.sku}:${at.getTime()}`, alerts);
+        return { added, skipped, stock };
+      });
     } catch (err) {
       if (err instanceof UserError) throw new Error(app.translator.text(content.community.community.locale, err.code, err.params));
       throw err;

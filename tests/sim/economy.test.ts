@@ -19,7 +19,7 @@ describe('simulate: the points economy and the shop', () => {
     const db = tempDb();
     const csv = join(dirname(db), 'codes.csv');
     writeFileSync(csv, 'code\nHEARTH-A\nHEARTH-B\n');
-    expect(importCodes({ dbPath: db, contentDir: CONTENT_DIR, sku: 'coupon-10', file: csv, clock: new FakeClock('2026-03-01T12:00:00+08:00') })).toEqual({ added: 2, skipped: 0 });
+    expect(importCodes({ dbPath: db, contentDir: CONTENT_DIR, sku: 'coupon-10', file: csv, clock: new FakeClock('2026-03-01T12:00:00+08:00') })).toEqual({ added: 2, skipped: 0, stock: 2 });
     const spam = Array.from({ length: 20 }, (_, i) => msg(`2026-03-02T09:10:${String(i * 2).padStart(2, '0')}+08:00`, 'bob', 'free points please!!'));
     const run = await runSim(db, [
       msg('2026-03-02T09:00:00+08:00', 'alice', '/checkin', { name: 'Alice', lang: 'en' }),
@@ -103,3 +103,4 @@ describe('simulate: the points economy and the shop', () => {
     expect(exportState(db, CONTENT_DIR).audit[0]).toMatchObject({ action: 'codes.import', at: '2026-03-01T04:00:00.000Z' });
   }, 90_000);
 });
+

@@ -1,6 +1,7 @@
 import { arg, defineCommand, type CommandSpec, type Responder } from '../../core/command.ts';
 import { localDateTime, localDay } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
+import { atLeast } from '../../core/roles.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
 import { chatKey, parseChatKey } from '../../core/ids.ts';
 import type { Body } from '../../core/outbound.ts';
@@ -57,10 +58,13 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
         const rewards = shop.visible(ctx.actor.tier);
         const lines: Body[] = [ctx.t('shop.title', { balance })];
         if (rewards.length === 0) lines.push(ctx.t('shop.empty'));
+        // Operators are told an empty code pool is a missing import, not a run on the reward.
+        const staffView = atLeast(ctx.actor.role, 'operator');
         for (const r of rewards) {
           const stock = shop.stockOf(r.sku);
+          const row = stock !== 0 ? (r.cost <= balance ? 'shop.row_affordable' : 'shop.row') : staffView && r.kind === 'code' ? 'shop.row_pool_empty' : 'shop.row_sold_out';
           lines.push(
-            ctx.t(stock === 0 ? 'shop.row_sold_out' : r.cost <= balance ? 'shop.row_affordable' : 'shop.row', {
+            ctx.t(row, {
               name: seg.bold(localised(r.name, ctx.actor.locale)),
               sku: r.sku,
               cost: r.cost,
@@ -105,9 +109,7 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
         } else if (r.status === 'pending') ctx.reply(ctx.t('shop.redeemed_pending', params));
         else if (r.reward.kind === 'streak-repair') ctx.reply(ctx.t('shop.redeemed_repair', params));
         else ctx.reply(ctx.t('shop.redeemed', params));
-        if (r.lowStock !== null && staffChat) {
-          ctx.send(parseChatKey(staffChat), translator.t(staffLocale, 'shop.low_stock', { sku: r.reward.sku, left: r.lowStock }));
-        }
+        for (const alert of r.alerts) ctx.emit(alert);
       },
     }),
     defineCommand({
@@ -182,8 +184,9 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
         const m = STOCK_CHANGE.exec(ctx.args.change);
         if (!m) throw new UserError('shop.stock_bad_change', { value: ctx.args.change });
         const delta = Number(m[2]) * (m[1] === '-' ? -1 : 1);
-        const stock = shop.adjustStock(ctx.args.sku.toLowerCase(), delta, ctx.actor.memberId, ctx.now);
-        ctx.reply(ctx.t('shop.stock_set', { sku: ctx.args.sku.toLowerCase(), stock }));
+        const { stock, alerts } = shop.adjustStock(ctx.args.sku.toLowerCase(), delta, ctx.actor.memberId, ctx.now);
+        ctx.reply(ctx.t('shop.stock_set', { sku: ctx.args.sku.toLowerCase(), stock: stock ?? 0 }));
+        for (const alert of alerts) ctx.emit(alert);
       },
     }),
     defineCommand({

@@ -217,7 +217,7 @@ describe('stock and alerts', () => {
     await fund('a', 100);
     const before = h.sent.length;
     for (let i = 0; i < 5; i++) await h.say('a', '/redeem mug');
-    expect(staffAlerts(before)).toEqual(['库存告急：马克杯（mug）只剩 2 件（提醒线 2）。补货：/stock mug +数量。', '已兑完：马克杯（mug）库存为 0，成员看到的是“已兑完”，直到补货：/stock mug +数量。']);
+    expect(stockAlerts(before)).toEqual(['库存告急：马克杯（mug）只剩 2 件（提醒线 2）。补货：/stock mug +数量。', '已兑完：马克杯（mug）库存为 0，成员看到的是“已兑完”，直到补货：/stock mug +数量。']);
   });
 
   it('given a sold-out reward restocked above the line and sold down again, then each new crossing is announced again', async () => {
@@ -227,7 +227,7 @@ describe('stock and alerts', () => {
     await h.say('a', '/redeem mug');
     await h.say('op', '/stock mug +3');
     for (let i = 0; i < 3; i++) await h.say('a', '/redeem mug');
-    expect(staffAlerts(before).map((t) => t.slice(0, 4))).toEqual(['已兑完：', '库存告急', '已兑完：']);
+    expect(stockAlerts(before).map((t) => t.slice(0, 4))).toEqual(['已兑完：', '库存告急', '已兑完：']);
   });
 
   it('given a stock jump straight from above the line to zero by /stock, then one sold-out alert and no low-stock alert', async () => {
@@ -256,9 +256,14 @@ describe('stock and alerts', () => {
     await h.say('a', '/redeem mug');
     await h.say('mod', '/reject 1 broken');
     await h.say('a', '/redeem mug');
-    expect(staffAlerts(before).map((t) => t.slice(0, 4))).toEqual(['库存告急', '库存告急']);
+    expect(stockAlerts(before).map((t) => t.slice(0, 4))).toEqual(['库存告急', '库存告急']);
   });
 });
+
+/** The staff chat's stock alerts since `from` (not the announcements of new redemptions). */
+function stockAlerts(from: number): string[] {
+  return staffAlerts(from).filter((t) => !t.startsWith('新兑换'));
+}
 
 /** What the staff chat was told since `from`, as text. */
 function staffAlerts(from: number): string[] {
@@ -289,6 +294,55 @@ describe('the shipped starter catalogue', () => {
     h.app.services.shop.importCodes('coupon', ['X'], null, h.clock.now());
     const [filled] = await h.say('op', '/shop', { lang: 'en' });
     expect(filled).toContain('• Coupon (coupon) — 20 points, left: 1');
+  });
+});
+
+describe('manual redemptions: staff announcement and shipping details', () => {
+  const bag = { sku: 'bag', name: { 'zh-CN': '帆布袋', en: 'Tote bag' }, cost: 50, stock: 10, kind: 'manual', collect: ['name', 'address', 'phone'] };
+
+  it('given a manual reward that collects an address, when a member redeems it, then the staff chat is told and the member is asked by DM, never in the group', async () => {
+    h = await harness({ content: shopContent([bag]) });
+    await fund('a', 100, 'Ann');
+    const before = h.sent.length;
+    const [reply] = await h.say('a', '/redeem bag');
+    expect(reply).toBe("Redeemed Tote bag for 50 points. I've sent you a direct message asking for your recipient's name, postal address, phone number; a moderator sends it once they arrive. Balance 50. (#1)");
+    const out = h.sent.slice(before);
+    const dm = out.find((o) => o.type === 'dm');
+    expect(dm).toMatchObject({ user: { userId: 'a' } });
+    expect(dm).not.toHaveProperty('fallbackChat');
+    expect(renderPlain(dm!.body)).toBe(
+      "To send your Tote bag (#1) we need your recipient's name, postal address, phone number. Reply here with /ship 1 followed by them, e.g. /ship 1 Ann Lee, 1 Main St, Springfield, 555-0100",
+    );
+    expect(staffAlerts(before)).toEqual(['新兑换 #1 待寄出：Ann — 帆布袋（bag）×1，50 积分。寄出后 /fulfil 1，或 /reject 1 <原因>。\n已私信 Ann 索取：收件人姓名、收货地址、手机号。']);
+  });
+
+  it('given the member answers with /ship in a DM, then the details are stored, audited, shown to moderators and sent to the staff chat; another member cannot set them', async () => {
+    h = await harness({ content: shopContent([bag]) });
+    await fund('a', 100, 'Ann');
+    await fund('b', 100, 'Bo');
+    await h.say('a', '/redeem bag');
+    const [waiting] = await h.say('mod', '/redemptions', { lang: 'en' });
+    expect(waiting).toBe("Redemptions waiting\n#1 Ann: bag ×1 (2026-03-02)\n   waiting for the member's recipient's name, postal address, phone number");
+    expect(await h.say('b', '/ship 1 Bo, somewhere', { chat: null })).toEqual(['There is no redemption #1.']);
+    const before = h.sent.length;
+    const [saved] = await h.say('a', '/ship 1 Ann Lee, 1 Main St, Springfield, 555-0100', { chat: null });
+    expect(saved).toBe('Thanks — your details for #1 (bag) are saved, and a moderator will send it soon. To correct them, send /ship 1 again.');
+    expect(staffAlerts(before)).toEqual(['#1 的收货信息（Ann，帆布袋 ×1）：Ann Lee, 1 Main St, Springfield, 555-0100 — 寄出后 /fulfil 1。']);
+    const [listed] = await h.say('mod', '/redemptions');
+    expect(listed).toBe('Redemptions waiting\n#1 Ann: bag ×1 (2026-03-02)\n   details: Ann Lee, 1 Main St, Springfield, 555-0100');
+    expect(state().audit).toContainEqual(expect.objectContaining({ action: 'redemption.details', detail: { redemption: 1, sku: 'bag' } }));
+    await h.say('mod', '/fulfil 1');
+    expect(await h.say('a', '/ship 1 new address', { chat: null })).toEqual(['Redemption #1 was already decided (sent).']);
+  });
+
+  it('given a manual reward that collects nothing, then the staff chat is still told, and no DM asks for details', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 5 }]) });
+    await fund('a', 100, 'Ann');
+    const before = h.sent.length;
+    await h.say('a', '/redeem mug');
+    expect(h.sent.slice(before).filter((o) => o.type === 'dm')).toEqual([]);
+    expect(staffAlerts(before)).toEqual(['新兑换 #1 待寄出：Ann — 马克杯（mug）×1，50 积分。寄出后 /fulfil 1，或 /reject 1 <原因>。']);
+    expect(await h.say('a', '/ship 1 somewhere', { chat: null })).toEqual(['Redemption #1 needs no shipping details.']);
   });
 });
 

@@ -106,10 +106,15 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
           // Codes go by DM only, never the group, and without a group fallback (it would post the code).
           ctx.dm(ctx.actor.user, ctx.t('shop.code_dm', { name, codes: r.codes.join('\n') }), { name: ctx.actor.name });
           ctx.reply(ctx.t('shop.redeemed_code', params));
+        } else if (r.status === 'pending' && r.reward.collect.length > 0) {
+          // What a moderator needs to send it is asked privately: an address never goes to the group.
+          const needs = shop.needsOf(r.reward, ctx.actor.locale);
+          ctx.dm(ctx.actor.user, ctx.t('shop.collect_ask', { name, id: r.id, needs }), { name: ctx.actor.name });
+          ctx.reply(ctx.t('shop.redeemed_pending_collect', { ...params, needs }));
         } else if (r.status === 'pending') ctx.reply(ctx.t('shop.redeemed_pending', params));
         else if (r.reward.kind === 'streak-repair') ctx.reply(ctx.t('shop.redeemed_repair', params));
         else ctx.reply(ctx.t('shop.redeemed', params));
-        for (const alert of r.alerts) ctx.emit(alert);
+        for (const notice of r.staff) ctx.emit(notice);
       },
     }),
     defineCommand({
@@ -142,13 +147,32 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       },
     }),
     defineCommand({
+      name: 'ship',
+      aliases: ['address'],
+      feature: 'shop',
+      args: [arg.int('id'), arg.text('details', 'Ann Lee, 1 Main St, Springfield, 555-0100')],
+      role: 'member',
+      where: 'direct',
+      private: true,
+      handler: (ctx) => {
+        const { row, staff } = shop.submitDetails(ctx.args.id, ctx.actor.memberId, ctx.args.details, ctx.now);
+        ctx.reply(ctx.t('shop.details_saved', { id: row.id, sku: row.sku }));
+        for (const notice of staff) ctx.emit(notice);
+      },
+    }),
+    defineCommand({
       name: 'redemptions',
       feature: 'shop',
       args: [],
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
-        const rows = shop.pending().map((r) => ctx.t('shop.pending_row', { id: r.id, name: r.name, sku: r.sku, qty: r.qty, day: localDay(new Date(r.at), ctx.chat.timeZone) }));
+        const rows = shop.pending().flatMap((r) => {
+          const reward = shop.reward(r.sku);
+          const waiting = reward && reward.collect.length > 0 ? [ctx.t('shop.pending_waiting', { needs: shop.needsOf(reward, ctx.actor.locale) })] : [];
+          const details = r.details !== null ? [ctx.t('shop.pending_details', { details: r.details })] : waiting;
+          return [ctx.t('shop.pending_row', { id: r.id, name: r.name, sku: r.sku, qty: r.qty, day: localDay(new Date(r.at), ctx.chat.timeZone) }), ...details];
+        });
         list(ctx, ctx.t('shop.pending_title'), 'shop.pending_empty', rows);
       },
     }),

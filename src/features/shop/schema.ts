@@ -46,6 +46,9 @@ export const redemptions = sqliteTable(
     decidedBy: integer('decided_by'),
     decidedAt: integer('decided_at'),
     reason: text('reason'),
+    /** What the member sent (`/ship`) for a reward whose config collects shipping details. */
+    details: text('details'),
+    detailsAt: integer('details_at'),
   },
   (t) => [uniqueIndex('redemptions_event').on(t.eventKey), index('redemptions_member_sku').on(t.memberId, t.sku, t.at), index('redemptions_status').on(t.status)],
 );

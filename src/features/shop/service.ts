@@ -8,7 +8,7 @@ import type { RewardConfig, RewardsConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
 import { parseChatKey } from '../../core/ids.ts';
-import type { Outbound } from '../../core/outbound.ts';
+import { joinLines, type Outbound } from '../../core/outbound.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CheckinService } from '../checkin/index.ts';
 import type { PointsService } from '../points/index.ts';
@@ -47,8 +47,11 @@ export interface RedeemResult {
   readonly cost: number;
   readonly codes: readonly string[];
   readonly balance: number;
-  /** The staff chat's alert when this redemption took the stock down to the low-stock line or to zero. */
-  readonly alerts: readonly Outbound[];
+  /**
+   * What the staff chat is told: a manual redemption to send (with what the member is asked for),
+   * and the alert when this redemption took the stock down to the low-stock line or to zero.
+   */
+  readonly staff: readonly Outbound[];
 }
 
 /** What a change of stock did, with the staff alert it caused (if it crossed a line). */
@@ -70,6 +73,8 @@ export interface RedemptionRow {
   readonly chatKey: string;
   readonly at: number;
   readonly reason: string | null;
+  /** The shipping details the member sent with `/ship`, if the reward collects them. */
+  readonly details: string | null;
 }
 
 /**
@@ -105,10 +110,11 @@ export class ShopService {
       ),
       setCode: s.prepare('UPDATE redemptions SET code = ? WHERE id = ?'),
       decide: s.prepare("UPDATE redemptions SET status = @status, decided_by = @by, decided_at = @at, reason = @reason WHERE id = @id AND status = 'pending'"),
-      get: s.prepare(`SELECT r.id, r.member_id AS memberId, m.name, r.sku, r.qty, r.cost, r.status, r.code, r.chat_key AS chatKey, r.at, r.reason
+      get: s.prepare(`SELECT r.id, r.member_id AS memberId, m.name, r.sku, r.qty, r.cost, r.status, r.code, r.chat_key AS chatKey, r.at, r.reason, r.details
         FROM redemptions r JOIN members m ON m.id = r.member_id WHERE r.id = ?`),
-      pending: s.prepare(`SELECT r.id, r.member_id AS memberId, m.name, r.sku, r.qty, r.cost, r.status, r.code, r.chat_key AS chatKey, r.at, r.reason
+      pending: s.prepare(`SELECT r.id, r.member_id AS memberId, m.name, r.sku, r.qty, r.cost, r.status, r.code, r.chat_key AS chatKey, r.at, r.reason, r.details
         FROM redemptions r JOIN members m ON m.id = r.member_id WHERE r.status = 'pending' ORDER BY r.id LIMIT ?`),
+      setDetails: s.prepare("UPDATE redemptions SET details = @details, details_at = @at WHERE id = @id AND status = 'pending'"),
       codesOf: s.prepare("SELECT id, sku, code, at FROM redemptions WHERE member_id = ? AND code IS NOT NULL ORDER BY id DESC LIMIT ?"),
       all: s.prepare('SELECT id, member_id AS member, sku, qty, cost, status, code, at, reason FROM redemptions ORDER BY id'),
       alertState: s.prepare('SELECT level, seq FROM stock_alerts WHERE sku = ?'),
@@ -206,8 +212,54 @@ export class ShopService {
       if (codes.length > 0) this.q.setCode!.run(codes.map((c) => c.code).join('\n'), id);
       if (reward.kind === 'streak-repair') checkins.restoreYesterday(req.actor.memberId, req.chatKey, req.at, req.timeZone, req.eventKey);
       const { alerts } = this.stockChanged(reward.sku, req.at);
-      return { id, reward, status, cost, codes: codes.map((c) => c.code), balance: points.standing(req.actor.memberId).balance, alerts };
+      let staff = alerts;
+      if (status === 'pending') {
+        const params = { ...this.staffParams(id, req.actor.name, reward, req.qty), cost };
+        const asked = reward.collect.length > 0 ? [['shop.new_redemption_asked', params] as const] : [];
+        staff = [...this.toStaff(['shop.new_redemption', params], ...asked), ...alerts];
+      }
+      return { id, reward, status, cost, codes: codes.map((c) => c.code), balance: points.standing(req.actor.memberId).balance, staff };
     });
+  }
+
+  /**
+   * The member sends what their manual reward needs to be sent (`collect`: name, address, …).
+   * Only their own pending redemption of a reward that collects details; sending again replaces
+   * it (a corrected address). The staff chat is told, with the details, in the same transaction.
+   * Audited.
+   */
+  submitDetails(id: number, memberId: number, details: string, at: Date): { row: RedemptionRow; staff: readonly Outbound[] } {
+    return this.deps.db.transaction(() => {
+      const row = this.get(id);
+      if (!row || row.memberId !== memberId) throw new UserError('shop.redemption_unknown', { id });
+      const reward = this.bySku.get(row.sku);
+      if (!reward || reward.collect.length === 0) throw new UserError('shop.details_not_needed', { id });
+      if (this.q.setDetails!.run({ id, details: details.trim(), at: at.getTime() }).changes === 0) {
+        throw new UserError('shop.redemption_decided', { id, status: msg(`shop.status.${row.status}`) });
+      }
+      this.deps.audit.record({ at, actorMemberId: memberId, action: 'redemption.details', targetMemberId: memberId, detail: { redemption: id, sku: row.sku } });
+      const staff = this.toStaff(['shop.details_received', { ...this.staffParams(id, row.name, reward, row.qty), details: details.trim() }]);
+      return { row: { ...row, details: details.trim() }, staff };
+    });
+  }
+
+  /** The parameters staff messages about a redemption share, in the staff's language. */
+  private staffParams(id: number, member: string, reward: RewardConfig, qty: number): Record<string, string | number> {
+    const { staffLocale } = this.deps;
+    return { id, member, name: typeof reward.name === 'string' ? reward.name : reward.name[staffLocale], sku: reward.sku, qty, needs: this.needsOf(reward, staffLocale) };
+  }
+
+  /** What a reward collects to be sent, in a reader's language: "name, postal address, phone". */
+  needsOf(reward: RewardConfig, locale: Locale): string {
+    const { translator } = this.deps;
+    return reward.collect.map((f) => translator.text(locale, `shop.collect.${f}`)).join(translator.text(locale, 'shop.collect_separator'));
+  }
+
+  /** One message to the staff chat, a line per key, in the staff's language; none without a staff chat. */
+  private toStaff(...lines: readonly (readonly [key: string, params: Record<string, string | number>])[]): Outbound[] {
+    const { staffChat, translator, staffLocale } = this.deps;
+    if (!staffChat || lines.length === 0) return [];
+    return [{ type: 'send', chat: parseChatKey(staffChat), body: joinLines(lines.map(([key, params]) => translator.t(staffLocale, key, params))) }];
   }
 
   /** Manual redemptions waiting for a moderator, oldest first. */
@@ -285,14 +337,13 @@ export class ShopService {
     if ((last?.level ?? 'ok') === level) return { stock, alerts: [] };
     const seq = (last?.seq ?? 0) + (level === 'ok' ? 0 : 1);
     this.q.setAlert!.run({ sku, level, seq, at: at.getTime() });
-    const { staffChat, translator, staffLocale } = this.deps;
-    if (level === 'ok' || !staffChat) return { stock, alerts: [] };
+    if (level === 'ok') return { stock, alerts: [] };
     const reward = this.bySku.get(sku);
+    const { staffLocale } = this.deps;
     const name = reward ? (typeof reward.name === 'string' ? reward.name : reward.name[staffLocale]) : sku;
     const restock = reward?.kind === 'code' ? 'codes' : 'stock';
     const key = level === 'out' ? `shop.sold_out_alert_${restock}` : `shop.low_stock_${restock}`;
-    const body = translator.t(staffLocale, key, { sku, name, left: stock, line: threshold });
-    return { stock, alerts: [{ type: 'send', chat: parseChatKey(staffChat), body }] };
+    return { stock, alerts: this.toStaff([key, { sku, name, left: stock, line: threshold }]) };
   }
 
   /**

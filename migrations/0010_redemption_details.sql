@@ -1,0 +1,2 @@
+ALTER TABLE `redemptions` ADD `details` text;--> statement-breakpoint
+ALTER TABLE `redemptions` ADD `details_at` integer;

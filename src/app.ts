@@ -125,6 +125,7 @@ export function createApp(options: AppOptions): App {
     timeZone: config.community.timezone,
     locale: config.community.locale,
     ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+    cheapestReward: (tier, locale) => shop.cheapestFor(tier, locale),
   });
   // Every interaction (commands such as /checkin included) passes through recordActivity: a
   // flagged member's return is recorded there, in the event's transaction.

@@ -152,6 +152,17 @@ export class ShopService {
     return this.deps.catalogue.rewards.filter((r) => r.enabled && (r.minTier === undefined || this.deps.tiers.rank(r.minTier) <= rank));
   }
 
+  /**
+   * The cheapest reward a member of `tier` could redeem now: visible to the tier, in stock, and
+   * not a make-up card (which only mends yesterday). What a recall offers a member coming back.
+   */
+  cheapestFor(tier: string, locale: Locale): { name: string; cost: number } | undefined {
+    const reward = this.visible(tier)
+      .filter((r) => r.kind !== 'streak-repair' && this.stockOf(r.sku) !== 0)
+      .sort((a, b) => a.cost - b.cost)[0];
+    return reward && { name: typeof reward.name === 'string' ? reward.name : reward.name[locale], cost: reward.cost };
+  }
+
   /** Items left (null = unlimited): unused codes for `code` rewards, the stock row otherwise. */
   stockOf(sku: string): number | null {
     const reward = this.bySku.get(sku);

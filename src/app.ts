@@ -13,19 +13,21 @@ import type { ScheduledJob, Scheduler } from './core/scheduler.ts';
 import { buildCommandTable, type Services } from './commands/index.ts';
 import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
-import { AuditService } from './features/audit/index.ts';
-import { CheckinService } from './features/checkin/index.ts';
-import { ContentService } from './features/content/index.ts';
-import { EarningService, earningListener, referralJob } from './features/earning/index.ts';
-import { DeadlineTimer, FeedbackService, feedbackDigestJob, feedbackListener, type FeedbackFigures, type FollowUpStats } from './features/feedback/index.ts';
-import { ShopService } from './features/shop/index.ts';
-import { GroupService, groupsListener } from './features/groups/index.ts';
-import { MembersService, memberReconcileJob } from './features/members/index.ts';
-import { PointsService } from './features/points/index.ts';
-import { QuietService, quietScanJob, type RecallStats } from './features/quiet/index.ts';
-import { PurchasesService } from './features/purchases/index.ts';
-import { CapabilityDoors, LadderService, tierReviewJob, tiersListener, TierService } from './features/tiers/index.ts';
-import { OutboxService, SqliteOutboxStore } from './features/outbox/index.ts';
+import { AuditService, auditDataPart } from './features/audit/index.ts';
+import { CheckinService, checkinDataPart } from './features/checkin/index.ts';
+import { ContentService, contentDataPart } from './features/content/index.ts';
+import { EarningService, earningDataPart, earningListener, referralJob } from './features/earning/index.ts';
+import { DeadlineTimer, FeedbackService, feedbackDataPart, feedbackDigestJob, feedbackListener, type FeedbackFigures, type FollowUpStats } from './features/feedback/index.ts';
+import { ShopService, shopDataPart } from './features/shop/index.ts';
+import { GroupService, groupsDataPart, groupsListener } from './features/groups/index.ts';
+import { LinkService, linkingDataPart } from './features/linking/index.ts';
+import { MemberDataService, MembersService, memberReconcileJob } from './features/members/index.ts';
+import { PointsService, pointsDataPart } from './features/points/index.ts';
+import { QuietService, quietDataPart, quietScanJob, type RecallStats } from './features/quiet/index.ts';
+import { PurchasesService, purchasesDataPart } from './features/purchases/index.ts';
+import { CapabilityDoors, LadderService, tierReviewJob, tiersDataPart, tiersListener, TierService } from './features/tiers/index.ts';
+import { OutboxService, outboxDataPart, SqliteOutboxStore } from './features/outbox/index.ts';
+import { JourneyService, journeyDataPart, journeyListener, journeyMomentsJobs, loadJourney, WelcomeTimer } from './features/journey/index.ts';
 
 export interface AppOptions {
   readonly db: Db;
@@ -101,6 +103,8 @@ export interface ExportedState {
   outbox: OutboxStats;
   /** Tickets with their threads, follow-up tasks, the response figures and follow-up outcomes and churn reasons. */
   feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
+  /** Journeys (who joined where and when), every moment sent, birthdays (month-day only) and recap opt-ins. */
+  journey: ReturnType<JourneyService['exportAll']>;
 }
 
 export function createApp(options: AppOptions): App {
@@ -188,13 +192,52 @@ export function createApp(options: AppOptions): App {
         };
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, delivery, onSettled: (l) => sender.onSettled(l), groups, members, checkins, points, audit });
 
+  const journey = new JourneyService({
+    db,
+    config,
+    members,
+    points,
+    checkins,
+    earning,
+    translator,
+    delivery,
+    steps: loadJourney(content.dir, config.community.locale),
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  checkins.usePerks((memberId, at) => journey.checkinFactor(memberId, at));
+  checkins.onCheckIn((memberId, at, chat, streak) => journey.noteCheckIn(memberId, at, chat, streak));
+  points.onEarned((entry, lifetime) => journey.noteEarned(entry, lifetime));
+
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
 
-  const services = { members, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback };
+  // How every feature's rows follow a merge, an erasure and an export: one part per feature.
+  const memberData = new MemberDataService({ db, audit });
+  for (const part of [
+    groupsDataPart(),
+    pointsDataPart(db, points),
+    checkinDataPart(db, checkins, config.community.timezone),
+    tiersDataPart(db, tiers, members),
+    quietDataPart(db, members),
+    earningDataPart(db),
+    shopDataPart(db),
+    purchasesDataPart(db),
+    feedbackDataPart(db),
+    contentDataPart(),
+    outboxDataPart(),
+    auditDataPart(),
+    linkingDataPart(db),
+    journeyDataPart(db),
+  ])
+    memberData.register(part);
+  const link = new LinkService({ db, members, data: memberData });
+
+  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback)];
+  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback), journeyListener(journey)];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };
   const deadlines = new DeadlineTimer(feedbackJobDeps);
+  const journeyJobDeps = { journey, db, clock, delivery };
+  const welcomes = new WelcomeTimer(journeyJobDeps);
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,
@@ -224,12 +267,14 @@ export function createApp(options: AppOptions): App {
       memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
       tierReviewJob({ ladder, db, reviewAt: config.ladder.reviewAt, timeZone: config.community.timezone, delivery }),
       feedbackDigestJob(feedbackJobDeps),
+      ...journeyMomentsJobs(journeyJobDeps, config.journey.sendAt, journey.zones()),
     ],
     services,
     schedule(scheduler) {
       for (const job of this.jobs) scheduler.add(job);
       posts.attach(scheduler);
       deadlines.attach(scheduler);
+      welcomes.attach(scheduler);
     },
     exportState: () => {
       const standings = points.allStandings();
@@ -255,6 +300,7 @@ export function createApp(options: AppOptions): App {
         audit: audit.exportAll(),
         outbox: outboxService.stats(),
         feedback: feedback.exportAll(now),
+        journey: journey.exportAll(),
       };
     },
   };

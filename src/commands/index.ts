@@ -3,7 +3,8 @@ import type { Translator } from '../core/i18n.ts';
 import { checkinCommands, type CheckinService } from '../features/checkin/index.ts';
 import { contentCommands, type ContentService } from '../features/content/index.ts';
 import { groupsCommands, type GroupService } from '../features/groups/index.ts';
-import { membersCommands, type MembersService } from '../features/members/index.ts';
+import { membersCommands, type MemberDataService, type MembersService } from '../features/members/index.ts';
+import { linkingCommands, type LinkService } from '../features/linking/index.ts';
 import { pointsCommands, type PointsService } from '../features/points/index.ts';
 import { quietCommands, type QuietService } from '../features/quiet/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
@@ -14,11 +15,15 @@ import { feedbackCommands, type FeedbackService } from '../features/feedback/ind
 import type { Locale } from '../core/i18n.ts';
 import { tierCommands, type LadderService, type TierService } from '../features/tiers/index.ts';
 import { purchasesCommands, type PurchasesService } from '../features/purchases/index.ts';
+import { journeyCommands, type JourneyService } from '../features/journey/index.ts';
 import { helpCommand } from './help.ts';
 
 /** The feature services of one running bot; each feature owns one. */
 export interface Services {
   readonly members: MembersService;
+  /** Merges, erasures and exports of a member's data across every feature. */
+  readonly memberData: MemberDataService;
+  readonly link: LinkService;
   readonly groups: GroupService;
   readonly tiers: TierService;
   readonly ladder: LadderService;
@@ -32,6 +37,7 @@ export interface Services {
   readonly shop: ShopService;
   readonly outbox: OutboxService;
   readonly feedback: FeedbackService;
+  readonly journey: JourneyService;
 }
 
 /** What the command table's handlers call: the services plus the community settings they read. */
@@ -54,6 +60,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...checkinCommands(s.checkins),
     ...pointsCommands({ points: s.points, timeZone: s.timeZone, tiers: s.tiers }),
     ...membersCommands(s.members),
+    ...linkingCommands({ link: s.link, members: s.members, points: s.points, checkins: s.checkins, timeZone: s.timeZone }),
     ...groupsCommands(s.groups, s.tiers),
     ...contentCommands({ content: s.content, groups: s.groups }),
     ...quietCommands(s.quiet, s.staffChat, { desk: s.feedback, members: s.members }),
@@ -63,6 +70,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
     ...outboxCommands(s.outbox),
     ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
+    ...journeyCommands({ journey: s.journey, points: s.points, checkins: s.checkins, ladder: s.ladder, tiers: s.tiers, timeZone: s.timeZone }),
   );
   return table;
 }

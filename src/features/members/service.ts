@@ -11,7 +11,7 @@ import type { ChatRef, Platform, UserRef } from '../../core/ids.ts';
 import { parseChatKey, spaceKey, userKey } from '../../core/ids.ts';
 import type { Role } from '../../core/roles.ts';
 import { atLeast, isRole, strongest } from '../../core/roles.ts';
-import type { CommunityConfig } from '../../config/schema.ts';
+import type { CommunityConfig, Stage } from '../../config/schema.ts';
 import type { Orm } from '../../db/open.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { GroupService } from '../groups/index.ts';
@@ -32,6 +32,15 @@ export interface ActivityNote {
 }
 
 /** Where a DM to a member goes, and the group to mention them in if the DM is refused. */
+/** Lifecycle stages by days since the member was first seen: new below 8 days, growing below 31, then established. */
+export const STAGE_DAYS = { new: 8, growing: 31 } as const;
+
+/** The member's lifecycle stage at `now` (ms), from the start of their tenure (`firstSeen`, ms). */
+export function stageAt(firstSeen: number, now: number): Stage {
+  const days = (now - firstSeen) / 86_400_000;
+  return days < STAGE_DAYS.new ? 'new' : days < STAGE_DAYS.growing ? 'growing' : 'established';
+}
+
 export interface DmTarget {
   readonly user: UserRef;
   readonly name: string;
@@ -89,7 +98,7 @@ export class MembersService implements Directory {
     for (const k of roles.owners) this.configRoles.set(k, 'owner');
     for (const k of deps.owners) this.configRoles.set(k, 'owner');
     const s = deps.orm.$client;
-    const memberColumns = 'm.id AS id, m.name AS name, m.locale AS locale, m.tier AS tier, m.created_at AS createdAt, m.last_active_at AS lastActiveAt, m.merged_into AS mergedInto';
+    const memberColumns = 'm.id AS id, m.name AS name, m.locale AS locale, m.tier AS tier, m.created_at AS createdAt, m.last_active_at AS lastActiveAt, m.merged_into AS mergedInto, m.erased_at AS erasedAt';
     const membership = (values: string, set: string) =>
       s.prepare<{ m: number; k: string; at: number }>(
         `INSERT INTO memberships (member_id, chat_key, joined_at, first_seen_at, last_active_at, left_at) VALUES (@m, @k, ${values})
@@ -125,7 +134,7 @@ export class MembersService implements Directory {
       identityKeys: s.prepare("SELECT platform || ':' || user_id AS k FROM identities WHERE member_id = ?"),
       grantedRole: s.prepare('SELECT role FROM member_roles WHERE member_id = ?'),
       // dmTarget runs for every message a job sends a member (tier reviews, recalls).
-      identitiesOf: s.prepare('SELECT platform, user_id AS userId FROM identities WHERE member_id = ?'),
+      identitiesOf: s.prepare('SELECT platform, user_id AS userId FROM identities WHERE member_id = ? ORDER BY first_seen_at, platform'),
       groupsByRecency: s.prepare(
         `SELECT chat_key AS chatKey FROM memberships WHERE member_id = ? AND left_at IS NULL AND chat_key <> ?
          ORDER BY COALESCE(last_active_at, joined_at, first_seen_at) DESC`,
@@ -191,7 +200,7 @@ export class MembersService implements Directory {
     const tier = startTier ?? this.deps.tiers.lowest;
     const id = Number(this.q.insertMember.run(name, locale, tier, at.getTime()).lastInsertRowid);
     this.q.insertIdentity.run(platform, userId, id, person.handle ?? null, name, at.getTime());
-    return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null };
+    return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null, erasedAt: null };
   }
 
   /**
@@ -201,6 +210,12 @@ export class MembersService implements Directory {
   firstSeenAt(memberId: number): number | null {
     const row = this.deps.orm.$client.prepare('SELECT MIN(first_seen_at) AS at FROM memberships WHERE member_id = ?').get(memberId) as { at: number | null };
     return row.at;
+  }
+
+  /** Local days (`YYYY-MM-DD`, `from` inclusive, `to` exclusive) with any interaction of the member, in any group. */
+  activeDaysBetween(memberId: number, from: string, to: string): number {
+    const row = this.deps.orm.$client.prepare('SELECT COUNT(DISTINCT day) AS n FROM activity_days WHERE member_id = ? AND day >= ? AND day < ?').get(memberId, from, to) as { n: number };
+    return row.n;
   }
 
   /** Members currently in a group (seen there and not since left). */
@@ -372,6 +387,11 @@ export class MembersService implements Directory {
         .run();
     }
     audit.record({ at, actorMemberId: grantedBy, action: 'role.set', targetMemberId: memberId, detail: { from, to: role } });
+  }
+
+  /** The member's platform identities, oldest first. */
+  identitiesOf(memberId: number): UserRef[] {
+    return this.q.identitiesOf.all(memberId) as UserRef[];
   }
 
   /** The member behind a platform identity, if the bot has seen them. */

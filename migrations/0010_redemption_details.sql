@@ -1,2 +1,0 @@
-ALTER TABLE `redemptions` ADD `details` text;--> statement-breakpoint
-ALTER TABLE `redemptions` ADD `details_at` integer;

@@ -143,6 +143,7 @@ export function createApp(options: AppOptions): App {
     timeZone: config.community.timezone,
     locale: config.community.locale,
     ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+    cheapestReward: (tier, locale) => shop.cheapestFor(tier, locale),
   });
   // Every interaction (commands such as /checkin included) passes through recordActivity: a
   // flagged member's return is recorded there, in the event's transaction.
@@ -150,7 +151,7 @@ export function createApp(options: AppOptions): App {
   const earning = new EarningService({ db, rule: config.earning, points, members, tiers, checkins, audit });
   checkins.onCheckIn((memberId, at, chat) => earning.completeTask(memberId, 'first-checkin', at, chat));
   checkins.useBoosts((chat, at) => earning.boostFactor(chat, at));
-  const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit });
+  const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit, translator, staffChat: config.staff.chat, staffLocale: config.community.locale });
   db.transaction(() => groups.applyConfig(clock.now()));
   const sleep = options.sleep ?? realSleep;
   // The door asks what the member's platform can do at the moment it opens.

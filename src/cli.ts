@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { CohortUnit, Segment } from './features/analytics/index.ts';
 import { ConfigError, loadContent } from './config/load.ts';
 import { parseEnv } from './config/env.ts';
@@ -27,6 +27,12 @@ const program = new Command('hearth').description('A chat-community bot for tier
 function fail(err: unknown): never {
   process.stderr.write(`${err instanceof ConfigError ? `invalid config in ${err.message}` : err instanceof Error ? err.message : String(err)}\n`);
   process.exit(1);
+}
+
+/** A command-line option that must be a whole number of at least 1. */
+function positiveInt(value: string): number {
+  if (!/^\d+$/.test(value) || Number(value) < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got "${value}"`);
+  return Number(value);
 }
 
 program
@@ -68,10 +74,21 @@ program
   .description('replay JSON-lines events from stdin on a simulated clock; print what the bot sends as JSON lines')
   .requiredOption('--db <path>', 'SQLite database file (created if missing; :memory: for a throwaway run)')
   .option('--content <dir>', 'content directory', 'content')
-  .action(async (opts: { db: string; content: string }) => {
+  .option('--max-gap-days <n>', 'refuse a line more than this many days after the stream so far', positiveInt, 366)
+  .option('--max-slots-per-jump <n>', 'when the clock jumps, run at most this many missed slots of each job (the latest)', positiveInt, 1000)
+  .action(async (opts: { db: string; content: string; maxGapDays: number; maxSlotsPerJump: number }) => {
     try {
       const env = parseEnv(process.env);
-      await simulate({ dbPath: opts.db, contentDir: opts.content, input: process.stdin, output: process.stdout, errors: process.stderr, owners: env.BOT_OWNERS });
+      await simulate({
+        dbPath: opts.db,
+        contentDir: opts.content,
+        input: process.stdin,
+        output: process.stdout,
+        errors: process.stderr,
+        owners: env.BOT_OWNERS,
+        maxGapDays: opts.maxGapDays,
+        maxSlotsPerJump: opts.maxSlotsPerJump,
+      });
     } catch (err) {
       fail(err);
     }

@@ -46,6 +46,30 @@ export interface SimulateOptions {
   readonly onEvent?: (ms: number) => void;
   /** `false`: no outbox, replies wait in memory (the benchmark's baseline; see `AppOptions.outbox`). */
   readonly outbox?: boolean;
+  /** A line more than this many days ahead of the stream's time is refused (default 366). */
+  readonly maxGapDays?: number;
+  /** At most this many slots of one job run when the clock jumps (see `SimSchedulerOptions`). */
+  readonly maxSlotsPerJump?: number;
+}
+
+/**
+ * The times a simulated stream may use. A line outside them (year 0000, 9999-12-31) is a broken
+ * stamp, not a community's history: taken as the clock, it would make every job run for each slot
+ * in between.
+ */
+export const SIM_TIME_RANGE = { from: new Date('2000-01-01T00:00:00Z'), until: new Date('2100-01-01T00:00:00Z') } as const;
+export const DEFAULT_MAX_GAP_DAYS = 366;
+
+/** Why a line's time cannot be used in a stream now at `now` (undefined: it can). */
+function streamTimeProblem(at: Date, now: Date | undefined, maxGapDays: number): string | undefined {
+  if (at < SIM_TIME_RANGE.from || at >= SIM_TIME_RANGE.until) {
+    return `at: ${at.toISOString()} is outside the times a stream may use (${SIM_TIME_RANGE.from.toISOString().slice(0, 10)} to ${SIM_TIME_RANGE.until.toISOString().slice(0, 10)})`;
+  }
+  if (now && at.getTime() - now.getTime() > maxGapDays * 86_400_000) {
+    const days = Math.floor((at.getTime() - now.getTime()) / 86_400_000);
+    return `at: ${at.toISOString()} is ${days} days after the stream's time ${now.toISOString()}; a jump of more than ${maxGapDays} days is refused (--max-gap-days)`;
+  }
+  return undefined;
 }
 
 export interface SimulateSummary {
@@ -95,6 +119,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
       let step;
       try {
         step = parseSimLine(raw, lineNo);
+        const problem = streamTimeProblem(step.at, started ? clock.now() : undefined, options.maxGapDays ?? DEFAULT_MAX_GAP_DAYS);
+        if (problem) throw new SimLineError(lineNo, problem);
       } catch (err) {
         badLines++;
         options.errors.write(`${err instanceof SimLineError ? err.message : `line ${lineNo}: ${String(err)}`}\n`);
@@ -103,7 +129,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
       if (!started) {
         clock.set(step.at);
         app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {}, ...(options.outbox === false ? { outbox: false } : {}) });
-        scheduler = new SimScheduler(clock, logger);
+        scheduler = new SimScheduler(clock, logger, {
+          ...(options.maxSlotsPerJump !== undefined ? { maxSlotsPerAdvance: options.maxSlotsPerJump } : {}),
+          onSkipped: (s) => options.errors.write(`line ${lineNo}: the clock jumped past more slots of ${s.job} than a jump replays; its slots from ${s.from.toISOString()} to before ${s.resumeAt.toISOString()} were skipped\n`),
+        });
         app.schedule(scheduler);
         await adapterFor('local');
         started = true;
@@ -178,13 +207,21 @@ export function reportCommand(options: ReportCommandOptions): string {
  * injected clock's time (`--at` on the CLI, for a simulated community). A refusal comes back
  * as an Error in the community's language, as an operator reads it.
  */
-export function importCodes(options: { dbPath: string; contentDir: string; sku: string; file: string; clock?: Clock }): { added: number; skipped: number } {
+export function importCodes(options: { dbPath: string; contentDir: string; sku: string; file: string; clock?: Clock }): { added: number; skipped: number; stock: number | null } {
   const db = openDb(options.dbPath);
   try {
     const content = loadContent(options.contentDir);
     const app = createApp({ db, content, clock: options.clock ?? systemClock, logger: silentLogger });
     try {
-      return app.services.shop.importCodes(options.sku, parseCodesCsv(readFileSync(options.file, 'utf8')), null, app.clock.now());
+      const codes = parseCodesCsv(readFileSync(options.file, 'utf8'));
+      const at = app.clock.now();
+      // The staff alert (a pool still at or below the low-stock line) is written to the outbox with
+      // the import, and the running bot sends it.
+      return app.db.transaction(() => {
+        const { added, skipped, stock, alerts } = app.services.shop.importCodes(options.sku, codes, null, at);
+        if (alerts.length > 0) app.delivery.record(`codes.import:${options.sku}:${at.getTime()}`, alerts);
+        return { added, skipped, stock };
+      });
     } catch (err) {
       if (err instanceof UserError) throw new Error(app.translator.text(content.community.community.locale, err.code, err.params));
       throw err;

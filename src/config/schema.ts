@@ -490,6 +490,9 @@ export type BusinessHours = z.infer<typeof businessHoursSchema>;
 
 const sku = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'expected a lowercase sku such as coupon-10' });
 
+/** What a reward's `collect` may ask the member for, to send it. */
+export const SHIPPING_FIELDS = ['name', 'address', 'phone', 'email'] as const;
+
 /** One reward in `content/rewards.yaml`. */
 export const rewardSchema = z
   .object({
@@ -510,9 +513,15 @@ export const rewardSchema = z
       .strict()
       .optional(),
     kind: z.enum(['code', 'manual', 'streak-repair']),
+    /**
+     * What a moderator needs from the member to send a `manual` reward (a postal address for
+     * something physical). The member is asked by DM when they redeem, and answers with `/ship`.
+     */
+    collect: z.array(z.enum(SHIPPING_FIELDS)).default([]),
     enabled: z.boolean().default(true),
   })
-  .strict();
+  .strict()
+  .refine((r) => r.collect.length === 0 || r.kind === 'manual', { message: 'collect is for manual rewards (a moderator sends them)', path: ['collect'] });
 
 /** `content/rewards.yaml`: the reward shop's catalogue. */
 export const rewardsSchema = z

@@ -48,3 +48,30 @@ export function assertCron(cron: string): void {
   CronExpressionParser.parse(cron, { strict: false });
   if (cron.trim().split(/\s+/).length !== 5) throw new Error(`expected five cron fields (minute hour day month weekday), got "${cron}"`);
 }
+
+/**
+ * The earliest slot from which at most `limit` slots of `cron` fall in `[start, until]`, where
+ * `first` is the first slot due: `first` itself when there are no more than `limit`. Found by
+ * bisecting time, so a jump of centuries costs a few thousand cron steps, not one per slot.
+ */
+export function latestSlotsFrom(cron: string, timeZone: string, first: Date, until: Date, limit: number): Date {
+  const count = (after: number): number => {
+    const it = CronExpressionParser.parse(cron, { currentDate: new Date(after), endDate: until, tz: timeZone });
+    let n = 0;
+    while (n <= limit && it.hasNext()) {
+      it.next();
+      n++;
+    }
+    return n;
+  };
+  let lo = first.getTime() - 1;
+  if (count(lo) <= limit) return first;
+  let hi = until.getTime();
+  // Slots are whole minutes: once the interval is shorter, the answer is the next slot after `lo`'s end.
+  while (hi - lo > 60_000) {
+    const mid = lo + Math.floor((hi - lo) / 2);
+    if (count(mid) > limit) lo = mid;
+    else hi = mid;
+  }
+  return nextSlot(cron, timeZone, new Date(hi));
+}

@@ -40,7 +40,7 @@ type Unstamped<L = GeneratedLine> = L extends unknown ? Omit<L, 'at'> : never;
 /** The group chats members live in: the unbound lobby (lowest tier) and the two bound tier groups. */
 export const GENERATED_CHATS = ['lobby', 'advanced', 'core'] as const;
 /** The SKUs of the shipped `content/rewards.yaml`, for callers that do not pass their own. */
-export const DEFAULT_SKUS = ['coupon-10', 'tote-bag', 'streak-repair'] as const;
+export const DEFAULT_SKUS = ['sticker-pack', 'coupon-10', 'tote-bag', 'streak-repair'] as const;
 export const DEFAULT_START = '2026-03-02';
 
 const ZH_SURNAMES = ['王', '李', '张', '刘', '陈', '杨', '黄', '赵', '吴', '周', '徐', '孙', '马', '朱', '胡', '郭', '何', '林', '罗', '高'];

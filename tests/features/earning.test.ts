@@ -134,12 +134,12 @@ describe('share points', () => {
     const [queued] = await h.say('u1', 'https://brand.example/a', { name: 'Ann', lang: 'en' });
     expect(queued).toBe('Thanks for sharing! A moderator will review it before the points arrive.');
     expect(h.sent.filter((o) => o.type === 'send' && o.chat.chatId === 'staff').map((o) => renderPlain(o.body))).toEqual([
-      '待审核分享 #1（Ann）：https://brand.example/a — /claim approve 1 或 /claim reject 1',
+      '待审核分享 #1（Ann）：https://brand.example/a（g1，2026-03-02 09:00） — /claim approve 1 或 /claim reject 1 <原因>',
     ]);
     await h.say('u2', 'https://brand.example/b', { name: 'Bo' });
     expect(count('share')).toBe(0);
     const [list] = await h.say('mod', '/claims', { lang: 'en' });
-    expect(list).toBe('Shares waiting for review\n#1 Ann: https://brand.example/a\n#2 Bo: https://brand.example/b');
+    expect(list).toBe('Shares waiting for review\n#1 Ann: https://brand.example/a (in g1, 2026-03-02 09:00)\n#2 Bo: https://brand.example/b (in g1, 2026-03-02 09:00)');
     const before = h.sent.length;
     const [ok] = await h.say('mod', '/claim approve 1');
     expect(ok).toBe('Share claim #1 by Ann approved: +5 points.');
@@ -154,6 +154,42 @@ describe('share points', () => {
     expect(h.app.exportState().audit.map((a) => (a as { action: string }).action)).toEqual(['share.approve', 'share.reject']);
     const [member] = await h.say('u1', '/claims');
     expect(member).toBe('That command is for moderators only.');
+  });
+});
+
+describe('share review', () => {
+  const review = () => contentWith((c) => ((c.earning as { share: { review: boolean } }).share.review = true));
+
+  it('given a forwarded message and a share card in review mode, then the staff chat and /claims show what they are, where and when, not "-"', async () => {
+    h = await harness({ content: review() });
+    await h.say('u1', 'Our spring launch is live, come and see the new colours in store', { name: 'Ann', forwarded: true });
+    await h.say('u2', '', { name: 'Bo', forwarded: true, kind: 'image' });
+    await h.say('u3', 'look', { name: 'Cy', card: { title: 'Spring collection', url: 'https://brand.example/spring' } });
+    const staff = h.sent.filter((o) => o.type === 'send' && o.chat.chatId === 'staff').map((o) => renderPlain(o.body));
+    expect(staff[0]).toBe('待审核分享 #1（Ann）：转发的消息「Our spring launch is live, come and see the new colours in store」（g1，2026-03-02 09:00） — /claim approve 1 或 /claim reject 1 <原因>');
+    const [list] = await h.say('mod', '/claims', { lang: 'en' });
+    expect(list).toBe(
+      [
+        'Shares waiting for review',
+        '#1 Ann: forwarded message “Our spring launch is live, come and see the new colours in store” (in g1, 2026-03-02 09:00)',
+        '#2 Bo: forwarded message without text (in g1, 2026-03-02 09:00)',
+        '#3 Cy: share card “Spring collection” https://brand.example/spring (in g1, 2026-03-02 09:00)',
+      ].join('\n'),
+    );
+    expect(list).not.toMatch(/: -$/m);
+  });
+
+  it('given a rejection with a reason, then the member is told the reason by DM in their language, and it is stored and audited', async () => {
+    h = await harness({ content: review() });
+    await h.say('u1', 'https://other.example/x', { name: 'Ann', lang: 'en' });
+    const before = h.sent.length;
+    const [reply] = await h.say('mod', '/claim reject 1 not a link to our brand', { lang: 'en' });
+    expect(reply).toBe('Share claim #1 by Ann rejected: not a link to our brand.');
+    const dm = h.sent.slice(before).find((o) => o.type === 'dm');
+    expect(dm).toMatchObject({ user: { userId: 'u1' } });
+    expect(renderPlain(dm!.body)).toBe('Your share of 2026-03-02 09:00 was not approved this time: not a link to our brand. It earned no points.');
+    expect(h.app.db.sqlite.prepare('SELECT status, reason FROM share_claims').all()).toEqual([{ status: 'rejected', reason: 'not a link to our brand' }]);
+    expect(h.app.exportState().audit).toMatchObject([{ action: 'share.reject', reason: 'not a link to our brand' }]);
   });
 });
 

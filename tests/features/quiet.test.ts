@@ -119,6 +119,44 @@ describe('quiet config', () => {
   });
 });
 
+describe('recall text', () => {
+  /** u1 checks in once on 2 March (streak 1, 10 points), optionally loses points, and is flagged as #1. */
+  async function quietAfterOneCheckin(deduct = 0) {
+    h = await harness();
+    await h.say('u1', '/checkin', { name: 'U1', lang: 'en' });
+    if (deduct > 0) await h.say('op', `/deduct @u1 ${deduct} test`);
+    await h.scheduler.advanceTo(at(12, '10:00'));
+    expect(flags()).toHaveLength(1);
+  }
+  const recallDm = async (template = '') => {
+    const before = h.sent.length;
+    await h.say('mod', `/flag 1 recall ${template}`.trim(), { chat: 'staff', lang: 'en' });
+    return renderPlain(h.sent.slice(before).find((o) => o.type === 'dm')!.body);
+  };
+
+  it('given a member with a 1-day streak and 10 points, then the recall names no streak and says how many points short of the cheapest reward they are', async () => {
+    await quietAfterOneCheckin();
+    expect(await recallDm('warm')).toBe('Hi U1, we miss you in the group! You have 10 points waiting — 40 more and Brand sticker pack is yours. Check in within 7 days and get 30 bonus points!');
+  });
+
+  it('given a member with no points, then the A/B pick never chooses the template about points, and the text names no empty values', async () => {
+    await quietAfterOneCheckin(10);
+    expect(h.app.services.quiet.pickTemplate(1, { balance: 0, streak: 1 }, 'en')).toBe('warm');
+    expect(h.app.services.quiet.pickTemplate(2, { balance: 0, streak: 1 }, 'en')).toBe('warm');
+    const text = await recallDm();
+    expect(text).toBe('Hi U1, we miss you in the group! Check in within 7 days and get 30 bonus points!');
+    expect(text).not.toMatch(/\b0\b/);
+  });
+
+  it('given both templates fit, then the pick is still split between them by flag id', () => {
+    return (async () => {
+      await quietAfterOneCheckin();
+      const picks = new Set(Array.from({ length: 20 }, (_, i) => h.app.services.quiet.pickTemplate(i + 1, { balance: 100, streak: 5 }, 'en')));
+      expect(picks).toEqual(new Set(['warm', 'offer']));
+    })();
+  });
+});
+
 describe('review and recall', () => {
   /** u1 checks in daily March 2–15 and is flagged on the 22 March scan as flag #1. */
   async function flagged(content = contentWith()) {
@@ -137,7 +175,7 @@ describe('review and recall', () => {
     expect(dm).toMatchObject({ user: { platform: 'local', userId: 'u1' }, fallbackChat: { platform: 'local', chatId: 'g1' } });
     const balance = h.app.services.points.standing(1).balance;
     expect(renderPlain(dm.body)).toBe(
-      `Hi U1, we miss you in the group! Your 14-day check-in streak is ready to start again, and you have ${balance} points waiting. Check in within 7 days and get 30 bonus points!`,
+      `Hi U1, we miss you in the group! Your 14-day check-in streak is ready to start again. You have ${balance} points waiting, enough for Brand sticker pack (see /shop). Check in within 7 days and get 30 bonus points!`,
     );
     await h.scheduler.advanceTo(at(25, '09:00'));
     const [reply] = await h.say('u1', '/checkin', { lang: 'en' });

@@ -99,7 +99,7 @@ describe('redemption', () => {
   it('given a code reward, then the code goes by DM only, never to the group, and /codes shows it again in a direct chat', async () => {
     h = await harness({ content: shopContent([coupon]) });
     const added = h.app.services.shop.importCodes('coupon', parseCodesCsv('code\nSPRING-1\n"SPRING-2",x\nSPRING-1\n'), null, h.clock.now());
-    expect(added).toEqual({ added: 2, skipped: 0 });
+    expect(added).toMatchObject({ added: 2, skipped: 0 });
     await fund('a', 100);
     const before = h.sent.length;
     await h.say('a', '/redeem coupon');
@@ -206,21 +206,143 @@ describe('stock and alerts', () => {
     h = await harness({ content: shopContent([{ ...mug, stock: 2 }]) });
     await h.say('op', '/stock mug +5');
     const restart = (rewards: unknown[]) =>
-      new ShopService({ ...h.app.services, db: h.app.db, catalogue: rewardsSchema.parse({ rewards }), checkins: h.app.services.checkins });
+      new ShopService({ ...h.app.services, db: h.app.db, catalogue: rewardsSchema.parse({ rewards }), checkins: h.app.services.checkins, translator: h.app.translator, staffLocale: 'en' });
     expect(restart([{ ...mug, stock: 100 }]).stockOf('mug')).toBe(7);
     expect(restart([{ ...mug, stock: undefined }]).stockOf('mug')).toBeNull();
     expect(restart([{ ...mug, stock: 3 }]).stockOf('mug')).toBe(3);
   });
 
-  it('given a redemption that takes stock down to the threshold, then operators are alerted once in the staff chat', async () => {
-    h = await harness({ content: shopContent([{ ...mug, stock: 3, cost: 10 }], 1) });
+  it('given stock falling through the low-stock line and then to zero, then staff are alerted once at the line and once at zero, not on every sale', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 4, cost: 10 }], 2) });
+    await fund('a', 100);
+    const before = h.sent.length;
+    for (let i = 0; i < 5; i++) await h.say('a', '/redeem mug');
+    expect(stockAlerts(before)).toEqual(['库存告急：马克杯（mug）只剩 2 件（提醒线 2）。补货：/stock mug +数量。', '已兑完：马克杯（mug）库存为 0，成员看到的是“已兑完”，直到补货：/stock mug +数量。']);
+  });
+
+  it('given a sold-out reward restocked above the line and sold down again, then each new crossing is announced again', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 1, cost: 10 }], 1) });
     await fund('a', 100);
     const before = h.sent.length;
     await h.say('a', '/redeem mug');
+    await h.say('op', '/stock mug +3');
+    for (let i = 0; i < 3; i++) await h.say('a', '/redeem mug');
+    expect(stockAlerts(before).map((t) => t.slice(0, 4))).toEqual(['已兑完：', '库存告急', '已兑完：']);
+  });
+
+  it('given a stock jump straight from above the line to zero by /stock, then one sold-out alert and no low-stock alert', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 10 }], 3) });
+    const before = h.sent.length;
+    await h.say('op', '/stock mug -10');
+    expect(staffAlerts(before).map((t) => t.slice(0, 4))).toEqual(['已兑完：']);
+  });
+
+  it('given an import of fewer codes than the low-stock line, then staff are told the pool is low at once, and the sale that empties it says sold out', async () => {
+    h = await harness({ content: shopContent([{ ...coupon, limit: undefined }], 3) });
+    const before = h.sent.length;
+    const imported = h.app.db.transaction(() => h.app.services.shop.importCodes('coupon', ['A', 'B'], null, h.clock.now()));
+    expect(imported).toMatchObject({ added: 2, skipped: 0, stock: 2 });
+    expect(imported.alerts.map((o) => renderPlain(o.body))).toEqual(['库存告急：Coupon（coupon）只剩 2 个兑换码（提醒线 3）。用 import-codes --sku coupon 导入更多。']);
+    await fund('a', 100);
+    await h.say('a', '/redeem coupon');
+    await h.say('a', '/redeem coupon');
+    expect(staffAlerts(before)).toEqual(['已兑完：Coupon（coupon）的兑换码已用完，成员看到的是“已兑完”，直到用 import-codes --sku coupon 导入更多。']);
+  });
+
+  it('given a rejected redemption that lifts stock back above the line, then the next fall to the line is announced again', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 2, cost: 10 }], 1) });
+    await fund('a', 100);
+    const before = h.sent.length;
     await h.say('a', '/redeem mug');
+    await h.say('mod', '/reject 1 broken');
     await h.say('a', '/redeem mug');
-    const alerts = h.sent.slice(before).filter((o) => o.type === 'send' && o.chat.chatId === 'staff');
-    expect(alerts.map((o) => renderPlain(o.body))).toEqual(['库存告急：mug 只剩 1 件。']);
+    expect(stockAlerts(before).map((t) => t.slice(0, 4))).toEqual(['库存告急', '库存告急']);
+  });
+});
+
+/** The staff chat's stock alerts since `from` (not the announcements of new redemptions). */
+function stockAlerts(from: number): string[] {
+  return staffAlerts(from).filter((t) => !t.startsWith('新兑换'));
+}
+
+/** What the staff chat was told since `from`, as text. */
+function staffAlerts(from: number): string[] {
+  return h.sent.slice(from).flatMap((o) => (o.type === 'send' && o.chat.chatId === 'staff' ? [renderPlain(o.body)] : []));
+}
+
+describe('the shipped starter catalogue', () => {
+  it('given the shipped rewards and no codes imported, when a basic member with 100 points opens /shop, then a reward is affordable and in stock, and redeeming it works', async () => {
+    h = await harness();
+    await fund('a', 100);
+    const [shop] = await h.say('a', '/shop');
+    const affordable = shop!.split('\n').filter((l) => l.endsWith('✓'));
+    expect(affordable.length).toBeGreaterThan(0);
+    const sku = /\(([a-z0-9-]+)\)/.exec(affordable[0]!)![1]!;
+    const [reply] = await h.say('a', `/redeem ${sku}`);
+    expect(reply).toMatch(/^Redeemed /);
+    expect(state().redemptions).toMatchObject([{ sku, member: 1 }]);
+  });
+
+  it('given a code reward with an empty pool, then members see it sold out and operators are told the pool is empty and how to fill it', async () => {
+    h = await harness({ content: shopContent([coupon]) });
+    await fund('a', 100);
+    const [member] = await h.say('a', '/shop');
+    expect(member).toContain('• Coupon (coupon) — 20 points, sold out');
+    expect(member).not.toContain('pool');
+    const [operator] = await h.say('op', '/shop', { lang: 'en' });
+    expect(operator).toContain('• Coupon (coupon) — 20 points — code pool empty, so members see it as sold out. Import codes with import-codes --sku coupon.');
+    h.app.services.shop.importCodes('coupon', ['X'], null, h.clock.now());
+    const [filled] = await h.say('op', '/shop', { lang: 'en' });
+    expect(filled).toContain('• Coupon (coupon) — 20 points, left: 1');
+  });
+});
+
+describe('manual redemptions: staff announcement and shipping details', () => {
+  const bag = { sku: 'bag', name: { 'zh-CN': '帆布袋', en: 'Tote bag' }, cost: 50, stock: 10, kind: 'manual', collect: ['name', 'address', 'phone'] };
+
+  it('given a manual reward that collects an address, when a member redeems it, then the staff chat is told and the member is asked by DM, never in the group', async () => {
+    h = await harness({ content: shopContent([bag]) });
+    await fund('a', 100, 'Ann');
+    const before = h.sent.length;
+    const [reply] = await h.say('a', '/redeem bag');
+    expect(reply).toBe("Redeemed Tote bag for 50 points. I've sent you a direct message asking for your recipient's name, postal address, phone number; a moderator sends it once they arrive. Balance 50. (#1)");
+    const out = h.sent.slice(before);
+    const dm = out.find((o) => o.type === 'dm');
+    expect(dm).toMatchObject({ user: { userId: 'a' } });
+    expect(dm).not.toHaveProperty('fallbackChat');
+    expect(renderPlain(dm!.body)).toBe(
+      "To send your Tote bag (#1) we need your recipient's name, postal address, phone number. Reply here with /ship 1 followed by them, e.g. /ship 1 Ann Lee, 1 Main St, Springfield, 555-0100",
+    );
+    expect(staffAlerts(before)).toEqual(['新兑换 #1 待寄出：Ann — 帆布袋（bag）×1，50 积分。寄出后 /fulfil 1，或 /reject 1 <原因>。\n已私信 Ann 索取：收件人姓名、收货地址、手机号。']);
+  });
+
+  it('given the member answers with /ship in a DM, then the details are stored, audited, shown to moderators and sent to the staff chat; another member cannot set them', async () => {
+    h = await harness({ content: shopContent([bag]) });
+    await fund('a', 100, 'Ann');
+    await fund('b', 100, 'Bo');
+    await h.say('a', '/redeem bag');
+    const [waiting] = await h.say('mod', '/redemptions', { lang: 'en' });
+    expect(waiting).toBe("Redemptions waiting\n#1 Ann: bag ×1 (2026-03-02)\n   waiting for the member's recipient's name, postal address, phone number");
+    expect(await h.say('b', '/ship 1 Bo, somewhere', { chat: null })).toEqual(['There is no redemption #1.']);
+    const before = h.sent.length;
+    const [saved] = await h.say('a', '/ship 1 Ann Lee, 1 Main St, Springfield, 555-0100', { chat: null });
+    expect(saved).toBe('Thanks — your details for #1 (bag) are saved, and a moderator will send it soon. To correct them, send /ship 1 again.');
+    expect(staffAlerts(before)).toEqual(['#1 的收货信息（Ann，帆布袋 ×1）：Ann Lee, 1 Main St, Springfield, 555-0100 — 寄出后 /fulfil 1。']);
+    const [listed] = await h.say('mod', '/redemptions');
+    expect(listed).toBe('Redemptions waiting\n#1 Ann: bag ×1 (2026-03-02)\n   details: Ann Lee, 1 Main St, Springfield, 555-0100');
+    expect(state().audit).toContainEqual(expect.objectContaining({ action: 'redemption.details', detail: { redemption: 1, sku: 'bag' } }));
+    await h.say('mod', '/fulfil 1');
+    expect(await h.say('a', '/ship 1 new address', { chat: null })).toEqual(['Redemption #1 was already decided (sent).']);
+  });
+
+  it('given a manual reward that collects nothing, then the staff chat is still told, and no DM asks for details', async () => {
+    h = await harness({ content: shopContent([{ ...mug, stock: 5 }]) });
+    await fund('a', 100, 'Ann');
+    const before = h.sent.length;
+    await h.say('a', '/redeem mug');
+    expect(h.sent.slice(before).filter((o) => o.type === 'dm')).toEqual([]);
+    expect(staffAlerts(before)).toEqual(['新兑换 #1 待寄出：Ann — 马克杯（mug）×1，50 积分。寄出后 /fulfil 1，或 /reject 1 <原因>。']);
+    expect(await h.say('a', '/ship 1 somewhere', { chat: null })).toEqual(['Redemption #1 needs no shipping details.']);
   });
 });
 

@@ -28,7 +28,7 @@ describe('/stock below zero', () => {
     expect(await h.say('op', '/stock tote-bag -100', { lang: 'en' })).toEqual(['tote-bag has 20 in stock, so -100 would take it below zero. Nothing was changed.']);
     expect(h.app.services.shop.stockOf('tote-bag')).toBe(20);
     expect(h.app.exportState().audit).toEqual([]);
-    expect(await h.say('op', '/stock tote-bag -20')).toEqual(['Stock of tote-bag is now 0.']);
+    expect(await h.say('op', '/stock tote-bag -20')).toEqual(['Stock of tote-bag is now 0.', '已兑完：品牌帆布袋（tote-bag）库存为 0，成员看到的是“已兑完”，直到补货：/stock tote-bag +数量。']);
   });
 });
 

@@ -19,7 +19,7 @@ describe('simulate: the points economy and the shop', () => {
     const db = tempDb();
     const csv = join(dirname(db), 'codes.csv');
     writeFileSync(csv, 'code\nHEARTH-A\nHEARTH-B\n');
-    expect(importCodes({ dbPath: db, contentDir: CONTENT_DIR, sku: 'coupon-10', file: csv, clock: new FakeClock('2026-03-01T12:00:00+08:00') })).toEqual({ added: 2, skipped: 0 });
+    expect(importCodes({ dbPath: db, contentDir: CONTENT_DIR, sku: 'coupon-10', file: csv, clock: new FakeClock('2026-03-01T12:00:00+08:00') })).toEqual({ added: 2, skipped: 0, stock: 2 });
     const spam = Array.from({ length: 20 }, (_, i) => msg(`2026-03-02T09:10:${String(i * 2).padStart(2, '0')}+08:00`, 'bob', 'free points please!!'));
     const run = await runSim(db, [
       msg('2026-03-02T09:00:00+08:00', 'alice', '/checkin', { name: 'Alice', lang: 'en' }),
@@ -60,14 +60,15 @@ describe('simulate: the points economy and the shop', () => {
       reject,
       { ...reject, id: 'reject-2', at: '2026-03-02T10:06:00+08:00' },
     ]);
-    expect(run.out.filter((o) => o.user === undefined).map((o) => o.text)).toEqual([
+    expect(run.out.filter((o) => o.user === undefined && o.chat !== 'staff').map((o) => o.text)).toEqual([
       // The advanced tier's 1.2 multiplier: a 2-point post pays 2, the 5-point task pays 6.
       'New-member task done — first post: +6 points.',
       'Gave @Carol 600 points. Balance 608.',
-      'Redeemed Brand tote bag for 500 points. A moderator will confirm and send it. Balance 108. (#1)',
+      "Redeemed Brand tote bag for 500 points. I've sent you a direct message asking for your recipient's name, postal address, phone number; a moderator sends it once they arrive. Balance 108. (#1)",
       'Redemption #1 for Carol rejected; 500 points refunded.',
       'Redemption #1 was already decided (rejected).',
     ]);
+    expect(run.out.filter((o) => o.chat === 'staff').map((o) => o.text)).toEqual(['新兑换 #1 待寄出：Carol — 品牌帆布袋（tote-bag）×1，500 积分。寄出后 /fulfil 1，或 /reject 1 <原因>。\n已私信 Carol 索取：收件人姓名、收货地址、手机号。']);
     const state = exportState(db, CONTENT_DIR);
     expect(state.ledger.filter((l) => l.reason === 'refund')).toHaveLength(1);
     expect(state.redemptions).toMatchObject([{ sku: 'tote-bag', status: 'rejected', code: null }]);
@@ -103,3 +104,4 @@ describe('simulate: the points economy and the shop', () => {
     expect(exportState(db, CONTENT_DIR).audit[0]).toMatchObject({ action: 'codes.import', at: '2026-03-01T04:00:00.000Z' });
   }, 90_000);
 });
+

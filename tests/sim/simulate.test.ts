@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { exportState } from '../../src/main.ts';
+import { PassThrough, Readable } from 'node:stream';
+import { exportState, simulate } from '../../src/main.ts';
 import { CONTENT_DIR } from '../helpers/harness.ts';
 import { cli, jsonl, runSim, tempDb } from '../helpers/sim.ts';
 
@@ -74,6 +75,48 @@ describe('simulate: the public test surface', () => {
     expect(run.errors[1]).toMatch(/^line 3: at: /);
     expect(run.out).toHaveLength(2);
     expect(run.summary).toMatchObject({ lines: 4, events: 2, badLines: 2 });
+  });
+
+  it('given a line stamped 9999-12-31 or year 0000 among normal lines, then it is refused with its number and no job runs for the years in between', async () => {
+    const run = await runSim(tempDb(), [
+      { at: '0000-01-01T00:00:00Z', type: 'tick' },
+      msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin', { lang: 'en' }),
+      msg('9999-12-31T23:59:00+08:00', 'u1', 'hello from the far future'),
+      { at: '9999-12-31T23:59:59Z', type: 'tick' },
+      msg('2026-03-03T09:00:00+08:00', 'u1', '/checkin', { lang: 'en' }),
+    ]);
+    expect(run.errors).toEqual([
+      expect.stringMatching(/^line 1: at: .* is outside the times a stream may use \(2000-01-01 to 2100-01-01\)$/),
+      expect.stringMatching(/^line 3: at: 9999-12-31T15:59:00.000Z is outside the times/),
+      expect.stringMatching(/^line 4: at: 9999-12-31T23:59:59.000Z is outside the times/),
+    ]);
+    expect(run.summary).toMatchObject({ lines: 5, events: 2, badLines: 3 });
+    // A day of jobs, not millennia: the last output is the second check-in's reply.
+    expect(run.out.every((o) => o.at < '2026-03-04')).toBe(true);
+    expect(run.out.at(-1)?.text).toMatch(/streak 2 days/);
+  });
+
+  it('given a line more than --max-gap-days after the stream, then it is refused; within the gap it is taken', async () => {
+    const run = await runSim(tempDb(), [
+      msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin', { lang: 'en' }),
+      msg('2028-03-02T09:00:00+08:00', 'u1', '/points'),
+      msg('2026-04-02T09:00:00+08:00', 'u1', '/points'),
+    ]);
+    expect(run.errors).toEqual([expect.stringMatching(/^line 2: at: 2028-03-02T01:00:00.000Z is 731 days after the stream's time 2026-03-02T01:00:00.000Z; a jump of more than 366 days is refused/)]);
+    expect(run.summary).toMatchObject({ events: 2, badLines: 1 });
+  });
+
+  it('given a tick half a year ahead, then the skip of older missed slots is reported per job on the tick line', async () => {
+    const output = new PassThrough();
+    const errors = new PassThrough();
+    const errText: string[] = [];
+    errors.on('data', (c: Buffer) => errText.push(c.toString()));
+    output.resume();
+    const lines = jsonl([msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin'), { at: '2026-09-02T09:00:00+08:00', type: 'tick' }]);
+    await simulate({ dbPath: tempDb(), contentDir: CONTENT_DIR, input: Readable.from([lines]), output, errors, maxSlotsPerJump: 5 });
+    const reports = errText.join('').split('\n').filter(Boolean);
+    expect(reports.every((r) => /^line 2: the clock jumped past more slots of \S+ than a jump replays; its slots from \S+ to before \S+ were skipped$/.test(r))).toBe(true);
+    expect(reports.find((r) => r.includes(' quiet.scan '))).toMatch(/from 2026-03-02T02:00:00.000Z to before 2026-08-28T02:00:00.000Z/);
   });
 
   it('given a DM line (no chat), then the reply goes to the direct chat', async () => {

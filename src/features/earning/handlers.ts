@@ -7,7 +7,7 @@ import { chatKey, parseChatKey } from '../../core/ids.ts';
 import type { Body } from '../../core/outbound.ts';
 import { joinLines } from '../../core/outbound.ts';
 import type { MembersService } from '../members/index.ts';
-import { TASKS, type EarningService, type Earned } from './service.ts';
+import { TASKS, type ClaimRow, type EarningService, type Earned } from './service.ts';
 
 /** The lines telling a member which new-member tasks just paid. */
 export function taskLines(t: Responder['t'], tasks: Earned['tasks']): Body[] {
@@ -35,12 +35,25 @@ export function earningListener(earning: EarningService, staff: { chat: string |
         if (earned.kind === 'queued') lines.unshift(ctx.t('earning.share_queued'));
         if (lines.length > 0) ctx.reply(joinLines(lines));
         if (earned.claim && staff.chat) {
-          const params = { id: earned.claim.id, name: ctx.actor.name, url: earned.claim.url ?? '-' };
-          ctx.send(parseChatKey(staff.chat), staff.translator.t(staff.locale, 'earning.claim_to_review', params));
+          const t: Responder['t'] = (k, p) => staff.translator.t(staff.locale, k, p);
+          const params = { id: earned.claim.id, name: ctx.actor.name, what: sharedWhat(t, earned.claim, ctx.chat.timeZone) };
+          ctx.send(parseChatKey(staff.chat), t('earning.claim_to_review', params));
         }
       }
     },
   };
+}
+
+/**
+ * What a share is, for a reviewer: the link; a card's title (and link); a forwarded message's
+ * text, or that it was forwarded without text. With where and when it was shared, so a moderator
+ * can find a forward in its chat.
+ */
+export function sharedWhat(t: Responder['t'], claim: ClaimRow, timeZone: string): Body {
+  const where = { chat: parseChatKey(claim.chatKey).chatId, at: localDateTime(new Date(claim.at), timeZone) };
+  if (claim.kind === 'card') return t('earning.shared_card', { title: claim.excerpt ?? '', url: claim.url ? ` ${claim.url}` : '', ...where });
+  if (claim.kind === 'forward' || claim.url === null) return t(claim.excerpt ? 'earning.shared_forward' : 'earning.shared_forward_bare', { text: claim.excerpt ?? '', ...where });
+  return t('earning.shared_link', { url: claim.url, ...where });
 }
 
 const FACTOR = /^(\d+(?:\.\d+)?)x?$/i;
@@ -78,25 +91,28 @@ export function earningCommands(earning: EarningService, members: MembersService
           ctx.reply(ctx.t('earning.claims_empty'));
           return;
         }
-        ctx.reply(joinLines([ctx.t('earning.claims_title'), ...rows.map((r) => ctx.t('earning.claim_row', { id: r.id, name: r.name, url: r.url ?? '-' }))]));
+        ctx.reply(joinLines([ctx.t('earning.claims_title'), ...rows.map((r) => ctx.t('earning.claim_row', { id: r.id, name: r.name, what: sharedWhat(ctx.t, r, ctx.chat.timeZone) }))]));
       },
     }),
     defineCommand({
       name: 'claim',
       feature: 'earning',
-      args: [arg.choice('decision', ['approve', 'reject']), arg.int('id')],
+      args: [arg.choice('decision', ['approve', 'reject']), arg.int('id'), arg.optional(arg.text('reason', 'not a link to our brand'))],
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
         const approve = ctx.args.decision === 'approve';
-        const r = earning.reviewClaim(ctx.args.id, approve, ctx.actor.memberId, ctx.now);
-        ctx.reply(ctx.t(approve ? 'earning.claim_approved' : 'earning.claim_rejected', { id: r.claim.id, name: r.claim.name, points: r.points }));
+        const reason = approve ? null : (ctx.args.reason ?? null);
+        const r = earning.reviewClaim(ctx.args.id, approve, ctx.actor.memberId, ctx.now, reason);
+        const rejectedKey = reason ? 'earning.claim_rejected_reason' : 'earning.claim_rejected';
+        ctx.reply(ctx.t(approve ? 'earning.claim_approved' : rejectedKey, { id: r.claim.id, name: r.claim.name, points: r.points, reason: reason ?? '' }));
         const target = members.target(r.claim.memberId);
         if (target) {
           // The member is told in their own language, not the moderator's.
           const locale = members.localeOf(members.get(r.claim.memberId)!);
           const t: Responder['t'] = (key, params) => translator.t(locale, key, params);
-          const body = joinLines([t(approve ? 'earning.claim_approved_dm' : 'earning.claim_rejected_dm', { points: r.points }), ...taskLines(t, r.tasks)]);
+          const dmKey = approve ? 'earning.claim_approved_dm' : reason ? 'earning.claim_rejected_reason_dm' : 'earning.claim_rejected_dm';
+          const body = joinLines([t(dmKey, { points: r.points, reason: reason ?? '', at: localDateTime(new Date(r.claim.at), ctx.chat.timeZone) }), ...taskLines(t, r.tasks)]);
           ctx.dm(target.user, body, { name: target.name, fallbackChat: parseChatKey(r.claim.chatKey) });
         }
       },

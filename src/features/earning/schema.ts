@@ -30,6 +30,10 @@ export const earnPosts = sqliteTable(
  * Shares (links, forwards, cards). Paid at once (`paid`) or queued for review (`pending` →
  * `approved` | `rejected`).
  */
+/** What a share carries: a link, a platform share card, or a forwarded message. */
+export const SHARE_KINDS = ['link', 'card', 'forward'] as const;
+export type ShareKind = (typeof SHARE_KINDS)[number];
+
 export const shareClaims = sqliteTable(
   'share_claims',
   {
@@ -41,10 +45,16 @@ export const shareClaims = sqliteTable(
     day: text('day').notNull(),
     at: integer('at').notNull(),
     url: text('url'),
+    /** What was shared (`SHARE_KINDS`), so a reviewer sees a forward or a card for what it is. */
+    kind: text('kind').notNull().default('link'),
+    /** A card's title, or the start of a forwarded message's text: what the reviewer reads. */
+    excerpt: text('excerpt'),
     status: text('status').notNull(),
     eventKey: text('event_key').notNull(),
     reviewedBy: integer('reviewed_by'),
     reviewedAt: integer('reviewed_at'),
+    /** The moderator's reason for a rejection, which the member is told. */
+    reason: text('reason'),
   },
   (t) => [
     uniqueIndex('share_claims_event').on(t.eventKey),

@@ -12,6 +12,7 @@ import type { CheckinService } from '../checkin/index.ts';
 import type { MembersService } from '../members/index.ts';
 import type { PointsService } from '../points/index.ts';
 import type { TierService } from '../tiers/index.ts';
+import type { ShareKind } from './schema.ts';
 import { fingerprint, similarityTo } from './similarity.ts';
 
 /** The new-member tasks, in the order `/tasks` shows them. */
@@ -40,14 +41,18 @@ export interface Earned {
   /** New-member tasks this message completed, with their bonus (the completion bonus as `all`). */
   readonly tasks: readonly { task: Task | 'all'; points: number }[];
   /** The claim when the share was queued for review. */
-  readonly claim?: { readonly id: number; readonly url: string | null };
+  readonly claim?: ClaimRow;
 }
 
+/** A share waiting for (or after) review: who shared what, where and when. */
 export interface ClaimRow {
   readonly id: number;
   readonly memberId: number;
   readonly name: string;
   readonly url: string | null;
+  readonly kind: ShareKind;
+  /** A card's title or the start of a forwarded text; null for a bare link or a captionless forward. */
+  readonly excerpt: string | null;
   readonly at: number;
   readonly eventKey: string;
   readonly chatKey: string;
@@ -82,13 +87,18 @@ export class EarningService {
       insertPost: s.prepare('INSERT OR IGNORE INTO earn_posts (member_id, day, at, fingerprint, paid, event_key) VALUES (?, ?, ?, ?, ?, ?)'),
       sharesOn: s.prepare("SELECT COUNT(*) AS n FROM share_claims WHERE member_id = ? AND day = ? AND status IN ('paid', 'pending', 'approved')"),
       sameUrl: s.prepare("SELECT 1 FROM share_claims WHERE member_id = ? AND url = ? AND at > ? AND status != 'rejected' LIMIT 1"),
-      insertClaim: s.prepare('INSERT OR IGNORE INTO share_claims (member_id, chat_key, day, at, url, status, event_key) VALUES (?, ?, ?, ?, ?, ?, ?)'),
+      insertClaim: s.prepare(
+        'INSERT OR IGNORE INTO share_claims (member_id, chat_key, day, at, url, kind, excerpt, status, event_key) VALUES (@memberId, @chatKey, @day, @at, @url, @kind, @excerpt, @status, @eventKey)',
+      ),
       pendingClaims: s.prepare(
-        `SELECT c.id, c.member_id AS memberId, m.name, c.url, c.at, c.event_key AS eventKey, c.chat_key AS chatKey
+        `SELECT c.id, c.member_id AS memberId, m.name, c.url, c.kind, c.excerpt, c.at, c.event_key AS eventKey, c.chat_key AS chatKey
          FROM share_claims c JOIN members m ON m.id = c.member_id WHERE c.status = 'pending' ORDER BY c.id LIMIT ?`,
       ),
-      claim: s.prepare('SELECT id, member_id AS memberId, url, at, event_key AS eventKey, chat_key AS chatKey, status FROM share_claims WHERE id = ?'),
-      decideClaim: s.prepare("UPDATE share_claims SET status = ?, reviewed_by = ?, reviewed_at = ? WHERE id = ? AND status = 'pending'"),
+      claim: s.prepare(
+        `SELECT c.id, c.member_id AS memberId, m.name, c.url, c.kind, c.excerpt, c.at, c.event_key AS eventKey, c.chat_key AS chatKey, c.status
+         FROM share_claims c JOIN members m ON m.id = c.member_id WHERE c.id = ?`,
+      ),
+      decideClaim: s.prepare("UPDATE share_claims SET status = ?, reviewed_by = ?, reviewed_at = ?, reason = ? WHERE id = ? AND status = 'pending'"),
       insertTask: s.prepare('INSERT OR IGNORE INTO member_tasks (member_id, task, at) VALUES (?, ?, ?)'),
       tasksOf: s.prepare('SELECT task FROM member_tasks WHERE member_id = ?'),
       taskDone: s.prepare('SELECT 1 FROM member_tasks WHERE member_id = ? AND task = ?'),
@@ -198,8 +208,11 @@ export class EarningService {
     if (url !== null && this.q.sameUrl!.get(actor.memberId, url, event.at.getTime() - DAY_MS)) return { kind: 'none', points: 0, tasks: [] };
     if ((this.q.sharesOn!.get(actor.memberId, day) as { n: number }).n >= rule.perDay) return { kind: 'none', points: 0, tasks: [] };
     const status = rule.review ? 'pending' : 'paid';
-    const id = Number(this.q.insertClaim!.run(actor.memberId, chatKey, day, event.at.getTime(), url, status, event.key).lastInsertRowid);
-    if (rule.review) return { kind: 'queued', points: 0, tasks: [], claim: { id, url } };
+    const kind: ShareKind = event.shareCard ? 'card' : url === null ? 'forward' : 'link';
+    const excerpt = shareExcerpt(event, kind);
+    const row = { memberId: actor.memberId, chatKey, day, at: event.at.getTime(), url, kind, excerpt, status, eventKey: event.key };
+    const id = Number(this.q.insertClaim!.run(row).lastInsertRowid);
+    if (rule.review) return { kind: 'queued', points: 0, tasks: [], claim: { ...row, id, name: actor.name } };
     const points = this.payShare(actor.memberId, event.key, chatKey, event.at, actor.tier);
     return { kind: 'share', points, tasks: this.completeTask(actor.memberId, 'first-share', event.at, chatKey, actor.tier) };
   }
@@ -224,16 +237,23 @@ export class EarningService {
    * A moderator's decision on a queued share. Only a pending claim can be decided, so a command
    * delivered twice decides (and pays) once. Audited.
    */
-  reviewClaim(id: number, approve: boolean, actorMemberId: number, at: Date): { claim: ClaimRow; points: number; tasks: Earned['tasks'] } {
+  reviewClaim(id: number, approve: boolean, actorMemberId: number, at: Date, reason: string | null = null): { claim: ClaimRow; points: number; tasks: Earned['tasks'] } {
     const claim = this.q.claim!.get(id) as (ClaimRow & { status: string }) | undefined;
     if (!claim) throw new UserError('earning.claim_unknown', { id });
-    const changed = this.q.decideClaim!.run(approve ? 'approved' : 'rejected', actorMemberId, at.getTime(), id).changes;
+    const why = approve ? null : reason?.trim() || null;
+    const changed = this.q.decideClaim!.run(approve ? 'approved' : 'rejected', actorMemberId, at.getTime(), why, id).changes;
     if (changed === 0) throw new UserError('earning.claim_decided', { id, status: msg(`earning.claim_status.${claim.status}`) });
-    this.deps.audit.record({ at, actorMemberId, action: approve ? 'share.approve' : 'share.reject', targetMemberId: claim.memberId, detail: { claim: id, url: claim.url } });
-    const name = this.deps.members.get(claim.memberId)?.name ?? String(claim.memberId);
-    if (!approve) return { claim: { ...claim, name }, points: 0, tasks: [] };
+    this.deps.audit.record({
+      at,
+      actorMemberId,
+      action: approve ? 'share.approve' : 'share.reject',
+      targetMemberId: claim.memberId,
+      detail: { claim: id, kind: claim.kind, url: claim.url },
+      ...(why ? { reason: why } : {}),
+    });
+    if (!approve) return { claim, points: 0, tasks: [] };
     const points = this.payShare(claim.memberId, claim.eventKey, claim.chatKey, new Date(claim.at));
-    return { claim: { ...claim, name }, points, tasks: this.completeTask(claim.memberId, 'first-share', at, claim.chatKey) };
+    return { claim, points, tasks: this.completeTask(claim.memberId, 'first-share', at, claim.chatKey) };
   }
 
   /**
@@ -341,4 +361,16 @@ export function allowedDomain(url: string, domains: readonly string[]): boolean 
     const domain = d.toLowerCase().replace(/^\.+/, '');
     return host === domain || host.endsWith(`.${domain}`);
   });
+}
+
+/** How much of a card's title or a forwarded text the review queue shows. */
+const EXCERPT_CHARS = 80;
+
+/** What a reviewer reads of a share besides its link: the card's title, or the forwarded text's start. */
+function shareExcerpt(event: MessageEvent, kind: ShareKind): string | null {
+  const source = kind === 'card' ? (event.shareCard?.title ?? '') : kind === 'forward' ? event.text : '';
+  const text = source.replace(/\s+/g, ' ').trim();
+  if (text === '') return null;
+  const chars = [...text];
+  return chars.length > EXCERPT_CHARS ? `${chars.slice(0, EXCERPT_CHARS - 1).join('')}…` : text;
 }

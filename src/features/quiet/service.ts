@@ -97,6 +97,8 @@ export interface QuietDeps {
   readonly locale: Locale;
   /** `platform:chat-id` of the moderators' chat; its members are never flagged. */
   readonly staffChat?: string;
+  /** The cheapest reward a member of `tier` can redeem now (in stock), for recalls to offer. */
+  readonly cheapestReward?: (tier: string, locale: Locale) => { readonly name: string; readonly cost: number } | undefined;
 }
 
 const FLAG_COLUMNS = `f.id, f.member_id AS memberId, m.name AS name, f.status, f.flagged_at AS flaggedAt, f.quiet_since AS quietSince, f.tier,
@@ -282,10 +284,44 @@ export class QuietService {
     }
   }
 
-  /** A/B: a template picked by a hash of the flag id, so a replayed run assigns the same one. */
-  pickTemplate(flagId: number): string {
+  /**
+   * A/B: a template picked by a hash of the flag id, so a replayed run assigns the same one, among
+   * the templates the member's situation fits: one that names the balance only for a member with
+   * points, one that names the streak only for a streak worth restarting (2 days or more).
+   */
+  pickTemplate(flagId: number, has: { balance: number; streak: number } = { balance: 1, streak: 2 }, locale: Locale = this.deps.locale): string {
     const { templates } = this.deps.config;
-    return templates[fnv1a(`flag:${flagId}`) % templates.length]!;
+    const fits = templates.filter((id) => {
+      const text = this.deps.translator.template(locale, `quiet.recall.${id}`);
+      return (has.balance > 0 || !text.includes('{balance}')) && (has.streak >= 2 || !text.includes('{streak}'));
+    });
+    const pool = fits.length > 0 ? fits : templates;
+    return pool[fnv1a(`flag:${flagId}`) % pool.length]!;
+  }
+
+  /**
+   * The recall's text: the template with only the facts the member has (a streak of 2 or more,
+   * points), and the cheapest reward they could redeem, or how many points short of it they are.
+   */
+  private recallText(template: string, flag: FlagRow, locale: Locale, balance: number): Body {
+    const { translator, config } = this.deps;
+    const t = (key: string, params: Record<string, string | number> = {}) => translator.text(locale, key, params);
+    const tier = this.deps.members.get(flag.memberId)?.tier ?? flag.tier;
+    const cheapest = balance > 0 ? this.deps.cheapestReward?.(tier, locale) : undefined;
+    const reward = cheapest ? t(balance >= cheapest.cost ? 'quiet.fact.reward_ready' : 'quiet.fact.reward_near', { reward: cheapest.name, gap: cheapest.cost - balance, balance }) : '';
+    const facts = [
+      flag.streakLost >= 2 ? t('quiet.fact.streak', { streak: flag.streakLost }) : '',
+      balance > 0 ? t('quiet.fact.balance', { balance, reward }) : '',
+    ].join('');
+    const bonus = config.comebackBonus;
+    return translator.t(locale, `quiet.recall.${template}`, {
+      name: flag.name,
+      streak: flag.streakLost,
+      balance,
+      reward,
+      facts,
+      offer: bonus > 0 ? t('quiet.offer', { bonus, days: config.comebackWindowDays }) : '',
+    });
   }
 
   /**
@@ -300,16 +336,12 @@ export class QuietService {
     if (template !== undefined && !config.templates.includes(template)) {
       throw new UserError('quiet.unknown_template', { template, templates: config.templates.join(', ') });
     }
-    const chosen = template ?? this.pickTemplate(flag.id);
     const target = members.dmTarget(flag.memberId, this.deps.staffChat);
     const locale = target?.locale ?? this.deps.locale;
+    const balance = points.standing(flag.memberId).balance;
+    const chosen = template ?? this.pickTemplate(flag.id, { balance, streak: flag.streakLost }, locale);
     const bonus = config.comebackBonus;
-    const text = translator.t(locale, `quiet.recall.${chosen}`, {
-      name: flag.name,
-      streak: flag.streakLost,
-      balance: points.standing(flag.memberId).balance,
-      offer: bonus > 0 ? translator.t(locale, 'quiet.offer', { bonus, days: config.comebackWindowDays }) : '',
-    });
+    const text = this.recallText(chosen, flag, locale, balance);
     const via = target ? 'dm' : 'task';
     db.sqlite
       .prepare(

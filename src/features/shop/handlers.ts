@@ -1,6 +1,7 @@
 import { arg, defineCommand, type CommandSpec, type Responder } from '../../core/command.ts';
 import { localDateTime, localDay } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
+import { atLeast } from '../../core/roles.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
 import { chatKey, parseChatKey } from '../../core/ids.ts';
 import type { Body } from '../../core/outbound.ts';
@@ -57,10 +58,13 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
         const rewards = shop.visible(ctx.actor.tier);
         const lines: Body[] = [ctx.t('shop.title', { balance })];
         if (rewards.length === 0) lines.push(ctx.t('shop.empty'));
+        // Operators are told an empty code pool is a missing import, not a run on the reward.
+        const staffView = atLeast(ctx.actor.role, 'operator');
         for (const r of rewards) {
           const stock = shop.stockOf(r.sku);
+          const row = stock !== 0 ? (r.cost <= balance ? 'shop.row_affordable' : 'shop.row') : staffView && r.kind === 'code' ? 'shop.row_pool_empty' : 'shop.row_sold_out';
           lines.push(
-            ctx.t(stock === 0 ? 'shop.row_sold_out' : r.cost <= balance ? 'shop.row_affordable' : 'shop.row', {
+            ctx.t(row, {
               name: seg.bold(localised(r.name, ctx.actor.locale)),
               sku: r.sku,
               cost: r.cost,
@@ -102,12 +106,15 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
           // Codes go by DM only, never the group, and without a group fallback (it would post the code).
           ctx.dm(ctx.actor.user, ctx.t('shop.code_dm', { name, codes: r.codes.join('\n') }), { name: ctx.actor.name });
           ctx.reply(ctx.t('shop.redeemed_code', params));
+        } else if (r.status === 'pending' && r.reward.collect.length > 0) {
+          // What a moderator needs to send it is asked privately: an address never goes to the group.
+          const needs = shop.needsOf(r.reward, ctx.actor.locale);
+          ctx.dm(ctx.actor.user, ctx.t('shop.collect_ask', { name, id: r.id, needs }), { name: ctx.actor.name });
+          ctx.reply(ctx.t('shop.redeemed_pending_collect', { ...params, needs }));
         } else if (r.status === 'pending') ctx.reply(ctx.t('shop.redeemed_pending', params));
         else if (r.reward.kind === 'streak-repair') ctx.reply(ctx.t('shop.redeemed_repair', params));
         else ctx.reply(ctx.t('shop.redeemed', params));
-        if (r.lowStock !== null && staffChat) {
-          ctx.send(parseChatKey(staffChat), translator.t(staffLocale, 'shop.low_stock', { sku: r.reward.sku, left: r.lowStock }));
-        }
+        for (const notice of r.staff) ctx.emit(notice);
       },
     }),
     defineCommand({
@@ -140,13 +147,32 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
       },
     }),
     defineCommand({
+      name: 'ship',
+      aliases: ['address'],
+      feature: 'shop',
+      args: [arg.int('id'), arg.text('details', 'Ann Lee, 1 Main St, Springfield, 555-0100')],
+      role: 'member',
+      where: 'direct',
+      private: true,
+      handler: (ctx) => {
+        const { row, staff } = shop.submitDetails(ctx.args.id, ctx.actor.memberId, ctx.args.details, ctx.now);
+        ctx.reply(ctx.t('shop.details_saved', { id: row.id, sku: row.sku }));
+        for (const notice of staff) ctx.emit(notice);
+      },
+    }),
+    defineCommand({
       name: 'redemptions',
       feature: 'shop',
       args: [],
       role: 'moderator',
       where: 'any',
       handler: (ctx) => {
-        const rows = shop.pending().map((r) => ctx.t('shop.pending_row', { id: r.id, name: r.name, sku: r.sku, qty: r.qty, day: localDay(new Date(r.at), ctx.chat.timeZone) }));
+        const rows = shop.pending().flatMap((r) => {
+          const reward = shop.reward(r.sku);
+          const waiting = reward && reward.collect.length > 0 ? [ctx.t('shop.pending_waiting', { needs: shop.needsOf(reward, ctx.actor.locale) })] : [];
+          const details = r.details !== null ? [ctx.t('shop.pending_details', { details: r.details })] : waiting;
+          return [ctx.t('shop.pending_row', { id: r.id, name: r.name, sku: r.sku, qty: r.qty, day: localDay(new Date(r.at), ctx.chat.timeZone) }), ...details];
+        });
         list(ctx, ctx.t('shop.pending_title'), 'shop.pending_empty', rows);
       },
     }),
@@ -182,8 +208,9 @@ export function shopCommands({ shop, points, members, audit, translator, staffCh
         const m = STOCK_CHANGE.exec(ctx.args.change);
         if (!m) throw new UserError('shop.stock_bad_change', { value: ctx.args.change });
         const delta = Number(m[2]) * (m[1] === '-' ? -1 : 1);
-        const stock = shop.adjustStock(ctx.args.sku.toLowerCase(), delta, ctx.actor.memberId, ctx.now);
-        ctx.reply(ctx.t('shop.stock_set', { sku: ctx.args.sku.toLowerCase(), stock }));
+        const { stock, alerts } = shop.adjustStock(ctx.args.sku.toLowerCase(), delta, ctx.actor.memberId, ctx.now);
+        ctx.reply(ctx.t('shop.stock_set', { sku: ctx.args.sku.toLowerCase(), stock: stock ?? 0 }));
+        for (const alert of alerts) ctx.emit(alert);
       },
     }),
     defineCommand({

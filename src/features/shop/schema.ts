@@ -46,6 +46,26 @@ export const redemptions = sqliteTable(
     decidedBy: integer('decided_by'),
     decidedAt: integer('decided_at'),
     reason: text('reason'),
+    /** What the member sent (`/ship`) for a reward whose config collects shipping details. */
+    details: text('details'),
+    detailsAt: integer('details_at'),
   },
   (t) => [uniqueIndex('redemptions_event').on(t.eventKey), index('redemptions_member_sku').on(t.memberId, t.sku, t.at), index('redemptions_status').on(t.status)],
 );
+
+/** How far a reward's stock has fallen: above the `lowStock` line, at or below it, or none left. */
+export const STOCK_LEVELS = ['ok', 'low', 'out'] as const;
+export type StockLevel = (typeof STOCK_LEVELS)[number];
+
+/**
+ * The stock level staff were last told about, per reward, so each crossing (down to the
+ * `lowStock` line, down to zero) is announced once however many sales, imports or `/stock`
+ * changes follow; stock rising above the line again resets it. `seq` counts the alerts, and makes
+ * each one's outbox key.
+ */
+export const stockAlerts = sqliteTable('stock_alerts', {
+  sku: text('sku').primaryKey(),
+  level: text('level').notNull(),
+  seq: integer('seq').notNull(),
+  at: integer('at').notNull(),
+});

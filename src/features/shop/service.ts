@@ -3,8 +3,12 @@ import { localDay, monthStart, startOfLocalDay, weekStart } from '../../core/clo
 import type { Actor, Choice } from '../../core/command.ts';
 import { UserError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
+import type { StockLevel } from './schema.ts';
 import type { RewardConfig, RewardsConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
+import type { Locale, Translator } from '../../core/i18n.ts';
+import { parseChatKey } from '../../core/ids.ts';
+import { joinLines, type Outbound } from '../../core/outbound.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { CheckinService } from '../checkin/index.ts';
 import type { PointsService } from '../points/index.ts';
@@ -17,6 +21,11 @@ export interface ShopDeps {
   readonly tiers: TierService;
   readonly checkins: CheckinService;
   readonly audit: AuditService;
+  readonly translator: Translator;
+  /** The staff chat (`platform:chat-id`) stock alerts go to; without one there are none. */
+  readonly staffChat?: string | undefined;
+  /** The language staff alerts are written in (the community's). */
+  readonly staffLocale: Locale;
 }
 
 export interface RedeemRequest {
@@ -38,8 +47,18 @@ export interface RedeemResult {
   readonly cost: number;
   readonly codes: readonly string[];
   readonly balance: number;
-  /** Set when this redemption took the stock down to the low-stock threshold. */
-  readonly lowStock: number | null;
+  /**
+   * What the staff chat is told: a manual redemption to send (with what the member is asked for),
+   * and the alert when this redemption took the stock down to the low-stock line or to zero.
+   */
+  readonly staff: readonly Outbound[];
+}
+
+/** What a change of stock did, with the staff alert it caused (if it crossed a line). */
+export interface StockChange {
+  /** Items left afterwards (null = unlimited). */
+  readonly stock: number | null;
+  readonly alerts: readonly Outbound[];
 }
 
 export interface RedemptionRow {
@@ -54,6 +73,8 @@ export interface RedemptionRow {
   readonly chatKey: string;
   readonly at: number;
   readonly reason: string | null;
+  /** The shipping details the member sent with `/ship`, if the reward collects them. */
+  readonly details: string | null;
 }
 
 /**
@@ -89,12 +110,18 @@ export class ShopService {
       ),
       setCode: s.prepare('UPDATE redemptions SET code = ? WHERE id = ?'),
       decide: s.prepare("UPDATE redemptions SET status = @status, decided_by = @by, decided_at = @at, reason = @reason WHERE id = @id AND status = 'pending'"),
-      get: s.prepare(`SELECT r.id, r.member_id AS memberId, m.name, r.sku, r.qty, r.cost, r.status, r.code, r.chat_key AS chatKey, r.at, r.reason
+      get: s.prepare(`SELECT r.id, r.member_id AS memberId, m.name, r.sku, r.qty, r.cost, r.status, r.code, r.chat_key AS chatKey, r.at, r.reason, r.details
         FROM redemptions r JOIN members m ON m.id = r.member_id WHERE r.id = ?`),
-      pending: s.prepare(`SELECT r.id, r.member_id AS memberId, m.name, r.sku, r.qty, r.cost, r.status, r.code, r.chat_key AS chatKey, r.at, r.reason
+      pending: s.prepare(`SELECT r.id, r.member_id AS memberId, m.name, r.sku, r.qty, r.cost, r.status, r.code, r.chat_key AS chatKey, r.at, r.reason, r.details
         FROM redemptions r JOIN members m ON m.id = r.member_id WHERE r.status = 'pending' ORDER BY r.id LIMIT ?`),
+      setDetails: s.prepare("UPDATE redemptions SET details = @details, details_at = @at WHERE id = @id AND status = 'pending'"),
       codesOf: s.prepare("SELECT id, sku, code, at FROM redemptions WHERE member_id = ? AND code IS NOT NULL ORDER BY id DESC LIMIT ?"),
       all: s.prepare('SELECT id, member_id AS member, sku, qty, cost, status, code, at, reason FROM redemptions ORDER BY id'),
+      alertState: s.prepare('SELECT level, seq FROM stock_alerts WHERE sku = ?'),
+      setAlert: s.prepare(
+        `INSERT INTO stock_alerts (sku, level, seq, at) VALUES (@sku, @level, @seq, @at)
+         ON CONFLICT (sku) DO UPDATE SET level = excluded.level, seq = excluded.seq, at = excluded.at`,
+      ),
     };
     deps.db.transaction(() => {
       for (const r of deps.catalogue.rewards) {
@@ -123,6 +150,17 @@ export class ShopService {
   visible(tier: string): RewardConfig[] {
     const rank = this.deps.tiers.rank(tier);
     return this.deps.catalogue.rewards.filter((r) => r.enabled && (r.minTier === undefined || this.deps.tiers.rank(r.minTier) <= rank));
+  }
+
+  /**
+   * The cheapest reward a member of `tier` could redeem now: visible to the tier, in stock, and
+   * not a make-up card (which only mends yesterday). What a recall offers a member coming back.
+   */
+  cheapestFor(tier: string, locale: Locale): { name: string; cost: number } | undefined {
+    const reward = this.visible(tier)
+      .filter((r) => r.kind !== 'streak-repair' && this.stockOf(r.sku) !== 0)
+      .sort((a, b) => a.cost - b.cost)[0];
+    return reward && { name: typeof reward.name === 'string' ? reward.name : reward.name[locale], cost: reward.cost };
   }
 
   /** Items left (null = unlimited): unused codes for `code` rewards, the stock row otherwise. */
@@ -166,7 +204,6 @@ export class ShopService {
         const used = (this.q.used!.get(req.actor.memberId, reward.sku, this.periodStart(reward.limit.period, req.at, req.timeZone)) as { n: number }).n;
         if (used + req.qty > reward.limit.count) throw new UserError(`shop.limit_${reward.limit.period}`, { count: reward.limit.count, used });
       }
-      const before = this.stockOf(reward.sku);
       let codes: { id: number; code: string }[] = [];
       if (reward.kind === 'code') {
         codes = this.q.freeCodes!.all(reward.sku, req.qty) as { id: number; code: string }[];
@@ -185,11 +222,55 @@ export class ShopService {
       }
       if (codes.length > 0) this.q.setCode!.run(codes.map((c) => c.code).join('\n'), id);
       if (reward.kind === 'streak-repair') checkins.restoreYesterday(req.actor.memberId, req.chatKey, req.at, req.timeZone, req.eventKey);
-      const after = this.stockOf(reward.sku);
-      const threshold = this.deps.catalogue.lowStock;
-      const lowStock = before !== null && after !== null && before > threshold && after <= threshold ? after : null;
-      return { id, reward, status, cost, codes: codes.map((c) => c.code), balance: points.standing(req.actor.memberId).balance, lowStock };
+      const { alerts } = this.stockChanged(reward.sku, req.at);
+      let staff = alerts;
+      if (status === 'pending') {
+        const params = { ...this.staffParams(id, req.actor.name, reward, req.qty), cost };
+        const asked = reward.collect.length > 0 ? [['shop.new_redemption_asked', params] as const] : [];
+        staff = [...this.toStaff(['shop.new_redemption', params], ...asked), ...alerts];
+      }
+      return { id, reward, status, cost, codes: codes.map((c) => c.code), balance: points.standing(req.actor.memberId).balance, staff };
     });
+  }
+
+  /**
+   * The member sends what their manual reward needs to be sent (`collect`: name, address, …).
+   * Only their own pending redemption of a reward that collects details; sending again replaces
+   * it (a corrected address). The staff chat is told, with the details, in the same transaction.
+   * Audited.
+   */
+  submitDetails(id: number, memberId: number, details: string, at: Date): { row: RedemptionRow; staff: readonly Outbound[] } {
+    return this.deps.db.transaction(() => {
+      const row = this.get(id);
+      if (!row || row.memberId !== memberId) throw new UserError('shop.redemption_unknown', { id });
+      const reward = this.bySku.get(row.sku);
+      if (!reward || reward.collect.length === 0) throw new UserError('shop.details_not_needed', { id });
+      if (this.q.setDetails!.run({ id, details: details.trim(), at: at.getTime() }).changes === 0) {
+        throw new UserError('shop.redemption_decided', { id, status: msg(`shop.status.${row.status}`) });
+      }
+      this.deps.audit.record({ at, actorMemberId: memberId, action: 'redemption.details', targetMemberId: memberId, detail: { redemption: id, sku: row.sku } });
+      const staff = this.toStaff(['shop.details_received', { ...this.staffParams(id, row.name, reward, row.qty), details: details.trim() }]);
+      return { row: { ...row, details: details.trim() }, staff };
+    });
+  }
+
+  /** The parameters staff messages about a redemption share, in the staff's language. */
+  private staffParams(id: number, member: string, reward: RewardConfig, qty: number): Record<string, string | number> {
+    const { staffLocale } = this.deps;
+    return { id, member, name: typeof reward.name === 'string' ? reward.name : reward.name[staffLocale], sku: reward.sku, qty, needs: this.needsOf(reward, staffLocale) };
+  }
+
+  /** What a reward collects to be sent, in a reader's language: "name, postal address, phone". */
+  needsOf(reward: RewardConfig, locale: Locale): string {
+    const { translator } = this.deps;
+    return reward.collect.map((f) => translator.text(locale, `shop.collect.${f}`)).join(translator.text(locale, 'shop.collect_separator'));
+  }
+
+  /** One message to the staff chat, a line per key, in the staff's language; none without a staff chat. */
+  private toStaff(...lines: readonly (readonly [key: string, params: Record<string, string | number>])[]): Outbound[] {
+    const { staffChat, translator, staffLocale } = this.deps;
+    if (!staffChat || lines.length === 0) return [];
+    return [{ type: 'send', chat: parseChatKey(staffChat), body: joinLines(lines.map(([key, params]) => translator.t(staffLocale, key, params))) }];
   }
 
   /** Manual redemptions waiting for a moderator, oldest first. */
@@ -228,41 +309,73 @@ export class ShopService {
    * stock back. Audited.
    */
   reject(id: number, actorMemberId: number, at: Date, reason: string): RedemptionRow {
-    const row = this.decide(id, 'rejected', actorMemberId, at, reason);
-    this.deps.points.credit({ memberId: row.memberId, delta: row.cost, reason: 'refund', sourceKey: `redemption:${id}`, at, actorMemberId, note: reason, earned: false });
-    this.q.adjust!.run(row.qty, row.sku);
-    this.deps.audit.record({ at, actorMemberId, action: 'redemption.reject', targetMemberId: row.memberId, detail: { redemption: id, sku: row.sku, qty: row.qty, refund: row.cost }, reason });
-    return row;
+    return this.deps.db.transaction(() => {
+      const row = this.decide(id, 'rejected', actorMemberId, at, reason);
+      this.deps.points.credit({ memberId: row.memberId, delta: row.cost, reason: 'refund', sourceKey: `redemption:${id}`, at, actorMemberId, note: reason, earned: false });
+      this.q.adjust!.run(row.qty, row.sku);
+      // Stock coming back can lift it above the line: the next fall is announced again.
+      this.stockChanged(row.sku, at);
+      this.deps.audit.record({ at, actorMemberId, action: 'redemption.reject', targetMemberId: row.memberId, detail: { redemption: id, sku: row.sku, qty: row.qty, refund: row.cost }, reason });
+      return row;
+    });
   }
 
   /** `/stock sku +N`: changes a limited reward's stock; a change below zero is refused with the current stock. Audited. */
-  adjustStock(sku: string, delta: number, actorMemberId: number, at: Date): number {
+  adjustStock(sku: string, delta: number, actorMemberId: number, at: Date): StockChange {
     const reward = this.bySku.get(sku);
     if (!reward) throw new UserError('shop.unknown', { sku });
     if (reward.kind === 'code') throw new UserError('shop.stock_is_codes', { sku });
-    if (this.q.change!.run({ delta, sku }).changes === 0) {
-      const current = this.stockOf(sku);
-      if (current === null) throw new UserError('shop.stock_unlimited', { sku });
-      throw new UserError('shop.stock_below_zero', { sku, stock: current, change: delta });
-    }
-    const stock = this.stockOf(sku) ?? 0;
-    this.deps.audit.record({ at, actorMemberId, action: 'stock.adjust', detail: { sku, delta, stock } });
-    return stock;
+    return this.deps.db.transaction(() => {
+      if (this.q.change!.run({ delta, sku }).changes === 0) {
+        const current = this.stockOf(sku);
+        if (current === null) throw new UserError('shop.stock_unlimited', { sku });
+        throw new UserError('shop.stock_below_zero', { sku, stock: current, change: delta });
+      }
+      const change = this.stockChanged(sku, at);
+      this.deps.audit.record({ at, actorMemberId, action: 'stock.adjust', detail: { sku, delta, stock: change.stock } });
+      return change;
+    });
+  }
+
+  /**
+   * Compares a reward's stock with the level staff were last told about, after any change to it
+   * (a sale, a refund, `/stock`, an import), and writes the staff alert when it has just fallen to
+   * the `lowStock` line or to zero. Each level is announced once until stock rises above the line
+   * again; a jump straight to zero is one alert (sold out), and restocking that stays at or below
+   * the line says so. Runs inside the caller's transaction.
+   */
+  private stockChanged(sku: string, at: Date): StockChange {
+    const stock = this.stockOf(sku);
+    if (stock === null) return { stock, alerts: [] };
+    const threshold = this.deps.catalogue.lowStock;
+    const level: StockLevel = stock === 0 ? 'out' : stock <= threshold ? 'low' : 'ok';
+    const last = this.q.alertState!.get(sku) as { level: StockLevel; seq: number } | undefined;
+    if ((last?.level ?? 'ok') === level) return { stock, alerts: [] };
+    const seq = (last?.seq ?? 0) + (level === 'ok' ? 0 : 1);
+    this.q.setAlert!.run({ sku, level, seq, at: at.getTime() });
+    if (level === 'ok') return { stock, alerts: [] };
+    const reward = this.bySku.get(sku);
+    const { staffLocale } = this.deps;
+    const name = reward ? (typeof reward.name === 'string' ? reward.name : reward.name[staffLocale]) : sku;
+    const restock = reward?.kind === 'code' ? 'codes' : 'stock';
+    const key = level === 'out' ? `shop.sold_out_alert_${restock}` : `shop.low_stock_${restock}`;
+    return { stock, alerts: this.toStaff([key, { sku, name, left: stock, line: threshold }]) };
   }
 
   /**
    * Adds codes to a `code` reward's pool; codes already in the pool are skipped. Audited.
    * Runs in its own transaction.
    */
-  importCodes(sku: string, codes: readonly string[], actorMemberId: number | null, at: Date): { added: number; skipped: number } {
+  importCodes(sku: string, codes: readonly string[], actorMemberId: number | null, at: Date): StockChange & { added: number; skipped: number } {
     const reward = this.bySku.get(sku);
     if (!reward) throw new UserError('shop.unknown', { sku });
     if (reward.kind !== 'code') throw new UserError('shop.not_code', { sku });
     return this.deps.db.transaction(() => {
       let added = 0;
       for (const code of codes) added += this.q.insertCode!.run(sku, code, at.getTime()).changes;
+      const change = this.stockChanged(sku, at);
       this.deps.audit.record({ at, actorMemberId, action: 'codes.import', detail: { sku, added, skipped: codes.length - added } });
-      return { added, skipped: codes.length - added };
+      return { added, skipped: codes.length - added, ...change };
     });
   }
 

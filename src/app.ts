@@ -21,6 +21,7 @@ import { DeadlineTimer, FeedbackService, feedbackDataPart, feedbackDigestJob, fe
 import { ShopService, shopDataPart } from './features/shop/index.ts';
 import { GroupService, groupsDataPart, groupsListener } from './features/groups/index.ts';
 import { LinkService, linkingDataPart } from './features/linking/index.ts';
+import { PrivacyService, privacyDataPart } from './features/privacy/index.ts';
 import { MemberDataService, MembersService, memberReconcileJob } from './features/members/index.ts';
 import { PointsService, pointsDataPart } from './features/points/index.ts';
 import { QuietService, quietDataPart, quietScanJob, type RecallStats } from './features/quiet/index.ts';
@@ -206,11 +207,13 @@ export function createApp(options: AppOptions): App {
     outboxDataPart(),
     auditDataPart(),
     linkingDataPart(db),
+    privacyDataPart(db),
   ])
     memberData.register(part);
   const link = new LinkService({ db, members, data: memberData });
+  const privacy = new PrivacyService({ db, data: memberData });
 
-  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback };
+  const services = { members, memberData, link, privacy, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback)];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };

@@ -36,7 +36,9 @@ export type Capability =
   | 'add-member'
   | 'invite-qr'
   | 'stable-ids'
-  | 'message-content';
+  | 'message-content'
+  /** Can send a file as a document (`file` segments). */
+  | 'files';
 
 /** Where an adapter delivers inbound events. Resolves once the core has handled the event. */
 export type EventSink = (event: InboundEvent) => Promise<void>;

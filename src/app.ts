@@ -16,7 +16,7 @@ import type { Db } from './db/open.ts';
 import { AuditService, auditDataPart } from './features/audit/index.ts';
 import { CheckinService, checkinDataPart } from './features/checkin/index.ts';
 import { ContentService, contentDataPart } from './features/content/index.ts';
-import { EarningService, earningDataPart, earningListener, referralJob } from './features/earning/index.ts';
+import { EarningService, earningDataPart, earningListener, referralJob, textRetentionJob } from './features/earning/index.ts';
 import { DeadlineTimer, FeedbackService, feedbackDataPart, feedbackDigestJob, feedbackListener, type FeedbackFigures, type FollowUpStats } from './features/feedback/index.ts';
 import { ShopService, shopDataPart } from './features/shop/index.ts';
 import { GroupService, groupsDataPart, groupsListener } from './features/groups/index.ts';
@@ -244,6 +244,7 @@ export function createApp(options: AppOptions): App {
       ...posts.jobs(),
       quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, delivery, afterScan: (slot) => feedback.syncFollowUps(slot) }),
       referralJob({ db, earning, members, translator, timeZone: config.community.timezone, delivery }),
+      textRetentionJob({ db, days: config.privacy.messageTextDays, timeZone: config.community.timezone }),
       memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
       tierReviewJob({ ladder, db, reviewAt: config.ladder.reviewAt, timeZone: config.community.timezone, delivery }),
       feedbackDigestJob(feedbackJobDeps),

@@ -123,3 +123,51 @@ describe('/mydata', () => {
     expect(kept.n).toBe(0);
   });
 });
+
+describe('export-member and forget-member (requests by other channels)', () => {
+  it('given a simulated community on disk, then export-member prints the member and forget-member erases them once, saying so the second time', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { Readable, Writable } = await import('node:stream');
+    const { exportMember, forgetMember, simulate } = await import('../../src/main.ts');
+    const { CONTENT_DIR } = await import('../helpers/harness.ts');
+    const dbPath = join(mkdtempSync(join(tmpdir(), 'hearth-privacy-')), 'c.db');
+    const lines = [
+      { at: '2026-03-02T09:00:00+08:00', type: 'message', chat: 'g1', user: 'zed77', name: 'Zebulon Quarry', text: '/checkin' },
+      { at: '2026-03-02T09:01:00+08:00', type: 'message', chat: 'g1', user: 'bob', name: 'Bob', text: '/checkin' },
+    ];
+    const sink = new Writable({ write: (_c, _e, done) => done() });
+    await simulate({ dbPath, contentDir: CONTENT_DIR, input: Readable.from(lines.map((l) => `${JSON.stringify(l)}\n`)), output: sink, errors: sink });
+    const copy = exportMember({ dbPath, contentDir: CONTENT_DIR, member: 'local:zed77', at: new Date('2026-03-03T00:00:00Z') }) as { sections: { members: { profile: { name: string } } } };
+    expect(copy.sections.members.profile.name).toBe('Zebulon Quarry');
+    expect(forgetMember({ dbPath, contentDir: CONTENT_DIR, member: 'local:zed77' })).toEqual({ member: 1, erased: true });
+    expect(forgetMember({ dbPath, contentDir: CONTENT_DIR, member: '#1' })).toEqual({ member: 1, erased: false });
+    expect(() => exportMember({ dbPath, contentDir: CONTENT_DIR, member: 'local:zed77' })).toThrow(/no member/);
+  });
+});
+
+describe('retention of message texts', () => {
+  it('given posts on March 2 and March 8, when the daily purge runs on March 10, then the older text is blanked and the newer kept, and the near-duplicate filter still works', async () => {
+    h = await harness({ start: at(2).toISOString() });
+    await h.say('ann', 'the first long post about our tote bags', { name: 'Ann', lang: 'en' });
+    await h.scheduler.advanceTo(at(8));
+    await h.say('ann', 'another long post about the new coupons', { name: 'Ann', lang: 'en' });
+    const texts = () => (h.app.db.sqlite.prepare('SELECT day, fingerprint FROM earn_posts ORDER BY id').all() as { day: string; fingerprint: string }[]).map((r) => [r.day, r.fingerprint]);
+    expect(texts()).toEqual([
+      ['2026-03-02', 'thefirstlongpostaboutourtotebags'],
+      ['2026-03-08', 'anotherlongpostaboutthenewcoupons'],
+    ]);
+    await h.scheduler.advanceTo(at(10, '04:00'));
+    expect(texts()).toEqual([
+      ['2026-03-02', ''],
+      ['2026-03-08', 'anotherlongpostaboutthenewcoupons'],
+    ]);
+    await h.scheduler.advanceTo(at(10, '09:00'));
+    const before = h.app.services.points.balance(1);
+    await h.say('ann', 'a fresh long post about rewards today', { name: 'Ann', lang: 'en' });
+    h.clock.advance(120_000);
+    await h.say('ann', 'a fresh long post about rewards today!', { name: 'Ann', lang: 'en' });
+    expect(h.app.services.points.balance(1) - before).toBe(2);
+  });
+});

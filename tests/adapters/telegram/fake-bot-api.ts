@@ -297,7 +297,8 @@ function multipartFields(raw: string, contentType: string): Record<string, unkno
     const value = part.slice(split + 4).replace(/\r\n$/, '');
     const name = /name="([^"]+)"/.exec(headers)?.[1];
     if (!name) continue;
-    const filename = /filename="([^"]*)"/.exec(headers)?.[1];
+    // grammy writes `filename=name` unquoted.
+    const filename = /filename=(?:"([^"]*)"|([^;\r\n]+))/.exec(headers)?.slice(1).find((v) => v !== undefined);
     fields[name] = filename === undefined ? value : { filename, content: value };
   }
   // grammy names the file part by a random id and points the field at it with `attach://<id>`.

@@ -28,6 +28,7 @@ import { QuietService, quietDataPart, quietScanJob, type RecallStats } from './f
 import { PurchasesService, purchasesDataPart } from './features/purchases/index.ts';
 import { CapabilityDoors, LadderService, tierReviewJob, tiersDataPart, tiersListener, TierService } from './features/tiers/index.ts';
 import { OutboxService, outboxDataPart, SqliteOutboxStore } from './features/outbox/index.ts';
+import { JourneyService, journeyDataPart, journeyListener, journeyMomentsJobs, loadJourney, WelcomeTimer } from './features/journey/index.ts';
 
 export interface AppOptions {
   readonly db: Db;
@@ -103,6 +104,8 @@ export interface ExportedState {
   outbox: OutboxStats;
   /** Tickets with their threads, follow-up tasks, the response figures and follow-up outcomes and churn reasons. */
   feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
+  /** Journeys (who joined where and when), every moment sent, birthdays (month-day only) and recap opt-ins. */
+  journey: ReturnType<JourneyService['exportAll']>;
 }
 
 export function createApp(options: AppOptions): App {
@@ -189,6 +192,22 @@ export function createApp(options: AppOptions): App {
         };
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, delivery, onSettled: (l) => sender.onSettled(l), groups, members, checkins, points, audit });
 
+  const journey = new JourneyService({
+    db,
+    config,
+    members,
+    points,
+    checkins,
+    earning,
+    translator,
+    delivery,
+    steps: loadJourney(content.dir, config.community.locale),
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  checkins.usePerks((memberId, at) => journey.checkinFactor(memberId, at));
+  checkins.onCheckIn((memberId, at, chat, streak) => journey.noteCheckIn(memberId, at, chat, streak));
+  points.onEarned((entry, lifetime) => journey.noteEarned(entry, lifetime));
+
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
 
   // How every feature's rows follow a merge, an erasure and an export: one part per feature.
@@ -208,16 +227,19 @@ export function createApp(options: AppOptions): App {
     auditDataPart(),
     linkingDataPart(db),
     privacyDataPart(db),
+    journeyDataPart(db),
   ])
     memberData.register(part);
   const link = new LinkService({ db, members, data: memberData });
   const privacy = new PrivacyService({ db, data: memberData });
 
-  const services = { members, memberData, link, privacy, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback };
+  const services = { members, memberData, link, privacy, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback)];
+  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback), journeyListener(journey)];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };
   const deadlines = new DeadlineTimer(feedbackJobDeps);
+  const journeyJobDeps = { journey, db, clock, delivery };
+  const welcomes = new WelcomeTimer(journeyJobDeps);
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,
@@ -248,12 +270,14 @@ export function createApp(options: AppOptions): App {
       memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
       tierReviewJob({ ladder, db, reviewAt: config.ladder.reviewAt, timeZone: config.community.timezone, delivery }),
       feedbackDigestJob(feedbackJobDeps),
+      ...journeyMomentsJobs(journeyJobDeps, config.journey.sendAt, journey.zones()),
     ],
     services,
     schedule(scheduler) {
       for (const job of this.jobs) scheduler.add(job);
       posts.attach(scheduler);
       deadlines.attach(scheduler);
+      welcomes.attach(scheduler);
     },
     exportState: () => {
       const standings = points.allStandings();
@@ -279,6 +303,7 @@ export function createApp(options: AppOptions): App {
         audit: audit.exportAll(),
         outbox: outboxService.stats(),
         feedback: feedback.exportAll(now),
+        journey: journey.exportAll(),
       };
     },
   };

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError, loadContent } from './config/load.ts';
 import { parseEnv } from './config/env.ts';
 import { loadPack } from './features/content/index.ts';
+import { loadJourney } from './features/journey/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
 import { DEMO, exportMember, exportState, forgetMember, importCodes, importPurchases, prepareDemo, simulate, start } from './main.ts';
@@ -203,13 +204,14 @@ program
 
 program
   .command('check-config')
-  .description('validate content/ (community.yaml, messages, posts) without starting')
+  .description('validate content/ (community.yaml, messages, posts, journeys) without starting')
   .option('--content <dir>', 'content directory', 'content')
   .action((opts: { content: string }) => {
     try {
       const content = loadContent(opts.content);
       const pack = loadPack(opts.content, { tiers: content.community.tiers.map((t) => t.id), defaultLocale: content.community.community.locale });
-      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups, ${pack.posts.length} posts)\n`);
+      const journey = loadJourney(opts.content, content.community.community.locale);
+      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups, ${pack.posts.length} posts, ${journey.length} journey messages)\n`);
     } catch (err) {
       fail(err);
     }

@@ -16,6 +16,7 @@ import { feedbackCommands, type FeedbackService } from '../features/feedback/ind
 import type { Locale } from '../core/i18n.ts';
 import { tierCommands, type LadderService, type TierService } from '../features/tiers/index.ts';
 import { purchasesCommands, type PurchasesService } from '../features/purchases/index.ts';
+import { journeyCommands, type JourneyService } from '../features/journey/index.ts';
 import { helpCommand } from './help.ts';
 
 /** The feature services of one running bot; each feature owns one. */
@@ -38,6 +39,7 @@ export interface Services {
   readonly shop: ShopService;
   readonly outbox: OutboxService;
   readonly feedback: FeedbackService;
+  readonly journey: JourneyService;
 }
 
 /** What the command table's handlers call: the services plus the community settings they read. */
@@ -71,6 +73,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
     ...outboxCommands(s.outbox),
     ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
+    ...journeyCommands({ journey: s.journey, points: s.points, checkins: s.checkins, ladder: s.ladder, tiers: s.tiers, timeZone: s.timeZone }),
   );
   return table;
 }

@@ -16,5 +16,6 @@ export * from '../features/tiers/schema.ts';
 export * from '../features/purchases/schema.ts';
 export * from '../features/outbox/schema.ts';
 export * from '../features/feedback/schema.ts';
+export * from '../features/journey/schema.ts';
 export * from '../features/linking/schema.ts';
 export * from '../features/privacy/schema.ts';

@@ -58,6 +58,7 @@ async function community(): Promise<{ zedId: number; bobId: number }> {
   await h.say('op', `/award #${zedId} 100 for Zebulon's photo`, { lang: 'en' });
   await zed('/redeem coupon-10', { chat: 'tg-group' });
   await zed(`/feedback question ${TICKET}`);
+  await zed('/birthday 05-17');
   await h.app.outbox.drain();
   return { zedId, bobId: h.app.services.members.findByIdentity({ platform: 'local', userId: 'bob' })! };
 }
@@ -66,6 +67,8 @@ describe('/forget', () => {
   it('given a linked member with history, when they confirm /forget, then no name, identity or text of theirs is left in any table, other balances and the totals are unchanged, and it is audited without personal data', async () => {
     const { zedId, bobId } = await community();
     expect(grepDatabase(TRACES).length).toBeGreaterThan(10);
+    const birthdays = () => (h.app.db.sqlite.prepare('SELECT COUNT(*) AS n FROM birthdays').get() as { n: number }).n;
+    expect(birthdays()).toBe(1);
     const bobBefore = h.app.services.points.standing(bobId);
     const before = totals();
 
@@ -79,6 +82,7 @@ describe('/forget', () => {
     expect(h.app.services.points.standing(bobId)).toEqual(bobBefore);
     expect(totals()).toEqual(before);
     expect(ledgerMismatches(h.app)).toEqual([]);
+    expect(birthdays()).toBe(0);
     const audit = h.app.exportState().audit as { action: string; target: number; detail: unknown }[];
     expect(audit).toContainEqual(expect.objectContaining({ action: 'member.forget', target: zedId, detail: { members: 2 } }));
     expect(h.app.services.members.findByIdentity({ platform: 'discord', userId: 'zq-9031' })).toBeUndefined();

@@ -19,11 +19,12 @@ import { AnalyticsService, analyticsDataPart, analyticsListener, digestJob, roll
 import { AuditService, auditDataPart } from './features/audit/index.ts';
 import { CheckinService, checkinDataPart } from './features/checkin/index.ts';
 import { ContentService, contentDataPart } from './features/content/index.ts';
-import { EarningService, earningDataPart, earningListener, referralJob } from './features/earning/index.ts';
+import { EarningService, earningDataPart, earningListener, referralJob, textRetentionJob } from './features/earning/index.ts';
 import { DeadlineTimer, FeedbackService, feedbackDataPart, feedbackDigestJob, feedbackListener, type FeedbackFigures, type FollowUpStats } from './features/feedback/index.ts';
 import { ShopService, shopDataPart } from './features/shop/index.ts';
 import { GroupService, groupsDataPart, groupsListener } from './features/groups/index.ts';
 import { LinkService, linkingDataPart } from './features/linking/index.ts';
+import { PrivacyService, privacyDataPart } from './features/privacy/index.ts';
 import { MemberDataService, MembersService, memberReconcileJob } from './features/members/index.ts';
 import { PointsService, pointsDataPart } from './features/points/index.ts';
 import { QuietService, quietDataPart, quietScanJob, type RecallStats } from './features/quiet/index.ts';
@@ -264,13 +265,15 @@ export function createApp(options: AppOptions): App {
     auditDataPart(),
     linkingDataPart(db),
     analyticsDataPart(db, analytics),
+    privacyDataPart(db),
     journeyDataPart(db),
     dashboardDataPart(db),
   ])
     memberData.register(part);
   const link = new LinkService({ db, members, data: memberData });
+  const privacy = new PrivacyService({ db, data: memberData });
 
-  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey, analytics, dashboard };
+  const services = { members, memberData, link, privacy, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey, analytics, dashboard };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const listeners: Listener[] = [
     groupsListener(tiers),
@@ -310,6 +313,7 @@ export function createApp(options: AppOptions): App {
       ...posts.jobs(),
       quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, delivery, afterScan: (slot) => feedback.syncFollowUps(slot) }),
       referralJob({ db, earning, members, translator, timeZone: config.community.timezone, delivery }),
+      textRetentionJob({ db, days: config.privacy.messageTextDays, timeZone: config.community.timezone }),
       memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
       tierReviewJob({ ladder, db, reviewAt: config.ladder.reviewAt, timeZone: config.community.timezone, delivery }),
       rollupJob({ analytics, rollupAt: config.analytics.rollupAt, timeZone: config.community.timezone }),

@@ -7,7 +7,7 @@ import { loadPack } from './features/content/index.ts';
 import { loadJourney } from './features/journey/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
-import { DEMO, exportState, importCodes, importPurchases, prepareDemo, reportCommand, simulate, start } from './main.ts';
+import { DEMO, exportMember, exportState, forgetMember, importCodes, importPurchases, prepareDemo, reportCommand, simulate, start } from './main.ts';
 import { UserError } from './core/errors.ts';
 import { generateCommunity } from './sim/generate.ts';
 import { progressBar, writeJsonLines } from './sim/write-lines.ts';
@@ -208,6 +208,35 @@ program
       for (const p of r.problems) process.stderr.write(`${opts.file} line ${p.line}: ${p.message}\n`);
       process.stdout.write(`${opts.file}: ${r.added} purchases added, ${r.duplicates} already recorded, ${r.problems.length} rows skipped\n`);
       if (r.problems.length > 0) process.exitCode = 2;
+    } catch (err) {
+      fail(err instanceof UserError ? new Error(`${err.code} ${JSON.stringify(err.params)}`) : err);
+    }
+  });
+
+program
+  .command('export-member')
+  .description("print everything Hearth holds about one member as JSON (a member's access request by other channels)")
+  .requiredOption('--db <path>', 'SQLite database file')
+  .requiredOption('--member <member>', 'member id, #id, or identity platform:user-id')
+  .option('--content <dir>', 'content directory', 'content')
+  .action((opts: { db: string; member: string; content: string }) => {
+    try {
+      process.stdout.write(`${JSON.stringify(exportMember({ dbPath: opts.db, contentDir: opts.content, member: opts.member }), null, 2)}\n`);
+    } catch (err) {
+      fail(err instanceof UserError ? new Error(`${err.code} ${JSON.stringify(err.params)}`) : err);
+    }
+  });
+
+program
+  .command('forget-member')
+  .description("erase one member's personal data in every table (an erasure request by other channels); idempotent, audited")
+  .requiredOption('--db <path>', 'SQLite database file')
+  .requiredOption('--member <member>', 'member id, #id, or identity platform:user-id')
+  .option('--content <dir>', 'content directory', 'content')
+  .action((opts: { db: string; member: string; content: string }) => {
+    try {
+      const r = forgetMember({ dbPath: opts.db, contentDir: opts.content, member: opts.member });
+      process.stdout.write(r.erased ? `member ${r.member}: personal data erased\n` : `member ${r.member}: already erased, nothing changed\n`);
     } catch (err) {
       fail(err instanceof UserError ? new Error(`${err.code} ${JSON.stringify(err.params)}`) : err);
     }

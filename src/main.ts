@@ -231,6 +231,44 @@ export function importCodes(options: { dbPath: string; contentDir: string; sku: 
   }
 }
 
+/** The member a CLI argument names: `12`, `#12` or an identity `telegram:42`. */
+function memberArg(app: App, member: string): number {
+  const byId = /^#?(\d+)$/.exec(member);
+  const at = member.indexOf(':');
+  const id = byId ? Number(byId[1]) : at > 0 ? app.services.members.findByIdentity({ platform: member.slice(0, at) as Platform, userId: member.slice(at + 1) }) : undefined;
+  if (id === undefined || !app.services.members.get(id)) throw new Error(`no member "${member}" (use a member id, #id or platform:user-id)`);
+  const merged = app.services.members.get(id)!.mergedInto;
+  return merged ?? id;
+}
+
+/**
+ * `hearth export-member`: everything Hearth holds about one member (and the members merged into
+ * them), for an access request that arrived by email or letter.
+ */
+export function exportMember(options: { dbPath: string; contentDir: string; member: string; at?: Date }): unknown {
+  const db = openDb(options.dbPath);
+  try {
+    const now = options.at ?? new Date();
+    const app = createApp({ db, content: loadContent(options.contentDir), clock: { now: () => now }, logger: silentLogger });
+    return app.services.memberData.exportMember(memberArg(app, options.member), now);
+  } finally {
+    db.close();
+  }
+}
+
+/** `hearth forget-member`: erases one member's personal data (see `/forget`); audited with no actor, idempotent. */
+export function forgetMember(options: { dbPath: string; contentDir: string; member: string; at?: Date }): { member: number; erased: boolean } {
+  const db = openDb(options.dbPath);
+  try {
+    const now = options.at ?? new Date();
+    const app = createApp({ db, content: loadContent(options.contentDir), clock: { now: () => now }, logger: silentLogger });
+    const member = memberArg(app, options.member);
+    return { member, ...app.services.memberData.erase(member, { at: now, actorMemberId: null }) };
+  } finally {
+    db.close();
+  }
+}
+
 /** A platform adapter module: `adapters/<platform>/index.ts` exports `createAdapter`. */
 interface AdapterModule {
   createAdapter(env: AdapterEnv, logger: Logger): PlatformAdapter | Promise<PlatformAdapter>;

@@ -52,6 +52,9 @@ export function renderSegment(s: Segment): string {
     case 'action':
       // Buttons are components beside the text (`messageParts`), not text.
       return '';
+    case 'file':
+      // Without the `files` capability the core sends a text file as its text; another file is its name.
+      return escapeMarkdown(`[${s.name}]`);
   }
 }
 

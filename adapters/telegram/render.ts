@@ -28,6 +28,9 @@ export function renderSegment(s: Segment): string {
     case 'action':
       // No inline keyboards yet: the core strips buttons for platforms without `buttons`.
       return '';
+    case 'file':
+      // Files go out as documents after the text (`sendDocument`), not inside it.
+      return '';
   }
 }
 

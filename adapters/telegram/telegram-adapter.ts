@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { autoRetry, type AutoRetryOptions } from '@grammyjs/auto-retry';
-import { Bot, webhookCallback, type Transformer } from 'grammy';
+import { Bot, InputFile, webhookCallback, type Transformer } from 'grammy';
 import type { Update, UserFromGetMe } from 'grammy/types';
 import type { Capability, EventSink, PlatformAdapter } from '../../src/core/adapter.ts';
 import type { CommandCatalog } from '../../src/core/catalog.ts';
@@ -79,6 +79,7 @@ export class TelegramAdapter implements PlatformAdapter {
     'invite-links',
     'command-menu',
     'reactions',
+    'files',
   ]);
   readonly bot: Bot;
   private readonly logger: Logger;
@@ -314,6 +315,15 @@ export class TelegramAdapter implements PlatformAdapter {
       });
       messageId = String(sent.message_id);
       progress.sent = i + 1;
+    }
+    // Files follow the text as documents (a data export), each counted as delivered like a chunk.
+    const files = body.filter((s) => s.type === 'file');
+    for (let i = Math.max(0, progress.sent - chunks.length); i < files.length; i++) {
+      const file = files[i]!;
+      await this.throttle.acquire(chatId, chatId.startsWith('-'));
+      const sent = await this.bot.api.sendDocument(chatId, new InputFile(Buffer.from(file.data, 'base64'), file.name));
+      messageId ??= String(sent.message_id);
+      progress.sent = chunks.length + i + 1;
     }
     return messageId === undefined ? {} : { messageId };
   }

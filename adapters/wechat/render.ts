@@ -41,6 +41,9 @@ function renderSegment(s: Segment, inRoom: boolean): string {
     case 'action':
       // WeChat has no buttons; the core strips them before sending.
       return '';
+    case 'file':
+      // Without the `files` capability the core sends a text file as its text; another file is its name.
+      return `[${s.name}]`;
   }
 }
 

@@ -5,6 +5,7 @@ import { contentCommands, type ContentService } from '../features/content/index.
 import { groupsCommands, type GroupService } from '../features/groups/index.ts';
 import { membersCommands, type MemberDataService, type MembersService } from '../features/members/index.ts';
 import { linkingCommands, type LinkService } from '../features/linking/index.ts';
+import { privacyCommands, type PrivacyService } from '../features/privacy/index.ts';
 import { pointsCommands, type PointsService } from '../features/points/index.ts';
 import { quietCommands, type QuietService } from '../features/quiet/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
@@ -26,6 +27,7 @@ export interface Services {
   /** Merges, erasures and exports of a member's data across every feature. */
   readonly memberData: MemberDataService;
   readonly link: LinkService;
+  readonly privacy: PrivacyService;
   readonly groups: GroupService;
   readonly tiers: TierService;
   readonly ladder: LadderService;
@@ -64,6 +66,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...checkinCommands(s.checkins),
     ...pointsCommands({ points: s.points, timeZone: s.timeZone, tiers: s.tiers }),
     ...membersCommands(s.members),
+    ...privacyCommands(s.privacy),
     ...linkingCommands({ link: s.link, members: s.members, points: s.points, checkins: s.checkins, timeZone: s.timeZone }),
     ...groupsCommands(s.groups, s.tiers),
     ...contentCommands({ content: s.content, groups: s.groups }),

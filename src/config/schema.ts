@@ -428,6 +428,17 @@ export const journeySchema = z
   .strict();
 
 /** `content/community.yaml`: the rules a brand configures. */
+/** How long personal data is kept where only a rule needs it. */
+export const privacySchema = z
+  .object({
+    /**
+     * Days the texts of members' posts are kept for the near-duplicate filter (which compares the
+     * last 24 hours); a daily job blanks older ones. At least 1.
+     */
+    messageTextDays: z.number().int().min(1).max(365).default(7),
+  })
+  .strict();
+
 export const communitySchema = z
   .object({
     community: z
@@ -449,6 +460,7 @@ export const communitySchema = z
     ladder: ladderSchema.default(ladderSchema.parse({})),
     delivery: deliverySchema.default(deliverySchema.parse({})),
     feedback: feedbackSchema.default(feedbackSchema.parse({})),
+    privacy: privacySchema.default(privacySchema.parse({})),
     journey: journeySchema.default(journeySchema.parse({})),
   })
   .strict()

@@ -39,7 +39,9 @@ export type Capability =
   | 'invite-qr'
   | 'stable-ids'
   | 'message-content'
-  | 'bare-words';
+  | 'bare-words'
+  /** Can send a file as a document (`file` segments). */
+  | 'files';
 
 /** Where an adapter delivers inbound events. Resolves once the core has handled the event. */
 export type EventSink = (event: InboundEvent) => Promise<void>;

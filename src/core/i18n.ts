@@ -128,6 +128,8 @@ export class Translator {
             return s.text ?? s.url;
           case 'image':
             return s.alt;
+          case 'file':
+            return s.name;
           case 'action':
             return '';
           default:

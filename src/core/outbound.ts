@@ -12,6 +12,12 @@ export type Segment =
   | { readonly type: 'br' }
   /** A picture (a QR code for a room invite): by URL, or as base64 `data` of type `mime`. */
   | { readonly type: 'image'; readonly url?: string; readonly data?: string; readonly mime?: string; readonly alt: string }
+  /**
+   * A file to download (a member's data export): base64 `data` of type `mime`, named `name`.
+   * Sent as a document where the platform has `files`; elsewhere the core turns a text file into
+   * the text itself (see `fitToPlatform`).
+   */
+  | { readonly type: 'file'; readonly name: string; readonly mime: string; readonly data: string }
   | ActionSegment;
 
 /**
@@ -96,6 +102,8 @@ export const seg = {
   link: (url: string, text?: string): Segment => (text === undefined ? { type: 'link', url } : { type: 'link', url, text }),
   br: (): Segment => ({ type: 'br' }),
   image: (image: { url?: string; data?: string; mime?: string; alt: string }): Segment => ({ type: 'image', ...image }),
+  /** A file from text (UTF-8), e.g. a JSON export. */
+  textFile: (name: string, mime: string, text: string): Segment => ({ type: 'file', name, mime, data: Buffer.from(text, 'utf8').toString('base64') }),
   action: (label: string, command: string, args: string, style?: ActionSegment['style']): Segment =>
     style === undefined ? { type: 'action', label, command, args } : { type: 'action', label, command, args, style },
 };
@@ -136,6 +144,8 @@ export function renderPlain(body: Body): string {
           return '\n';
         case 'image':
           return s.url === undefined ? `[${s.alt}]` : `[${s.alt}] (${s.url})`;
+        case 'file':
+          return `[${s.name}]`;
         case 'action':
           return `[${s.label}: /${s.command}${s.args === '' ? '' : ` ${s.args}`}]`;
       }

@@ -19,6 +19,12 @@ export interface DeliveryTag {
   readonly cls?: DeliveryClass;
   /** A feature's own reference (`content:…`, `quiet.recall:12`), stored with the message and handed back on settle. */
   readonly origin?: string;
+  /**
+   * The message carries personal data that must not outlive its delivery (the answer to an
+   * erasure, a member's data export): once it is sent, or given up on, the outbox keeps only its
+   * status and times — no body, no address, no key that names the member.
+   */
+  readonly forgetOnceSent?: boolean;
 }
 
 const tags = new WeakMap<Outbound, DeliveryTag>();

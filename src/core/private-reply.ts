@@ -2,8 +2,7 @@ import type { Capability } from './adapter.ts';
 import type { SurfaceKind } from './command.ts';
 import type { ChatKind } from './events.ts';
 import type { ChatRef, UserRef } from './ids.ts';
-import type { Body, Outbound } from './outbound.ts';
-import { withoutActions } from './outbound.ts';
+import { seg, withoutActions, type Body, type Outbound, type Segment } from './outbound.ts';
 
 /** Where and to whom an answer goes, and how the question arrived. */
 export interface AnswerTarget {
@@ -41,7 +40,20 @@ export function answer(target: AnswerTarget, body: Body, isPrivate: boolean): Ou
  * text around them already says what to type). Called right before an adapter's `send`.
  */
 export function fitToPlatform(out: Outbound, capabilities: ReadonlySet<Capability>): Outbound {
-  if (capabilities.has('buttons')) return out;
-  const body = withoutActions(out.body);
+  let body = capabilities.has('buttons') ? out.body : withoutActions(out.body);
+  if (!capabilities.has('files')) body = filesAsText(body);
   return body === out.body ? out : { ...out, body };
+}
+
+/**
+ * A platform that cannot send files gets a text file as text, after a line with its name (the
+ * adapter splits it into messages that fit); any other file becomes its name.
+ */
+export function filesAsText(body: Body): Body {
+  if (!body.some((s) => s.type === 'file')) return body;
+  return body.flatMap((s): Segment[] => {
+    if (s.type !== 'file') return [s];
+    const textual = s.mime.startsWith('text/') || s.mime === 'application/json';
+    return textual ? [seg.br(), seg.bold(s.name), seg.br(), seg.text(Buffer.from(s.data, 'base64').toString('utf8'))] : [seg.text(`[${s.name}]`)];
+  });
 }

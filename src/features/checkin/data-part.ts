@@ -29,6 +29,7 @@ export function checkinDataPart(db: Db, checkins: CheckinService, timeZone: stri
     },
     erase(step) {
       step.anonymiseKeyColumn('checkins', 'event_key');
+      step.anonymiseKeyColumn('checkins', 'chat_key');
     },
     export(ids) {
       return s

@@ -34,7 +34,9 @@ export function earningDataPart(db: Db): MemberDataPart {
       const list = placeholders(step.memberIds);
       s.prepare(`UPDATE earn_posts SET fingerprint = '' WHERE member_id IN (${list})`).run(...step.memberIds);
       s.prepare(`UPDATE share_claims SET url = NULL WHERE member_id IN (${list})`).run(...step.memberIds);
+      step.scrubColumn('earn_posts', 'fingerprint', { anywhere: true });
       step.anonymiseKeyColumn('earn_posts', 'event_key');
+      step.anonymiseKeyColumn('share_claims', 'chat_key');
       step.anonymiseKeyColumn('share_claims', 'event_key');
       step.anonymiseKeyColumn('referrals', 'invite_code');
     },

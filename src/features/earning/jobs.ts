@@ -41,3 +41,21 @@ export function referralJob(deps: ReferralJobDeps): ScheduledJob {
     },
   };
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Daily (`earning.text-retention`): blanks the texts of posts older than `days`, kept only for
+ * the near-duplicate filter (which looks back 24 hours). The rows stay — daily caps and counts
+ * read them — without what the member wrote. Re-running it changes nothing.
+ */
+export function textRetentionJob(deps: { readonly db: Db; readonly days: number; readonly timeZone: string }): ScheduledJob {
+  return {
+    id: 'earning.text-retention',
+    cron: '30 3 * * *',
+    timeZone: deps.timeZone,
+    run(slot) {
+      deps.db.sqlite.prepare("UPDATE earn_posts SET fingerprint = '' WHERE at < ? AND fingerprint <> ''").run(slot.getTime() - deps.days * DAY_MS);
+    },
+  };
+}

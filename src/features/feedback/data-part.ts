@@ -53,6 +53,7 @@ export function feedbackDataPart(db: Db): MemberDataPart {
       ] as const)
         step.scrubColumn(table, column);
       step.anonymiseKeyColumn('feedback_tickets', 'source_key');
+      step.anonymiseKeyColumn('feedback_tickets', 'chat_key');
     },
     export(ids) {
       const l = own(ids);

@@ -51,8 +51,11 @@ export interface ErasureStep {
   scrub(text: string): string;
   /** A key (event or source key) that names one of the identities, replaced by an anonymous one that stays unique. */
   anonymiseKey(key: string): string;
-  /** Scrubs one text column of a table wherever it mentions the member (the rows are found by SQL first). */
-  scrubColumn(table: string, column: string): number;
+  /**
+   * Scrubs one text column of a table wherever it mentions the member (the rows are found by SQL
+   * first). `anywhere`: names match inside words too, for texts kept without spaces (fingerprints).
+   */
+  scrubColumn(table: string, column: string, options?: { anywhere?: boolean }): number;
   /** Anonymises one key column of a table wherever it names one of the identities. */
   anonymiseKeyColumn(table: string, column: string): number;
 }
@@ -70,7 +73,9 @@ const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hang
  * (`"userId":"42"`) — since a short numeric id also appears in ordinary text.
  */
 export function erasureStep(sqlite: Database.Database, subject: { memberIds: readonly number[]; identities: readonly UserRef[]; names: readonly string[]; texts: readonly string[]; at: Date }): ErasureStep {
-  const words = [...new Set(subject.names.map((n) => n.trim()).filter((n) => n.length >= 2))];
+  // A full name and each of its parts ("Zebulon's photo" names Zebulon Quarry).
+  const nameParts = subject.names.flatMap((n) => [n, ...n.split(/[\s._-]+/u).filter((p) => p.length >= 3)]);
+  const words = [...new Set(nameParts.map((n) => n.trim()).filter((n) => n.length >= 2))];
   const texts = [...new Set(subject.texts.map((t) => t.trim()).filter((t) => t.length >= 4))];
   // JSON columns hold texts with their quotes and line breaks escaped.
   const literal = [...new Set([...texts, ...texts.map((t) => JSON.stringify(t).slice(1, -1))])].sort((a, b) => b.length - a.length);
@@ -80,9 +85,12 @@ export function erasureStep(sqlite: Database.Database, subject: { memberIds: rea
   for (const w of [...new Set(wordAlternatives)]) parts.push(CJK.test(w) ? escapeRe(w) : `(?<![\\p{L}\\p{N}_])${escapeRe(w)}(?![\\p{L}\\p{N}_])`);
   const ids = [...new Set(subject.identities.map((i) => i.userId))];
   if (ids.length > 0) parts.push(`(?<=^|[:"@])(?:${ids.map(escapeRe).join('|')})(?=$|[:"])`);
-  const pattern = parts.length > 0 ? new RegExp(parts.join('|'), 'gu') : undefined;
+  const pattern = parts.length > 0 ? new RegExp(parts.join('|'), 'giu') : undefined;
+  // Names as written without spaces or case (the near-duplicate filter's fingerprints).
+  const squashed = [...new Set(words.flatMap((w) => [w, w.normalize('NFKC').toLowerCase().replace(/[\s\p{P}\p{S}]+/gu, '')]).filter((w) => w.length >= 3))];
+  const anywhere = squashed.length + literal.length > 0 ? new RegExp([...literal, ...squashed].sort((a, b) => b.length - a.length).map(escapeRe).join('|'), 'giu') : undefined;
   const keyPattern = ids.length > 0 ? new RegExp(`(?:^|:)(?:dm:)?(?:${ids.map(escapeRe).join('|')})(?::|$)`, 'u') : undefined;
-  const needles = [...literal, ...words, ...ids];
+  const needles = [...new Set([...literal, ...words, ...squashed, ...ids].map((n) => n.toLowerCase()))];
   const mentions = (text: string | null): boolean => {
     if (text === null || !pattern) return false;
     pattern.lastIndex = 0;
@@ -94,7 +102,7 @@ export function erasureStep(sqlite: Database.Database, subject: { memberIds: rea
   // Rows are found by `instr` first, so an erasure reads only the rows that name the member.
   const candidates = (table: string, column: string): { id: number; v: string }[] => {
     if (needles.length === 0) return [];
-    const where = needles.map(() => `instr(${column}, ?) > 0`).join(' OR ');
+    const where = needles.map(() => `instr(lower(${column}), ?) > 0`).join(' OR ');
     return sqlite.prepare(`SELECT rowid AS id, ${column} AS v FROM ${table} WHERE ${column} IS NOT NULL AND (${where})`).all(...needles) as { id: number; v: string }[];
   };
   return {
@@ -104,11 +112,11 @@ export function erasureStep(sqlite: Database.Database, subject: { memberIds: rea
     mentions,
     scrub,
     anonymiseKey,
-    scrubColumn(table, column) {
+    scrubColumn(table, column, options) {
       const update = sqlite.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`);
       let n = 0;
       for (const row of candidates(table, column)) {
-        const next = scrub(row.v);
+        const next = options?.anywhere && anywhere ? scrub(row.v).replace(anywhere, ERASED) : scrub(row.v);
         if (next !== row.v) n += update.run(next, row.id).changes;
       }
       return n;

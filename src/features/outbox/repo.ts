@@ -42,6 +42,7 @@ export class SqliteOutboxStore implements OutboxStore {
   private readonly sentQ: Database.Statement;
   private readonly retryQ: Database.Statement;
   private readonly finalQ: Database.Statement;
+  private readonly forgetQ: Database.Statement;
   private readonly sentSinceQ: Database.Statement;
   private readonly sentSinceLaneQ: Database.Statement;
   private readonly pendingQ: Database.Statement;
@@ -51,8 +52,8 @@ export class SqliteOutboxStore implements OutboxStore {
   constructor(private readonly db: Db) {
     const s = db.sqlite;
     this.insertQ = s.prepare(
-      `INSERT OR IGNORE INTO outbox (source_key, seq, platform, lane, cls, priority, origin, payload, status, attempts, not_before, created_at, updated_at)
-       VALUES (@sourceKey, @seq, @platform, @lane, @cls, @priority, @origin, @payload, 'pending', 0, @at, @at, @at)`,
+      `INSERT OR IGNORE INTO outbox (source_key, seq, platform, lane, cls, priority, origin, payload, status, attempts, not_before, created_at, updated_at, forget_once_sent)
+       VALUES (@sourceKey, @seq, @platform, @lane, @cls, @priority, @origin, @payload, 'pending', 0, @at, @at, @at, @forget)`,
     );
     this.anyPendingQ = s.prepare(`SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1`).pluck();
     // The oldest pending message of every lane: per-chat order is by id, priority decides between chats.
@@ -66,6 +67,11 @@ export class SqliteOutboxStore implements OutboxStore {
     );
     this.retryQ = s.prepare(`UPDATE outbox SET attempts = attempts + 1, not_before = @notBefore, updated_at = @at, error = @error WHERE id = @id`);
     this.finalQ = s.prepare(`UPDATE outbox SET status = @status, attempts = attempts + @tried, updated_at = @at, error = @error WHERE id = @id`);
+    // What stays of a settled message that carried personal data: its status, class and times.
+    this.forgetQ = s.prepare(
+      `UPDATE outbox SET payload = '{}', lane = 'forgotten:' || id, source_key = 'forgotten:' || id, origin = NULL, platform_message_id = NULL,
+         error = CASE WHEN error IS NULL THEN NULL ELSE 'forgotten' END WHERE id = ? AND forget_once_sent = 1`,
+    );
     this.sentSinceQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE platform = ? AND sent_at >= ? AND cls != 'staff'`).pluck();
     this.sentSinceLaneQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE platform = ? AND sent_at >= ? AND cls != 'staff' AND lane = ?`).pluck();
     this.pendingQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND platform = ? AND cls != 'staff'`).pluck();
@@ -91,6 +97,7 @@ export class SqliteOutboxStore implements OutboxStore {
         origin: tag.origin ?? null,
         payload: JSON.stringify(out),
         at: at.getTime(),
+        forget: tag.forgetOnceSent ? 1 : 0,
       }).changes;
     });
     return added;
@@ -104,6 +111,7 @@ export class SqliteOutboxStore implements OutboxStore {
 
   markSent(id: number, at: number, messageId: string | undefined, note?: string): void {
     this.sentQ.run({ id, at, messageId: messageId ?? null, note: note ?? null });
+    this.forgetQ.run(id);
   }
 
   markRetry(id: number, at: number, notBefore: number, error: string): void {
@@ -112,10 +120,12 @@ export class SqliteOutboxStore implements OutboxStore {
 
   markFailed(id: number, at: number, error: string): void {
     this.finalQ.run({ id, at, status: 'failed', tried: 1, error });
+    this.forgetQ.run(id);
   }
 
   markExpired(id: number, at: number): void {
     this.finalQ.run({ id, at, status: 'expired', tried: 0, error: 'expired: too old to send' });
+    this.forgetQ.run(id);
   }
 
   sentSince(platform: Platform, since: number, lane?: string): number {

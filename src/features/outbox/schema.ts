@@ -32,6 +32,8 @@ export const outbox = sqliteTable(
     sentAt: integer('sent_at'),
     platformMessageId: text('platform_message_id'),
     error: text('error'),
+    /** Personal data (an erasure's answer, a data export): body, address and key are dropped once the message is settled. */
+    forgetOnceSent: integer('forget_once_sent').notNull().default(0),
   },
   (t) => [
     uniqueIndex('outbox_source').on(t.sourceKey, t.seq),

@@ -41,6 +41,7 @@ export function quietDataPart(db: Db, members: MembersService): MemberDataPart {
     },
     erase(step) {
       step.scrubColumn('quiet_flags', 'note');
+      step.anonymiseKeyColumn('quiet_flags', 'recall_chat');
     },
     export(ids) {
       const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());

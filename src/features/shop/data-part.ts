@@ -17,6 +17,7 @@ export function shopDataPart(db: Db): MemberDataPart {
     erase(step) {
       step.scrubColumn('redemptions', 'reason');
       step.anonymiseKeyColumn('redemptions', 'event_key');
+      step.anonymiseKeyColumn('redemptions', 'chat_key');
     },
     export(ids) {
       return (s.prepare(`SELECT sku, qty, cost, status, code, at, reason FROM redemptions WHERE member_id IN (${placeholders(ids)}) ORDER BY at, id`).all(...ids) as { at: number; code: string | null }[]).map((r) => ({

@@ -114,6 +114,18 @@ describe('telegram end to end (real grammY against the fake Bot API, real create
     expect(help).toContain('/checkin');
   });
 
+  it('given /mydata in a private chat, then the summary comes as a message and the whole copy as a JSON document (sendDocument, multipart)', async () => {
+    const r = await telegramBot();
+    await say(r, '/checkin');
+    const privateChat = { id: ALICE.id, type: 'private' as const, first_name: 'Alice' };
+    const [summary] = texts(await say(r, '/mydata', ALICE, privateChat as never));
+    expect(summary).toContain('Accounts: telegram:42 (Alice)');
+    expect(r.fake.documents).toHaveLength(1);
+    const doc = r.fake.documents[0]!;
+    expect(doc).toMatchObject({ chatId: '42', filename: 'hearth-mydata-2026-03-02.json' });
+    expect(JSON.parse(doc.content).sections.checkin).toHaveLength(1);
+  });
+
   it('given /checkin addressed to another bot, then Hearth stays silent; addressed to Hearth, it answers', async () => {
     const r = await telegramBot();
     expect(await say(r, '/checkin@other_bot')).toEqual([]);

@@ -76,6 +76,8 @@ export class FakeBotApi {
   readonly admins = new Map<string, ChatMember[]>();
   /** Private chats whose user never started the bot: sendMessage there is a 403. */
   readonly blocked = new Set<string>();
+  /** Documents sent with sendDocument: the chat, the file name and its (text) content. */
+  readonly documents: { chatId: string; filename: string; content: string }[] = [];
   readonly me: UserFromGetMe;
   private readonly updates: Update[] = [];
   private readonly failures = new Map<string, FakeError[]>();
@@ -158,7 +160,8 @@ export class FakeBotApi {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const payload = (raw && req.headers['content-type']?.includes('json') ? JSON.parse(raw) : {}) as Record<string, unknown>;
+    const type = req.headers['content-type'] ?? '';
+    const payload = (raw && type.includes('json') ? JSON.parse(raw) : type.includes('multipart/form-data') ? multipartFields(raw, type) : {}) as Record<string, unknown>;
     const answer = (status: number, body: unknown) => {
       if (res.writableEnded || res.destroyed) return;
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -212,6 +215,14 @@ export class FakeBotApi {
         return this.getUpdates(p, req);
       case 'sendMessage':
         return this.sendMessage(p);
+      case 'sendDocument': {
+        const chatId = String(p.chat_id);
+        if (this.blocked.has(chatId)) throw new Error("Forbidden: bot can't initiate conversation with a user");
+        const file = p.document as { filename: string; content: string } | undefined;
+        if (!file) throw new Error('Bad Request: there is no document in the request');
+        this.documents.push({ chatId, ...file });
+        return { message_id: this.nextMessageId++, date: 0, chat: { id: Number(chatId), type: 'private' }, document: { file_id: `doc${this.documents.length}`, file_unique_id: `u${this.documents.length}`, file_name: file.filename } };
+      }
       case 'getChatAdministrators':
         return this.admins.get(String(p.chat_id)) ?? [];
       case 'createChatInviteLink':
@@ -269,4 +280,28 @@ export class FakeBotApi {
     const id = Number(chatId);
     return { message_id: sent.messageId, date: Math.floor(Date.now() / 1000), chat: id < 0 ? { id, type: 'supergroup', title: 'group' } : { id, type: 'private', first_name: 'member' }, text: visible };
   }
+}
+
+/**
+ * The fields of a multipart/form-data body (how grammy uploads a file): plain fields as strings,
+ * file parts as `{ filename, content }` (UTF-8; the fake's files are text).
+ */
+function multipartFields(raw: string, contentType: string): Record<string, unknown> {
+  const boundary = /boundary=("?)([^";]+)\1/.exec(contentType)?.[2];
+  if (!boundary) return {};
+  const fields: Record<string, unknown> = {};
+  for (const part of raw.split(`--${boundary}`)) {
+    const split = part.indexOf('\r\n\r\n');
+    if (split < 0) continue;
+    const headers = part.slice(0, split);
+    const value = part.slice(split + 4).replace(/\r\n$/, '');
+    const name = /name="([^"]+)"/.exec(headers)?.[1];
+    if (!name) continue;
+    // grammy writes `filename=name` unquoted.
+    const filename = /filename=(?:"([^"]*)"|([^;\r\n]+))/.exec(headers)?.slice(1).find((v) => v !== undefined);
+    fields[name] = filename === undefined ? value : { filename, content: value };
+  }
+  // grammy names the file part by a random id and points the field at it with `attach://<id>`.
+  for (const [k, v] of Object.entries(fields)) if (typeof v === 'string' && v.startsWith('attach://')) fields[k] = fields[v.slice('attach://'.length)];
+  return fields;
 }

@@ -14,6 +14,7 @@ import { buildCommandTable, type Services } from './commands/index.ts';
 import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
 import { AuditService } from './features/audit/index.ts';
+import { CampaignService, CampaignTimer, campaignsListener } from './features/campaigns/index.ts';
 import { CheckinService } from './features/checkin/index.ts';
 import { ContentService } from './features/content/index.ts';
 import { EarningService, earningListener, referralJob } from './features/earning/index.ts';
@@ -101,6 +102,8 @@ export interface ExportedState {
   outbox: OutboxStats;
   /** Tickets with their threads, follow-up tasks, the response figures and follow-up outcomes and churn reasons. */
   feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
+  /** Campaigns with their state, winners (and draw seed) and figures (entries, participants, new participants, UGC lift), and every entry. */
+  campaigns: { campaigns: unknown[]; entries: unknown[] };
 }
 
 export function createApp(options: AppOptions): App {
@@ -188,12 +191,15 @@ export function createApp(options: AppOptions): App {
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, delivery, onSettled: (l) => sender.onSettled(l), groups, members, checkins, points, audit });
 
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
+  const campaigns = new CampaignService({ db, config, rewards: content.rewards, contentDir: content.dir, translator, logger, content: posts, members, points, shop, audit });
+  campaigns.syncPack(clock.now());
 
-  const services = { members, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback };
+  const services = { members, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, campaigns };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback)];
+  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback), campaignsListener(campaigns, { chat: config.staff.chat, locale: config.community.locale, translator })];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };
   const deadlines = new DeadlineTimer(feedbackJobDeps);
+  const campaignTimer = new CampaignTimer({ campaigns, db, clock, timeZone: config.community.timezone, delivery, logger });
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,
@@ -229,6 +235,7 @@ export function createApp(options: AppOptions): App {
       for (const job of this.jobs) scheduler.add(job);
       posts.attach(scheduler);
       deadlines.attach(scheduler);
+      campaignTimer.attach(scheduler);
     },
     exportState: () => {
       const standings = points.allStandings();
@@ -254,6 +261,7 @@ export function createApp(options: AppOptions): App {
         audit: audit.exportAll(),
         outbox: outboxService.stats(),
         feedback: feedback.exportAll(now),
+        campaigns: campaigns.exportAll(now),
       };
     },
   };

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { ConfigError, loadContent } from './config/load.ts';
 import { parseEnv } from './config/env.ts';
 import { loadPack } from './features/content/index.ts';
+import { loadCampaignPack } from './features/campaigns/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
 import { DEMO, exportState, importCodes, importPurchases, prepareDemo, simulate, start } from './main.ts';
@@ -174,13 +175,19 @@ program
 
 program
   .command('check-config')
-  .description('validate content/ (community.yaml, messages, posts) without starting')
+  .description('validate content/ (community.yaml, messages, posts, campaigns) without starting')
   .option('--content <dir>', 'content directory', 'content')
   .action((opts: { content: string }) => {
     try {
       const content = loadContent(opts.content);
       const pack = loadPack(opts.content, { tiers: content.community.tiers.map((t) => t.id), defaultLocale: content.community.community.locale });
-      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups, ${pack.posts.length} posts)\n`);
+      const campaigns = loadCampaignPack(opts.content, {
+        tiers: content.community.tiers.map((t) => t.id),
+        defaultLocale: content.community.community.locale,
+        timeZone: content.community.community.timezone,
+        rewards: content.rewards.rewards.map((r) => r.sku),
+      });
+      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups, ${pack.posts.length} posts, ${campaigns.length} campaigns)\n`);
     } catch (err) {
       fail(err);
     }

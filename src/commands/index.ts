@@ -11,6 +11,7 @@ import { earningCommands, type EarningService } from '../features/earning/index.
 import { shopCommands, type ShopService } from '../features/shop/index.ts';
 import { outboxCommands, type OutboxService } from '../features/outbox/index.ts';
 import { feedbackCommands, type FeedbackService } from '../features/feedback/index.ts';
+import { campaignCommands, type CampaignService } from '../features/campaigns/index.ts';
 import type { Locale } from '../core/i18n.ts';
 import { tierCommands, type LadderService, type TierService } from '../features/tiers/index.ts';
 import { purchasesCommands, type PurchasesService } from '../features/purchases/index.ts';
@@ -32,6 +33,7 @@ export interface Services {
   readonly shop: ShopService;
   readonly outbox: OutboxService;
   readonly feedback: FeedbackService;
+  readonly campaigns: CampaignService;
 }
 
 /** What the command table's handlers call: the services plus the community settings they read. */
@@ -63,6 +65,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
     ...outboxCommands(s.outbox),
     ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
+    ...campaignCommands(s.campaigns),
   );
   return table;
 }

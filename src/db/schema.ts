@@ -16,3 +16,4 @@ export * from '../features/tiers/schema.ts';
 export * from '../features/purchases/schema.ts';
 export * from '../features/outbox/schema.ts';
 export * from '../features/feedback/schema.ts';
+export * from '../features/campaigns/schema.ts';

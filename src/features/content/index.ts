@@ -1,3 +1,4 @@
 export { ContentService, type ContentDeps } from './service.ts';
 export { contentCommands } from './handlers.ts';
 export { loadPack, type Pack, type Post } from './pack.ts';
+export { renderBody } from './render.ts';

@@ -2,3 +2,4 @@ export { EarningService, TASKS, allowedDomain, type Task, type Earned, type Clai
 export { earningCommands, earningListener } from './handlers.ts';
 export { referralJob } from './jobs.ts';
 export { CLAIM_STATUSES } from './schema.ts';
+export { fingerprint, similarityTo } from './similarity.ts';

@@ -1,4 +1,5 @@
-import { localDateTime, type Clock } from '../../core/clock.ts';
+import type { Clock } from '../../core/clock.ts';
+import { cronAt } from '../../core/cron.ts';
 import type { Delivery } from '../../core/outbox.ts';
 import type { ScheduledJob, Scheduler } from '../../core/scheduler.ts';
 import type { Db } from '../../db/open.ts';
@@ -17,13 +18,6 @@ export interface FeedbackJobDeps {
 const DEADLINE_JOB = 'feedback.deadlines';
 const MINUTE = 60_000;
 
-/** A cron expression for one local minute (it would recur yearly; the timer replaces it after it runs). */
-function cronAt(at: number, timeZone: string): string {
-  const [day, time] = localDateTime(new Date(at), timeZone).split(' ') as [string, string];
-  const [, month, date] = day.split('-').map(Number) as [number, number, number];
-  const [hour, minute] = time.split(':').map(Number) as [number, number];
-  return `${minute} ${hour} ${date} ${month} *`;
-}
 
 /**
  * Wakes the deadline sweep at the next unrecorded reminder or deadline instead of every minute:

@@ -22,6 +22,8 @@ export const LEDGER_REASONS = [
   'refund',
   'award',
   'deduct',
+  'campaign.entry',
+  'campaign.prize',
 ] as const;
 export type LedgerReason = (typeof LEDGER_REASONS)[number];
 

@@ -34,7 +34,7 @@ function outcomeLine(t: Responder['t'], o: EntryOutcome, locale: Locale): Body {
     case 'empty':
       return t('campaign.entry_empty', { title });
     case 'closed':
-      return t('campaign.entry_closed', { title, until: until(o.campaign) });
+      return t('campaign.entry_closed', { title, until: o.endedAt !== undefined && o.endedAt < o.campaign.end ? localDateTime(new Date(o.endedAt), o.campaign.timeZone) : until(o.campaign) });
   }
 }
 

@@ -26,6 +26,8 @@ export type ShowcaseConsent = (typeof SHOWCASE_CONSENTS)[number];
 
 const MEDIA_KINDS: ReadonlySet<MessageEvent['kind']> = new Set(['image', 'video']);
 const MINUTE = 60_000;
+/** How long after a campaign closes a message with its tag is still answered "this has ended". */
+const LATE_NOTICE_MS = 3 * 86_400_000;
 
 export interface CampaignDeps {
   readonly db: Db;
@@ -51,6 +53,8 @@ export interface EntryOutcome {
   readonly points: number;
   /** The member's counted entries now. */
   readonly count: number;
+  /** For `closed`: when entries stopped counting (the end, or an earlier close). */
+  readonly endedAt?: number;
 }
 
 /** What closing did: the winners, who was paid now (none on a repeat), and the results messages. */
@@ -142,7 +146,7 @@ export class CampaignService {
         else this.repo.refresh(def);
       }
     });
-    this.refresh();
+    this.refresh(at);
   }
 
   /** Called after anything that moves the next moment a campaign needs the timer (a new campaign). */
@@ -150,10 +154,15 @@ export class CampaignService {
     this.changeListeners.push(listener);
   }
 
-  private refresh(): void {
+  /**
+   * Re-reads the campaigns the listener checks: the open ones, and those closed in the last days
+   * (so a late entry is told the campaign is over instead of being ignored).
+   */
+  private refresh(now: Date): void {
+    const since = now.getTime() - LATE_NOTICE_MS;
     this.open = this.repo
       .all()
-      .filter((r) => r.status !== 'closed')
+      .filter((r) => r.closedAt === null || r.closedAt > since)
       .map((r) => r.def);
     for (const l of this.changeListeners) l();
   }
@@ -204,10 +213,11 @@ export class CampaignService {
       if (!this.targetsChat(def, chat.chatKey, chat.tier, event.platform) || !this.recognises(def.entry, event)) continue;
       if (t < def.start) continue;
       const row = this.repo.get(def.id);
-      if (!row) continue;
+      if (!row || (row.closedAt !== null && t >= row.closedAt + LATE_NOTICE_MS)) continue;
       if (t >= def.end || row.status === 'closed' || row.status === 'judging') {
         // Only a recognisable entry just after the end is told so; before the start, it is an ordinary message.
-        outcomes.push({ campaign: def, status: 'closed', points: 0, count: this.repo.countedOf(def.id, actor.memberId) });
+        const endedAt = Math.min(def.end, row.closedAt ?? def.end);
+        outcomes.push({ campaign: def, status: 'closed', points: 0, count: this.repo.countedOf(def.id, actor.memberId), endedAt });
         continue;
       }
       outcomes.push(this.enter(row.def, event, actor, chat.chatKey));
@@ -222,11 +232,12 @@ export class CampaignService {
     const media = MEDIA_KINDS.has(event.kind);
     const counted = this.repo.countedOf(def.id, actor.memberId);
     if (print.length < 2 && !media) return { campaign: def, status: 'empty', points: 0, count: counted };
-    // A captionless photo has nothing to compare; each one is its own.
-    const comparable = print.length >= 2 ? print : `media:${event.key}`;
+    // A photo or video is the entry itself, and two members' photos with the same caption are not
+    // copies: only text entries are compared.
+    const comparable = media ? `media:${event.key}` : print;
     const threshold = this.deps.config.earning.post.duplicateSimilarity;
     const similar = similarityTo(comparable);
-    const duplicate = this.repo.recentPrints(def.id).some((p) => p === comparable || similar(p) >= threshold);
+    const duplicate = !media && this.repo.recentPrints(def.id).some((p) => !p.startsWith('media:') && (p === comparable || similar(p) >= threshold));
     const status = duplicate ? 'duplicate' : counted >= def.perMember ? 'capped' : def.review ? 'pending' : 'accepted';
     const points = status === 'accepted' ? def.points : 0;
     const id = this.repo.insertEntry({
@@ -352,7 +363,7 @@ export class CampaignService {
     this.repo.insert(def, at.getTime(), actor.memberId);
     this.deps.audit.record({ at, actorMemberId: actor.memberId, action: 'campaign.create', detail: { campaign: def.id, hours: input.hours } });
     const outs = this.announce(this.repo.get(def.id)!, new Date(start), 'manual');
-    this.refresh();
+    this.refresh(at);
     return { def, outs };
   }
 
@@ -462,7 +473,7 @@ export class CampaignService {
         }
       }
     }
-    this.refresh();
+    this.refresh(now);
     return outs;
   }
 
@@ -515,7 +526,7 @@ export class CampaignService {
     if (!alreadyClosed || paidNow > 0) {
       this.deps.audit.record({ at, actorMemberId, action: 'campaign.close', detail: { campaign: id, winners: winners.map((w) => w.memberId), paid: paidNow, seed } });
     }
-    this.refresh();
+    this.refresh(at);
     return { campaign: def, winners, paidNow, alreadyClosed, outs, seed };
   }
 

@@ -280,3 +280,15 @@ describe('simulate: a campaign made in chat, with review, moderators\' picks and
     expect(run.out.at(-1)!.text).toContain('Entries 2 · participants 2 (new 0)');
   });
 });
+
+describe('simulate: a campaign pack added after its end', () => {
+  it('given a campaign whose window passed before the bot first saw it, then it is closed without an announcement or results', async () => {
+    const dir = contentWithCampaigns({ 'coffee.md': coffee });
+    const db = tempDb();
+    const run = await runSim(db, [msg(at(10, '09:00'), 'g1', 'u1', 'hi', { name: 'Alice' }), tick(at(10, '12:00'))], dir);
+    expect(run.out.filter((o) => o.type === 'send')).toEqual([]);
+    const state = exportState(db, dir);
+    expect((state.campaigns.campaigns as { status: string }[]).map((c) => c.status)).toEqual(['closed']);
+    expect(rows(state.ledger, 'campaign.prize')).toEqual([]);
+  });
+});

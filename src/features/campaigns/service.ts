@@ -449,6 +449,12 @@ export class CampaignService {
       if (row.status === 'closed' || row.status === 'judging') continue;
       const { def } = row;
       if (t < def.start) continue;
+      if (t >= def.end && row.announcedAt === null) {
+        // Never announced (added to the pack after it ended): nobody could enter, so no results either.
+        this.repo.markClosed(def.id, def.end, null, null);
+        this.deps.audit.record({ at: now, actorMemberId: null, action: 'campaign.expire', detail: { campaign: def.id } });
+        continue;
+      }
       if (t < def.end && row.announcedAt === null) outs.push(...this.announce(row, new Date(def.start), 'scheduled'));
       // Of the reminders passed since the last one sent, only the latest is worth sending.
       const due = def.reminders.filter((r) => r <= t && r > (row.remindedUntil ?? 0) && r < def.end);

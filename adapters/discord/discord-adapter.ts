@@ -1,17 +1,21 @@
-import { randomBytes } from 'node:crypto';
-import { Client, Events, GatewayIntentBits, Partials, type Guild, type GuildMember, type Message, type MessageReaction, type PartialGuildMember, type PartialMessageReaction, type PartialUser, type SendableChannels, type User } from 'discord.js';
-import type { Capability, EventSink, PlatformAdapter } from '../../src/core/adapter.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import { Client, Events, GatewayIntentBits, Partials, type BaseMessageOptions, type Guild, type GuildMember, type Interaction, type Message, type MessageReaction, type PartialGuildMember, type PartialMessageReaction, type PartialUser, type SendableChannels, type User } from 'discord.js';
+import type { AdapterStatus, Capability, EventSink, PlatformAdapter } from '../../src/core/adapter.ts';
+import type { CommandCatalog } from '../../src/core/catalog.ts';
 import { AdapterError } from '../../src/core/errors.ts';
-import type { InboundEvent } from '../../src/core/events.ts';
+import type { InboundEvent, Sender } from '../../src/core/events.ts';
+import type { ChatRef } from '../../src/core/ids.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { Body, Outbound } from '../../src/core/outbound.ts';
 import { seg } from '../../src/core/outbound.ts';
 import type { SendMeta, SendReceipt } from '../../src/core/outbox.ts';
+import { applicationCommands } from './commands.ts';
 import { toAdapterError } from './errors.ts';
 import { lobbyOf, mapJoin, mapLeave, mapMessage, mapReaction, senderOf, type MappingContext } from './inbound.ts';
+import { mapButton, mapCommand, PendingInteractions } from './interactions.ts';
 import { InviteTracker } from './invites.ts';
 import { INTENTS, PERMISSIONS, PRIVILEGED, inviteUrl, messageContentEnabled } from './permissions.ts';
-import { renderChunks } from './render.ts';
+import { messageParts, type MessagePart } from './render.ts';
 
 export interface DiscordAdapterOptions {
   readonly token: string;
@@ -31,6 +35,10 @@ export interface DiscordAdapterOptions {
   readonly readyTimeoutMs?: number;
   /** Current time for leave events, which Discord does not stamp. */
   readonly now?: () => number;
+  /** Where slash commands are registered: each guild (default; instant) or globally (also in DMs). */
+  readonly commands?: 'guild' | 'global';
+  /** How long after the core handled an interaction an unanswered "thinking…" reply is removed. */
+  readonly interactionGraceMs?: number;
 }
 
 /** Discord accepts a nonce of at most 25 characters. */
@@ -46,8 +54,35 @@ const NONCE_BASE_LENGTH = 20;
  */
 export class DiscordAdapter implements PlatformAdapter {
   readonly platform = 'discord' as const;
-  /** Joins and leaves need the GuildMembers intent; the start-up log says when it is missing. */
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['dm', 'member-join-events', 'member-leave-events', 'platform-roles', 'invite-links', 'reactions']);
+  /**
+   * Everything Discord offers Hearth. Joins, leaves and the member list need the GuildMembers
+   * intent and typed text needs MessageContent: when the portal has them off, start() drops the
+   * capabilities they carry and says so.
+   */
+  private readonly caps = new Set<Capability>([
+    'dm',
+    'member-list',
+    'member-join-events',
+    'member-leave-events',
+    'platform-roles',
+    'invite-links',
+    'command-menu',
+    'reactions',
+    'interactions',
+    'ephemeral',
+    'buttons',
+    'role-grant',
+    'stable-ids',
+    'message-content',
+  ]);
+  private currentStatus: AdapterStatus = { state: 'starting' };
+  private readonly statusListeners: ((status: AdapterStatus) => void)[] = [];
+  private readonly interactions: PendingInteractions;
+  private catalog: CommandCatalog | undefined;
+  /** Command name → whether its answer is private: the first callback must say so. */
+  private readonly privateCommands = new Map<string, boolean>();
+  /** Roles to grant members who join through a tier invite (guild → user → role ids). */
+  private readonly rolesOnJoin = new Map<string, Map<string, Set<string>>>();
   private client: Client;
   private readonly logger: Logger;
   private readonly invites: InviteTracker;
@@ -67,7 +102,25 @@ export class DiscordAdapter implements PlatformAdapter {
     this.logger = options.logger;
     this.now = options.now ?? Date.now;
     this.invites = new InviteTracker((guild) => guild.invites.fetch({ cache: false }));
+    this.interactions = new PendingInteractions(this.logger, this.now);
     this.client = this.buildClient(INTENTS);
+  }
+
+  get capabilities(): ReadonlySet<Capability> {
+    return this.caps;
+  }
+
+  get status(): AdapterStatus {
+    return this.currentStatus;
+  }
+
+  onStatus(listener: (status: AdapterStatus) => void): void {
+    this.statusListeners.push(listener);
+  }
+
+  private setStatus(status: AdapterStatus): void {
+    this.currentStatus = status;
+    for (const l of this.statusListeners) l(status);
   }
 
   /** The discord.js client (tests read its state). */
@@ -97,9 +150,19 @@ export class DiscordAdapter implements PlatformAdapter {
     // no listener, one late interaction callback (404 Unknown interaction) kills the process.
     client.on(Events.Error, (err) => this.logger.error({ err: toAdapterError(err).message }, 'discord: client error'));
     client.on(Events.ShardError, (err, shard) => this.logger.warn({ err: err.message, shard }, 'discord: gateway connection error'));
-    client.on(Events.ShardDisconnect, (event, shard) => this.logger.error({ code: event.code, shard }, 'discord: gateway closed for good'));
-    client.on(Events.ShardReconnecting, (shard) => this.logger.warn({ shard }, 'discord: gateway reconnecting'));
-    client.on(Events.ShardResume, (shard, replayed) => this.logger.info({ shard, replayed }, 'discord: gateway resumed'));
+    client.on(Events.ShardDisconnect, (event, shard) => {
+      this.logger.error({ code: event.code, shard }, 'discord: gateway closed for good');
+      if (!this.stopping) this.setStatus({ state: 'offline', reason: `gateway closed with ${event.code}` });
+    });
+    client.on(Events.ShardReconnecting, (shard) => {
+      this.logger.warn({ shard }, 'discord: gateway reconnecting');
+      if (!this.stopping) this.setStatus({ state: 'offline', reason: 'reconnecting' });
+    });
+    client.on(Events.ShardResume, (shard, replayed) => {
+      this.logger.info({ shard, replayed }, 'discord: gateway resumed');
+      this.setStatus({ state: 'online', account: client.user?.username ?? '' });
+    });
+    client.on(Events.InteractionCreate, (i) => this.track(() => this.onInteraction(i)));
     client.on(Events.MessageCreate, (m) => this.track(() => this.onMessage(m)));
     client.on(Events.GuildMemberAdd, (m) => this.track(() => this.onJoin(m)));
     client.on(Events.GuildMemberRemove, (m) => this.track(() => this.onLeave(m)));
@@ -123,7 +186,10 @@ export class DiscordAdapter implements PlatformAdapter {
       this.client = this.buildClient(this.intents);
       await this.login();
     }
+    if (!this.intents.includes(GatewayIntentBits.GuildMembers)) for (const c of ['member-list', 'member-join-events', 'member-leave-events'] as const) this.caps.delete(c);
+    if (!this.intents.includes(GatewayIntentBits.MessageContent) || !messageContentEnabled(Number(this.client.application?.flags.bitfield ?? 0))) this.caps.delete('message-content');
     this.selfCheck();
+    this.setStatus({ state: 'online', account: this.client.user!.username });
     await Promise.all(this.client.guilds.cache.map((g) => this.primeInvites(g)));
   }
 
@@ -146,14 +212,15 @@ export class DiscordAdapter implements PlatformAdapter {
     const appId = this.client.application?.id ?? me.id;
     this.logger.info({ id: me.id, guilds: this.client.guilds.cache.size, apiRoot: this.options.apiRoot ?? 'https://discord.com/api' }, `discord: connected as ${me.username} in ${this.client.guilds.cache.size} guild(s)`);
     this.logger.info({ permissions: PERMISSIONS.bitfield.toString(), url: inviteUrl(appId) }, `discord: add the bot to a server with ${inviteUrl(appId)} (permissions integer ${PERMISSIONS.bitfield.toString()})`);
-    const flags = this.client.application?.flags.bitfield ?? 0;
-    const contentOff = !this.intents.includes(GatewayIntentBits.MessageContent) || !messageContentEnabled(Number(flags));
-    if (contentOff) this.logger.warn({}, `discord: ${PRIVILEGED.get(GatewayIntentBits.MessageContent)}`);
+    if (!this.caps.has('message-content')) this.logger.warn({}, `discord: ${PRIVILEGED.get(GatewayIntentBits.MessageContent)}`);
     if (!this.intents.includes(GatewayIntentBits.GuildMembers)) this.logger.warn({}, `discord: ${PRIVILEGED.get(GatewayIntentBits.GuildMembers)}`);
     for (const guild of this.client.guilds.cache.values()) {
       const mine = guild.members.me?.permissions;
       const lacking = mine ? PERMISSIONS.missing(mine) : [];
       if (lacking.length > 0) this.logger.warn({ guild: guild.id, name: guild.name, lacking }, `discord: in ${guild.name} the bot lacks ${lacking.join(', ')}`);
+      const top = guild.members.me?.roles.highest;
+      const above = guild.roles.cache.filter((r) => r.id !== guild.id && !r.managed && top !== undefined && r.position >= top.position).map((r) => r.name);
+      if (above.length > 0) this.logger.info({ guild: guild.id, roles: above }, `discord: in ${guild.name} the bot cannot grant ${above.join(', ')} (at or above its own role ${top?.name}); tier roles must sit below it`);
     }
     if (this.client.guilds.cache.size >= 2000) this.logger.warn({ guilds: this.client.guilds.cache.size }, 'discord: Discord requires sharding from 2,500 guilds; run with shards');
   }
@@ -196,6 +263,7 @@ export class DiscordAdapter implements PlatformAdapter {
       if (!lobby || member.id === this.client.user?.id) return;
       const found = await this.invites.used(guild);
       if ('reason' in found) this.logger.debug({ guild: guild.id, member: member.id, reason: found.reason }, 'discord: cannot tell which invite a member used');
+      await this.grantRolesOnJoin(member);
       await this.deliver(mapJoin(member, lobby, this.ctx, 'invite' in found ? found.invite : undefined));
     });
     const settled = next.catch(() => undefined);
@@ -217,9 +285,12 @@ export class DiscordAdapter implements PlatformAdapter {
     await this.deliver(mapReaction(reaction, user, member, this.ctx, new Date(this.now())));
   }
 
-  /** The bot was added to a guild: the lobby registers as a group, and the owner is told how to bind it. */
+  /** The bot was added to a guild: its commands are registered, the lobby registers as a group, and the owner is told how to bind it. */
   private async onGuildJoined(guild: Guild): Promise<void> {
     await this.primeInvites(guild);
+    if (this.catalog && (this.options.commands ?? 'guild') === 'guild') {
+      await this.registerCommands(guild, this.catalog).catch((err: unknown) => this.logger.warn({ guild: guild.id, err: toAdapterError(err).message }, 'discord: could not register slash commands'));
+    }
     const lobby = lobbyOf(guild);
     if (!lobby) return;
     const owner = guild.members.cache.get(guild.ownerId) ?? (await guild.members.fetch(guild.ownerId).catch(() => undefined));
@@ -231,9 +302,81 @@ export class DiscordAdapter implements PlatformAdapter {
       chat: { platform: 'discord', chatId: lobby },
       chatKind: 'group',
       chatTitle: guild.name,
+      space: { platform: 'discord', spaceId: guild.id },
       at: new Date(guild.joinedTimestamp),
       by: senderOf(owner.user, owner, this.ctx),
     });
+  }
+
+  /**
+   * A slash command or a button press: acknowledged at once (deferred, ephemeral when the command
+   * answers privately — it must be said in the first callback), then handed to the core, whose
+   * answer edits the deferred reply. Other bots' buttons and unknown interactions are ignored.
+   */
+  private async onInteraction(interaction: Interaction): Promise<void> {
+    let event: InboundEvent | undefined;
+    let command: string;
+    if (interaction.isChatInputCommand()) {
+      event = mapCommand(interaction, this.ctx);
+      command = interaction.commandName;
+    } else if (interaction.isButton()) {
+      const action = mapButton(interaction, this.ctx);
+      if (!action) return;
+      event = action;
+      command = action.actionId;
+    } else return;
+    await this.interactions.acknowledge(interaction, this.privateCommands.get(command) ?? false);
+    await this.deliver(event);
+    this.interactions.settle(interaction.id, this.options.interactionGraceMs ?? 30_000);
+  }
+
+  /**
+   * Publishes the catalog as slash commands: one bulk overwrite per guild (instant, and the
+   * default), or one global overwrite. Every guild is tried; a failure is named and the rest go on.
+   */
+  async publishCatalog(catalog: CommandCatalog): Promise<void> {
+    this.catalog = catalog;
+    this.privateCommands.clear();
+    for (const e of catalog.byLocale[catalog.defaultLocale]) this.privateCommands.set(e.name, e.private);
+    try {
+      if (this.options.commands === 'global') {
+        await this.client.application!.commands.set(applicationCommands(catalog, 'global'));
+        return;
+      }
+      const failures: string[] = [];
+      for (const guild of this.client.guilds.cache.values()) {
+        await this.registerCommands(guild, catalog).catch((err: unknown) => failures.push(`${guild.name}: ${toAdapterError(err).message}`));
+      }
+      if (failures.length > 0) throw new AdapterError('discord', 'unknown', `slash commands not registered in ${failures.join('; ')}`);
+    } catch (err) {
+      throw toAdapterError(err);
+    }
+  }
+
+  private async registerCommands(guild: Guild, catalog: CommandCatalog): Promise<void> {
+    const commands = applicationCommands(catalog, 'guild');
+    await guild.commands.set(commands);
+    this.logger.info({ guild: guild.id, commands: commands.length }, `discord: ${commands.length} slash commands registered in ${guild.name}`);
+  }
+
+  /** The members of a channel's guild (everyone in a guild can be in its text channels), paged by 1,000. */
+  async listMembers(chat: ChatRef): Promise<readonly Sender[]> {
+    try {
+      const channel = await this.client.channels.fetch(chat.chatId);
+      const guild = channel && 'guild' in channel ? channel.guild : undefined;
+      if (!guild) return [];
+      const out: Sender[] = [];
+      let after: string | undefined;
+      for (let page = 0; page < 1000; page++) {
+        const batch = await guild.members.list({ limit: 1000, ...(after ? { after } : {}), cache: false });
+        for (const m of batch.values()) out.push(senderOf(m.user, m, this.ctx));
+        if (batch.size < 1000) break;
+        after = batch.lastKey();
+      }
+      return out;
+    } catch (err) {
+      throw toAdapterError(err);
+    }
   }
 
   /** Closes the gateway and stops taking events; waits for events being handled. Idempotent. */
@@ -247,25 +390,54 @@ export class DiscordAdapter implements PlatformAdapter {
     await this.client.destroy();
     await Promise.all([...this.inFlight]);
     this.sink = undefined;
+    this.setStatus({ state: 'offline', reason: 'stopped' });
   }
 
+  /**
+   * Sends one outbound. A reply to an interaction edits its deferred answer (ephemeral when the
+   * core made it private); a reply to a message is a Discord reply. `meta.idempotencyKey` (the
+   * outbox's) becomes each message's nonce, so a resend after a crash is not posted twice.
+   */
   async send(out: Outbound, meta?: SendMeta): Promise<SendReceipt> {
     try {
       switch (out.type) {
-        case 'reply':
-          return await this.sendBody(out, meta, await this.channel(out.chat.chatId), out.body, out.replyTo);
+        case 'reply': {
+          if (this.interactions.has(out.replyTo)) {
+            const answered = await this.answerInteraction(out, meta);
+            if (answered) return answered;
+          }
+          return await this.sendBody(out, meta, await this.channel(out.chat.chatId), out.body, this.interactions.known(out.replyTo) ? undefined : out.replyTo);
+        }
         case 'send':
           return await this.sendBody(out, meta, await this.channel(out.chat.chatId), out.body);
         case 'dm':
           return await this.sendBody(out, meta, await this.client.users.createDM(out.user.userId), out.body);
         case 'invite': {
-          const link = await this.inviteLink(out, meta);
-          return await this.sendBody(out, meta, await this.client.users.createDM(out.user.userId), [...out.body, seg.br(), seg.link(link)]);
+          const link = await this.openDoor(out, meta);
+          return await this.sendBody(out, meta, await this.client.users.createDM(out.user.userId), link === undefined ? out.body : [...out.body, seg.br(), seg.link(link)]);
         }
       }
     } catch (err) {
       throw toAdapterError(err);
     }
+  }
+
+  /** The core's answer to an interaction; undefined when the interaction can no longer carry it. */
+  private async answerInteraction(out: Extract<Outbound, { type: 'reply' }>, meta: SendMeta | undefined): Promise<SendReceipt | undefined> {
+    const progress = this.progressOf(out, meta);
+    const parts = messageParts(out.body).map((p) => this.messageOptions(p, undefined));
+    const result = await this.interactions.answer(out.replyTo, parts, out.private === true, progress.sent);
+    if (!result) {
+      // The acknowledgement failed (too late) or the token expired: a private answer goes by DM
+      // (the router falls back to the group if that is refused), a public one to the channel.
+      if (out.private) {
+        const user = this.interactions.userOf(out.replyTo);
+        if (user) return await this.sendBody(out, meta, await this.client.users.createDM(user), out.body);
+      }
+      return undefined;
+    }
+    progress.sent = result.sent;
+    return result.messageId === undefined ? {} : { messageId: result.messageId };
   }
 
   private async channel(id: string): Promise<SendableChannels> {
@@ -274,48 +446,99 @@ export class DiscordAdapter implements PlatformAdapter {
     return channel;
   }
 
-  /** A one-use, expiring invite to the higher-tier channel, made once per outbound even across retries. */
-  private async inviteLink(out: Extract<Outbound, { type: 'invite' }>, meta: SendMeta | undefined): Promise<string> {
+  /**
+   * Opens a tier door. A channel: a one-use, expiring invite (made once per outbound even across
+   * retries), whose link the DM carries. A role: granted at once to a member of the guild (the
+   * bot's own role must sit above it), or, for someone not in the guild yet, granted when they
+   * join through the one-use invite to the guild's lobby that the DM carries.
+   */
+  private async openDoor(out: Extract<Outbound, { type: 'invite' }>, meta: SendMeta | undefined): Promise<string | undefined> {
     const progress = this.progressOf(out, meta);
     if (progress.invite) return progress.invite;
-    // Role doors (granting a tier role in the guild) are not built yet: a tier door must be a channel.
-    if (out.door.kind !== 'chat') throw new AdapterError('discord', 'unsupported', 'role doors are not supported yet');
-    const target = out.door.chat;
-    const channel = await this.client.channels.fetch(target.chatId);
-    if (!channel || !('createInvite' in channel)) throw new AdapterError('discord', 'not_found', `channel ${target.chatId} takes no invites`);
-    const invite = await channel.createInvite({ maxUses: 1, maxAge: this.options.inviteTtlSeconds ?? 7 * 24 * 3600, unique: true, reason: `Hearth tier invite for ${out.user.userId}` });
+    const door = out.door;
+    if (door.kind === 'role') {
+      const guild = this.client.guilds.cache.get(door.space.spaceId);
+      const role = guild?.roles.cache.get(door.roleId);
+      if (!guild || !role) throw new AdapterError('discord', 'not_found', `role ${door.roleId} in guild ${door.space.spaceId} is unknown to the bot`);
+      const top = guild.members.me?.roles.highest;
+      if (!top || role.position >= top.position) {
+        throw new AdapterError('discord', 'forbidden', `the bot cannot grant ${role.name} in ${guild.name}: move the bot's role above it (Server Settings → Roles)`);
+      }
+      const member = await guild.members.fetch(out.user.userId).catch(() => undefined);
+      if (member) {
+        await member.roles.add(role, 'Hearth tier promotion');
+        return undefined;
+      }
+      const lobby = lobbyOf(guild);
+      if (!lobby) throw new AdapterError('discord', 'not_found', `guild ${guild.name} has no text channel to invite to`);
+      const link = await this.createInvite(lobby, out.user.userId);
+      const pending = this.rolesOnJoin.get(guild.id) ?? new Map<string, Set<string>>();
+      pending.set(out.user.userId, (pending.get(out.user.userId) ?? new Set()).add(role.id));
+      this.rolesOnJoin.set(guild.id, pending);
+      progress.invite = link;
+      return link;
+    }
+    const link = await this.createInvite(door.chat.chatId, out.user.userId);
+    progress.invite = link;
+    return link;
+  }
+
+  private async createInvite(channelId: string, userId: string): Promise<string> {
+    const channel = await this.client.channels.fetch(channelId);
+    if (!channel || !('createInvite' in channel)) throw new AdapterError('discord', 'not_found', `channel ${channelId} takes no invites`);
+    const invite = await channel.createInvite({ maxUses: 1, maxAge: this.options.inviteTtlSeconds ?? 7 * 24 * 3600, unique: true, reason: `Hearth tier invite for ${userId}` });
     this.invites.remember(channel.guildId, invite.code, 1, this.client.user!.id);
-    progress.invite = invite.url;
     return invite.url;
+  }
+
+  /** Grants the tier roles promised to a newcomer who was invited before they were in the guild. */
+  private async grantRolesOnJoin(member: GuildMember): Promise<void> {
+    const pending = this.rolesOnJoin.get(member.guild.id);
+    const roles = pending?.get(member.id);
+    if (!pending || !roles) return;
+    pending.delete(member.id);
+    // One call per role (PUT …/roles/:id): it adds the role without rewriting the member's others.
+    for (const role of roles) {
+      await member.roles.add(role, 'Hearth tier promotion').catch((err: unknown) => this.logger.warn({ member: member.id, role, err: toAdapterError(err).message }, 'discord: could not grant a tier role on join'));
+    }
   }
 
   private progressOf(out: Outbound, meta: SendMeta | undefined): { sent: number; nonce: string; invite?: string } {
     let progress = this.progress.get(out);
     if (!progress) {
       // The outbox's key is stable across restarts, so a resend after a crash reuses the nonce.
-      const nonce = meta ? `${meta.idempotencyKey.slice(0, NONCE_BASE_LENGTH - 1)}.` : randomBytes(16).toString('base64url').slice(0, NONCE_BASE_LENGTH);
-      progress = { sent: 0, nonce };
+      progress = { sent: 0, nonce: meta ? nonceBase(meta.idempotencyKey) : randomBytes(16).toString('base64url').slice(0, NONCE_BASE_LENGTH) };
       this.progress.set(out, progress);
     }
     return progress;
   }
 
+  /** One message part as discord.js options. Member text never pings; see `sendBody`. */
+  private messageOptions(part: MessagePart, pingUsers: readonly string[] | undefined): BaseMessageOptions {
+    return {
+      content: part.content,
+      allowedMentions: { parse: [], users: [...(pingUsers ?? [])], repliedUser: false },
+      ...(part.components.length > 0 ? { components: part.components } : {}),
+      ...(part.embeds.length > 0 ? { embeds: part.embeds } : {}),
+      ...(part.files.length > 0 ? { files: part.files } : {}),
+    };
+  }
+
   private async sendBody(out: Outbound, meta: SendMeta | undefined, channel: SendableChannels, body: Body, replyTo?: string): Promise<SendReceipt> {
-    const chunks = renderChunks(body);
+    const parts = messageParts(body);
     const progress = this.progressOf(out, meta);
     let messageId: string | undefined;
-    for (let i = progress.sent; i < chunks.length; i++) {
-      const chunk = chunks[i]!;
+    for (let i = progress.sent; i < parts.length; i++) {
+      const part = parts[i]!;
       const message = await channel.send({
-        content: chunk.text,
         // Member text can never ping anyone (@everyone, roles, users it names). A reply pings no
         // one (it answers the member who asked, who sees it as a reply); other messages ping only
         // the members the bot itself mentions (a DM's fallback in the group, an announcement).
-        allowedMentions: { parse: [], users: replyTo === undefined ? chunk.mentions : [], repliedUser: false },
+        ...this.messageOptions(part, replyTo === undefined ? part.mentions : []),
         // Discord posts a message once per nonce: a send retried after a lost answer is not doubled.
         nonce: `${progress.nonce}${i}`,
         enforceNonce: true,
-        // Only the first chunk answers the member's message; the rest follow it.
+        // Only the first part answers the member's message; the rest follow it.
         ...(replyTo !== undefined && i === 0 ? { reply: { messageReference: replyTo, failIfNotExists: false } } : {}),
       });
       messageId = message.id;
@@ -323,4 +546,14 @@ export class DiscordAdapter implements PlatformAdapter {
     }
     return messageId === undefined ? {} : { messageId };
   }
+}
+
+/**
+ * A nonce base from the outbox's key and a dot, so the part number follows it (`hearth-12.0`):
+ * the key itself when it fits Discord's 25 characters, else a hash of it (never a truncation,
+ * which would make two long keys share a nonce).
+ */
+function nonceBase(key: string): string {
+  const base = key.length < NONCE_BASE_LENGTH ? key : createHash('sha256').update(key).digest('base64url').slice(0, NONCE_BASE_LENGTH - 1);
+  return `${base}.`;
 }

@@ -1,6 +1,6 @@
 import { ChannelType, MessageReferenceType, PermissionFlagsBits, type Guild, type GuildMember, type Message, type MessageReaction, type PartialGuildMember, type PartialMessageReaction, type PartialUser, type User } from 'discord.js';
 import type { ChatKind, MemberJoinedEvent, MemberLeftEvent, Mention, MessageEvent, MessageKind, PlatformRole, ReactionEvent, Sender, ShareCard } from '../../src/core/events.ts';
-import type { ChatRef, UserRef } from '../../src/core/ids.ts';
+import type { ChatRef, SpaceRef, UserRef } from '../../src/core/ids.ts';
 
 /** What the mapping needs to know about the bot. */
 export interface MappingContext {
@@ -10,6 +10,8 @@ export interface MappingContext {
 
 const chatRef = (id: string): ChatRef => ({ platform: 'discord', chatId: id });
 const userRef = (id: string): UserRef => ({ platform: 'discord', userId: id });
+/** A guild as the core's space: joins, leaves and roles belong to it, its channels are its groups. */
+export const spaceOf = (guildId: string | null | undefined): { space?: SpaceRef } => (guildId ? { space: { platform: 'discord', spaceId: guildId } } : {});
 
 /** Guild owner → `owner`; Administrator or Manage Guild → `admin` (mapped to `roles.platformAdmins`). */
 export function platformRoleOf(member: GuildMember | PartialGuildMember | null | undefined): PlatformRole | undefined {
@@ -99,7 +101,7 @@ export function mapMessage(message: Message, ctx: MappingContext): MessageEvent 
   const mentions: Mention[] = message.mentions.users.map((u) => {
     const span = [`<@${u.id}>`, `<@!${u.id}>`].find((s) => text.includes(s)) ?? `<@${u.id}>`;
     const member = message.mentions.members?.get(u.id);
-    return { user: userRef(u.id), text: span, name: member?.displayName ?? u.globalName ?? u.username };
+    return { user: userRef(u.id), text: span, name: member?.displayName ?? u.globalName ?? u.username, ...(u.id === ctx.selfId ? { isSelf: true } : {}) };
   });
   const title = 'name' in message.channel ? (message.channel.name ?? undefined) : undefined;
   return {
@@ -109,6 +111,7 @@ export function mapMessage(message: Message, ctx: MappingContext): MessageEvent 
     chat: chatRef(message.channelId),
     chatKind: kind,
     ...(title && kind === 'group' ? { chatTitle: message.guild ? `${message.guild.name} #${title}` : title } : {}),
+    ...spaceOf(message.guildId),
     // From the snowflake id: when the member wrote it, also for a message replayed after a resume.
     at: message.createdAt,
     messageId: message.id,
@@ -125,7 +128,7 @@ export function mapMessage(message: Message, ctx: MappingContext): MessageEvent 
 
 /**
  * The chat a guild's joins and leaves are reported in: its system channel (where Discord posts
- * "X joined"), else the first text channel. Joins happen to a guild, not a channel.
+ * "X joined"), else the first text channel. Joins happen to the guild (`spaceWide`), not a channel.
  */
 export function lobbyOf(guild: Guild): string | undefined {
   if (guild.systemChannelId) return guild.systemChannelId;
@@ -148,6 +151,9 @@ export function mapJoin(member: GuildMember, lobby: string, ctx: MappingContext,
     chat: chatRef(lobby),
     chatKind: 'group',
     chatTitle: member.guild.name,
+    ...spaceOf(member.guild.id),
+    // Joining a guild is joining all of it: every group of the space.
+    spaceWide: true,
     at,
     member: senderOf(member.user, member, ctx),
     ...(invite ? { inviteCode: invite.code } : {}),
@@ -169,6 +175,8 @@ export function mapLeave(member: GuildMember | PartialGuildMember, lobby: string
     chat: chatRef(lobby),
     chatKind: 'group',
     chatTitle: member.guild.name,
+    ...spaceOf(member.guild.id),
+    spaceWide: true,
     at: now,
     member: senderOf(member.user, member, ctx),
   };
@@ -186,6 +194,7 @@ export function mapReaction(reaction: MessageReaction | PartialMessageReaction, 
     platform: 'discord',
     chat: chatRef(channel.id),
     chatKind: kind,
+    ...spaceOf(reaction.message.guildId),
     at: now,
     sender: senderOf(user, member, ctx),
     messageId: reaction.message.id,

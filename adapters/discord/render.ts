@@ -1,4 +1,7 @@
+import { ButtonStyle, ComponentType, type APIActionRowComponent, type APIButtonComponentWithCustomId, type APIEmbed, type AttachmentPayload } from 'discord.js';
+import { encodeAction } from '../../src/core/action-id.ts';
 import type { Body, Segment } from '../../src/core/outbound.ts';
+import { actionsOf } from '../../src/core/outbound.ts';
 import { splitEscaped } from '../../src/core/split-text.ts';
 
 /** Discord refuses message content longer than this. */
@@ -44,9 +47,10 @@ export function renderSegment(s: Segment): string {
     case 'br':
       return '\n';
     case 'image':
-      return s.url === undefined ? escapeMarkdown(s.alt) : `[${escapeMarkdown(s.alt)}](${s.url})`;
+      // A picture with a URL or data goes out as an embed or an attachment (`messageParts`); its alt text otherwise.
+      return s.url === undefined && s.data === undefined ? escapeMarkdown(s.alt) : '';
     case 'action':
-      // Buttons are components, not text; the core strips them until the adapter declares `buttons`.
+      // Buttons are components beside the text (`messageParts`), not text.
       return '';
   }
 }
@@ -97,4 +101,49 @@ export function renderChunks(body: Body, limit = DISCORD_MESSAGE_LIMIT): { text:
   }
   flush();
   return chunks;
+}
+
+/** One Discord message of an outbound: its markdown, who it may ping, and buttons and pictures on the last one. */
+export interface MessagePart {
+  readonly content: string;
+  readonly mentions: readonly string[];
+  readonly components: APIActionRowComponent<APIButtonComponentWithCustomId>[];
+  readonly embeds: APIEmbed[];
+  readonly files: AttachmentPayload[];
+}
+
+const STYLES = { primary: ButtonStyle.Primary, secondary: ButtonStyle.Secondary, danger: ButtonStyle.Danger } as const;
+
+/**
+ * A body as Discord messages: the text split at 2,000 characters, and on the last message the
+ * body's buttons (five to a row, at most five rows; each button's action written into its
+ * `custom_id`) and its pictures (a URL as an embed, data as an attachment). A button whose action
+ * does not fit a custom id is left out; its text still says what to type.
+ */
+export function messageParts(body: Body, limit = DISCORD_MESSAGE_LIMIT): MessagePart[] {
+  const buttons: APIButtonComponentWithCustomId[] = [];
+  for (const a of actionsOf(body)) {
+    let customId: string;
+    try {
+      customId = encodeAction({ command: a.command, args: a.args });
+    } catch {
+      continue;
+    }
+    buttons.push({ type: ComponentType.Button, style: STYLES[a.style ?? 'secondary'], label: a.label.slice(0, 80), custom_id: customId });
+  }
+  const rows: APIActionRowComponent<APIButtonComponentWithCustomId>[] = [];
+  for (let i = 0; i < buttons.length && rows.length < 5; i += 5) rows.push({ type: ComponentType.ActionRow, components: buttons.slice(i, i + 5) });
+  const embeds: APIEmbed[] = [];
+  const files: AttachmentPayload[] = [];
+  body.forEach((s, i) => {
+    if (s.type !== 'image') return;
+    if (s.url !== undefined) embeds.push({ image: { url: s.url }, description: s.alt.slice(0, 4096) });
+    else if (s.data !== undefined) files.push({ attachment: Buffer.from(s.data, 'base64'), name: `image-${i}.${(s.mime ?? 'image/png').split('/')[1] ?? 'png'}`, description: s.alt.slice(0, 1024) });
+  });
+  const chunks = renderChunks(body, limit);
+  if (chunks.length === 0 && (rows.length > 0 || embeds.length > 0 || files.length > 0)) chunks.push({ text: '', mentions: [] });
+  return chunks.map((c, i) => {
+    const last = i === chunks.length - 1;
+    return { content: c.text, mentions: c.mentions, components: last ? rows : [], embeds: last ? embeds : [], files: last ? files : [] };
+  });
 }

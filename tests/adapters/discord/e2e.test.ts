@@ -1,89 +1,22 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createApp, type App } from '../../../src/app.ts';
-import type { Content } from '../../../src/config/load.ts';
-import { FakeClock } from '../../../src/core/clock.ts';
-import type { InboundEvent } from '../../../src/core/events.ts';
-import { silentLogger, type Logger } from '../../../src/core/logger.ts';
+import { silentLogger } from '../../../src/core/logger.ts';
 import { seg } from '../../../src/core/outbound.ts';
-import { openDb } from '../../../src/db/open.ts';
-import { createAdapter, DiscordAdapter, type DiscordAdapterOptions } from '../../../adapters/discord/index.ts';
-import { contentWith } from '../../helpers/harness.ts';
-import { FakeDiscord, type FakeSent } from './fake-discord.ts';
-import { ALICE, brandGuild, CORE_CHANNEL, DATE, GENERAL, GUILD_ID, LI, memberOf, MOD, OWNER, THREAD, user, type FakeUser } from './fixtures.ts';
+import { createAdapter } from '../../../adapters/discord/index.ts';
+import { discordBot, type DiscordBot } from './bot.ts';
+import type { FakeSent } from './fake-discord.ts';
+import { ALICE, brandGuild, CORE_CHANNEL, CORE_ROLE, DATE, GENERAL, GUILD_ID, LI, memberOf, MOD, MOD_ROLE, OWNER, THREAD, user } from './fixtures.ts';
 import { snowflake } from './snowflake.ts';
 import { eventually } from './wait.ts';
 
-interface Running {
-  readonly fake: FakeDiscord;
-  readonly app: App;
-  readonly adapter: DiscordAdapter;
-  /** What reached the core, in order. */
-  readonly events: InboundEvent[];
-  /** The delays of the core router's retries (its `outbound retry` log). */
-  readonly routerWaits: number[];
-  readonly logs: { level: string; msg: string; obj: unknown }[];
-  /** A member writes in a channel; resolves with what the bot sent once the core handled it. */
-  say(text: string, from?: FakeUser, channel?: string): Promise<FakeSent[]>;
-}
+type Running = DiscordBot;
 
 const running: Running[] = [];
 afterEach(async () => {
-  for (const r of running.splice(0)) {
-    await r.adapter.stop();
-    await r.fake.close();
-    r.app.db.close();
-  }
+  for (const r of running.splice(0)) await r.stop();
 });
 
-const english = () => contentWith((c) => ((c.community as Record<string, unknown>).locale = 'en'));
-
-/** The whole bot (createApp + dispatcher + router) on the real discord.js client against the loopback fake. */
-async function discordBot(opts: { content?: Content; owners?: string[]; adapter?: Partial<DiscordAdapterOptions>; before?: (fake: FakeDiscord) => void; sleep?: (ms: number) => Promise<void> } = {}): Promise<Running> {
-  const fake = await new FakeDiscord().start();
-  opts.before?.(fake);
-  const routerWaits: number[] = [];
-  const logs: Running['logs'] = [];
-  const record =
-    (level: string) =>
-    (obj: unknown, msg?: string) => {
-      logs.push({ level, msg: msg ?? '', obj });
-      if (msg === 'outbound retry') routerWaits.push((obj as { delay: number }).delay);
-    };
-  const logger: Logger = { ...silentLogger, warn: record('warn'), info: record('info'), error: record('error') };
-  const db = openDb(':memory:');
-  const clock = new FakeClock(new Date(DATE));
-  const wait = opts.sleep ?? (async () => {});
-  // The outbox waits out a retry's backoff on the app's clock, so the clock moves by what was waited.
-  const sleep = async (ms: number) => {
-    await wait(ms);
-    clock.advance(ms);
-  };
-  const app = createApp({ db, content: opts.content ?? english(), clock, logger, owners: opts.owners ?? [], sleep });
-  const adapter = new DiscordAdapter({ token: fake.token, apiRoot: fake.api, logger, now: () => DATE, ...opts.adapter });
-  app.router.register(adapter);
-  const events: InboundEvent[] = [];
-  const handled = new Set<string>();
-  await adapter.start(async (e) => {
-    events.push(e);
-    await app.dispatcher.sink(e);
-    handled.add(e.key);
-  });
-  let minute = 0;
-  const r: Running = {
-    fake,
-    app,
-    adapter,
-    events,
-    routerWaits,
-    logs,
-    async say(text, from = ALICE, channel = GENERAL) {
-      const before = fake.sent.length;
-      const payload = fake.post({ channel, author: from, content: text, at: DATE + 60_000 * minute++ });
-      // The sink resolves once the core has handled the event and sent what it said.
-      await eventually(() => handled.has(`discord:${channel}:m:${String(payload.id)}`), `${text} to be handled`);
-      return fake.sent.slice(before);
-    },
-  };
+async function startBot(...args: Parameters<typeof discordBot>): Promise<Running> {
+  const r = await discordBot(...args);
   running.push(r);
   return r;
 }
@@ -92,7 +25,7 @@ const texts = (sent: FakeSent[]) => sent.map((s) => s.visible);
 
 describe('discord end to end (real discord.js against the fake gateway and REST, real createApp)', () => {
   it('given a member in a channel, when they type /checkin, !checkin and 签到 and ask for points, then the first pays as a reply that pings no one and the others are told they already checked in', async () => {
-    const r = await discordBot();
+    const r = await startBot();
     const [checkin] = await r.say('/checkin');
     expect(checkin).toMatchObject({ channelId: GENERAL, via: 'message', enforceNonce: true, allowedMentions: { parse: [], users: [], replied_user: false } });
     const asked = r.events.find((e) => e.type === 'message' && e.text === '/checkin');
@@ -108,7 +41,7 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it("given the bot's own answers echoed back by the gateway and a message from another bot, then neither reaches a handler", async () => {
-    const r = await discordBot();
+    const r = await startBot();
     await r.say('/checkin');
     await eventually(() => r.events.some((e) => e.type === 'message' && e.sender.isSelf === true), 'the echo of the bot’s answer');
     expect(await r.say('/checkin', user('77', 'otherbot', { bot: true }))).toEqual([]);
@@ -117,7 +50,7 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it('given a 429 with retry_after on the reply route, then discord.js waits it out and the member sees the answer once, with no retry by the core router', async () => {
-    const r = await discordBot({ before: (f) => f.failNext(`POST /channels/${GENERAL}/messages`, { retryAfter: 0.2 }) });
+    const r = await startBot({ before: (f) => f.failNext(`POST /channels/${GENERAL}/messages`, { retryAfter: 0.2 }) });
     expect(texts(await r.say('/checkin'))).toEqual([expect.stringMatching(/checked in/)]);
     expect(r.fake.callsOf('POST', `/channels/${GENERAL}/messages`)).toHaveLength(2);
     expect(r.routerWaits).toEqual([]);
@@ -125,7 +58,7 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it('given a 429 asking for a longer wait than the adapter holds a request, then the core router waits retry_after once and the answer arrives once', async () => {
-    const r = await discordBot({
+    const r = await startBot({
       adapter: { maxRateLimitWaitMs: 100 },
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
       before: (f) => f.failNext(`POST /channels/${GENERAL}/messages`, { retryAfter: 0.6 }),
@@ -138,7 +71,7 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it('given a member whose DMs are closed (50007), when Hearth DMs them, then the core falls back to a mention in the group that pings only them', async () => {
-    const r = await discordBot({ before: (f) => f.closedDms.add(ALICE.id) });
+    const r = await startBot({ before: (f) => f.closedDms.add(ALICE.id) });
     await r.app.router.deliver([{ type: 'dm', user: { platform: 'discord', userId: ALICE.id }, name: 'Alice', body: [seg.text('your reward is ready @everyone')], fallbackChat: { platform: 'discord', chatId: GENERAL } }]);
     const [mention] = r.fake.visibleIn(GENERAL);
     expect(mention).toMatchObject({ visible: '@Alice your reward is ready @everyone', allowedMentions: { parse: [], users: [ALICE.id] } });
@@ -147,7 +80,7 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it('given a member joins through an invite and later leaves, then the core records the join with the invite and its inviter, and the leave, once each', async () => {
-    const r = await discordBot({ before: (f) => f.addInvite('abc123', GUILD_ID, GENERAL, 4, MOD) });
+    const r = await startBot({ before: (f) => f.addInvite('abc123', GUILD_ID, GENERAL, 4, MOD) });
     const bob = memberOf(user('88', 'bob', { global_name: 'Bob' }));
     r.fake.join(GUILD_ID, bob, 'abc123');
     await eventually(() => r.events.some((e) => e.type === 'member.joined'), 'the join');
@@ -163,7 +96,7 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it('given a join whose invite cannot be told apart (no count changed), then the join is still recorded, without an invite', async () => {
-    const r = await discordBot();
+    const r = await startBot();
     r.fake.join(GUILD_ID, memberOf(user('89', 'cleo')));
     await eventually(() => r.events.some((e) => e.type === 'member.joined'), 'the join');
     const join = r.events.find((e) => e.type === 'member.joined')!;
@@ -171,7 +104,7 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it('given a member reacts to a message, then the core gets a reaction event keyed per message, member and emoji', async () => {
-    const r = await discordBot();
+    const r = await startBot();
     const id = snowflake(DATE);
     r.fake.dispatch('MESSAGE_REACTION_ADD', { user_id: ALICE.id, channel_id: GENERAL, message_id: id, guild_id: GUILD_ID, emoji: { id: null, name: '🔥' }, type: 0, burst: false });
     await eventually(() => r.events.some((e) => e.type === 'reaction'), 'the reaction');
@@ -179,27 +112,27 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it('given a thread, then it is a group of its own and a check-in there is answered there', async () => {
-    const r = await discordBot();
+    const r = await startBot();
     expect(texts(await r.say('/checkin', ALICE, THREAD))).toEqual([expect.stringMatching(/checked in/)]);
     expect(r.fake.visibleIn(THREAD)).toHaveLength(1);
     expect(r.app.services.groups.get(`discord:${THREAD}`)).toBeDefined();
   });
 
   it('given Manage Guild through a role, then the member is a platform admin (a moderator here), and a plain member is refused a moderator command', async () => {
-    const r = await discordBot();
+    const r = await startBot();
     expect(texts(await r.say('/flags', ALICE))).toEqual([expect.stringMatching(/moderators only/)]);
     expect(texts(await r.say('/flags', MOD))).toEqual([expect.not.stringMatching(/only/)]);
   });
 
   it('given an operator, when they /award a member by mention, then the mention resolves to that member', async () => {
-    const r = await discordBot({ owners: [`discord:${OWNER.id}`] });
+    const r = await startBot({ owners: [`discord:${OWNER.id}`] });
     await r.say('hello', ALICE);
     const sent = await r.say(`/award <@${ALICE.id}> 50 welcome`, OWNER);
     expect(texts(sent)).toEqual([expect.stringMatching(/^Gave @Alice 50 points/)]);
   });
 
   it('given the gateway drops and a member writes meanwhile, then discord.js resumes at resume_gateway_url, the missed message is replayed and answered once', async () => {
-    const r = await discordBot();
+    const r = await startBot();
     r.fake.disconnect(4000);
     const payload = r.fake.post({ channel: GENERAL, author: ALICE, content: '/checkin', at: DATE });
     await eventually(() => r.fake.sent.some((s) => s.replyTo === payload.id), 'the answer after the resume', 8000);
@@ -209,7 +142,7 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it('given the bot is added to a new guild, then its lobby registers as a group and the owner is told how to bind a tier', async () => {
-    const r = await discordBot();
+    const r = await startBot();
     const other = brandGuild({ id: '700', name: 'Second guild', system_channel_id: '701', channels: [{ id: '701', name: 'welcome', type: 0, guild_id: '700' }], roles: [{ id: '700', name: '@everyone', position: 0, permissions: '3072' }] });
     r.fake.addGuild(other);
     await eventually(() => r.fake.visibleIn('701').length > 0, 'the bind hint');
@@ -218,7 +151,7 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it('given a tier invite, then the member gets a DM with a one-use, expiring invite to the higher-tier channel, made once across retries', async () => {
-    const r = await discordBot({ before: (f) => f.failNext('POST /users/@me/channels', { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }) });
+    const r = await startBot({ before: (f) => f.failNext('POST /users/@me/channels', { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }, { status: 500, code: 0, message: 'boom' }) });
     await r.app.router.deliver([{ type: 'invite', user: { platform: 'discord', userId: LI.id }, door: { kind: 'chat', chat: { platform: 'discord', chatId: CORE_CHANNEL } }, body: [seg.text('Welcome to Core!')] }]);
     const invites = [...r.fake.invites.values()];
     expect(invites).toHaveLength(1);
@@ -229,14 +162,14 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it('given privileged intents not enabled in the portal (4014), then the adapter connects without them and says what that costs', async () => {
-    const r = await discordBot({ before: (f) => (f.allowedIntents = ~((1 << 1) | (1 << 15))) });
+    const r = await startBot({ before: (f) => (f.allowedIntents = ~((1 << 1) | (1 << 15))) });
     expect(r.fake.gateway.identifies).toHaveLength(2);
     expect(Number(r.fake.gateway.identifies[1]!.intents) & ((1 << 1) | (1 << 15))).toBe(0);
     expect(r.logs.map((l) => l.msg).join('\n')).toMatch(/only slash commands work/);
   });
 
   it('given the adapter is stopped twice, then the gateway closes once and later events are not handled', async () => {
-    const r = await discordBot();
+    const r = await startBot();
     await Promise.all([r.adapter.stop(), r.adapter.stop()]);
     await r.adapter.stop();
     expect(r.adapter.discord.isReady()).toBe(false);
@@ -247,10 +180,53 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
   });
 
   it('given the start-up log, then it names the bot, and prints the invite URL with the permissions integer', async () => {
-    const r = await discordBot();
+    const r = await startBot();
     const lines = r.logs.map((l) => l.msg).join('\n');
     expect(lines).toContain('discord: connected as hearth in 1 guild(s)');
     expect(lines).toMatch(/permissions=(\d+).*permissions integer \1/);
+  });
+});
+
+describe('discord role doors and member lists', () => {
+  const door = (userId: string, roleId: string) => ({ type: 'invite' as const, user: { platform: 'discord' as const, userId }, door: { kind: 'role' as const, space: { platform: 'discord' as const, spaceId: GUILD_ID }, roleId }, body: [seg.text('Welcome to Core!')] });
+
+  it('given a tier role below the bot, then a promoted member gets the role and a DM without a link', async () => {
+    const r = await startBot();
+    await r.app.router.deliver([door(ALICE.id, CORE_ROLE)]);
+    expect(r.fake.rolesOf(GUILD_ID, ALICE.id)).toContain(CORE_ROLE);
+    expect(r.fake.sent.find((s) => s.channelId === r.fake.dmChannelOf(ALICE.id))?.visible).toBe('Welcome to Core!');
+  });
+
+  it('given someone not in the guild yet, then the DM carries a one-use invite and the role is granted when they join', async () => {
+    const r = await startBot();
+    const dana = memberOf(user('91', 'dana'));
+    await r.app.router.deliver([door(dana.user.id, CORE_ROLE)]);
+    const [invite] = [...r.fake.invites.values()];
+    expect(invite).toMatchObject({ max_uses: 1 });
+    expect(r.fake.sent.find((s) => s.channelId === r.fake.dmChannelOf(dana.user.id))?.visible).toContain(`https://discord.gg/${invite!.code}`);
+    r.fake.join(GUILD_ID, dana, invite!.code);
+    await eventually(() => r.fake.rolesOf(GUILD_ID, dana.user.id).includes(CORE_ROLE), 'the role on join');
+    await eventually(() => r.events.some((e) => e.type === 'member.joined'), 'the join');
+    expect(r.events.find((e) => e.type === 'member.joined')).toMatchObject({ inviteCode: invite!.code, space: { spaceId: GUILD_ID }, spaceWide: true });
+  });
+
+  it('given a tier role at or above the bot’s own, then the door is refused as forbidden, naming the fix, and the start-up log warned', async () => {
+    const r = await startBot();
+    const results = await r.app.router.deliver([door(ALICE.id, MOD_ROLE), door(ALICE.id, '609')]);
+    expect(results.map((x) => x.ok)).toEqual([true, false]);
+    const g = r.fake.guilds.get(GUILD_ID)!;
+    expect(g.roles.find((x) => x.id === MOD_ROLE)!.position).toBeLessThan(3);
+    const r2 = await startBot({ before: (f) => (f.guilds.get(GUILD_ID)!.roles.find((x) => x.id === CORE_ROLE)!.position = 5) });
+    const [refused] = await r2.app.router.deliver([door(ALICE.id, CORE_ROLE)]);
+    expect(refused).toMatchObject({ ok: false, error: expect.stringMatching(/forbidden.*move the bot's role above it/) });
+    expect(r2.logs.map((l) => l.msg).join('\n')).toMatch(/cannot grant Core/);
+  });
+
+  it('given a channel, then listMembers pages through the guild’s members', async () => {
+    const r = await startBot();
+    const members = await r.adapter.listMembers({ platform: 'discord', chatId: GENERAL });
+    expect(members.map((m) => m.user.userId).sort()).toEqual([ALICE.id, LI.id, MOD.id, OWNER.id, r.fake.me.id].sort());
+    expect(members.find((m) => m.user.userId === MOD.id)).toMatchObject({ name: 'Mona', platformRole: 'admin' });
   });
 });
 

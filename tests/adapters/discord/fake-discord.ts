@@ -65,8 +65,28 @@ export interface FakeInteraction {
   readonly token: string;
   readonly channelId: string;
   readonly dispatchedAt: number;
+  /** The INTERACTION_CREATE payload, for a redelivery. */
+  payload?: Record<string, unknown>;
   /** The first callback: its type (4 reply, 5 deferred, 6 deferred update, 7 update) and flags. */
   callback?: { type: number; flags: number; at: number };
+  /** The bot deleted its first answer (a placeholder it replaced with a follow-up). */
+  deletedOriginal?: boolean;
+}
+
+/**
+ * A request body: JSON, or multipart with files (Discord's `payload_json` part holds the message;
+ * the files are counted as `attachments` so a test can see them).
+ */
+function parseBody(raw: string, type: string): Record<string, unknown> {
+  if (raw === '') return {};
+  if (type.includes('json')) return JSON.parse(raw) as Record<string, unknown>;
+  const boundary = /boundary=(?:"([^"]+)"|([^;]+))/.exec(type);
+  if (!type.startsWith('multipart/') || !boundary) return {};
+  const parts = raw.split(`--${boundary[1] ?? boundary[2]}`);
+  const json = parts.find((p) => /name="payload_json"/.test(p));
+  const body = json ? (JSON.parse(json.slice(json.indexOf('\r\n\r\n') + 4).trim()) as Record<string, unknown>) : {};
+  const files = parts.filter((p) => /name="files\[\d+\]"/.test(p)).map((p) => /filename="([^"]+)"/.exec(p)?.[1] ?? 'file');
+  return { ...body, uploaded: files };
 }
 
 /** Gateway intent bits that must be switched on in the Developer Portal. */
@@ -112,6 +132,8 @@ export class FakeDiscord {
   /** Intents the application may use (everything by default); others close the gateway with 4014. */
   allowedIntents = ~0;
   heartbeatIntervalMs = 41_250;
+  /** When interactions happen, for their snowflake ids (a test on a fake clock sets it). */
+  now: () => number = Date.now;
   private readonly dmChannels = new Map<string, string>();
   private readonly sessions = new Map<string, Session>();
   private readonly failures = new Map<string, (FakeError | FakeRateLimit)[]>();
@@ -219,12 +241,12 @@ export class FakeDiscord {
    */
   interact(fields: { type: 2 | 3; channel: string; user: FakeUser; data: Record<string, unknown>; locale?: string; message?: Record<string, unknown> }): FakeInteraction {
     const guild = this.guildOfChannel(fields.channel);
-    const id = snowflake();
+    const id = snowflake(this.now());
     const interaction: FakeInteraction = { id, token: `itoken-${id}`, channelId: fields.channel, dispatchedAt: Date.now() };
     this.interactions.set(interaction.token, interaction);
     const member = guild?.members.find((m) => m.user.id === fields.user.id);
     const channel = guild?.channels.find((c) => c.id === fields.channel);
-    this.dispatch('INTERACTION_CREATE', {
+    interaction.payload = {
       id,
       application_id: this.applicationId,
       type: fields.type,
@@ -246,8 +268,30 @@ export class FakeDiscord {
       context: guild ? 0 : 1,
       data: fields.data,
       ...(fields.message ? { message: fields.message } : {}),
-    });
+    };
+    this.dispatch('INTERACTION_CREATE', interaction.payload);
     return interaction;
+  }
+
+  /** The same interaction delivered again (as after a gateway replay). */
+  redeliver(interaction: FakeInteraction): void {
+    this.dispatch('INTERACTION_CREATE', interaction.payload);
+  }
+
+  /** A member presses one of the bot's buttons (custom_id) on a message the bot sent. */
+  press(fields: { channel: string; user: FakeUser; customId: string; message: FakeSent; locale?: string }): FakeInteraction {
+    return this.interact({ type: 3, channel: fields.channel, user: fields.user, data: { custom_id: fields.customId, component_type: 2 }, message: this.messageObject(fields.message), ...(fields.locale ? { locale: fields.locale } : {}) });
+  }
+
+  /** A member runs a slash command with options (`{ name, type, value }` as Discord sends them). */
+  slash(fields: { channel: string; user: FakeUser; name: string; options?: Record<string, unknown>[]; locale?: string; resolved?: Record<string, unknown> }): FakeInteraction {
+    return this.interact({
+      type: 2,
+      channel: fields.channel,
+      user: fields.user,
+      data: { id: snowflake(), name: fields.name, type: 1, options: fields.options ?? [], ...(fields.resolved ? { resolved: fields.resolved } : {}) },
+      ...(fields.locale ? { locale: fields.locale } : {}),
+    });
   }
 
   /** Closes the gateway connection(s) with `code` (4000: unknown error, which discord.js resumes after). */
@@ -410,10 +454,10 @@ export class FakeDiscord {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
-    const body = (raw && req.headers['content-type']?.includes('json') ? JSON.parse(raw) : {}) as Record<string, unknown>;
+    const body = parseBody(raw, req.headers['content-type'] ?? '');
     const match = /^\/api\/v(\d+)(\/.*)$/.exec(url.pathname);
     if (!match) return json(res, 404, { message: '404: Not Found', code: 0 });
-    const path = match[2]!;
+    const path = decodeURIComponent(match[2]!);
     const method = req.method ?? 'GET';
     const call: FakeCall = { method, path, query: url.searchParams, body, at: Date.now() };
     this.calls.push(call);
@@ -500,6 +544,10 @@ export class FakeDiscord {
       if (!interaction || m[1] !== this.applicationId) return fail(404, 10015, 'Unknown Webhook');
       if (!interaction.callback) return fail(404, 10008, 'Unknown Message');
       if (m[3] && method === 'PATCH') return [200, this.createMessage(interaction.channelId, body, 'edit', interaction, (interaction.callback.flags & 64) !== 0)];
+      if (m[3] && method === 'DELETE') {
+        interaction.deletedOriginal = true;
+        return [204, undefined];
+      }
       if (!m[3] && method === 'POST') return [200, this.createMessage(interaction.channelId, body, 'followup', interaction, (Number(body.flags ?? 0) & 64) !== 0)];
     }
     if ((m = /^\/applications\/(\d+)\/guilds\/(\d+)\/commands$/.exec(path)) && method === 'PUT') return [200, this.overwriteCommands(m[2]!, body)];
@@ -619,7 +667,7 @@ export class FakeDiscord {
     return message;
   }
 
-  private messageObject(s: FakeSent): Record<string, unknown> {
+  messageObject(s: FakeSent): Record<string, unknown> {
     return messagePayload({
       channel: s.channelId,
       author: this.me,

@@ -81,6 +81,8 @@ export const GUILD_ID = '500';
 export const GENERAL = '501';
 export const CORE_CHANNEL = '502';
 export const THREAD = '503';
+/** The moderators' channel (`staff.chat`). */
+export const STAFF = '504';
 export const EVERYONE_ROLE = GUILD_ID;
 export const BOT_ROLE = '601';
 export const MOD_ROLE = '602';
@@ -100,6 +102,7 @@ export function brandGuild(overrides: Partial<FakeGuild> = {}): FakeGuild {
       { id: GENERAL, name: 'general', type: 0, guild_id: GUILD_ID, parent_id: null },
       { id: CORE_CHANNEL, name: 'core-lounge', type: 0, guild_id: GUILD_ID, parent_id: null },
       { id: THREAD, name: 'a thread', type: 11, guild_id: GUILD_ID, parent_id: GENERAL },
+      { id: STAFF, name: 'mods', type: 0, guild_id: GUILD_ID, parent_id: null },
     ],
     roles: [
       { id: EVERYONE_ROLE, name: '@everyone', position: 0, permissions: String(PERMS.viewChannel | PERMS.sendMessages | PERMS.readHistory | PERMS.addReactions | PERMS.createInvite) },

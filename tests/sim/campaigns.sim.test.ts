@@ -106,7 +106,7 @@ describe('simulate: a one-week UGC call with a hashtag in two groups', () => {
       return h(a) < h(b) ? -1 : 1;
     })[0]!;
     const winner = drawn === 5 ? 2 : 1;
-    expect(rows(state.ledger, 'campaign.prize').map((l) => [l.member, l.delta, l.source])).toEqual([[winner, 50, `coffee-moment:${winner}`]]);
+    expect(rows(state.ledger, 'campaign.prize').map((l) => [l.member, l.delta, l.source])).toEqual([[winner, 50, 'coffee-moment:place-1']]);
     const campaign = (state.campaigns.campaigns as { id: string; status: string; seed: string; figures: Record<string, unknown> }[])[0]!;
     expect(campaign).toMatchObject({ id: 'coffee-moment', status: 'closed', seed: 'spring-2026', figures: { entries: 3, participants: 2, newParticipants: 0 } });
 

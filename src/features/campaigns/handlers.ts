@@ -147,7 +147,7 @@ function memberView(ctx: Ctx, campaigns: CampaignService): void {
   else {
     lines.push(ctx.t('campaign.running_title'));
     for (const d of running) {
-      const how = d.entry.by === 'media' ? ctx.t('campaign.how_short_media') : ctx.t('campaign.how_short_tag', { tag: d.entry.by === 'reply' ? '' : d.entry.tag });
+      const how = d.entry.by === 'media' ? ctx.t('campaign.how_short_media') : ctx.t('campaign.how_short_tag', { tag: d.entry.tag });
       lines.push(ctx.t('campaign.running_row', { title: titleOf(d, locale), how, until: until(d), points: d.points, cap: d.perMember }));
     }
   }

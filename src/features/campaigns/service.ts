@@ -197,7 +197,6 @@ export class CampaignService {
 
   private recognises(rule: EntryRule, event: MessageEvent): boolean {
     if (rule.by === 'media') return MEDIA_KINDS.has(event.kind);
-    if (rule.by === 'reply') return false;
     return norm(event.text).includes(norm(rule.tag));
   }
 
@@ -383,7 +382,7 @@ export class CampaignService {
   private howTo(def: CampaignDef, locale: Locale): Body {
     const t = (k: string, p: Record<string, string | number | Body> = {}) => this.deps.translator.t(locale, k, p);
     const until = this.endText(def);
-    const how = def.entry.by === 'media' ? t('campaign.how_media', { until }) : t('campaign.how_tag', { tag: def.entry.by === 'reply' ? '' : def.entry.tag, until });
+    const how = def.entry.by === 'media' ? t('campaign.how_media', { until }) : t('campaign.how_tag', { tag: def.entry.tag, until });
     const lines = [how];
     if (def.points > 0) lines.push(t('campaign.how_points', { points: def.points, cap: def.perMember }));
     if (def.review) lines.push(t('campaign.how_review'));
@@ -510,7 +509,9 @@ export class CampaignService {
     let paidNow = 0;
     const outs: Outbound[] = [];
     for (const w of winners) {
-      const key = `${id}:${w.memberId}`;
+      // Keyed by the campaign and the place, not the member id, which a later merge of two
+      // identities changes: a close after that still finds the prize paid.
+      const key = `${id}:place-${w.place}`;
       let paid = false;
       if (def.prize.points > 0) paid = this.deps.points.credit({ memberId: w.memberId, delta: def.prize.points, reason: 'campaign.prize', sourceKey: key, at, actorMemberId, note: id }) || paid;
       if (def.prize.reward !== undefined) {

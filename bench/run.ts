@@ -77,13 +77,15 @@ function runChild(name: string, size: number, file: string | undefined): Promise
 
 const rows: Row[] = [];
 try {
-  for (const c of CASES) {
-    if (only && !only.includes(c.name)) continue;
-    for (const size of quick ? c.quickSizes : c.sizes) {
-      const file = c.communityDays ? await community(size, c.communityDays(size)) : undefined;
-      process.stderr.write(`${c.name} ${size.toLocaleString('en-US')}…\n`);
-      rows.push(await runChild(c.name, size, file));
-    }
+  // Size by size, so cases compared side by side (the pipeline with and without the outbox, and
+  // its raw ceiling) run back to back under the same load on a shared machine.
+  const runs = CASES.filter((c) => !only || only.includes(c.name))
+    .flatMap((c) => (quick ? c.quickSizes : c.sizes).map((size) => ({ c, size })))
+    .sort((a, b) => a.size - b.size);
+  for (const { c, size } of runs) {
+    const file = c.communityDays ? await community(size, c.communityDays(size)) : undefined;
+    process.stderr.write(`${c.name} ${size.toLocaleString('en-US')}…\n`);
+    rows.push(await runChild(c.name, size, file));
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

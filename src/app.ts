@@ -13,20 +13,21 @@ import type { ScheduledJob, Scheduler } from './core/scheduler.ts';
 import { buildCommandTable, type Services } from './commands/index.ts';
 import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
-import { AuditService } from './features/audit/index.ts';
-import { CampaignService, CampaignTimer, campaignsListener } from './features/campaigns/index.ts';
-import { CheckinService } from './features/checkin/index.ts';
-import { ContentService } from './features/content/index.ts';
-import { EarningService, earningListener, referralJob } from './features/earning/index.ts';
-import { DeadlineTimer, FeedbackService, feedbackDigestJob, feedbackListener, type FeedbackFigures, type FollowUpStats } from './features/feedback/index.ts';
-import { ShopService } from './features/shop/index.ts';
-import { GroupService, groupsListener } from './features/groups/index.ts';
-import { MembersService, memberReconcileJob } from './features/members/index.ts';
-import { PointsService } from './features/points/index.ts';
-import { QuietService, quietScanJob, type RecallStats } from './features/quiet/index.ts';
-import { PurchasesService } from './features/purchases/index.ts';
-import { CapabilityDoors, LadderService, tierReviewJob, tiersListener, TierService } from './features/tiers/index.ts';
-import { OutboxService, SqliteOutboxStore } from './features/outbox/index.ts';
+import { AuditService, auditDataPart } from './features/audit/index.ts';
+import { CampaignService, CampaignTimer, campaignsDataPart, campaignsListener } from './features/campaigns/index.ts';
+import { CheckinService, checkinDataPart } from './features/checkin/index.ts';
+import { ContentService, contentDataPart } from './features/content/index.ts';
+import { EarningService, earningDataPart, earningListener, referralJob } from './features/earning/index.ts';
+import { DeadlineTimer, FeedbackService, feedbackDataPart, feedbackDigestJob, feedbackListener, type FeedbackFigures, type FollowUpStats } from './features/feedback/index.ts';
+import { ShopService, shopDataPart } from './features/shop/index.ts';
+import { GroupService, groupsDataPart, groupsListener } from './features/groups/index.ts';
+import { LinkService, linkingDataPart } from './features/linking/index.ts';
+import { MemberDataService, MembersService, memberReconcileJob } from './features/members/index.ts';
+import { PointsService, pointsDataPart } from './features/points/index.ts';
+import { QuietService, quietDataPart, quietScanJob, type RecallStats } from './features/quiet/index.ts';
+import { PurchasesService, purchasesDataPart } from './features/purchases/index.ts';
+import { CapabilityDoors, LadderService, tierReviewJob, tiersDataPart, tiersListener, TierService } from './features/tiers/index.ts';
+import { OutboxService, outboxDataPart, SqliteOutboxStore } from './features/outbox/index.ts';
 
 export interface AppOptions {
   readonly db: Db;
@@ -194,7 +195,28 @@ export function createApp(options: AppOptions): App {
   const campaigns = new CampaignService({ db, config, rewards: content.rewards, contentDir: content.dir, translator, logger, content: posts, members, points, shop, audit });
   campaigns.syncPack(clock.now());
 
-  const services = { members, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, campaigns };
+  // How every feature's rows follow a merge, an erasure and an export: one part per feature.
+  const memberData = new MemberDataService({ db, audit });
+  for (const part of [
+    groupsDataPart(),
+    pointsDataPart(db, points),
+    checkinDataPart(db, checkins, config.community.timezone),
+    tiersDataPart(db, tiers, members),
+    quietDataPart(db, members),
+    earningDataPart(db),
+    shopDataPart(db),
+    purchasesDataPart(db),
+    feedbackDataPart(db),
+    contentDataPart(),
+    outboxDataPart(),
+    auditDataPart(),
+    linkingDataPart(db),
+    campaignsDataPart(db),
+  ])
+    memberData.register(part);
+  const link = new LinkService({ db, members, data: memberData });
+
+  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, campaigns };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback), campaignsListener(campaigns, { chat: config.staff.chat, locale: config.community.locale, translator })];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };

@@ -3,7 +3,8 @@ import type { Translator } from '../core/i18n.ts';
 import { checkinCommands, type CheckinService } from '../features/checkin/index.ts';
 import { contentCommands, type ContentService } from '../features/content/index.ts';
 import { groupsCommands, type GroupService } from '../features/groups/index.ts';
-import { membersCommands, type MembersService } from '../features/members/index.ts';
+import { membersCommands, type MemberDataService, type MembersService } from '../features/members/index.ts';
+import { linkingCommands, type LinkService } from '../features/linking/index.ts';
 import { pointsCommands, type PointsService } from '../features/points/index.ts';
 import { quietCommands, type QuietService } from '../features/quiet/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
@@ -20,6 +21,9 @@ import { helpCommand } from './help.ts';
 /** The feature services of one running bot; each feature owns one. */
 export interface Services {
   readonly members: MembersService;
+  /** Merges, erasures and exports of a member's data across every feature. */
+  readonly memberData: MemberDataService;
+  readonly link: LinkService;
   readonly groups: GroupService;
   readonly tiers: TierService;
   readonly ladder: LadderService;
@@ -56,6 +60,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...checkinCommands(s.checkins),
     ...pointsCommands({ points: s.points, timeZone: s.timeZone, tiers: s.tiers }),
     ...membersCommands(s.members),
+    ...linkingCommands({ link: s.link, members: s.members, points: s.points, checkins: s.checkins, timeZone: s.timeZone }),
     ...groupsCommands(s.groups, s.tiers),
     ...contentCommands({ content: s.content, groups: s.groups }),
     ...quietCommands(s.quiet, s.staffChat, { desk: s.feedback, members: s.members }),

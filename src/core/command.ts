@@ -239,6 +239,11 @@ export interface CommandSpec<A extends readonly AnyArg[] = readonly AnyArg[]> {
    * `/tier @member core` is an operator's). Checked by the dispatcher with `role`.
    */
   readonly argsRole?: Role;
+  /**
+   * A form of the command that needs a higher role, recognised from the arguments as written
+   * (`/link @a @b` is an operator's; `/link CODE` a member's). Checked by the dispatcher with `role`.
+   */
+  readonly privilegedForm?: { readonly role: Role; readonly matches: (argText: string) => boolean };
   readonly where: CommandScope;
   /** Seconds between two uses by one member. */
   readonly cooldownSec?: number;

@@ -194,7 +194,7 @@ export class Dispatcher {
     const buffer: Outbound[] = [];
     try {
       const withArgs = 'tokens' in invocation.input ? invocation.input.tokens.length > 0 : Object.keys(invocation.input.options).length > 0;
-      this.checkAllowed(command, actor, chat, this.deps.clock.now(), withArgs);
+      this.checkAllowed(command, actor, chat, this.deps.clock.now(), withArgs, invocation.argText);
       const args = this.parseArgs(command, invocation, event);
       this.deps.store.transaction(() => {
         const { event: _raw, ...context } = this.context(event, actor, chat, now, buffer, command.private ?? false, locale);
@@ -221,8 +221,8 @@ export class Dispatcher {
   }
 
   /** The one place permissions, scope and cooldowns are checked. */
-  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date, withArgs: boolean): void {
-    const needed = withArgs && command.argsRole ? command.argsRole : command.role;
+  private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date, withArgs: boolean, argText: string): void {
+    const needed = command.privilegedForm?.matches(argText) ? command.privilegedForm.role : withArgs && command.argsRole ? command.argsRole : command.role;
     if (!atLeast(actor.role, needed)) {
       throw new UserError('error.forbidden', { role: this.deps.translator.text(actor.locale, `role.${needed}`) });
     }

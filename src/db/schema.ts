@@ -17,3 +17,4 @@ export * from '../features/purchases/schema.ts';
 export * from '../features/outbox/schema.ts';
 export * from '../features/feedback/schema.ts';
 export * from '../features/campaigns/schema.ts';
+export * from '../features/linking/schema.ts';

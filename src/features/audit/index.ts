@@ -1,1 +1,2 @@
 export { AuditService, type AuditEntry } from './service.ts';
+export { auditDataPart } from './data-part.ts';

@@ -3,3 +3,4 @@ export { campaignCommands, campaignsListener, parseNewCampaign } from './handler
 export { CampaignTimer } from './jobs.ts';
 export { loadCampaignPack, parseLocalMoment, CAMPAIGN_KINDS, WINNER_RULES, type CampaignDef } from './pack.ts';
 export { ENTRY_STATUSES, CAMPAIGN_STATUSES } from './schema.ts';
+export { campaignsDataPart } from './data-part.ts';

@@ -3,3 +3,4 @@ export { earningCommands, earningListener } from './handlers.ts';
 export { referralJob } from './jobs.ts';
 export { CLAIM_STATUSES } from './schema.ts';
 export { fingerprint, similarityTo } from './similarity.ts';
+export { earningDataPart } from './data-part.ts';

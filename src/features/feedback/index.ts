@@ -4,3 +4,4 @@ export { DeadlineTimer, feedbackDigestJob } from './jobs.ts';
 export { addBusinessMinutes, businessMinutesBetween } from './business-hours.ts';
 export { splitText } from './text.ts';
 export { TICKET_KINDS, type TicketKind } from './schema.ts';
+export { feedbackDataPart } from './data-part.ts';

@@ -1,3 +1,5 @@
 export { MembersService, type MemberRow, type ActivityField, type ActivityNote, type DmTarget } from './service.ts';
 export { membersCommands } from "./handlers.ts";
 export { memberReconcileJob, needsReconcile, RECONCILE_CRON } from "./jobs.ts";
+export { MemberDataService, type MemberExport } from './data-service.ts';
+export { ERASED, placeholders, type ErasureStep, type MemberDataPart, type MergeStep } from './member-data.ts';

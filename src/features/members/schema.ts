@@ -14,6 +14,8 @@ export const members = sqliteTable(
     lastActiveAt: integer('last_active_at'),
     /** Set when this member was merged into another by linking identities. */
     mergedInto: integer('merged_into'),
+    /** Set when the member's personal data was erased (`/forget`): the row stays as an anonymous tombstone. */
+    erasedAt: integer('erased_at'),
   },
   // The tier review reads each tier's members (the keep rules); tier boards filter by it.
   (t) => [index('members_tier').on(t.tier)],

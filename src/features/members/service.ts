@@ -89,7 +89,7 @@ export class MembersService implements Directory {
     for (const k of roles.owners) this.configRoles.set(k, 'owner');
     for (const k of deps.owners) this.configRoles.set(k, 'owner');
     const s = deps.orm.$client;
-    const memberColumns = 'm.id AS id, m.name AS name, m.locale AS locale, m.tier AS tier, m.created_at AS createdAt, m.last_active_at AS lastActiveAt, m.merged_into AS mergedInto';
+    const memberColumns = 'm.id AS id, m.name AS name, m.locale AS locale, m.tier AS tier, m.created_at AS createdAt, m.last_active_at AS lastActiveAt, m.merged_into AS mergedInto, m.erased_at AS erasedAt';
     const membership = (values: string, set: string) =>
       s.prepare<{ m: number; k: string; at: number }>(
         `INSERT INTO memberships (member_id, chat_key, joined_at, first_seen_at, last_active_at, left_at) VALUES (@m, @k, ${values})
@@ -125,7 +125,7 @@ export class MembersService implements Directory {
       identityKeys: s.prepare("SELECT platform || ':' || user_id AS k FROM identities WHERE member_id = ?"),
       grantedRole: s.prepare('SELECT role FROM member_roles WHERE member_id = ?'),
       // dmTarget runs for every message a job sends a member (tier reviews, recalls).
-      identitiesOf: s.prepare('SELECT platform, user_id AS userId FROM identities WHERE member_id = ?'),
+      identitiesOf: s.prepare('SELECT platform, user_id AS userId FROM identities WHERE member_id = ? ORDER BY first_seen_at, platform'),
       groupsByRecency: s.prepare(
         `SELECT chat_key AS chatKey FROM memberships WHERE member_id = ? AND left_at IS NULL AND chat_key <> ?
          ORDER BY COALESCE(last_active_at, joined_at, first_seen_at) DESC`,
@@ -191,7 +191,7 @@ export class MembersService implements Directory {
     const tier = startTier ?? this.deps.tiers.lowest;
     const id = Number(this.q.insertMember.run(name, locale, tier, at.getTime()).lastInsertRowid);
     this.q.insertIdentity.run(platform, userId, id, person.handle ?? null, name, at.getTime());
-    return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null };
+    return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null, erasedAt: null };
   }
 
   /**
@@ -384,6 +384,11 @@ export class MembersService implements Directory {
         .run();
     }
     audit.record({ at, actorMemberId: grantedBy, action: 'role.set', targetMemberId: memberId, detail: { from, to: role } });
+  }
+
+  /** The member's platform identities, oldest first. */
+  identitiesOf(memberId: number): UserRef[] {
+    return this.q.identitiesOf.all(memberId) as UserRef[];
   }
 
   /** The member behind a platform identity, if the bot has seen them. */

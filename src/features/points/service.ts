@@ -24,6 +24,8 @@ export const LEDGER_REASONS = [
   'deduct',
   'campaign.entry',
   'campaign.prize',
+  'merge',
+  'unlink',
 ] as const;
 export type LedgerReason = (typeof LEDGER_REASONS)[number];
 

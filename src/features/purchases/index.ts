@@ -1,2 +1,3 @@
 export { PurchasesService, type ImportResult, type PurchaseTotals } from './service.ts';
 export { purchasesCommands } from './handlers.ts';
+export { purchasesDataPart } from './data-part.ts';

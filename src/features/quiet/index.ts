@@ -2,3 +2,4 @@ export { QuietService, type FlagRow, type ScanResult, type RecallStats, type Out
 export { quietCommands } from './handlers.ts';
 export { quietScanJob } from './jobs.ts';
 export { FLAG_STATUSES, type FlagStatus } from './schema.ts';
+export { quietDataPart } from './data-part.ts';

@@ -4,3 +4,4 @@ export { CapabilityDoors, type TierDoors, type DoorRequest, type DoorOpening } f
 export { tierCommands, tiersListener } from './handlers.ts';
 export { tierReviewJob } from './jobs.ts';
 export type { MemberStats, RequirementProgress } from './rules.ts';
+export { tiersDataPart } from './data-part.ts';

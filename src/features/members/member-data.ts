@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { UserRef } from '../../core/ids.ts';
+
+/**
+ * How a feature's rows follow the life of a member's data: a merge (two identities found to be one
+ * person), an erasure (`/forget`) and an export (`/mydata`). Every feature whose tables hold member
+ * rows registers one part at the composition root, like its listeners; `MemberData` runs them all in
+ * one synchronous transaction, so a crash mid-merge or mid-erasure leaves nothing half done.
+ */
+export interface MemberDataPart {
+  /** The feature that owns the part: the export's section name. */
+  readonly feature: string;
+  /**
+   * The tables this part answers for. Every table of the database is claimed by exactly one part
+   * (a test checks), so a new table cannot be forgotten by merge, erasure or export.
+   */
+  readonly tables: readonly string[];
+  /** Moves `from`'s rows to `into`, keeping what accounting needs per identity. No `await`: runs in the merge's transaction. */
+  merge?(step: MergeStep): void;
+  /**
+   * Free texts the member wrote that this part stores (ticket texts): collected from every part
+   * before any erases, so the other parts can scrub copies of them (an outbox reply that quoted one).
+   */
+  personalTexts?(memberIds: readonly number[]): string[];
+  /** Removes the member's personal data from this part's tables, keeping anonymous rows accounting needs. */
+  erase?(step: ErasureStep): void;
+  /** What this part holds about the member, JSON-ready; omitted when there is nothing. */
+  export?(memberIds: readonly number[], at: Date): unknown;
+}
+
+/** One merge: `from` goes away into `into`. */
+export interface MergeStep {
+  readonly from: number;
+  readonly into: number;
+  readonly at: Date;
+  /** Unique per merge: the source key of rows the merge writes (ledger transfers). */
+  readonly key: string;
+  readonly actorMemberId: number | null;
+}
+
+/** The erased: what to look for, and helpers every part uses on its own tables. */
+export interface ErasureStep {
+  /** The member and every member merged into it earlier. */
+  readonly memberIds: readonly number[];
+  readonly identities: readonly UserRef[];
+  readonly at: Date;
+  /** Whether a text still holds a name, handle, identity or text of the member. */
+  mentions(text: string | null): boolean;
+  /** `text` with every name, handle, identity and text of the member replaced by a neutral mark. */
+  scrub(text: string): string;
+  /** A key (event or source key) that names one of the identities, replaced by an anonymous one that stays unique. */
+  anonymiseKey(key: string): string;
+  /** Scrubs one text column of a table wherever it mentions the member (the rows are found by SQL first). */
+  scrubColumn(table: string, column: string): number;
+  /** Anonymises one key column of a table wherever it names one of the identities. */
+  anonymiseKeyColumn(table: string, column: string): number;
+}
+
+/** What stands in for erased text. */
+export const ERASED = '[erased]';
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u;
+
+/**
+ * Builds the erasure's matchers. Names and handles are replaced as whole words (a name "Al" must
+ * not eat "Alice"), except CJK names, which are written without spaces around them. User ids are
+ * replaced only where they stand as an id — a key segment (`telegram:dm:42:m:7`) or a JSON string
+ * (`"userId":"42"`) — since a short numeric id also appears in ordinary text.
+ */
+export function erasureStep(sqlite: Database.Database, subject: { memberIds: readonly number[]; identities: readonly UserRef[]; names: readonly string[]; texts: readonly string[]; at: Date }): ErasureStep {
+  const words = [...new Set(subject.names.map((n) => n.trim()).filter((n) => n.length >= 2))];
+  const texts = [...new Set(subject.texts.map((t) => t.trim()).filter((t) => t.length >= 4))];
+  // JSON columns hold texts with their quotes and line breaks escaped.
+  const literal = [...new Set([...texts, ...texts.map((t) => JSON.stringify(t).slice(1, -1))])].sort((a, b) => b.length - a.length);
+  const wordAlternatives = words.flatMap((w) => [w, JSON.stringify(w).slice(1, -1)]).sort((a, b) => b.length - a.length);
+  const parts: string[] = [];
+  if (literal.length > 0) parts.push(literal.map(escapeRe).join('|'));
+  for (const w of [...new Set(wordAlternatives)]) parts.push(CJK.test(w) ? escapeRe(w) : `(?<![\\p{L}\\p{N}_])${escapeRe(w)}(?![\\p{L}\\p{N}_])`);
+  const ids = [...new Set(subject.identities.map((i) => i.userId))];
+  if (ids.length > 0) parts.push(`(?<=^|[:"@])(?:${ids.map(escapeRe).join('|')})(?=$|[:"])`);
+  const pattern = parts.length > 0 ? new RegExp(parts.join('|'), 'gu') : undefined;
+  const keyPattern = ids.length > 0 ? new RegExp(`(?:^|:)(?:dm:)?(?:${ids.map(escapeRe).join('|')})(?::|$)`, 'u') : undefined;
+  const needles = [...literal, ...words, ...ids];
+  const mentions = (text: string | null): boolean => {
+    if (text === null || !pattern) return false;
+    pattern.lastIndex = 0;
+    return pattern.test(text);
+  };
+  const scrub = (text: string): string => (pattern ? text.replace(pattern, ERASED) : text);
+  const names = (key: string) => keyPattern !== undefined && subject.identities.some((i) => key.startsWith(`${i.platform}:`)) && keyPattern.test(key);
+  const anonymiseKey = (key: string) => (names(key) ? `erased:${createHash('sha256').update(key).digest('hex').slice(0, 24)}` : key);
+  // Rows are found by `instr` first, so an erasure reads only the rows that name the member.
+  const candidates = (table: string, column: string): { id: number; v: string }[] => {
+    if (needles.length === 0) return [];
+    const where = needles.map(() => `instr(${column}, ?) > 0`).join(' OR ');
+    return sqlite.prepare(`SELECT rowid AS id, ${column} AS v FROM ${table} WHERE ${column} IS NOT NULL AND (${where})`).all(...needles) as { id: number; v: string }[];
+  };
+  return {
+    memberIds: subject.memberIds,
+    identities: subject.identities,
+    at: subject.at,
+    mentions,
+    scrub,
+    anonymiseKey,
+    scrubColumn(table, column) {
+      const update = sqlite.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`);
+      let n = 0;
+      for (const row of candidates(table, column)) {
+        const next = scrub(row.v);
+        if (next !== row.v) n += update.run(next, row.id).changes;
+      }
+      return n;
+    },
+    anonymiseKeyColumn(table, column) {
+      if (ids.length === 0) return 0;
+      const update = sqlite.prepare(`UPDATE ${table} SET ${column} = ? WHERE rowid = ?`);
+      const where = ids.map(() => `instr(${column}, ?) > 0`).join(' OR ');
+      let n = 0;
+      for (const row of sqlite.prepare(`SELECT rowid AS id, ${column} AS v FROM ${table} WHERE ${where}`).all(...ids) as { id: number; v: string }[]) {
+        const next = anonymiseKey(row.v);
+        if (next !== row.v) n += update.run(next, row.id).changes;
+      }
+      return n;
+    },
+  };
+}
+
+/** `?, ?, ?` for an `IN (…)` list. */
+export function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}

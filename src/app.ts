@@ -28,6 +28,7 @@ import { QuietService, quietDataPart, quietScanJob, type RecallStats } from './f
 import { PurchasesService, purchasesDataPart } from './features/purchases/index.ts';
 import { CapabilityDoors, LadderService, tierReviewJob, tiersDataPart, tiersListener, TierService } from './features/tiers/index.ts';
 import { OutboxService, outboxDataPart, SqliteOutboxStore } from './features/outbox/index.ts';
+import { JourneyService, journeyDataPart, journeyListener, journeyMomentsJobs, loadJourney, WelcomeTimer } from './features/journey/index.ts';
 
 export interface AppOptions {
   readonly db: Db;
@@ -105,6 +106,8 @@ export interface ExportedState {
   feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
   /** Campaigns with their state, winners (and draw seed) and figures (entries, participants, new participants, UGC lift), and every entry. */
   campaigns: { campaigns: unknown[]; entries: unknown[] };
+  /** Journeys (who joined where and when), every moment sent, birthdays (month-day only) and recap opt-ins. */
+  journey: ReturnType<JourneyService['exportAll']>;
 }
 
 export function createApp(options: AppOptions): App {
@@ -191,6 +194,22 @@ export function createApp(options: AppOptions): App {
         };
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, delivery, onSettled: (l) => sender.onSettled(l), groups, members, checkins, points, audit });
 
+  const journey = new JourneyService({
+    db,
+    config,
+    members,
+    points,
+    checkins,
+    earning,
+    translator,
+    delivery,
+    steps: loadJourney(content.dir, config.community.locale),
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  checkins.usePerks((memberId, at) => journey.checkinFactor(memberId, at));
+  checkins.onCheckIn((memberId, at, chat, streak) => journey.noteCheckIn(memberId, at, chat, streak));
+  points.onEarned((entry, lifetime) => journey.noteEarned(entry, lifetime));
+
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
   const campaigns = new CampaignService({ db, config, rewards: content.rewards, contentDir: content.dir, translator, logger, content: posts, members, points, shop, audit });
   campaigns.syncPack(clock.now());
@@ -212,15 +231,18 @@ export function createApp(options: AppOptions): App {
     auditDataPart(),
     linkingDataPart(db),
     campaignsDataPart(db),
+    journeyDataPart(db),
   ])
     memberData.register(part);
   const link = new LinkService({ db, members, data: memberData });
 
-  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, campaigns };
+  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey, campaigns };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback), campaignsListener(campaigns, { chat: config.staff.chat, locale: config.community.locale, translator })];
+  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback), journeyListener(journey), campaignsListener(campaigns, { chat: config.staff.chat, locale: config.community.locale, translator })];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };
   const deadlines = new DeadlineTimer(feedbackJobDeps);
+  const journeyJobDeps = { journey, db, clock, delivery };
+  const welcomes = new WelcomeTimer(journeyJobDeps);
   const campaignTimer = new CampaignTimer({ campaigns, db, clock, timeZone: config.community.timezone, delivery, logger });
   const dispatcher = new Dispatcher({
     store: db,
@@ -251,6 +273,7 @@ export function createApp(options: AppOptions): App {
       memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
       tierReviewJob({ ladder, db, reviewAt: config.ladder.reviewAt, timeZone: config.community.timezone, delivery }),
       feedbackDigestJob(feedbackJobDeps),
+      ...journeyMomentsJobs(journeyJobDeps, config.journey.sendAt, journey.zones()),
     ],
     services,
     schedule(scheduler) {
@@ -258,6 +281,7 @@ export function createApp(options: AppOptions): App {
       posts.attach(scheduler);
       deadlines.attach(scheduler);
       campaignTimer.attach(scheduler);
+      welcomes.attach(scheduler);
     },
     exportState: () => {
       const standings = points.allStandings();
@@ -284,6 +308,7 @@ export function createApp(options: AppOptions): App {
         outbox: outboxService.stats(),
         feedback: feedback.exportAll(now),
         campaigns: campaigns.exportAll(now),
+        journey: journey.exportAll(),
       };
     },
   };

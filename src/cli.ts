@@ -4,6 +4,7 @@ import { ConfigError, loadContent } from './config/load.ts';
 import { parseEnv } from './config/env.ts';
 import { loadPack } from './features/content/index.ts';
 import { loadCampaignPack } from './features/campaigns/index.ts';
+import { loadJourney } from './features/journey/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
 import { DEMO, exportState, importCodes, importPurchases, prepareDemo, simulate, start } from './main.ts';
@@ -175,7 +176,7 @@ program
 
 program
   .command('check-config')
-  .description('validate content/ (community.yaml, messages, posts, campaigns) without starting')
+  .description('validate content/ (community.yaml, messages, posts, journeys, campaigns) without starting')
   .option('--content <dir>', 'content directory', 'content')
   .action((opts: { content: string }) => {
     try {
@@ -187,7 +188,8 @@ program
         timeZone: content.community.community.timezone,
         rewards: content.rewards.rewards.map((r) => r.sku),
       });
-      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups, ${pack.posts.length} posts, ${campaigns.length} campaigns)\n`);
+      const journey = loadJourney(opts.content, content.community.community.locale);
+      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups, ${pack.posts.length} posts, ${journey.length} journey messages, ${campaigns.length} campaigns)\n`);
     } catch (err) {
       fail(err);
     }

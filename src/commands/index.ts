@@ -16,6 +16,7 @@ import { campaignCommands, type CampaignService } from '../features/campaigns/in
 import type { Locale } from '../core/i18n.ts';
 import { tierCommands, type LadderService, type TierService } from '../features/tiers/index.ts';
 import { purchasesCommands, type PurchasesService } from '../features/purchases/index.ts';
+import { journeyCommands, type JourneyService } from '../features/journey/index.ts';
 import { helpCommand } from './help.ts';
 
 /** The feature services of one running bot; each feature owns one. */
@@ -38,6 +39,7 @@ export interface Services {
   readonly outbox: OutboxService;
   readonly feedback: FeedbackService;
   readonly campaigns: CampaignService;
+  readonly journey: JourneyService;
 }
 
 /** What the command table's handlers call: the services plus the community settings they read. */
@@ -71,6 +73,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...outboxCommands(s.outbox),
     ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
     ...campaignCommands(s.campaigns),
+    ...journeyCommands({ journey: s.journey, points: s.points, checkins: s.checkins, ladder: s.ladder, tiers: s.tiers, timeZone: s.timeZone }),
   );
   return table;
 }

@@ -324,6 +324,57 @@ export const ladderSchema = z
   })
   .strict();
 
+const STAGES = ['new', 'growing', 'established'] as const;
+
+/** What a lifecycle stage gives: a check-in multiplier and a line told when the stage begins and shown by `/me`. */
+const stagePerkSchema = z
+  .object({
+    /** Multiplies check-in points (with the tier multiplier and any boost): the seed's 积分翻倍 is 2. */
+    checkinMultiplier: z.number().min(1).max(10).default(1),
+    /** What the stage gives, in the member's language. */
+    perks: localised.optional(),
+  })
+  .strict();
+
+/** `journey:` — the welcome, the journey calendar (content/journeys), stages, moments and the recap. */
+export const journeySchema = z
+  .object({
+    /** Local time (`HH:MM`, in each member's zone: the zone of the group they joined, else the community's) journey messages go out. */
+    sendAt: hhmm.default('10:00'),
+    welcome: z
+      .object({
+        /** A welcome in the group, greeting everyone who joined within `batchMinutes` in one message. */
+        group: z.boolean().default(true),
+        batchMinutes: z.number().int().min(1).max(60).default(2),
+        /** A DM to the newcomer with the guide (message `journey.welcome_dm`). */
+        dm: z.boolean().default(true),
+        /** Points given once with the welcome DM; 0 for none. */
+        giftPoints: z.number().int().nonnegative().default(0),
+      })
+      .strict()
+      .default({ group: true, batchMinutes: 2, dm: true, giftPoints: 0 }),
+    /** Perks per lifecycle stage (new 0–7 days, growing 8–30, established 31+ since the member was first seen). */
+    stages: z.partialRecord(z.enum(STAGES), stagePerkSchema).default({}),
+    /** Days since joining that are celebrated once each, by DM. */
+    anniversaries: z.array(z.number().int().min(1).max(3650)).default([100, 365]),
+    /** Announced once each, when reached: total check-ins, lifetime points, check-in streak. */
+    milestones: z
+      .object({
+        checkins: z.array(z.number().int().min(1)).default([100]),
+        lifetimePoints: z.array(z.number().int().min(1)).default([1000]),
+        streak: z.array(z.number().int().min(2)).default([30]),
+        /** `dm`: to the member only; `group`: in the group where it happened (else their latest group). */
+        announce: z.enum(['dm', 'group']).default('dm'),
+      })
+      .strict()
+      .default({ checkins: [100], lifetimePoints: [1000], streak: [30], announce: 'dm' }),
+    /** Points given with a birthday greeting (`/birthday MM-DD`); 0 for none. Birthdays are greeted by DM only. */
+    birthdayPoints: z.number().int().nonnegative().default(0),
+    /** The opt-in monthly recap (`/recap on`): sent on the first day of the month at `sendAt`. */
+    recap: z.boolean().default(true),
+  })
+  .strict();
+
 /** `content/community.yaml`: the rules a brand configures. */
 export const communitySchema = z
   .object({
@@ -344,6 +395,7 @@ export const communitySchema = z
     ladder: ladderSchema.default(ladderSchema.parse({})),
     delivery: deliverySchema.default(deliverySchema.parse({})),
     feedback: feedbackSchema.default(feedbackSchema.parse({})),
+    journey: journeySchema.default(journeySchema.parse({})),
   })
   .strict()
   .superRefine((cfg, ctx) => {
@@ -374,6 +426,8 @@ export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type EarningConfig = z.infer<typeof earningSchema>;
 export type TierRule = z.infer<typeof tierRuleSchema>;
 export type LadderConfig = z.infer<typeof ladderSchema>;
+export type JourneyConfig = z.infer<typeof journeySchema>;
+export type Stage = (typeof STAGES)[number];
 export type FeedbackConfig = z.infer<typeof feedbackSchema>;
 export type BusinessHours = z.infer<typeof businessHoursSchema>;
 

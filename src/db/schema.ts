@@ -17,4 +17,5 @@ export * from '../features/purchases/schema.ts';
 export * from '../features/outbox/schema.ts';
 export * from '../features/feedback/schema.ts';
 export * from '../features/campaigns/schema.ts';
+export * from '../features/journey/schema.ts';
 export * from '../features/linking/schema.ts';

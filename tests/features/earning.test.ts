@@ -174,8 +174,8 @@ describe('referrals', () => {
     const before = h.sent.length;
     await h.scheduler.advanceTo(new Date(h.clock.now().getTime() + 2 * DAY));
     expect(earnedBy(1).referral).toBe(50);
-    // Only the DM to the inviter: scheduled posts to groups in those days are not about referrals.
-    expect(h.sent.slice(before).filter((o) => o.type === 'dm')).toMatchObject([{ type: 'dm', user: { userId: 'alice' } }]);
+    // One DM to the inviter about the referral (Bob's own day-7 journey message is not about it).
+    expect(h.sent.slice(before).filter((o) => o.type === 'dm' && o.user.userId === 'alice')).toMatchObject([{ type: 'dm', user: { userId: 'alice' } }]);
     await h.scheduler.advanceTo(new Date(h.clock.now().getTime() + 3 * DAY));
     expect(count('referral')).toBe(1);
     expect(ledgerMismatches(h.app)).toEqual([]);

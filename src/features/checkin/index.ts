@@ -1,3 +1,3 @@
-export { CheckinService, checkinPoints, type CheckinResult, type CheckinObserver } from './service.ts';
+export { CheckinService, checkinPoints, type CheckinResult, type CheckinObserver, type PerkLookup } from './service.ts';
 export { checkinCommands } from './handlers.ts';
 export { checkinDataPart } from './data-part.ts';

@@ -36,8 +36,11 @@ export function checkinPoints(rule: CheckinRule, streak: number, multiplier: num
 /** The points boost in force for a group at a time (1 when none): boosts apply to all earning, check-ins included. */
 export type BoostLookup = (chatKey: string, at: Date) => number;
 
-/** Told about every new check-in, inside the same transaction (the first-check-in new-member task). */
-export type CheckinObserver = (memberId: number, at: Date, chatKey: string) => void;
+/** Told about every new check-in, inside the same transaction (the first-check-in new-member task, milestones). */
+export type CheckinObserver = (memberId: number, at: Date, chatKey: string, streak: number) => void;
+
+/** A member's own check-in multiplier at a time (1 when none): lifecycle-stage perks. */
+export type PerkLookup = (memberId: number, at: Date) => number;
 
 /**
  * Daily check-ins: once per member per local day in the group's time zone, with a streak that
@@ -51,6 +54,8 @@ export class CheckinService {
   private readonly insert: Database.Statement;
   private readonly observers: CheckinObserver[] = [];
   private boost: BoostLookup = () => 1;
+  private perk: PerkLookup = () => 1;
+  private readonly countAll: Database.Statement<[number]>;
 
   constructor(private readonly deps: CheckinDeps) {
     const s = deps.db.sqlite;
@@ -60,6 +65,7 @@ export class CheckinService {
     // A new check-in's place follows the last one given out that day: one index probe instead of
     // counting every check-in of the day (make-up cards, at position 0, do not take a place).
     this.lastPosition = s.prepare('SELECT COALESCE(MAX(position), 0) AS n FROM checkins WHERE chat_key = ? AND day = ?');
+    this.countAll = s.prepare('SELECT COUNT(*) AS n FROM checkins WHERE member_id = ? AND position > 0');
     this.insert = s.prepare(
       `INSERT INTO checkins (member_id, day, chat_key, at, streak, points, position, event_key)
        VALUES (@memberId, @day, @chatKey, @at, @streak, @points, @position, @eventKey)`,
@@ -77,12 +83,12 @@ export class CheckinService {
     const last = this.findLast.get(actor.memberId, day) as { day: string; streak: number } | undefined;
     const streak = last && last.day === addDays(day, -1) ? last.streak + 1 : 1;
     const key = chatKey(chat.ref);
-    const earned = checkinPoints(rule, streak, tiers.multiplier(actor.tier) * this.boost(key, at));
+    const earned = checkinPoints(rule, streak, tiers.multiplier(actor.tier) * this.boost(key, at) * this.perk(actor.memberId, at));
     const position = (this.lastPosition.get(key, day) as { n: number }).n + 1;
     this.insert.run({ memberId: actor.memberId, day, chatKey: key, at: at.getTime(), streak, points: earned, position, eventKey });
     points.credit({ memberId: actor.memberId, delta: earned, reason: 'checkin', sourceKey: `${actor.memberId}:${day}`, at });
     members.recordActivity(actor.memberId, key, day, 'checkins', at);
-    for (const observe of this.observers) observe(actor.memberId, at, key);
+    for (const observe of this.observers) observe(actor.memberId, at, key, streak);
     return { already: false, day, streak, points: earned, position, balance: points.balance(actor.memberId) };
   }
 
@@ -94,6 +100,21 @@ export class CheckinService {
   /** Where boosts come from (the earning feature owns them); wired by the composition root. */
   useBoosts(lookup: BoostLookup): void {
     this.boost = lookup;
+  }
+
+  /** Where members' own multipliers come from (the journey's stage perks); wired by the composition root. */
+  usePerks(lookup: PerkLookup): void {
+    this.perk = lookup;
+  }
+
+  /** How many times a member checked in on local days `from` (inclusive) to `to` (exclusive), make-up cards not counted. */
+  countBetween(memberId: number, from: string, to: string): number {
+    return (this.deps.db.sqlite.prepare('SELECT COUNT(*) AS n FROM checkins WHERE member_id = ? AND day >= ? AND day < ? AND position > 0').get(memberId, from, to) as { n: number }).n;
+  }
+
+  /** How many times a member checked in (make-up cards not counted). */
+  countFor(memberId: number): number {
+    return (this.countAll.get(memberId) as { n: number }).n;
   }
 
   /** Registers a function called after every new check-in, in its transaction. */

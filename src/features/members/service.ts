@@ -11,7 +11,7 @@ import type { ChatRef, Platform, UserRef } from '../../core/ids.ts';
 import { parseChatKey, spaceKey, userKey } from '../../core/ids.ts';
 import type { Role } from '../../core/roles.ts';
 import { atLeast, isRole, strongest } from '../../core/roles.ts';
-import type { CommunityConfig } from '../../config/schema.ts';
+import type { CommunityConfig, Stage } from '../../config/schema.ts';
 import type { Orm } from '../../db/open.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { GroupService } from '../groups/index.ts';
@@ -32,6 +32,15 @@ export interface ActivityNote {
 }
 
 /** Where a DM to a member goes, and the group to mention them in if the DM is refused. */
+/** Lifecycle stages by days since the member was first seen: new below 8 days, growing below 31, then established. */
+export const STAGE_DAYS = { new: 8, growing: 31 } as const;
+
+/** The member's lifecycle stage at `now` (ms), from the start of their tenure (`firstSeen`, ms). */
+export function stageAt(firstSeen: number, now: number): Stage {
+  const days = (now - firstSeen) / 86_400_000;
+  return days < STAGE_DAYS.new ? 'new' : days < STAGE_DAYS.growing ? 'growing' : 'established';
+}
+
 export interface DmTarget {
   readonly user: UserRef;
   readonly name: string;
@@ -201,6 +210,12 @@ export class MembersService implements Directory {
   firstSeenAt(memberId: number): number | null {
     const row = this.deps.orm.$client.prepare('SELECT MIN(first_seen_at) AS at FROM memberships WHERE member_id = ?').get(memberId) as { at: number | null };
     return row.at;
+  }
+
+  /** Local days (`YYYY-MM-DD`, `from` inclusive, `to` exclusive) with any interaction of the member, in any group. */
+  activeDaysBetween(memberId: number, from: string, to: string): number {
+    const row = this.deps.orm.$client.prepare('SELECT COUNT(DISTINCT day) AS n FROM activity_days WHERE member_id = ? AND day >= ? AND day < ?').get(memberId, from, to) as { n: number };
+    return row.n;
   }
 
   /** Members currently in a group (seen there and not since left). */

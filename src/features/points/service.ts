@@ -24,10 +24,15 @@ export const LEDGER_REASONS = [
   'deduct',
   'campaign.entry',
   'campaign.prize',
+  'welcome',
+  'birthday',
   'merge',
   'unlink',
 ] as const;
 export type LedgerReason = (typeof LEDGER_REASONS)[number];
+
+/** Told of an earned credit inside its transaction, with the member's lifetime total after it. */
+export type CreditObserver = (entry: LedgerEntry, lifetime: number) => void;
 
 /** A ledger entry to write. `sourceKey` with `reason` must be unique: the cause of the payment. */
 export interface LedgerEntry {
@@ -70,6 +75,8 @@ export class PointsService {
   private readonly weeklyBoard: Database.Statement<{ week: string; limit: number; tier?: string }>;
   private readonly weeklyTierBoard: Database.Statement<{ week: string; limit: number; tier?: string }>;
   private readonly earnedFrom: Database.Statement<[number]>;
+  private readonly monthQ: Database.Statement<[number, number, number]>;
+  private readonly creditObservers: CreditObserver[] = [];
   /** Local week (Monday) by UTC quarter-hour, so crediting does not format a date every time. */
   private readonly weekByHour = new Map<number, string>();
 
@@ -106,6 +113,10 @@ export class PointsService {
     this.weeklyBoard = weekly('');
     this.weeklyTierBoard = weekly('AND m.tier = @tier');
     this.earnedFrom = s.prepare('SELECT 1 FROM ledger WHERE at >= ? AND earned = 1 LIMIT 1');
+    this.monthQ = s.prepare(
+      `SELECT COALESCE(SUM(CASE WHEN earned = 1 THEN delta ELSE 0 END), 0) AS earned, COALESCE(SUM(CASE WHEN delta < 0 THEN -delta ELSE 0 END), 0) AS spent
+       FROM ledger WHERE member_id = ? AND at >= ? AND at < ?`,
+    );
     this.backfillWeekly();
   }
 
@@ -170,8 +181,24 @@ export class PointsService {
     });
     if (inserted.changes === 0) return false;
     this.upsertBalance.run({ memberId: entry.memberId, delta: entry.delta, earnedDelta: earned ? entry.delta : 0 });
-    if (earned) this.addWeekly.run(this.weekOf(entry.at.getTime()), entry.memberId, entry.delta);
+    if (earned) {
+      this.addWeekly.run(this.weekOf(entry.at.getTime()), entry.memberId, entry.delta);
+      if (this.creditObservers.length > 0) {
+        const lifetime = (this.standingQ.get(entry.memberId) as { lifetime: number }).lifetime;
+        for (const observe of this.creditObservers) observe(entry, lifetime);
+      }
+    }
     return true;
+  }
+
+  /** Registers a function told of every earned credit with the lifetime total after it, in its transaction (milestones). */
+  onEarned(observer: CreditObserver): void {
+    this.creditObservers.push(observer);
+  }
+
+  /** Points a member earned, and spent or lost (every negative row), between two instants (`/me`, the monthly recap). */
+  totalsBetween(memberId: number, from: Date, to: Date): { earned: number; spent: number } {
+    return this.monthQ.get(memberId, from.getTime(), to.getTime()) as { earned: number; spent: number };
   }
 
   /**

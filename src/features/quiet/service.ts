@@ -12,7 +12,7 @@ import { ConfigError } from '../../config/load.ts';
 import type { QuietConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
 import type { AuditService } from '../audit/index.ts';
-import type { ActivityNote, MembersService } from '../members/index.ts';
+import { STAGE_DAYS, stageAt, type ActivityNote, type MembersService } from '../members/index.ts';
 import type { PointsService } from '../points/index.ts';
 import type { TierService } from '../tiers/index.ts';
 import type { FlagStatus } from './schema.ts';
@@ -105,15 +105,6 @@ const FLAG_COLUMNS = `f.id, f.member_id AS memberId, m.name AS name, f.status, f
   f.reviewed_by AS reviewedBy, f.reviewed_at AS reviewedAt, f.note, f.recall_template AS recallTemplate, f.recalled_at AS recalledAt,
   f.recalled_by AS recalledBy, f.recall_via AS recallVia, f.recall_chat AS recallChat, f.bonus, f.bonus_paid_at AS bonusPaidAt,
   f.returned_at AS returnedAt, f.returned_via AS returnedVia`;
-
-/** Lifecycle stages by days since the member was first seen: new below 8 days, growing below 31, then established. */
-const STAGE_DAYS = { new: 8, growing: 31 } as const;
-
-/** The member's lifecycle stage at `now`, from the start of their tenure (`firstSeen`, ms). */
-export function stageAt(firstSeen: number, now: number): FlagRow['stage'] {
-  const days = (now - firstSeen) / DAY_MS;
-  return days < STAGE_DAYS.new ? 'new' : days < STAGE_DAYS.growing ? 'growing' : 'established';
-}
 
 /** Current risk: days quiet now over the member's baseline. Ranks the queue. */
 const CURRENT_RISK = `((@now - f.quiet_since) / 86400000.0 / f.baseline_days)`;

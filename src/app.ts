@@ -5,9 +5,11 @@ import { Dispatcher, type Listener } from './core/dispatcher.ts';
 import { Translator } from './core/i18n.ts';
 import type { Logger } from './core/logger.ts';
 import type { Outbound } from './core/outbound.ts';
+import type { AdapterStatus, Capability } from './core/adapter.ts';
+import type { Platform } from './core/ids.ts';
 import { OutboundRouter } from './core/outbound-router.ts';
 import type { Delivery, OutboxStats } from './core/outbox.ts';
-import { OutboxSender } from './core/outbox-sender.ts';
+import { OutboxSender, type UndeliverableMessage } from './core/outbox-sender.ts';
 import { Pacer } from './core/send-policy.ts';
 import type { ScheduledJob, Scheduler } from './core/scheduler.ts';
 import { buildCommandTable, type Services } from './commands/index.ts';
@@ -77,6 +79,11 @@ export interface App {
   schedule(scheduler: Scheduler): void;
   /** The state as JSON-ready data: what `hearth export` prints. */
   exportState(): ExportedState;
+  /**
+   * Tells the staff chat (through the outbox) when an adapter goes offline, needs a new login or
+   * is back: the composition root calls it from every adapter's `onStatus`.
+   */
+  noteAdapterStatus(platform: Platform, status: AdapterStatus): void;
 }
 
 export interface ExportedState {
@@ -117,7 +124,7 @@ export function createApp(options: AppOptions): App {
   const tiers = new TierService(config);
   const audit = new AuditService(db.orm);
   const groups = new GroupService(db.orm, config, audit);
-  const members = new MembersService({ orm: db.orm, config, groups, tiers, audit, owners: new Set(options.owners ?? []) });
+  const members = new MembersService({ orm: db.orm, config, groups, tiers, audit, owners: new Set(options.owners ?? []), translator });
   const points = new PointsService(db, config.community.timezone, audit);
   const checkins = new CheckinService({ db, rule: config.earning.checkin, points, members, tiers });
   const quiet = new QuietService({
@@ -142,7 +149,11 @@ export function createApp(options: AppOptions): App {
   const shop = new ShopService({ db, catalogue: content.rewards, points, tiers, checkins, audit });
   db.transaction(() => groups.applyConfig(clock.now()));
   const sleep = options.sleep ?? realSleep;
-  const router = new OutboundRouter({ logger, sleep, onUndeliverable: (failed) => quiet.undeliverable(failed) });
+  // The door asks what the member's platform can do at the moment it opens.
+  const doors = new CapabilityDoors({ capabilitiesOf: (p): ReadonlySet<Capability> | undefined => router.adapter(p)?.capabilities, translator, staffChat: config.staff.chat, staffLocale: config.community.locale });
+  // What finally fails is offered to the features that can do something instead (a staff task).
+  const undeliverable = (failed: UndeliverableMessage): Outbound[] => [...quiet.undeliverable(failed), ...doors.undeliverable(failed)];
+  const router = new OutboundRouter({ logger, sleep, onUndeliverable: undeliverable });
   const store = new SqliteOutboxStore(db);
   const outboxService = new OutboxService({ store, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const d = config.delivery;
@@ -166,7 +177,7 @@ export function createApp(options: AppOptions): App {
       bulk: d.maxAgeMinutes.bulk * 60_000,
     },
     retry: d.retry,
-    onUndeliverable: (failed) => quiet.undeliverable(failed),
+    onUndeliverable: undeliverable,
     onDeferred: (report) => outboxService.deferredNotice(report),
   });
   const purchases = new PurchasesService({ db, members, audit, timeZone: config.community.timezone });
@@ -179,8 +190,7 @@ export function createApp(options: AppOptions): App {
     audit,
     translator,
     logger,
-    // The door asks what the member's platform can do at the moment it opens.
-    doors: new CapabilityDoors({ capabilitiesOf: (p) => router.adapter(p)?.capabilities, translator, staffChat: config.staff.chat, staffLocale: config.community.locale }),
+    doors,
     ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
   });
   members.onActivity((note) => ladder.noteActivity(note));
@@ -282,6 +292,13 @@ export function createApp(options: AppOptions): App {
       deadlines.attach(scheduler);
       campaignTimer.attach(scheduler);
       welcomes.attach(scheduler);
+    },
+    noteAdapterStatus: (platform, status) => {
+      const at = clock.now();
+      const outs = outboxService.statusNotice(platform, status, at);
+      if (outs.length === 0) return;
+      db.transaction(() => delivery.record(`adapter.status:${platform}:${status.state}:${at.getTime()}`, outs));
+      void delivery.flush().catch((err: unknown) => logger.error({ err }, 'could not send the adapter status notice'));
     },
     exportState: () => {
       const standings = points.allStandings();

@@ -252,7 +252,10 @@ export async function start(options: StartOptions): Promise<void> {
       }
       const adapter = await mod.createAdapter(adapterEnvs[i]!, logger);
       app.router.register(adapter);
-      adapter.onStatus?.((status) => reportStatus(platform, status, logger, options.output));
+      adapter.onStatus?.((status) => {
+        reportStatus(platform, status, logger, options.output);
+        app.noteAdapterStatus(platform, status);
+      });
       adapters.push(adapter);
       await adapter.start(app.dispatcher.sink);
       if (adapter.publishCatalog) await adapter.publishCatalog(catalog).catch((err: unknown) => logger.warn({ err, platform }, 'could not publish the command catalog'));

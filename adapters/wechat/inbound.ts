@@ -103,11 +103,13 @@ export function stripSelfMentions(text: string, selfNames: readonly string[]): s
 
 /** A WeChat contact as the core's Sender. */
 export function senderOf(c: ContactFacts): Sender {
+  const aliases = contactAliases(c);
   return {
     user: { platform: 'wechat', userId: c.id },
     name: c.name,
     ...(c.handle ? { handle: c.handle } : {}),
     ...(c.isSelf ? { isSelf: true } : {}),
+    ...(aliases.length > 0 ? { aliases } : {}),
   };
 }
 
@@ -126,8 +128,8 @@ export function roomAliases(room: RoomFacts): string[] {
   return room.topic ? [`topic:${room.topic}`] : [];
 }
 
-function chatOf(f: { readonly room?: RoomFacts; readonly talker: ContactFacts }): { chat: ChatRef; chatKind: ChatKind; chatTitle?: string } {
-  if (f.room) return { chat: { platform: 'wechat', chatId: f.room.id }, chatKind: 'group', ...(f.room.topic ? { chatTitle: f.room.topic } : {}) };
+function chatOf(f: { readonly room?: RoomFacts; readonly talker: ContactFacts }): { chat: ChatRef; chatKind: ChatKind; chatTitle?: string; chatAliases?: string[] } {
+  if (f.room) return { chat: { platform: 'wechat', chatId: f.room.id }, chatKind: 'group', ...(f.room.topic ? { chatTitle: f.room.topic, chatAliases: roomAliases(f.room) } : {}) };
   return { chat: { platform: 'wechat', chatId: f.talker.id }, chatKind: 'direct' };
 }
 
@@ -256,7 +258,7 @@ export function mapJoin(f: JoinFacts): InboundEvent[] {
     platform: 'wechat' as const,
     chat: { platform: 'wechat' as const, chatId: f.room.id },
     chatKind: 'group' as const,
-    ...(f.room.topic ? { chatTitle: f.room.topic } : {}),
+    ...(f.room.topic ? { chatTitle: f.room.topic, chatAliases: roomAliases(f.room) } : {}),
     at: f.at,
   };
   return f.invitees.map((c): InboundEvent => {
@@ -286,7 +288,7 @@ export function mapLeave(f: LeaveFacts): InboundEvent[] {
       platform: 'wechat' as const,
       chat: { platform: 'wechat' as const, chatId: f.room.id },
       chatKind: 'group' as const,
-      ...(f.room.topic ? { chatTitle: f.room.topic } : {}),
+      ...(f.room.topic ? { chatTitle: f.room.topic, chatAliases: roomAliases(f.room) } : {}),
       at: f.at,
       member: senderOf(c),
     }));

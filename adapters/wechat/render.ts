@@ -92,3 +92,32 @@ export function renderTexts(body: Body, options: { inRoom: boolean; limit?: numb
     }))
     .filter((p) => p.text.trim() !== '');
 }
+
+/** An image segment of a body, sent as a picture of its own. */
+export type RenderedImage = Extract<Segment, { type: 'image' }>;
+
+/** One message to send: a text (with the ids it mentions) or a picture. */
+export type RenderedMessage = ({ readonly kind: 'text' } & RenderedText) | { readonly kind: 'image'; readonly image: RenderedImage };
+
+/**
+ * Renders a body to the messages WeChat gets, in order: text runs as `renderTexts` parts and each
+ * picture with `data` (a room's QR code) as an image message of its own, since a WeChat message is
+ * either text or a file. A picture by URL only stays a link in the text: fetching it is not the
+ * adapter's business.
+ */
+export function renderMessages(body: Body, options: { inRoom: boolean; limit?: number }): RenderedMessage[] {
+  const out: RenderedMessage[] = [];
+  let run: Segment[] = [];
+  const flush = () => {
+    for (const t of renderTexts(run, options)) out.push({ kind: 'text', ...t });
+    run = [];
+  };
+  for (const s of body) {
+    if (s.type === 'image' && s.data !== undefined) {
+      flush();
+      out.push({ kind: 'image', image: s });
+    } else run.push(s);
+  }
+  flush();
+  return out;
+}

@@ -1,3 +1,4 @@
+import { FileBox } from 'file-box';
 import qrcodeTerminal from 'qrcode-terminal';
 import { qrcodeValueToImageUrl, ScanStatus, WechatyBuilder, type Contact, type Message, type Room, type Wechaty, type WechatyOptions } from 'wechaty';
 import type { Capability, EventSink, PlatformAdapter } from '../../src/core/adapter.ts';
@@ -11,20 +12,17 @@ import { isBenignPuppetError, isConnectionLoss, toAdapterError } from './errors.
 import { mapJoin, mapLeave, mapMessage, senderOf } from './inbound.ts';
 import { readContact, readMessage, readRoom } from './read.ts';
 import { RecentMessages } from './recent.ts';
-import { renderTexts } from './render.ts';
+import { renderMessages, type RenderedImage } from './render.ts';
 
-/** How the adapter reads time and waits; tests pass a fake clock whose sleep advances it. */
+/** How the adapter reads time and waits (reconnect backoff, start-up wait); tests pass a fake clock. */
 export interface WechatTiming {
   readonly now: () => number;
   readonly sleep: (ms: number) => Promise<void>;
-  /** A number in [0, 1) for send jitter. */
-  readonly random: () => number;
 }
 
 export const realWechatTiming: WechatTiming = {
   now: () => Date.now(),
   sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
-  random: Math.random,
 };
 
 /** The adapter's lifecycle, as the composition root and the staff chat hear it. */
@@ -47,12 +45,6 @@ export interface WechatAdapterOptions {
    */
   readonly memoryPath?: string;
   readonly timing?: WechatTiming;
-  /**
-   * The least time between two sends from this account, plus up to `jitterMs` at random, so the
-   * account does not post at machine speed (automated accounts get restricted).
-   */
-  readonly minGapMs?: number;
-  readonly jitterMs?: number;
   /** Draws the login QR code; the default draws it on stderr with qrcode-terminal. */
   readonly drawQr?: (qr: string) => void;
   /** How long start() waits for the puppet before resolving (it keeps connecting afterwards). */
@@ -73,18 +65,19 @@ const drawOnStderr = (qr: string) => qrcodeTerminal.generate(qr, { small: true }
 /**
  * Hearth on WeChat through wechaty. Rooms are groups and a contact's chat is a direct chat;
  * messages, room joins and removals become core events (`inbound.ts`, read through `read.ts`);
- * bodies are sent as plain text with real `@` mentions, split at 2000 characters and spaced out
- * per account. The puppet (web, pad through the puppet service, WeCom) is wechaty's choice, made
- * by WECHATY_PUPPET. Login is by QR code: the adapter reports `waiting-for-login` with the code,
+ * bodies are sent as plain text with real `@` mentions, split at 2000 characters. How fast is
+ * the outbox's WeChat send policy (gaps with jitter, caps, quiet hours), not the adapter's. The
+ * puppet (web, pad through the puppet service, WeCom) is wechaty's choice, made by WECHATY_PUPPET. Login is by QR code: the adapter reports `waiting-for-login` with the code,
  * `online`, or `offline`, and never blocks the other platforms while it waits.
  */
 export class WechatAdapter implements PlatformAdapter {
   readonly platform = 'wechat' as const;
   /**
    * WeChat reports a member leaving only when someone removes them, so no `member-leave-events`:
-   * the core reconciles leaves from the room member list. Joins come with the inviter.
+   * the core reconciles leaves from the room member list. Joins come with the inviter. Members
+   * type bare words (`签到`), hardly ever a slash.
    */
-  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['dm', 'member-list', 'member-join-events']);
+  readonly capabilities: ReadonlySet<Capability> = new Set<Capability>(['dm', 'member-list', 'member-join-events', 'add-member', 'invite-qr', 'bare-words']);
   private readonly logger: Logger;
   private readonly timing: WechatTiming;
   private readonly recent = new RecentMessages();
@@ -94,16 +87,15 @@ export class WechatAdapter implements PlatformAdapter {
   /** Reconnect waits, told when the status leaves `offline`. */
   private readonly backOnline = new Set<() => void>();
   /** Parts of an outbound already sent, so the router's retry does not repeat them. */
-  private readonly progress = new WeakMap<Outbound, { sent: number; qrSent?: boolean }>();
+  private readonly progress = new WeakMap<Outbound, InviteProgress>();
   private current: WechatStatus = { state: 'starting' };
+  /** Whether the account is offline because the puppet connection was lost (not a logout). */
+  private connectionLost = false;
   private bot: Wechaty | undefined;
   private sink: EventSink | undefined;
   private self: Contact | undefined;
   /** Inbound events are handed to the core one at a time, in the order wechaty emits them. */
   private inbound: Promise<void> = Promise.resolve();
-  /** Sends from this account, one after the other with a gap. */
-  private outbound: Promise<void> = Promise.resolve();
-  private lastSendAt = -Infinity;
   /** Rooms seen in inbound events: a room on puppets whose room ids look like any other id (WeCom). */
   private readonly rooms = new Set<string>();
   private stopping = false;
@@ -133,7 +125,10 @@ export class WechatAdapter implements PlatformAdapter {
     const prev = this.current;
     if (prev.state === next.state && JSON.stringify(prev) === JSON.stringify(next)) return;
     this.current = next;
-    if (next.state !== 'offline') for (const w of [...this.backOnline]) w();
+    if (next.state !== 'offline') {
+      this.connectionLost = false;
+      for (const w of [...this.backOnline]) w();
+    }
     for (const l of this.statusListeners) {
       try {
         l(next);
@@ -221,6 +216,7 @@ export class WechatAdapter implements PlatformAdapter {
     if (isConnectionLoss(err)) {
       if (this.stopping) return;
       if (this.current.state !== 'offline') this.logger.warn({ err: String(err) }, 'wechat: lost the puppet connection');
+      this.connectionLost = true;
       this.setStatus({ state: 'offline', reason: String((err as Error)?.message ?? err) });
       this.scheduleReconnect();
       return;
@@ -354,11 +350,14 @@ export class WechatAdapter implements PlatformAdapter {
     }
   }
 
-  /** The wechaty instance when logged in; sending before login is retried later by the router. */
+  /**
+   * The wechaty instance when logged in. Before the QR login and after a logout the send is
+   * `not_logged_in`, while the puppet connection is lost `network`: both are retried later.
+   */
   private online(): Wechaty {
     const bot = this.bot;
     if (!bot || this.current.state !== 'online' || !bot.isLoggedIn) {
-      throw new AdapterError('wechat', 'network', `not logged in (${this.current.state})`);
+      throw new AdapterError('wechat', this.connectionLost ? 'network' : 'not_logged_in', `not logged in (${this.current.state})`);
     }
     return bot;
   }
@@ -413,7 +412,9 @@ export class WechatAdapter implements PlatformAdapter {
   /**
    * An invite to a higher-tier room: `room.add` where the bot may add members (WeChat lets room
    * owners and admins add directly; small rooms let any member invite), then the invitation text
-   * by DM; when adding fails, the room's QR code by DM with the text.
+   * by DM (in the room when the member is no friend of the bot); when adding fails, the room's QR
+   * code as an image by DM with the text. When that DM is refused too (not a friend, no QR code)
+   * only a person can let them in: `needs_staff`, which the core turns into a staff task.
    */
   private async invite(out: Extract<Outbound, { type: 'invite' }>): Promise<void> {
     const bot = this.online();
@@ -425,50 +426,53 @@ export class WechatAdapter implements PlatformAdapter {
     if (!room || !contact) throw new AdapterError('wechat', 'not_found', `room ${target.chatId} or contact ${out.user.userId} not found`);
     const progress = this.progress.get(out) ?? { sent: 0 };
     this.progress.set(out, progress);
-    if (progress.sent === 0 && !progress.qrSent) {
+    if (!progress.via) {
       try {
-        await this.paced(() => room.add(contact));
+        await room.add(contact);
+        progress.via = 'added';
         this.logger.info({ room: room.id, contact: contact.id }, 'wechat: added a member to a room');
       } catch (err) {
         this.logger.info({ room: room.id, err: String(err) }, 'wechat: could not add the member, sending the room QR code instead');
-        const qr = await room.qrCode();
-        await this.sendDirect(out, contact.id, [...out.body, seg.br(), seg.text(qr)]);
-        progress.qrSent = true;
-        return;
+        progress.via = 'qr';
+        progress.addError = String((err as Error)?.message ?? err);
       }
     }
-    await this.sendDirect(out, contact.id, out.body);
+    if (progress.via === 'added') {
+      if (contact.friend() === false) return await this.sendParts(out, room.id, [seg.mention(out.user, contact.name()), seg.text(' '), ...out.body], true);
+      return await this.sendDirect(out, contact.id, out.body);
+    }
+    try {
+      progress.qr ??= await this.roomQrImage(room, target.chatId);
+      await this.sendDirect(out, contact.id, [...out.body, seg.br(), progress.qr]);
+    } catch (err) {
+      const e = toAdapterError(err);
+      if (e.retryable) throw e;
+      throw new AdapterError('wechat', 'needs_staff', `could not add ${contact.id} to ${room.id} (${progress.addError ?? 'refused'}) nor send the room QR code (${e.message})`);
+    }
+  }
+
+  /** The room's QR code as a PNG image segment, drawn here from the code the puppet gives. */
+  private async roomQrImage(room: Room, chatId: string): Promise<RenderedImage> {
+    const code = await room.qrCode();
+    const topic = await room.topic().catch(() => chatId);
+    return seg.image({ data: await FileBox.fromQRCode(code).toBase64(), mime: 'image/png', alt: `${topic} QR` }) as RenderedImage;
   }
 
   private async sendParts(out: Outbound, conversationId: string, body: Body, inRoom: boolean): Promise<void> {
-    const parts = renderTexts(body, { inRoom });
+    const parts = renderMessages(body, { inRoom });
     const progress = this.progress.get(out) ?? { sent: 0 };
     this.progress.set(out, progress);
     for (let i = progress.sent; i < parts.length; i++) {
       const part = parts[i]!;
       const bot = this.online();
-      await this.paced(() => bot.puppet.messageSendText(conversationId, part.text, inRoom && part.mentionIds.length > 0 ? [...part.mentionIds] : undefined));
+      if (part.kind === 'image') {
+        const file = imageFile(part.image);
+        await bot.puppet.messageSendFile(conversationId, file);
+      } else {
+        await bot.puppet.messageSendText(conversationId, part.text, inRoom && part.mentionIds.length > 0 ? [...part.mentionIds] : undefined);
+      }
       progress.sent = i + 1;
     }
-  }
-
-  /** Runs one send after the previous one, at least `minGapMs` (+ jitter) after it. */
-  private paced<T>(send: () => Promise<T>): Promise<T> {
-    const run = this.outbound.then(async () => {
-      const gap = (this.options.minGapMs ?? 1000) + Math.floor(this.timing.random() * (this.options.jitterMs ?? 1000));
-      const wait = this.lastSendAt + gap - this.timing.now();
-      if (wait > 0) await this.timing.sleep(wait);
-      try {
-        return await send();
-      } finally {
-        this.lastSendAt = this.timing.now();
-      }
-    });
-    this.outbound = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
   }
 
   /** Stops wechaty (and the puppet connection). Idempotent. */
@@ -489,6 +493,23 @@ export class WechatAdapter implements PlatformAdapter {
     this.sink = undefined;
     this.setStatus({ state: 'offline', reason: 'stopped' });
   }
+}
+
+/** How far an outbound got, so a retry of the same object repeats nothing. */
+interface InviteProgress {
+  /** Parts of the body already sent. */
+  sent: number;
+  /** How an invite lets the member in, once decided. */
+  via?: 'added' | 'qr';
+  addError?: string;
+  qr?: RenderedImage;
+}
+
+/** An image segment with data as a file for the puppet. */
+function imageFile(image: RenderedImage): FileBox {
+  const ext = image.mime?.split('/')[1] ?? 'png';
+  const name = `${image.alt.replace(/[^\p{L}\p{N}_-]+/gu, '-') || 'image'}.${ext}`;
+  return FileBox.fromBase64(image.data ?? '', name);
 }
 
 /** Pad and mock room ids end in `@chatroom`, web-protocol ones start with `@@`; contact ids do neither. */

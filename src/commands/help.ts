@@ -18,14 +18,21 @@ export function helpCommand(table: () => readonly CommandSpec[], translator: Tra
     inMenu: true,
     handler: (ctx) => {
       const lines: Body[] = [ctx.t('help.title')];
-      for (const c of table()) {
-        if (!atLeast(ctx.actor.role, c.role)) continue;
-        if (c.where !== 'any' && c.where !== ctx.chat.kind) continue;
+      // Where members type bare words (WeChat), those lead: commands with words first, each shown
+      // as its words with the slash form after it (`签到 / 打卡 (/checkin)`).
+      const wordsFirst = ctx.surface.capabilities.has('bare-words');
+      const shownHere = table().filter((c) => atLeast(ctx.actor.role, c.role) && (c.where === 'any' || c.where === ctx.chat.kind));
+      const ordered = wordsFirst ? [...shownHere.filter((c) => c.bare?.length), ...shownHere.filter((c) => !c.bare?.length)] : shownHere;
+      for (const c of ordered) {
         // A command whose arguments need a stronger role (`/tier`) is listed without arguments to those without it.
         const shown = c.argsRole && !atLeast(ctx.actor.role, c.argsRole) ? { ...c, args: [] } : c;
+        const words = c.bare?.join(' / ');
+        if (wordsFirst && words) {
+          lines.push([seg.bold(usageLine(shown, words, translator, ctx.actor.locale)), seg.text(` (/${c.name}) — `), ...ctx.t(`cmd.${c.name}`)]);
+          continue;
+        }
         const usage = usageLine(shown, `/${c.name}`, translator, ctx.actor.locale);
-        const words = c.bare?.length ? ` (${c.bare.join(' / ')})` : '';
-        lines.push([seg.bold(usage), seg.text(`${words} — `), ...ctx.t(`cmd.${c.name}`)]);
+        lines.push([seg.bold(usage), seg.text(`${words ? ` (${words})` : ''} — `), ...ctx.t(`cmd.${c.name}`)]);
       }
       ctx.reply(joinLines(lines));
     },

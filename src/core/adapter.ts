@@ -19,6 +19,8 @@ import type { SendMeta, SendReceipt } from './outbox.ts';
  * - `stable-ids`: user and chat ids never change (WeChat's do).
  * - `member-list`: `listMembers` works.
  * - `message-content`: the bot reads ordinary messages (Discord's privileged intent), so posts earn.
+ * - `bare-words`: members type commands as bare words (WeChat's `签到`, rarely a `/`), so help
+ *   shows those first.
  */
 export type Capability =
   | 'dm'
@@ -36,7 +38,8 @@ export type Capability =
   | 'add-member'
   | 'invite-qr'
   | 'stable-ids'
-  | 'message-content';
+  | 'message-content'
+  | 'bare-words';
 
 /** Where an adapter delivers inbound events. Resolves once the core has handled the event. */
 export type EventSink = (event: InboundEvent) => Promise<void>;

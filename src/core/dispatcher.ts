@@ -131,7 +131,8 @@ export class Dispatcher {
   private process(event: InboundEvent, outs: Outbound[]): DispatchOutcome {
     const { store, directory } = this.deps;
     if (!store.claimEvent(event.key, event.at)) return 'duplicate';
-    const { actor, chat } = directory.enter(event);
+    const { actor, chat, notices } = directory.enter(event);
+    if (notices) outs.push(...notices);
     // Handlers and services work in the event's time, so a redelivery counts on its own day.
     const now = event.at;
     const invocation = this.invocation(event);

@@ -8,12 +8,20 @@ import { groups } from './schema.ts';
 
 export type GroupRow = typeof groups.$inferSelect;
 
+/** A new group whose topic several known groups share: not guessed, the staff decides. */
+export interface UnsureGroup {
+  readonly chatKey: string;
+  readonly topic: string;
+  readonly candidates: readonly string[];
+}
+
 /**
  * Groups and their tier binding. Config bindings win at start; an unbound group belongs to the
  * lowest tier until an operator binds it.
  */
 export class GroupService {
   private readonly cache = new Map<string, GroupRow>();
+  private unsure: UnsureGroup[] = [];
 
   constructor(
     private readonly orm: Orm,
@@ -40,14 +48,15 @@ export class GroupService {
   }
 
   /** The group's row, registering it (lowest tier) the first time the bot sees it; keeps its title and space current. */
-  ensure(chat: ChatRef, at: Date, title?: string, space?: SpaceRef): GroupRow {
+  ensure(chat: ChatRef, at: Date, title?: string, space?: SpaceRef, aliases?: readonly string[]): GroupRow {
     const key = chatKey(chat);
     const spaceValue = space === undefined ? undefined : spaceKey(space);
     const cached = this.cache.get(key);
     if (cached && (title === undefined || cached.title === title) && (spaceValue === undefined || cached.space === spaceValue)) return cached;
     let row = this.orm.select().from(groups).where(eq(groups.chatKey, key)).get();
     if (!row) {
-      row = { chatKey: key, platform: chat.platform, title: title ?? null, tier: this.lowestTier, timezone: null, space: spaceValue ?? null, trackingStartedAt: at.getTime() };
+      const previous = this.previousOf(chat, key, aliases, at);
+      row = { chatKey: key, platform: chat.platform, title: title ?? null, tier: previous?.tier ?? this.lowestTier, timezone: previous?.timezone ?? null, space: spaceValue ?? null, trackingStartedAt: at.getTime() };
       // Not cached: the insert is not committed until the event's transaction is.
       this.orm.insert(groups).values(row).run();
       return row;
@@ -59,6 +68,31 @@ export class GroupService {
     }
     this.cache.set(key, row);
     return row;
+  }
+
+  /**
+   * A new chat id whose topic alias (`topic:<room topic>`, WeChat) names exactly one known group on
+   * its platform is that room after an id change (a re-login): the new id takes its tier and time
+   * zone, audited. Several groups with that topic: nothing is guessed (`takeUnsure`).
+   */
+  private previousOf(chat: ChatRef, key: string, aliases: readonly string[] | undefined, at: Date): GroupRow | undefined {
+    const topic = aliases?.find((a) => a.startsWith('topic:'))?.slice('topic:'.length);
+    if (!topic) return undefined;
+    const same = this.orm.$client
+      .prepare('SELECT * FROM groups WHERE platform = ? AND title = ? AND chat_key <> ? ORDER BY chat_key')
+      .all(chat.platform, topic, key) as { chat_key: string; tier: string; timezone: string | null }[];
+    if (same.length > 1) this.unsure.push({ chatKey: key, topic, candidates: same.map((g) => g.chat_key) });
+    if (same.length !== 1) return undefined;
+    const old = same[0]!;
+    this.audit.record({ at, actorMemberId: null, action: 'group.rebind', detail: { from: old.chat_key, to: key, topic, tier: old.tier }, reason: 'same room topic after a platform id change' });
+    return { chatKey: old.chat_key, tier: old.tier, timezone: old.timezone } as GroupRow;
+  }
+
+  /** New groups whose topic matched several known ones since the last call, for the staff chat. */
+  takeUnsure(): UnsureGroup[] {
+    const found = this.unsure;
+    this.unsure = [];
+    return found;
   }
 
   get(key: string): GroupRow | undefined {

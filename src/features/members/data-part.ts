@@ -45,7 +45,8 @@ export function membersDataPart(sqlite: Database.Database): MemberDataPart {
   };
   return {
     feature: 'members',
-    tables: ['members', 'identities', 'memberships', 'activity_days', 'member_roles', 'processed_events'],
+    // Identity aliases are keyed by identity, so a merge carries them with the identities.
+    tables: ['members', 'identities', 'identity_aliases', 'memberships', 'activity_days', 'member_roles', 'processed_events'],
     merge({ from, into }) {
       const p = { from, into };
       q.identities.run(p);
@@ -65,6 +66,9 @@ export function membersDataPart(sqlite: Database.Database): MemberDataPart {
       const list = placeholders(ids);
       // Event keys that name an identity (a DM chat, a join) become anonymous but stay unique.
       step.anonymiseKeyColumn('processed_events', 'key');
+      sqlite
+        .prepare(`DELETE FROM identity_aliases WHERE (platform, user_id) IN (SELECT platform, user_id FROM identities WHERE member_id IN (${list}))`)
+        .run(...ids);
       sqlite.prepare(`DELETE FROM identities WHERE member_id IN (${list})`).run(...ids);
       sqlite.prepare(`DELETE FROM member_roles WHERE member_id IN (${list})`).run(...ids);
       sqlite.prepare(`UPDATE members SET name = '', locale = NULL, erased_at = ? WHERE id IN (${list})`).run(step.at.getTime(), ...ids);
@@ -79,9 +83,15 @@ export function membersDataPart(sqlite: Database.Database): MemberDataPart {
         | undefined;
       return {
         profile: member ? { ...member, createdAt: iso(member.createdAt), lastActiveAt: iso(member.lastActiveAt) } : null,
-        identities: (sqlite.prepare(`SELECT platform, user_id AS userId, handle, name, first_seen_at AS firstSeenAt FROM identities WHERE member_id IN (${list}) ORDER BY first_seen_at`).all(...ids) as { firstSeenAt: number }[]).map(
-          (r) => ({ ...r, firstSeenAt: iso(r.firstSeenAt) }),
-        ),
+        identities: (
+          sqlite
+            .prepare(
+              `SELECT i.platform, i.user_id AS userId, i.handle, i.name, i.first_seen_at AS firstSeenAt,
+                 (SELECT json_group_array(a.alias) FROM identity_aliases a WHERE a.platform = i.platform AND a.user_id = i.user_id) AS aliases
+               FROM identities i WHERE i.member_id IN (${list}) ORDER BY i.first_seen_at`,
+            )
+            .all(...ids) as { firstSeenAt: number; aliases: string }[]
+        ).map((r) => ({ ...r, firstSeenAt: iso(r.firstSeenAt), aliases: JSON.parse(r.aliases) as string[] })),
         groups: (
           sqlite.prepare(`SELECT chat_key AS chat, joined_at AS joinedAt, first_seen_at AS firstSeenAt, last_active_at AS lastActiveAt, left_at AS leftAt FROM memberships WHERE member_id IN (${list}) ORDER BY chat_key`).all(...ids) as {
             joinedAt: number | null;

@@ -82,3 +82,18 @@ export const memberRoles = sqliteTable('member_roles', {
   grantedBy: integer('granted_by'),
   grantedAt: integer('granted_at').notNull(),
 });
+
+/**
+ * Other names a platform knows an identity by (`weixin:<id>`, `remark:<remark>` on WeChat), so a
+ * person whose platform id changed (a WeChat re-login) is found again instead of becoming a
+ * stranger. Kept current from each event's sender.
+ */
+export const identityAliases = sqliteTable(
+  'identity_aliases',
+  {
+    platform: text('platform').notNull(),
+    userId: text('user_id').notNull(),
+    alias: text('alias').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.platform, t.userId, t.alias] }), index('identity_aliases_alias').on(t.platform, t.alias)],
+);

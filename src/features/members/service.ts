@@ -5,7 +5,8 @@ import { localDay } from '../../core/clock.ts';
 import type { Directory } from '../../core/directory.ts';
 import type { InboundEvent, Mention, Sender } from '../../core/events.ts';
 import { eventActor } from '../../core/events.ts';
-import type { Locale } from '../../core/i18n.ts';
+import type { Locale, Translator } from '../../core/i18n.ts';
+import type { Outbound } from '../../core/outbound.ts';
 import { localeFromLanguage } from '../../core/i18n.ts';
 import type { ChatRef, Platform, UserRef } from '../../core/ids.ts';
 import { parseChatKey, spaceKey, userKey } from '../../core/ids.ts';
@@ -16,6 +17,7 @@ import type { Orm } from '../../db/open.ts';
 import type { AuditService } from '../audit/index.ts';
 import type { GroupService } from '../groups/index.ts';
 import type { TierService } from '../tiers/index.ts';
+import { IdentityAliasStore, type AliasMatch } from './aliases.ts';
 import { identities, memberRoles, members, memberships } from './schema.ts';
 
 export type MemberRow = typeof members.$inferSelect;
@@ -57,6 +59,8 @@ export interface MembersServiceDeps {
   readonly audit: AuditService;
   /** Identity keys (`telegram:42`) that are owners, from `BOT_OWNERS`. */
   readonly owners: ReadonlySet<string>;
+  /** For the staff chat's notice when an unknown id matches several people by alias; no notice without it. */
+  readonly translator?: Translator;
 }
 
 /**
@@ -73,6 +77,7 @@ export class MembersService implements Directory {
     readonly byIdentity: Database.Statement<[string, string]>;
     readonly member: Database.Statement<[number]>;
     readonly renameIdentity: Database.Statement<[string, string | null, string, string]>;
+    readonly rebindIdentity: Database.Statement<[string, string, string]>;
     readonly renameMember: Database.Statement<[string, number]>;
     readonly setLocale: Database.Statement<[string, number]>;
     readonly setTier: Database.Statement<[string, number]>;
@@ -90,6 +95,9 @@ export class MembersService implements Directory {
     readonly groupsByRecency: Database.Statement<[number, string]>;
   };
   private readonly activityObservers: ((note: ActivityNote) => void)[] = [];
+  private readonly aliases: IdentityAliasStore;
+  /** Identities whose alias matched several people, found by `identify` and told by `enter`. */
+  private ambiguous: { person: Pick<Sender, 'user' | 'name'>; memberId: number; matches: readonly AliasMatch[] }[] = [];
 
   constructor(private readonly deps: MembersServiceDeps) {
     const { roles } = deps.config;
@@ -98,6 +106,7 @@ export class MembersService implements Directory {
     for (const k of roles.owners) this.configRoles.set(k, 'owner');
     for (const k of deps.owners) this.configRoles.set(k, 'owner');
     const s = deps.orm.$client;
+    this.aliases = new IdentityAliasStore(s);
     const memberColumns = 'm.id AS id, m.name AS name, m.locale AS locale, m.tier AS tier, m.created_at AS createdAt, m.last_active_at AS lastActiveAt, m.merged_into AS mergedInto, m.erased_at AS erasedAt';
     const membership = (values: string, set: string) =>
       s.prepare<{ m: number; k: string; at: number }>(
@@ -116,6 +125,7 @@ export class MembersService implements Directory {
       ),
       member: s.prepare(`SELECT ${memberColumns} FROM members m WHERE m.id = ?`),
       renameIdentity: s.prepare('UPDATE identities SET name = ?, handle = ? WHERE platform = ? AND user_id = ?'),
+      rebindIdentity: s.prepare('UPDATE identities SET user_id = ? WHERE platform = ? AND user_id = ?'),
       renameMember: s.prepare('UPDATE members SET name = ? WHERE id = ?'),
       setLocale: s.prepare('UPDATE members SET locale = ? WHERE id = ?'),
       setTier: s.prepare('UPDATE members SET tier = ? WHERE id = ?'),
@@ -142,11 +152,11 @@ export class MembersService implements Directory {
     };
   }
 
-  enter(event: InboundEvent): { actor: Actor; chat: ChatContext } {
+  enter(event: InboundEvent): { actor: Actor; chat: ChatContext; notices?: Outbound[] } {
     const { groups, tiers } = this.deps;
     const at = event.at.getTime();
     const person = eventActor(event);
-    const group = event.chatKind === 'group' ? groups.ensure(event.chat, event.at, event.chatTitle, event.space) : undefined;
+    const group = event.chatKind === 'group' ? groups.ensure(event.chat, event.at, event.chatTitle, event.space, event.chatAliases) : undefined;
     // A person first seen in a higher-tier group (the bot joined an existing community) starts on
     // that group's tier; after that only the tiers feature moves them, never where they speak.
     const member = this.ensureMember(person, event.at, group && tiers.has(group.tier) ? group.tier : undefined);
@@ -173,11 +183,81 @@ export class MembersService implements Directory {
       locale: this.localeOf(member),
       tier: member.tier,
     };
-    return { actor, chat };
+    const notices = this.ambiguityNotices();
+    return notices.length > 0 ? { actor, chat, notices } : { actor, chat };
   }
 
-  /** Finds or creates the member behind a platform identity, keeping name and handle current. */
-  ensureMember(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language'>, at: Date, startTier?: string): MemberRow {
+  /**
+   * Finds or creates the member behind a platform identity, keeping name, handle and aliases
+   * current. An unknown id whose alias (`Sender.aliases`) belongs to exactly one known person is
+   * that person with a new id (a WeChat re-login): the identity is rebound to it, audited, and
+   * the member keeps balance, streak and tier. Several people with that alias: no guess; a new
+   * member, and the staff chat is told (`enter`).
+   */
+  ensureMember(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language' | 'aliases'>, at: Date, startTier?: string): MemberRow {
+    const row = this.identify(person, at, startTier);
+    if (person.aliases) this.aliases.sync(person.user.platform, person.user.userId, person.aliases);
+    return row;
+  }
+
+  private identify(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language' | 'aliases'>, at: Date, startTier?: string): MemberRow {
+    const { platform, userId } = person.user;
+    if (person.aliases && person.aliases.length > 0 && this.q.byIdentity.get(platform, userId) === undefined) {
+      const found = this.aliases.lookup(platform, userId, person.aliases, person.name);
+      if (found.kind === 'one') this.rebind(found.match, person, at);
+      else if (found.kind === 'many') {
+        const row = this.createMember(person, at, startTier);
+        this.ambiguous.push({ person, memberId: row.id, matches: found.matches });
+        return row;
+      }
+    }
+    return this.findOrCreate(person, at, startTier);
+  }
+
+  /** Moves a known person's identity to the new id their platform gave them. Audited. */
+  private rebind(match: AliasMatch, person: Pick<Sender, 'user' | 'name'>, at: Date): void {
+    const { platform, userId } = person.user;
+    this.q.rebindIdentity.run(userId, platform, match.userId);
+    this.aliases.move(platform, match.userId, userId);
+    this.deps.audit.record({
+      at,
+      actorMemberId: null,
+      action: 'identity.rebind',
+      targetMemberId: match.memberId,
+      detail: { platform, from: match.userId, to: userId, alias: match.alias },
+      reason: 'same alias after a platform id change',
+    });
+  }
+
+  /** The staff notices for ambiguous alias matches found since the last call. */
+  private ambiguityNotices(): Outbound[] {
+    const found = this.ambiguous;
+    const rooms = this.deps.groups.takeUnsure();
+    if (found.length === 0 && rooms.length === 0) return [];
+    this.ambiguous = [];
+    const { translator, config } = this.deps;
+    const staffChat = config.staff.chat;
+    if (!translator || !staffChat) return [];
+    const locale = config.community.locale;
+    const roomNotices = rooms.map((r) => ({
+      type: 'send' as const,
+      chat: parseChatKey(staffChat),
+      body: translator.t(locale, 'members.room_ambiguous', { chat: r.chatKey, topic: r.topic, candidates: r.candidates.join(', ') }),
+    }));
+    return [...roomNotices, ...found.map(({ person, memberId, matches }) => ({
+      type: 'send' as const,
+      chat: parseChatKey(staffChat),
+      body: translator.t(locale, 'members.alias_ambiguous', {
+        id: userKey(person.user),
+        name: person.name ?? person.user.userId,
+        member: memberId,
+        alias: matches[0]!.alias,
+        candidates: matches.map((m) => `#${m.memberId} (${m.userId})`).join(', '),
+      }),
+    }))];
+  }
+
+  private findOrCreate(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language'>, at: Date, startTier?: string): MemberRow {
     const { platform, userId } = person.user;
     const found = this.q.byIdentity.get(platform, userId) as (MemberRow & { identityName: string; identityHandle: string | null }) | undefined;
     if (found) {
@@ -195,6 +275,11 @@ export class MembersService implements Directory {
       }
       return row;
     }
+    return this.createMember(person, at, startTier);
+  }
+
+  private createMember(person: Pick<Sender, 'user' | 'name' | 'handle' | 'language'>, at: Date, startTier?: string): MemberRow {
+    const { platform, userId } = person.user;
     const name = person.name ?? userId;
     const locale = localeFromLanguage(person.language) ?? null;
     const tier = startTier ?? this.deps.tiers.lowest;

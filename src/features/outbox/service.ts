@@ -1,6 +1,7 @@
+import type { AdapterStatus } from '../../core/adapter.ts';
 import { addDays, localDateTime, localDay } from '../../core/clock.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
-import { parseChatKey } from '../../core/ids.ts';
+import { parseChatKey, type Platform } from '../../core/ids.ts';
 import { joinLines, type Body, type Outbound } from '../../core/outbound.ts';
 import { tagOutbound, type OutboxStats, type OutboxStore } from '../../core/outbox.ts';
 import type { DeferredReport } from '../../core/outbox-sender.ts';
@@ -15,7 +16,41 @@ export interface OutboxServiceDeps {
 
 /** What operators see of delivery: `/outbox`, `export`, and the staff notice when a daily cap holds messages. */
 export class OutboxService {
+  /** The last state the staff chat was told per platform (`online` until told otherwise). */
+  private readonly told = new Map<Platform, AdapterStatus['state']>();
+
   constructor(private readonly deps: OutboxServiceDeps) {}
+
+  /**
+   * The staff chat's notice for an adapter's status change: offline (with the reason), a new
+   * login needed (after having been online), banned, and back online after any of those. Each
+   * is said once: a connection that flaps while reconnecting is one "offline", not many. The
+   * first login at start and the adapter's own stop say nothing. A staff chat on the platform
+   * that went offline hears it when the platform is back (the notice waits in the outbox).
+   */
+  statusNotice(platform: Platform, status: AdapterStatus, at: Date): Outbound[] {
+    const before = this.told.get(platform);
+    const key = ((): string | undefined => {
+      switch (status.state) {
+        case 'offline':
+          return status.reason === 'stopped' || before === 'offline' || before === 'banned' ? undefined : 'adapter.offline';
+        case 'waiting-for-login':
+          return before === undefined || before === 'waiting-for-login' ? undefined : 'adapter.login_needed';
+        case 'banned':
+          return before === 'banned' ? undefined : 'adapter.banned';
+        case 'online':
+          return before === undefined || before === 'online' ? undefined : 'adapter.back_online';
+        case 'starting':
+          return undefined;
+      }
+    })();
+    if (status.state === 'online' || key !== undefined) this.told.set(platform, status.state);
+    const { staffChat, translator: tr, staffLocale, timeZone } = this.deps;
+    if (!key || !staffChat) return [];
+    const reason = 'reason' in status && status.reason ? status.reason : '';
+    const body = tr.t(staffLocale, key, { platform, reason, at: localDateTime(at, timeZone) });
+    return [tagOutbound({ type: 'send', chat: parseChatKey(staffChat), body }, { cls: 'staff' })];
+  }
 
   stats(): OutboxStats {
     return this.deps.store.stats();

@@ -4,9 +4,14 @@ import type { ChatRef, Platform, UserRef } from '../../core/ids.ts';
 import { chatKey, parseChatKey } from '../../core/ids.ts';
 import type { Body, Outbound } from '../../core/outbound.ts';
 import { joinLines, seg } from '../../core/outbound.ts';
+import { tagOutbound } from '../../core/outbox.ts';
+import type { UndeliverableMessage } from '../../core/outbox-sender.ts';
 
 /** How a tier's door was opened for a member. */
-export type DoorVia = 'invite-link' | 'staff-task';
+export type DoorVia = 'invite-link' | 'add-member' | 'staff-task';
+
+/** The outbox origin of a door the bot opens itself: who and which tier, for the staff task if it fails. */
+const DOOR_ORIGIN = 'tiers.door:';
 
 /** A member to let into (or out of) a tier's group. */
 export interface DoorRequest {
@@ -56,6 +61,12 @@ export class CapabilityDoors implements TierDoors {
 
   open(req: DoorRequest): DoorOpening {
     const caps = req.chat ? this.deps.capabilitiesOf(req.chat.platform) : undefined;
+    if (req.chat && caps?.has('add-member')) {
+      // WeChat: the bot adds the member to the room itself, else sends its QR code; when both fail
+      // the adapter says `needs_staff` and `undeliverable` turns it into a staff task.
+      const out = tagOutbound({ type: 'invite', user: req.user, door: { kind: 'chat', chat: req.chat }, body: req.message }, { origin: `${DOOR_ORIGIN}${JSON.stringify([req.name, req.tierName])}` });
+      return { via: 'add-member', chatKey: chatKey(req.chat), outs: [out] };
+    }
     if (req.chat && caps?.has('invite-links')) {
       return { via: 'invite-link', chatKey: chatKey(req.chat), outs: [{ type: 'invite', user: req.user, door: { kind: 'chat', chat: req.chat }, body: req.message }] };
     }
@@ -65,6 +76,17 @@ export class CapabilityDoors implements TierDoors {
       ...this.staffTask(req.chat ? 'tiers.staff_add' : 'tiers.staff_no_group', req),
     ];
     return { via: 'staff-task', chatKey: req.chat ? chatKey(req.chat) : null, outs };
+  }
+
+  /**
+   * A door the bot could not open itself (the member could be neither added nor sent the room's
+   * QR code): the staff task to add them by hand. Nothing for other messages.
+   */
+  undeliverable(failed: UndeliverableMessage): Outbound[] {
+    const origin = failed.origin;
+    if (!origin?.startsWith(DOOR_ORIGIN) || failed.out.type !== 'invite' || failed.out.door.kind !== 'chat') return [];
+    const [name, tierName] = JSON.parse(origin.slice(DOOR_ORIGIN.length)) as [string, string];
+    return this.staffTask('tiers.staff_add', { user: failed.out.user, name, tierName, chat: failed.out.door.chat, locale: this.deps.staffLocale });
   }
 
   close(req: Omit<DoorRequest, 'message'>): Outbound[] {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { types, type payloads } from 'wechaty';
 import { mock } from 'wechaty-puppet-mock';
+import type { EventSink } from '../../../src/core/adapter.ts';
 import type { InboundEvent } from '../../../src/core/events.ts';
 import type { Logger } from '../../../src/core/logger.ts';
 import { WechatAdapter, type WechatAdapterOptions } from '../../../adapters/wechat/index.ts';
@@ -52,9 +53,9 @@ export interface SayOptions {
  * The fast lane: the real Wechaty over wechaty-puppet-mock, in process. Contacts have WeChat-like
  * ids, rooms `@chatroom` ids; the bot logs in after a QR scan like a real account.
  */
-export async function wechatLane(opts: { options?: Partial<WechatAdapterOptions>; logger?: Logger } = {}) {
+export async function wechatLane(opts: { options?: Partial<WechatAdapterOptions>; logger?: Logger; sink?: EventSink; puppetClock?: () => number } = {}) {
   const mocker = new mock.Mocker();
-  const puppet = new RecordingPuppetMock(mocker);
+  const puppet = new RecordingPuppetMock(mocker, opts.puppetClock);
   const logger = recordingLogger();
   const events: InboundEvent[] = [];
   const statuses: string[] = [];
@@ -68,8 +69,6 @@ export async function wechatLane(opts: { options?: Partial<WechatAdapterOptions>
   const adapter = new WechatAdapter({
     puppet,
     logger: opts.logger ?? logger,
-    minGapMs: 0,
-    jitterMs: 0,
     drawQr: () => {},
     startWaitMs: 0,
     ...opts.options,
@@ -77,6 +76,7 @@ export async function wechatLane(opts: { options?: Partial<WechatAdapterOptions>
   adapter.onStatus((s) => statuses.push(s.state));
   await adapter.start(async (e) => {
     events.push(e);
+    await opts.sink?.(e);
   });
   await new Promise((r) => setTimeout(r, 10));
   mocker.scan('https://login.weixin.qq.com/l/hearth-test', types.ScanStatus.Waiting);

@@ -1,4 +1,5 @@
 import { PuppetMock, mock } from 'wechaty-puppet-mock';
+import type { FileBoxInterface } from 'file-box';
 import type { payloads } from 'wechaty';
 
 /** What the bot sent through the puppet: the conversation, the text and the ids it mentions. */
@@ -9,6 +10,14 @@ export interface PuppetSend {
   readonly at: number;
 }
 
+/** A file (a picture) the bot sent through the puppet. */
+export interface PuppetFileSend {
+  readonly conversationId: string;
+  readonly name: string;
+  readonly mediaType: string;
+  readonly base64: string;
+}
+
 /**
  * wechaty-puppet-mock with a record of what the bot sends and per-message card payloads. The mock
  * drops the mention ids of a send and answers every `messageUrl` with one fixed card; a real
@@ -16,6 +25,7 @@ export interface PuppetSend {
  */
 export class RecordingPuppetMock extends PuppetMock {
   readonly sent: PuppetSend[] = [];
+  readonly files: PuppetFileSend[] = [];
   readonly urlCards = new Map<string, payloads.UrlLink>();
   readonly miniPrograms = new Map<string, payloads.MiniProgram>();
   readonly qrCodes = new Map<string, string>();
@@ -30,6 +40,11 @@ export class RecordingPuppetMock extends PuppetMock {
   override async messageSendText(conversationId: string, text: string, mentionIdList?: string[]): Promise<void> {
     this.sent.push({ conversationId, text, mentionIds: mentionIdList ?? [], at: this.clock() });
     await super.messageSendText(conversationId, text);
+  }
+
+  override async messageSendFile(conversationId: string, file: FileBoxInterface): Promise<void> {
+    this.files.push({ conversationId, name: file.name, mediaType: file.mediaType, base64: await file.toBase64() });
+    await super.messageSendFile(conversationId, file);
   }
 
   override async messageUrl(messageId: string): Promise<payloads.UrlLink> {

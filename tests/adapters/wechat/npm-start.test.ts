@@ -112,6 +112,40 @@ describe('npm start against a wechaty PuppetServer serving the mock', () => {
     expect(read()).toMatchObject({ name: '王五' });
   }, 60_000);
 
+  it('given a re-login that gives every contact and room a new id, then 张三 is found again by alias: already checked in, same balance, one member, the rebind audited', async () => {
+    const { mocker } = server;
+    const bot = mocker.ContactMock.load('wxid_bot');
+    mocker.puppet.logout();
+    await until(() => stderr.includes('wechat: logged out'), 'the logout', 15_000);
+    // What a web puppet does after a re-login: the same people and room under new ids.
+    const zhang = mocker.createContact({ id: 'wxid_zhang_s2', name: '张三', weixin: 'zhangsan88', alias: '张三-VIP' });
+    const li = mocker.createContact({ id: 'wxid_li_s2', name: '李四' });
+    const room = mocker.createRoom({ id: 'core-s2@chatroom', topic: '核心群', memberIdList: ['wxid_bot', zhang.id, li.id] });
+    mocker.scan('https://login.weixin.qq.com/l/hearth-e2e-again');
+    mocker.login(bot);
+    await until(() => stderr.split('wechat: logged in as 品牌小助手').length > 2, 'the second login', 15_000);
+    const ask = async (text: string) => {
+      const before = sentTo(room.id).length;
+      zhang.say(text).to(room);
+      await until(() => sentTo(room.id).length > before, `an answer to ${text}`, 20_000);
+      return sentTo(room.id).slice(before).map((s) => s.text);
+    };
+    expect(await ask('签到')).toEqual([expect.stringContaining('你今天已经签到过了')]);
+    expect(await ask('积分')).toEqual([expect.stringMatching(/当前积分 10/)]);
+    const sqlite = new Database(db, { readonly: true });
+    try {
+      const people = sqlite.prepare(`SELECT m.id, i.user_id AS userId FROM members m JOIN identities i ON i.member_id = m.id WHERE m.name = '张三'`).all();
+      expect(people).toEqual([{ id: expect.any(Number), userId: 'wxid_zhang_s2' }]);
+      const audit = sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'identity.rebind'`).all() as { detail: string }[];
+      expect(audit.map((a) => JSON.parse(a.detail))).toEqual([{ platform: 'wechat', from: 'wxid_zhang', to: 'wxid_zhang_s2', alias: 'weixin:zhangsan88' }]);
+      // The room, with its new id and the same topic, took the old one's place (and tier).
+      const room = sqlite.prepare(`SELECT detail FROM audit_log WHERE action = 'group.rebind'`).all() as { detail: string }[];
+      expect(room.map((r) => JSON.parse(r.detail))).toEqual([{ from: `wechat:${ROOM}`, to: 'wechat:core-s2@chatroom', topic: '核心群', tier: 'basic' }]);
+    } finally {
+      sqlite.close();
+    }
+  }, 90_000);
+
   it('given SIGTERM, then the bot stops cleanly; and it started within the bounds the log shows', async () => {
     const exited = new Promise<unknown>((r) => child.once('exit', (code, signal) => r({ code, signal })));
     child.kill('SIGTERM');

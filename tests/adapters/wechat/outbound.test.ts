@@ -3,7 +3,6 @@ import { AdapterError } from '../../../src/core/errors.ts';
 import type { MessageEvent } from '../../../src/core/events.ts';
 import { seg } from '../../../src/core/outbound.ts';
 import { renderTexts } from '../../../adapters/wechat/render.ts';
-import type { WechatTiming } from '../../../adapters/wechat/index.ts';
 import { BOT, LI, ROOM, until, wechatLane, ZHANG, type WechatLane } from './lane.ts';
 
 const wechat = (userId: string) => ({ platform: 'wechat' as const, userId });
@@ -59,12 +58,40 @@ describe('WeChat outbound through the real Wechaty over the mock puppet', () => 
     expect(lane.puppet.sent.slice(before).map((s) => [s.conversationId, s.text])).toEqual([[LI.id, '恭喜升级！']]);
   });
 
-  it('given an invite to a room where adding is refused, then the member gets the room QR code by DM', async () => {
+  it('given an invite to a room where adding is refused, then the member gets the text and the room QR code as a PNG picture by DM', async () => {
     lane.mocker.createRoom({ id: 'closed@chatroom', topic: '核心群2', memberIdList: [BOT.id] });
     lane.puppet.addRefused.add('closed@chatroom');
     lane.puppet.qrCodes.set('closed@chatroom', 'https://weixin.qq.com/g/closed');
+    const files = lane.puppet.files.length;
     await lane.adapter.send({ type: 'invite', user: wechat(ZHANG.id), door: { kind: 'chat', chat: { platform: 'wechat', chatId: 'closed@chatroom' } }, body: [seg.text('恭喜升级！')] });
-    expect(lane.puppet.sent.at(-1)).toMatchObject({ conversationId: ZHANG.id, text: '恭喜升级！\nhttps://weixin.qq.com/g/closed' });
+    expect(lane.puppet.sent.at(-1)).toMatchObject({ conversationId: ZHANG.id, text: '恭喜升级！' });
+    const [qr] = lane.puppet.files.slice(files);
+    expect(qr).toMatchObject({ conversationId: ZHANG.id, name: '核心群2-QR.png' });
+    // A real PNG (its signature), drawn from the room's code, not a link to fetch.
+    expect(Buffer.from(qr!.base64, 'base64').subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  });
+
+  it('given an invite to a room where adding is refused and the member is no friend of the bot, then it needs staff (not retried)', async () => {
+    lane.mocker.createContact({ id: 'wxid_newfan', name: '新粉丝', friend: false });
+    const err = await lane.adapter.send({ type: 'invite', user: wechat('wxid_newfan'), door: { kind: 'chat', chat: { platform: 'wechat', chatId: 'closed@chatroom' } }, body: [seg.text('恭喜升级！')] }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'needs_staff', retryable: false });
+    expect(lane.puppet.files.some((f) => f.conversationId === 'wxid_newfan')).toBe(false);
+  });
+
+  it('given a member added to a room who is no friend of the bot, then the invitation text goes to the room with a mention of them', async () => {
+    lane.mocker.createContact({ id: 'wxid_fan2', name: '粉丝二号', friend: false });
+    await lane.adapter.send({ type: 'invite', user: wechat('wxid_fan2'), door: { kind: 'chat', chat: { platform: 'wechat', chatId: 'vip@chatroom' } }, body: [seg.text('恭喜升级！')] });
+    expect(lane.puppet.added).toContainEqual({ roomId: 'vip@chatroom', contactId: 'wxid_fan2' });
+    expect(lane.puppet.sent.at(-1)).toMatchObject({ conversationId: 'vip@chatroom', text: '@粉丝二号\u2005 恭喜升级！', mentionIds: ['wxid_fan2'] });
+  });
+
+  it('declares what WeChat can do on the port: DMs, member lists, joins, adding members, QR invites, bare words; no leave events, ids that can change', () => {
+    expect([...lane.adapter.capabilities].sort()).toEqual(['add-member', 'bare-words', 'dm', 'invite-qr', 'member-join-events', 'member-list']);
+  });
+
+  it('given a sender with a weixin id and a remark, then the event carries both as aliases for rebinding', async () => {
+    const [event] = (await lane.say(ZHANG.id, ROOM.id, '你好')) as MessageEvent[];
+    expect(event!.sender.aliases).toEqual([`weixin:${ZHANG.weixin}`, 'remark:张三-VIP']);
   });
 
   it('given a puppet error event, then the adapter keeps running and logs it; a lost connection turns it offline', async () => {
@@ -86,34 +113,12 @@ describe('WeChat login and logout', () => {
       lane.mocker.puppet.logout();
       await until(() => lane.adapter.status.state === 'offline', 'offline after logout');
       const refused = await lane.adapter.send({ type: 'send', chat: room, body: [seg.text('x')] }).catch((e: unknown) => e);
-      expect(refused).toMatchObject({ code: 'network' });
+      expect(refused).toMatchObject({ code: 'not_logged_in', retryable: true });
       lane.mocker.login(lane.contacts.bot);
       await until(() => lane.adapter.status.state === 'online', 'online again');
       await lane.adapter.send({ type: 'send', chat: room, body: [seg.text('我回来了')] });
       expect(lane.puppet.sent.at(-1)?.text).toBe('我回来了');
       expect(lane.statuses).toEqual(['waiting-for-login', 'online', 'offline', 'online']);
-    } finally {
-      await lane.adapter.stop();
-    }
-  });
-});
-
-describe('WeChat send pacing', () => {
-  it('given five sends at once, then each leaves the account at least the gap plus jitter after the one before, in order', async () => {
-    let now = 0;
-    const timing: WechatTiming = { now: () => now, sleep: async (ms) => void (now += ms), random: () => 0.5 };
-    const lane = await wechatLane({ options: { timing, minGapMs: 3000, jitterMs: 2000 } });
-    try {
-      lane.puppet.sent.length = 0;
-      const stamps: number[] = [];
-      const original = lane.puppet.messageSendText.bind(lane.puppet);
-      lane.puppet.messageSendText = async (id, text, m) => {
-        stamps.push(now);
-        return original(id, text, m);
-      };
-      await Promise.all([1, 2, 3, 4, 5].map((i) => lane.adapter.send({ type: 'send', chat: room, body: [seg.text(`第${i}条`)] })));
-      expect(lane.puppet.sent.map((s) => s.text)).toEqual(['第1条', '第2条', '第3条', '第4条', '第5条']);
-      expect(stamps.slice(1).map((t, i) => t - stamps[i]!)).toEqual([4000, 4000, 4000, 4000]);
     } finally {
       await lane.adapter.stop();
     }

@@ -15,6 +15,7 @@ import type { ScheduledJob, Scheduler } from './core/scheduler.ts';
 import { buildCommandTable, type Services } from './commands/index.ts';
 import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
+import { AnalyticsService, analyticsDataPart, analyticsListener, digestJob, rollupJob } from './features/analytics/index.ts';
 import { AuditService, auditDataPart } from './features/audit/index.ts';
 import { CampaignService, CampaignTimer, campaignsDataPart, campaignsListener } from './features/campaigns/index.ts';
 import { CheckinService, checkinDataPart } from './features/checkin/index.ts';
@@ -204,6 +205,24 @@ export function createApp(options: AppOptions): App {
         };
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, delivery, onSettled: (l) => sender.onSettled(l), groups, members, checkins, points, audit });
 
+  const analytics = new AnalyticsService({
+    db,
+    clock,
+    members,
+    earning,
+    points,
+    quiet,
+    ladder,
+    translator,
+    community: config.community.name,
+    timeZone: config.community.timezone,
+    locale: config.community.locale,
+    targets: config.targets,
+    ...(config.staff.chat ? { staffChat: config.staff.chat } : {}),
+  });
+  // First sightings and returns are recorded from the same funnel as every interaction.
+  members.onActivity((note) => analytics.noteActivity(note));
+
   const journey = new JourneyService({
     db,
     config,
@@ -241,14 +260,23 @@ export function createApp(options: AppOptions): App {
     auditDataPart(),
     linkingDataPart(db),
     campaignsDataPart(db),
+    analyticsDataPart(db, analytics),
     journeyDataPart(db),
   ])
     memberData.register(part);
   const link = new LinkService({ db, members, data: memberData });
 
-  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey, campaigns };
+  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey, analytics, campaigns };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
-  const listeners: Listener[] = [groupsListener(tiers), tiersListener(ladder), earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }), feedbackListener(feedback), journeyListener(journey), campaignsListener(campaigns, { chat: config.staff.chat, locale: config.community.locale, translator })];
+  const listeners: Listener[] = [
+    groupsListener(tiers),
+    tiersListener(ladder),
+    earningListener(earning, { chat: config.staff.chat, locale: config.community.locale, translator }),
+    feedbackListener(feedback),
+    journeyListener(journey),
+    analyticsListener(analytics),
+    campaignsListener(campaigns, { chat: config.staff.chat, locale: config.community.locale, translator }),
+  ];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };
   const deadlines = new DeadlineTimer(feedbackJobDeps);
   const journeyJobDeps = { journey, db, clock, delivery };
@@ -282,6 +310,17 @@ export function createApp(options: AppOptions): App {
       referralJob({ db, earning, members, translator, timeZone: config.community.timezone, delivery }),
       memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
       tierReviewJob({ ladder, db, reviewAt: config.ladder.reviewAt, timeZone: config.community.timezone, delivery }),
+      rollupJob({ analytics, rollupAt: config.analytics.rollupAt, timeZone: config.community.timezone }),
+      digestJob({
+        analytics,
+        db,
+        translator,
+        cron: config.analytics.digestCron,
+        timeZone: config.community.timezone,
+        locale: config.community.locale,
+        staffChat: config.staff.chat,
+        delivery,
+      }),
       feedbackDigestJob(feedbackJobDeps),
       ...journeyMomentsJobs(journeyJobDeps, config.journey.sendAt, journey.zones()),
     ],

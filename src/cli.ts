@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
+import type { CohortUnit, Segment } from './features/analytics/index.ts';
 import { ConfigError, loadContent } from './config/load.ts';
 import { parseEnv } from './config/env.ts';
 import { loadPack } from './features/content/index.ts';
@@ -7,7 +8,7 @@ import { loadCampaignPack } from './features/campaigns/index.ts';
 import { loadJourney } from './features/journey/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
-import { DEMO, exportState, importCodes, importPurchases, prepareDemo, simulate, start } from './main.ts';
+import { DEMO, exportState, importCodes, importPurchases, prepareDemo, reportCommand, simulate, start } from './main.ts';
 import { UserError } from './core/errors.ts';
 import { generateCommunity } from './sim/generate.ts';
 import { progressBar, writeJsonLines } from './sim/write-lines.ts';
@@ -119,6 +120,42 @@ program
   .action((opts: { db: string; content: string; at?: string }) => {
     try {
       process.stdout.write(`${JSON.stringify(exportState(opts.db, opts.content, opts.at ? new Date(opts.at) : undefined), null, 2)}\n`);
+    } catch (err) {
+      fail(err);
+    }
+  });
+
+program
+  .command('report')
+  .description('retention report: cohorts (d1/d7/d30/d90, stayed), weekly interaction, UGC, points, referrals, recall')
+  .requiredOption('--db <path>', 'SQLite database file')
+  .option('--from <day>', 'first join day of the cohorts and first week (YYYY-MM-DD; default: the first day with data)')
+  .option('--to <day>', 'the as-of day: windows close as of its end (YYYY-MM-DD; default: the day of the last handled event)')
+  .addOption(new Option('--cohort <unit>', 'group joiners by join day, week or month').choices(['day', 'week', 'month']).default('week'))
+  .addOption(new Option('--by <segment>', 'one cohort row per group, tier, platform or join source').choices(['group', 'tier', 'platform', 'source']))
+  .option('--json', 'print JSON (exact ratios)')
+  .option('--csv', 'print CSV (cohorts, a blank line, weeks)')
+  .addOption(new Option('--lang <lang>', 'language of the table and definitions').choices(['zh', 'en']))
+  .option('--content <dir>', 'content directory', 'content')
+  .action((opts: { db: string; from?: string; to?: string; cohort: CohortUnit; by?: Segment; json?: boolean; csv?: boolean; lang?: 'zh' | 'en'; content: string }) => {
+    try {
+      if (!existsSync(opts.db)) throw new Error(`no database at ${opts.db}`);
+      const bar = progressBar(process.stderr, 'days rolled up');
+      const out = reportCommand({
+        dbPath: opts.db,
+        contentDir: opts.content,
+        format: opts.json ? 'json' : opts.csv ? 'csv' : 'table',
+        cohort: opts.cohort,
+        ...(opts.from ? { from: opts.from } : {}),
+        ...(opts.to ? { to: opts.to } : {}),
+        ...(opts.by ? { by: opts.by } : {}),
+        ...(opts.lang ? { locale: opts.lang === 'zh' ? 'zh-CN' : 'en' } : {}),
+        onProgress: (done, total) => {
+          if (total > 1) bar.update(done, total);
+        },
+      });
+      bar.end();
+      process.stdout.write(out);
     } catch (err) {
       fail(err);
     }

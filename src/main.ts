@@ -22,6 +22,7 @@ import type { Logger } from './core/logger.ts';
 import { silentLogger } from './core/logger.ts';
 import { openDb } from './db/open.ts';
 import { parseCodesCsv } from './features/shop/index.ts';
+import { renderCsv, renderTable, type ReportOptions } from './features/analytics/index.ts';
 import type { ImportResult } from './features/purchases/index.ts';
 import { CronScheduler } from './infra/cron-scheduler.ts';
 import { SimScheduler } from './infra/sim-scheduler.ts';
@@ -137,6 +138,34 @@ export function exportState(dbPath: string, contentDir: string, at?: Date): Expo
     const now = at ?? (last.at === null ? new Date() : new Date(last.at));
     const app = createApp({ db, content: loadContent(contentDir), clock: { now: () => now }, logger: silentLogger });
     return app.exportState();
+  } finally {
+    db.close();
+  }
+}
+
+/** What `hearth report` was asked for. */
+export interface ReportCommandOptions extends ReportOptions {
+  readonly dbPath: string;
+  readonly contentDir: string;
+  readonly format: 'table' | 'json' | 'csv';
+}
+
+/**
+ * `hearth report`: the retention report of a database, as a readable table, JSON (the same
+ * structure the dashboard reads) or CSV. "Today" is the day of the last handled event, so a
+ * simulated community reports what it saw; `--to` sets the as-of day.
+ */
+export function reportCommand(options: ReportCommandOptions): string {
+  const db = openDb(options.dbPath);
+  try {
+    const last = db.sqlite.prepare('SELECT MAX(at) AS at FROM processed_events').get() as { at: number | null };
+    const now = last.at === null ? new Date() : new Date(last.at);
+    const content = loadContent(options.contentDir);
+    const app = createApp({ db, content, clock: { now: () => now }, logger: silentLogger });
+    const report = app.services.analytics.report(options);
+    if (options.format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+    if (options.format === 'csv') return renderCsv(report);
+    return renderTable(report, app.translator, options.locale ?? content.community.community.locale);
   } finally {
     db.close();
   }

@@ -8,6 +8,7 @@ import { linkingCommands, type LinkService } from '../features/linking/index.ts'
 import { pointsCommands, type PointsService } from '../features/points/index.ts';
 import { quietCommands, type QuietService } from '../features/quiet/index.ts';
 import type { AuditService } from '../features/audit/index.ts';
+import { analyticsCommands, type AnalyticsService } from '../features/analytics/index.ts';
 import { earningCommands, type EarningService } from '../features/earning/index.ts';
 import { shopCommands, type ShopService } from '../features/shop/index.ts';
 import { outboxCommands, type OutboxService } from '../features/outbox/index.ts';
@@ -36,6 +37,7 @@ export interface Services {
   readonly quiet: QuietService;
   readonly earning: EarningService;
   readonly shop: ShopService;
+  readonly analytics: AnalyticsService;
   readonly outbox: OutboxService;
   readonly feedback: FeedbackService;
   readonly campaigns: CampaignService;
@@ -70,6 +72,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...tierCommands({ ladder: s.ladder, tiers: s.tiers, members: s.members, timeZone: s.timeZone }),
     ...purchasesCommands(s.purchases),
     ...shopCommands({ shop: s.shop, points: s.points, members: s.members, audit: s.audit, translator: s.translator, staffChat: s.staffChat, staffLocale: s.staffLocale }),
+    ...analyticsCommands(s.analytics, s.staffChat),
     ...outboxCommands(s.outbox),
     ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
     ...campaignCommands(s.campaigns),

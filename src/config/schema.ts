@@ -227,16 +227,16 @@ export const deliverySchema = z
   })
   .strict();
 
+/** A local time of day, `HH:MM` (24-hour). */
+const timeOfDay = (example: string) => z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: `expected HH:MM such as ${example}` });
+
 const templateId = z.string().regex(/^[a-z][a-z0-9_]*$/, { message: 'expected a template id such as warm (messages key quiet.recall.<id>)' });
 
 /** Quiet-member flags, review and recall (issue 5). */
 export const quietSchema = z
   .object({
     /** Local time (`HH:MM`, community time zone) the daily scan runs. */
-    scanAt: z
-      .string()
-      .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { message: 'expected HH:MM such as 10:00' })
-      .default('10:00'),
+    scanAt: timeOfDay('10:00').default('10:00'),
     /** Days without interaction after which a member is flagged. */
     thresholdDays: z.number().int().min(1).max(365).default(7),
     /** Per-tier overrides of `thresholdDays` (e.g. a shorter one for core members). */
@@ -257,6 +257,42 @@ export const quietSchema = z
     templates: z.array(templateId).min(1).default(['warm']),
     /** Flags per `/flags` page and per digest. */
     pageSize: z.number().int().min(1).max(50).default(10),
+  })
+  .strict();
+
+const share = z.number().min(0).max(1);
+
+/**
+ * The growth team's targets, marked met or missed in the retention report. Rates are shares
+ * (0.7 = 70%); `ugcGrowth` is month-on-month growth of posts and shares; `propagation` is referred
+ * joiners per member who referred, per month.
+ */
+export const targetsSchema = z
+  .object({
+    d1: share.optional(),
+    d7: share.optional(),
+    d30: share.optional(),
+    d90: share.optional(),
+    stayed1: share.optional(),
+    stayed7: share.optional(),
+    stayed30: share.optional(),
+    stayed90: share.optional(),
+    weeklyInteraction: share.optional(),
+    ugcGrowth: z.number().min(-1).optional(),
+    propagation: z.number().nonnegative().optional(),
+  })
+  .strict();
+
+/** The retention report's rollup and the weekly staff digest. */
+export const analyticsSchema = z
+  .object({
+    /** Local time (`HH:MM`, community zone) the daily rollup of the day before runs. */
+    rollupAt: timeOfDay('00:15').default('00:15'),
+    /** When the weekly digest goes to the staff chat (cron, community zone); it covers the week before. */
+    digestCron: z
+      .string()
+      .refine(isCron, { message: 'expected a five-field cron expression such as 0 9 * * 1' })
+      .default('0 9 * * 1'),
   })
   .strict();
 
@@ -392,6 +428,8 @@ export const communitySchema = z
     staff: staffSchema.default(staffSchema.parse({})),
     posts: postsSchema.default(postsSchema.parse({})),
     quiet: quietSchema.default(quietSchema.parse({})),
+    targets: targetsSchema.default({}),
+    analytics: analyticsSchema.default(analyticsSchema.parse({})),
     ladder: ladderSchema.default(ladderSchema.parse({})),
     delivery: deliverySchema.default(deliverySchema.parse({})),
     feedback: feedbackSchema.default(feedbackSchema.parse({})),
@@ -424,6 +462,8 @@ export type PostsConfig = z.infer<typeof postsSchema>;
 export type QuietConfig = z.infer<typeof quietSchema>;
 export type DeliveryConfig = z.infer<typeof deliverySchema>;
 export type EarningConfig = z.infer<typeof earningSchema>;
+export type TargetsConfig = z.infer<typeof targetsSchema>;
+export type AnalyticsConfig = z.infer<typeof analyticsSchema>;
 export type TierRule = z.infer<typeof tierRuleSchema>;
 export type LadderConfig = z.infer<typeof ladderSchema>;
 export type JourneyConfig = z.infer<typeof journeySchema>;

@@ -12,6 +12,7 @@ export * from '../features/content/schema.ts';
 export * from '../features/quiet/schema.ts';
 export * from '../features/earning/schema.ts';
 export * from '../features/shop/schema.ts';
+export * from '../features/analytics/schema.ts';
 export * from '../features/tiers/schema.ts';
 export * from '../features/purchases/schema.ts';
 export * from '../features/outbox/schema.ts';

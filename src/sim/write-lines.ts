@@ -22,10 +22,10 @@ export async function writeJsonLines(lines: Iterable<object>, out: Writable): Pr
 }
 
 /**
- * A one-line progress bar on a terminal (`[#####-----] 12/30 days · 34,512 lines`), redrawn in
+ * A one-line progress bar on a terminal (`[#####-----] 12/30 days · 34,512 lines`; the count is optional), redrawn in
  * place; silent when the stream is not a terminal, so logs and tests stay clean.
  */
-export function progressBar(out: NodeJS.WriteStream, unit: string): { update(done: number, total: number, lines: number): void; end(): void } {
+export function progressBar(out: NodeJS.WriteStream, unit: string): { update(done: number, total: number, lines?: number): void; end(): void } {
   const enabled = out.isTTY === true;
   let drawn = false;
   return {
@@ -33,7 +33,8 @@ export function progressBar(out: NodeJS.WriteStream, unit: string): { update(don
       if (!enabled) return;
       const width = 30;
       const filled = Math.round((done / total) * width);
-      out.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${unit} · ${lines.toLocaleString('en-US')} lines`);
+      const count = lines === undefined ? '' : ` · ${lines.toLocaleString('en-US')} lines`;
+      out.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} ${unit}${count}`);
       drawn = true;
     },
     end() {

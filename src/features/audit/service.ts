@@ -40,6 +40,21 @@ export class AuditService {
     return this.orm.select().from(auditLog).orderBy(desc(auditLog.id)).limit(limit).all();
   }
 
+  /**
+   * The rows of some actions with `from <= at < to` (ms), oldest first, detail parsed: how a
+   * feature reads back the history it audited (the tier ladder's moves for the retention report).
+   * The range is a day or a week, so this is an index range on `at`.
+   */
+  actionsBetween(actions: readonly string[], from: number, to: number): { at: number; action: string; target: number | null; detail: Record<string, unknown> }[] {
+    const rows = this.orm.$client
+      .prepare(
+        `SELECT at, action, target_member_id AS target, detail FROM audit_log
+         WHERE at >= ? AND at < ? AND action IN (SELECT value FROM json_each(?)) ORDER BY at, id`,
+      )
+      .all(from, to, JSON.stringify(actions)) as { at: number; action: string; target: number | null; detail: string }[];
+    return rows.map((r) => ({ at: r.at, action: r.action, target: r.target, detail: JSON.parse(r.detail) as Record<string, unknown> }));
+  }
+
   /** Oldest first, for `export`. */
   exportAll(): { id: number; at: string; actor: number | null; action: string; target: number | null; detail: unknown; reason: string | null }[] {
     return this.orm

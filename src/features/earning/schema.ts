@@ -22,7 +22,8 @@ export const earnPosts = sqliteTable(
     paid: integer('paid').notNull().default(0),
     eventKey: text('event_key').notNull(),
   },
-  (t) => [index('earn_posts_member_at').on(t.memberId, t.at), uniqueIndex('earn_posts_event').on(t.eventKey)],
+  // By day for the retention report's daily UGC rollup.
+  (t) => [index('earn_posts_member_at').on(t.memberId, t.at), uniqueIndex('earn_posts_event').on(t.eventKey), index('earn_posts_day').on(t.day, t.paid)],
 );
 
 /**
@@ -45,7 +46,12 @@ export const shareClaims = sqliteTable(
     reviewedBy: integer('reviewed_by'),
     reviewedAt: integer('reviewed_at'),
   },
-  (t) => [uniqueIndex('share_claims_event').on(t.eventKey), index('share_claims_member_day').on(t.memberId, t.day), index('share_claims_status').on(t.status)],
+  (t) => [
+    uniqueIndex('share_claims_event').on(t.eventKey),
+    index('share_claims_member_day').on(t.memberId, t.day),
+    index('share_claims_status').on(t.status),
+    index('share_claims_day').on(t.day, t.status),
+  ],
 );
 
 /** A join that named an inviter or an invite link; the inviter is paid once the newcomer has stayed. */

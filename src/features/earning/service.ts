@@ -4,7 +4,7 @@ import { localDay } from '../../core/clock.ts';
 import { UserError } from '../../core/errors.ts';
 import { msg } from '../../core/i18n.ts';
 import type { MemberJoinedEvent, MessageEvent } from '../../core/events.ts';
-import { parseUserKey } from '../../core/ids.ts';
+import { parseUserKey, type UserRef } from '../../core/ids.ts';
 import type { EarningConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -274,6 +274,29 @@ export class EarningService {
     if (inviterId === newcomerId) return;
     if (inviterId === null && event.inviteCode === undefined) return;
     this.q.insertReferral!.run(newcomerId, inviterId, event.inviteCode ?? null, chatKey, event.at.getTime(), inviterId === null ? 'recorded' : 'pending');
+  }
+
+  /**
+   * Posts (that could earn) and shares made on a local day, paid or not, by anyone but `leaveOut`
+   * (staff: their posts are the brand's own content, not UGC): the retention report's daily UGC
+   * rollup reads it once per day.
+   */
+  ugcOn(day: string, leaveOut: Iterable<number> = []): { posts: number; paidPosts: number; shares: number; paidShares: number } {
+    const s = this.deps.db.sqlite;
+    const ids = JSON.stringify([...leaveOut]);
+    const posts = s
+      .prepare('SELECT COUNT(*) AS n, COALESCE(SUM(paid), 0) AS paid FROM earn_posts WHERE day = ? AND member_id NOT IN (SELECT value FROM json_each(?))')
+      .get(day, ids) as { n: number; paid: number };
+    const shares = s
+      .prepare("SELECT COUNT(*) AS n, COALESCE(SUM(status IN ('paid', 'approved')), 0) AS paid FROM share_claims WHERE day = ? AND member_id NOT IN (SELECT value FROM json_each(?))")
+      .get(day, ids) as { n: number; paid: number };
+    return { posts: posts.n, paidPosts: posts.paid, shares: shares.n, paidShares: shares.paid };
+  }
+
+  /** The member a named invite link pays (`earning.referral.links`), if the code is one. */
+  inviteLinkOwner(code: string): UserRef | undefined {
+    const owner = this.deps.rule.referral.links[code];
+    return owner === undefined ? undefined : parseUserKey(owner);
   }
 
   /** A newcomer who leaves before their referral settles voids it. */

@@ -313,6 +313,35 @@ export class MembersService implements Directory {
     return row?.n ?? 0;
   }
 
+  /** Whether the member is still in at least one group (seen there and not since left), `excludeChat` aside. */
+  inAnyGroup(memberId: number, excludeChat?: string): boolean {
+    return (
+      this.deps.orm.$client
+        .prepare('SELECT 1 FROM memberships WHERE member_id = ? AND left_at IS NULL AND chat_key IS NOT ? LIMIT 1')
+        .get(memberId, excludeChat ?? null) !== undefined
+    );
+  }
+
+  /**
+   * Staff: members who hold a moderator, operator or owner role (config, `BOT_OWNERS` or `/role`)
+   * and, given the staff chat, everyone seen there. Platform admin rights are not stored, so they
+   * are not known here. Config keys are looked up by identity (a primary-key read each), not by
+   * matching every identity row.
+   */
+  staffMemberIds(staffChat?: string): number[] {
+    const s = this.deps.orm.$client;
+    const ids = new Set<number>();
+    const byIdentity = s.prepare('SELECT member_id AS id FROM identities WHERE platform = ? AND user_id = ?');
+    for (const key of this.configRoles.keys()) {
+      const colon = key.indexOf(':');
+      const row = byIdentity.get(key.slice(0, colon), key.slice(colon + 1)) as { id: number } | undefined;
+      if (row) ids.add(row.id);
+    }
+    for (const r of s.prepare("SELECT member_id AS id FROM member_roles WHERE role <> 'member'").all() as { id: number }[]) ids.add(r.id);
+    if (staffChat) for (const r of s.prepare('SELECT member_id AS id FROM memberships WHERE chat_key = ?').all(staffChat) as { id: number }[]) ids.add(r.id);
+    return [...ids];
+  }
+
   /** Who is recorded as in a group (not since left), by their identity on the group's platform. */
   recordedIn(chatKeyValue: string, platform: Platform): { userId: string; name: string }[] {
     return this.deps.orm.$client
@@ -417,22 +446,6 @@ export class MembersService implements Directory {
 
   get(memberId: number): MemberRow | undefined {
     return this.q.member.get(memberId) as MemberRow | undefined;
-  }
-
-  /**
-   * Members who hold a staff role (moderator and up) from config, `BOT_OWNERS` or `/role`.
-   * Platform admin rights are not stored, so they are not known here.
-   */
-  staffMemberIds(): number[] {
-    const keys = JSON.stringify([...this.configRoles.keys()]);
-    return (
-      this.deps.orm.$client
-        .prepare(
-          `SELECT member_id AS id FROM identities WHERE platform || ':' || user_id IN (SELECT value FROM json_each(?))
-           UNION SELECT member_id FROM member_roles WHERE role <> 'member'`,
-        )
-        .all(keys) as { id: number }[]
-    ).map((r) => r.id);
   }
 
   /** The strongest of: env and config grants for any of the member's identities, `/role` grants, platform admin. */

@@ -228,6 +228,24 @@ export class PointsService {
   }
 
   /**
+   * Points credited (positive deltas) and debited (negative deltas) per ledger reason for
+   * `from <= at < to` (ms): the retention report's daily points rollup.
+   */
+  flowsBetween(from: number, to: number): { reason: string; credited: number; debited: number }[] {
+    return this.db.sqlite
+      .prepare(
+        `SELECT reason, COALESCE(SUM(CASE WHEN delta > 0 THEN delta END), 0) AS credited, COALESCE(SUM(CASE WHEN delta < 0 THEN -delta END), 0) AS debited
+         FROM ledger WHERE at >= ? AND at < ? GROUP BY reason ORDER BY reason`,
+      )
+      .all(from, to) as { reason: string; credited: number; debited: number }[];
+  }
+
+  /** The first ledger row's instant (ms), or null for an empty ledger. */
+  firstEntryAt(): number | null {
+    return (this.db.sqlite.prepare('SELECT MIN(at) AS at FROM ledger').get() as { at: number | null }).at;
+  }
+
+  /**
    * An operator's point adjustment (`/award`, `/deduct`, the dashboard): the ledger row and its
    * audit row, once per `sourceKey`. A deduction never takes the balance below zero
    * (`points.deduct_too_much`). Returns false for a repeat of the same cause (nothing changes).

@@ -1,5 +1,5 @@
 export { TierService } from './tier-ladder.ts';
-export { LadderService, type ReviewPlan, type TierStatus } from './service.ts';
+export { LadderService, type ReviewPlan, type TierMove, type TierStatus } from './service.ts';
 export { CapabilityDoors, type TierDoors, type DoorRequest, type DoorOpening } from './doors.ts';
 export { tierCommands, tiersListener } from './handlers.ts';
 export { tierReviewJob } from './jobs.ts';

@@ -80,6 +80,17 @@ export interface ReviewPlan {
 }
 
 /** Where a member stands, for `/tier`. */
+/** One member's tier change, as the ladder audited it: by the daily review, or by an operator (`manual`). */
+export interface TierMove {
+  readonly at: number;
+  readonly memberId: number;
+  readonly from: string;
+  readonly to: string;
+  /** Up or down the ladder (a manual move goes either way). */
+  readonly direction: 'up' | 'down';
+  readonly manual: boolean;
+}
+
 export interface TierStatus {
   readonly tier: string;
   readonly since: Date;
@@ -358,6 +369,21 @@ export class LadderService {
 
   private t(locale: Locale, key: string, params: Parameters<Translator['t']>[2]): Body {
     return this.deps.translator.t(locale, key, params);
+  }
+
+  /**
+   * Every promotion, demotion and operator move with `from <= at < to` (ms), oldest first, read
+   * back from the audit log the ladder writes: the retention report's tier movement.
+   */
+  movesBetween(from: number, to: number): TierMove[] {
+    const { tiers } = this.deps;
+    return this.deps.audit.actionsBetween(['tier.promote', 'tier.demote', 'tier.manual'], from, to).flatMap((r) => {
+      const was = r.detail['from'];
+      const now = r.detail['to'];
+      if (r.target === null || typeof was !== 'string' || typeof now !== 'string') return [];
+      const up = tiers.has(was) && tiers.has(now) ? tiers.rank(now) > tiers.rank(was) : r.action === 'tier.promote';
+      return [{ at: r.at, memberId: r.target, from: was, to: now, direction: up ? 'up' : 'down', manual: r.action === 'tier.manual' } as const];
+    });
   }
 
   /** Tier decisions and invites, for `export`. */

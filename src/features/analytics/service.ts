@@ -1,0 +1,880 @@
+import { addDays, daysBetween, localDay, monthStart, startOfLocalDay, weekStart, type Clock } from '../../core/clock.ts';
+import type { MemberJoinedEvent } from '../../core/events.ts';
+import { UserError } from '../../core/errors.ts';
+import type { Locale, Translator } from '../../core/i18n.ts';
+import type { TargetsConfig } from '../../config/schema.ts';
+import type { Db } from '../../db/open.ts';
+import type { EarningService } from '../earning/index.ts';
+import type { ActivityNote, MembersService } from '../members/index.ts';
+import type { PointsService } from '../points/index.ts';
+import type { QuietService, RecallStats } from '../quiet/index.ts';
+import type { LadderService } from '../tiers/index.ts';
+import { AnalyticsRepo, type CohortCountRow, type CohortUnit, type JoinSource, type LeaveRow, type Segment } from './repo.ts';
+
+/** The retention windows the report shows, and how many days each is wide. */
+export const WINDOWS = [
+  { n: 1, w: 1 },
+  { n: 7, w: 7 },
+  { n: 30, w: 7 },
+  { n: 90, w: 7 },
+] as const;
+
+/** The definitions every report carries, by key (texts in the message files, `analytics.def.<key>`). */
+export const DEFINITION_KEYS = ['joinDay', 'active', 'dN', 'stayedN', 'weeklyInteraction', 'ugc', 'points', 'referral', 'recall', 'tiers', 'staff'] as const;
+
+export interface CohortRow {
+  readonly cohort: string;
+  readonly segment: string;
+  readonly size: number;
+  readonly d1: number | null;
+  readonly d7: number | null;
+  readonly d30: number | null;
+  readonly d90: number | null;
+  readonly stayed1: number | null;
+  readonly stayed7: number | null;
+  readonly stayed30: number | null;
+  readonly stayed90: number | null;
+}
+
+export interface WeekRow {
+  readonly week: string;
+  /** True when the week runs past the report's `to` (counted up to `to`). */
+  readonly partial: boolean;
+  readonly members: number;
+  readonly active: number;
+  readonly interactionRate: number | null;
+  readonly posts: number;
+  readonly shares: number;
+  readonly paidPosts: number;
+  readonly paidShares: number;
+  /** Posts and shares against the week before: (this − last) ÷ last; null without a week before or when it had none. */
+  readonly ugcGrowth: number | null;
+}
+
+export interface MonthRow {
+  readonly month: string;
+  readonly partial: boolean;
+  readonly posts: number;
+  readonly shares: number;
+  readonly paidPosts: number;
+  readonly paidShares: number;
+  readonly ugcGrowth: number | null;
+}
+
+export interface PointsSummary {
+  /** Points credited in the range (refunds aside). */
+  readonly issued: number;
+  /** Points spent on rewards in the range, net of refunds. */
+  readonly spent: number;
+  /** Points taken off by operators (deductions and other corrections) in the range. */
+  readonly removed: number;
+  /** Every balance summed as of `to`: what the brand owes. */
+  readonly outstanding: number;
+  /** spent ÷ issued in the range (0 when nothing was issued). */
+  readonly redemptionRate: number;
+  readonly byReason: readonly { reason: string; credited: number; debited: number }[];
+}
+
+export interface ReferralSummary {
+  /** Joins through an inviter or an invite link in the range. */
+  readonly invitesUsed: number;
+  /** Those with a known inviter. */
+  readonly referredJoiners: number;
+  /** Distinct members who referred someone in the range. */
+  readonly referrers: number;
+  /** Referred joiners still in the community 7 days after joining (of those whose 7th day is past). */
+  readonly stayed7: number | null;
+  /** Referred joiners per member who referred, over the range. */
+  readonly propagation: number | null;
+  readonly byMonth: readonly { month: string; referredJoiners: number; referrers: number; propagation: number | null }[];
+  readonly byCode: readonly { code: string; joiners: number }[];
+}
+
+/** Tier moves in one week (Monday first): promotions are moves up, demotions moves down, operators' included. */
+export interface TierMovementWeek {
+  readonly week: string;
+  /** True when the week runs past the report's `to` (counted up to `to`). */
+  readonly partial: boolean;
+  readonly promotions: number;
+  readonly demotions: number;
+  /** Of those, moves an operator made by hand (`/tier @member <tier>`). */
+  readonly manual: number;
+  readonly moves: readonly { readonly from: string; readonly to: string; readonly manual: boolean; readonly members: number }[];
+}
+
+/** Members per tier (now and at each rolled-up week's end) and the moves between tiers per week. */
+export interface TierSummary {
+  /** The latest snapshot on or before `to` (the nightly rollup takes one; Sundays are kept as `weeks`). */
+  readonly now: readonly { tier: string; members: number }[];
+  readonly weeks: readonly { week: string; tier: string; members: number }[];
+  /** Every week from `from` to `to`, zeros included, so a chart has no gaps. */
+  readonly movement: readonly TierMovementWeek[];
+}
+
+/** What `report --json` prints and the dashboard shows: every figure, exact ratios, with definitions. */
+export interface Report {
+  readonly definitions: Record<(typeof DEFINITION_KEYS)[number], string>;
+  readonly community: string;
+  readonly timeZone: string;
+  readonly from: string;
+  readonly to: string;
+  readonly cohortBy: CohortUnit;
+  readonly segmentBy: Segment | 'all';
+  readonly targets: TargetsConfig;
+  readonly cohorts: readonly CohortRow[];
+  /** Over every joiner in the range whose window has closed (null when none has). */
+  readonly summary: Omit<CohortRow, 'cohort' | 'segment'>;
+  readonly weekly: readonly WeekRow[];
+  readonly monthly: readonly MonthRow[];
+  readonly points: PointsSummary;
+  readonly referral: ReferralSummary;
+  readonly recall: RecallStats;
+  readonly tiers: TierSummary;
+}
+
+/**
+ * What the dashboard may ask for: a range of local days (`YYYY-MM-DD`, community zone). `to` is
+ * the as-of day (default today); `from` defaults to the first day with data, but never more than
+ * `API_LIMITS.maxDays` before `to`.
+ */
+export interface AnalyticsRange {
+  readonly from?: string;
+  readonly to?: string;
+}
+
+/** The bounds every dashboard read keeps to, so no request can ask for an unbounded scan or page. */
+export const API_LIMITS = { maxDays: 731, maxRows: 500, defaultRows: 200 } as const;
+
+/** The range a dashboard answer covers, as resolved (defaults filled in). */
+export interface Span {
+  readonly from: string;
+  readonly to: string;
+  readonly timeZone: string;
+}
+
+export interface CohortTableQuery extends AnalyticsRange {
+  readonly cohort?: CohortUnit;
+  readonly by?: Segment;
+  /** At most this many rows, the latest cohorts (default 200, at most 500). */
+  readonly limit?: number;
+}
+
+export interface CohortTable extends Span {
+  readonly cohortBy: CohortUnit;
+  readonly segmentBy: Segment | 'all';
+  /** Oldest first; the latest `limit` (cohort, segment) rows when there are more. */
+  readonly rows: readonly CohortRow[];
+  /** How many rows there were before `limit`. */
+  readonly total: number;
+  readonly truncated: boolean;
+}
+
+/** One point of a retention curve: day N after joining, active in its window (dN) and still a member (stayedN). */
+export interface CurvePoint {
+  readonly day: (typeof WINDOWS)[number]['n'];
+  readonly active: number | null;
+  readonly stayed: number | null;
+  /** Members whose window had closed as of `to` (what `active` and `stayed` are shares of). */
+  readonly closed: number;
+}
+
+export interface RetentionCurves extends Span {
+  readonly segmentBy: Segment | 'all';
+  /** One curve per segment value (one, `all`, without `by`), by the segment's name. */
+  readonly curves: readonly { readonly segment: string; readonly size: number; readonly points: readonly CurvePoint[] }[];
+  readonly targets: TargetsConfig;
+}
+
+export interface WeeklyInteraction extends Span {
+  readonly weeks: readonly WeekRow[];
+  readonly target: number | null;
+}
+
+export interface UgcQuery extends AnalyticsRange {
+  readonly period?: 'week' | 'month';
+}
+
+export interface UgcSeries extends Span {
+  readonly period: 'week' | 'month';
+  /** `start` is the Monday of the week or the first of the month. */
+  readonly rows: readonly { readonly start: string; readonly partial: boolean; readonly posts: number; readonly shares: number; readonly paidPosts: number; readonly paidShares: number; readonly ugcGrowth: number | null }[];
+  /** Month-on-month growth target (`targets.ugcGrowth`). */
+  readonly target: number | null;
+}
+
+export interface ReportOptions {
+  /** First join day of the cohorts and first day of the weekly rows (default: the first day with data). */
+  readonly from?: string;
+  /** The as-of day: windows close as of its end (default: today in the community's zone). */
+  readonly to?: string;
+  readonly cohort?: CohortUnit;
+  readonly by?: Segment;
+  readonly locale?: Locale;
+  /** Called while rolling up days not yet rolled up (a large, new database), for a progress bar. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface AnalyticsDeps {
+  readonly db: Db;
+  readonly clock: Clock;
+  readonly members: MembersService;
+  readonly earning: EarningService;
+  readonly points: PointsService;
+  readonly quiet: QuietService;
+  /** The tier ladder, for the moves it audited. */
+  readonly ladder: Pick<LadderService, 'movesBetween'>;
+  readonly translator: Translator;
+  readonly community: string;
+  readonly timeZone: string;
+  readonly locale: Locale;
+  readonly targets: TargetsConfig;
+  readonly staffChat?: string;
+}
+
+const ROLLED_THROUGH = 'rolled_through';
+const RATE_KEYS = ['d1', 'd7', 'd30', 'd90', 'stayed1', 'stayed7', 'stayed30', 'stayed90'] as const;
+/** Whether `value` is a real calendar day written `YYYY-MM-DD`. */
+export function isDay(value: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && addDays(value, 0) === value;
+}
+
+/** Thrown inside a read's transaction to undo the rollup of days that are not over yet. */
+const UNDO = Symbol('undo the open days');
+
+function ratio(n: number, d: number): number | null {
+  return d > 0 ? n / d : null;
+}
+
+function growth(current: number, previous: number | undefined): number | null {
+  return previous === undefined || previous === 0 ? null : (current - previous) / previous;
+}
+
+const shifted = new Map<string, string>();
+const mondays = new Map<string, string>();
+
+/**
+ * `addDays` and `weekStart`, remembered: the report shifts the same few hundred days hundreds of
+ * thousands of times at a million members, and building a Date each time cost seconds.
+ */
+function plusDays(day: string, n: number): string {
+  const key = `${day}|${n}`;
+  let v = shifted.get(key);
+  if (v === undefined) {
+    if (shifted.size > 100_000) shifted.clear();
+    shifted.set(key, (v = addDays(day, n)));
+  }
+  return v;
+}
+
+function mondayOf(day: string): string {
+  let v = mondays.get(day);
+  if (v === undefined) {
+    if (mondays.size > 100_000) mondays.clear();
+    mondays.set(day, (v = weekStart(day)));
+  }
+  return v;
+}
+
+/** The window bit (`analytics_members.windows`) of activity `k` days after joining, as the rollup sets it. */
+function windowBit(k: number): number {
+  if (k === 1) return 1;
+  if (k >= 7 && k <= 13) return 2;
+  if (k >= 30 && k <= 36) return 4;
+  if (k >= 90 && k <= 96) return 8;
+  return 0;
+}
+
+/** Whether a leave covers `day`: left on or before it and not back by then. */
+function isAwayOn(l: { leftDay: string; backDay: string | null }, day: string): boolean {
+  return l.leftDay <= day && (l.backDay === null || l.backDay > day);
+}
+
+/** The last day of the cohort period that starts on `cohort`. */
+function periodEnd(cohort: string, unit: CohortUnit): string {
+  if (unit === 'day') return cohort;
+  if (unit === 'week') return addDays(cohort, 6);
+  const [y, m] = cohort.split('-').map(Number) as [number, number];
+  return addDays(new Date(Date.UTC(y, m, 1)).toISOString().slice(0, 10), -1);
+}
+
+/**
+ * Retention analytics for the growth team: records how and when members arrive and leave (the
+ * history memberships do not keep), rolls each finished day up (active members, window bits,
+ * UGC, points), and builds the report the CLI, `/report`, the weekly digest and the dashboard
+ * show — one structure, as `report --json` prints it.
+ */
+export class AnalyticsService {
+  private readonly repo: AnalyticsRepo;
+  private readonly staffChat: string | null;
+  /** Staff as of the last rollup: the report leaves them out. */
+  private excluded = new Set<number>();
+
+  constructor(private readonly deps: AnalyticsDeps) {
+    this.repo = new AnalyticsRepo(deps.db.sqlite);
+    this.staffChat = deps.staffChat ?? null;
+  }
+
+  get timeZone(): string {
+    return this.deps.timeZone;
+  }
+
+  get targets(): TargetsConfig {
+    return this.deps.targets;
+  }
+
+  private dayOf(at: number): string {
+    return localDay(new Date(at), this.deps.timeZone);
+  }
+
+  /**
+   * A join in a group: the member's first one records how they came (inviter, invite link) unless
+   * they were seen before; a join after leaving the community closes the leave. In the event's transaction.
+   */
+  noteJoin(event: MemberJoinedEvent, memberId: number, chatKey: string): void {
+    if (chatKey === this.staffChat) return;
+    const at = event.at.getTime();
+    const row = this.repo.member(memberId);
+    if (row) {
+      if (row.away === 1) this.repo.back(memberId, at, this.dayOf(at));
+      return;
+    }
+    const linkOwner = event.inviteCode !== undefined ? this.deps.earning.inviteLinkOwner(event.inviteCode) : undefined;
+    const inviter = event.inviter ?? linkOwner;
+    const inviterId = inviter ? this.deps.members.ensureMember({ user: inviter }, event.at).id : null;
+    const source: JoinSource = event.inviteCode !== undefined ? 'invite-link' : inviterId !== null && inviterId !== memberId ? 'invited' : 'joined';
+    this.repo.insertMember({
+      memberId,
+      joinedAt: at,
+      joinDay: this.dayOf(at),
+      source,
+      inviteCode: event.inviteCode ?? null,
+      inviterId: inviterId === memberId ? null : inviterId,
+      chatKey,
+      platform: event.platform,
+    });
+  }
+
+  /** A member left a group: if it was their last one, they left the community that day. */
+  noteLeave(memberId: number, chatKey: string, at: Date): void {
+    if (chatKey === this.staffChat) return;
+    const row = this.repo.member(memberId);
+    if (row?.away === 1) return;
+    // Someone first seen leaving was a member until then (a platform that reports leaves of
+    // members the bot never saw speak): they count from that day, as first-seen.
+    if (!row) this.insertFirstSeen(memberId, chatKey, at.getTime());
+    if (this.deps.members.inAnyGroup(memberId, this.staffChat ?? undefined)) return;
+    this.repo.leave(memberId, at.getTime(), this.dayOf(at.getTime()));
+  }
+
+  private insertFirstSeen(memberId: number, chatKey: string, at: number): void {
+    this.repo.insertMember({
+      memberId,
+      joinedAt: at,
+      joinDay: this.dayOf(at),
+      source: 'first-seen',
+      inviteCode: null,
+      inviterId: null,
+      chatKey,
+      platform: chatKey.slice(0, chatKey.indexOf(':')),
+    });
+  }
+
+  /**
+   * Any interaction in a group (from the members' activity funnel, commands included): a member
+   * seen for the first time counts from today as `first-seen`; one who had left is back.
+   */
+  noteActivity(note: ActivityNote): void {
+    if (note.chatKey === this.staffChat) return;
+    const row = this.repo.member(note.memberId);
+    const at = note.at.getTime();
+    if (row === undefined) this.insertFirstSeen(note.memberId, note.chatKey, at);
+    else if (row.away === 1) this.repo.back(note.memberId, at, this.dayOf(at));
+  }
+
+  /**
+   * After two identities merged into `memberId` (their activity and memberships already moved):
+   * the window bits and last active day are recomputed from the merged activity up to the last
+   * rolled-up day, and the person is away only if neither identity is in a group.
+   */
+  afterMerge(memberId: number, at: Date): void {
+    const row = this.repo.arrival(memberId);
+    if (!row || row.joinDay === null) return;
+    const through = this.repo.state(ROLLED_THROUGH);
+    const days = through === undefined ? [] : this.repo.activeDaysThrough(memberId, through, this.staffChat);
+    let windows = 0;
+    for (const day of days) windows |= windowBit(daysBetween(row.joinDay, day));
+    this.repo.setWindows(memberId, windows, days[days.length - 1] ?? null);
+    const inGroup = this.deps.members.inAnyGroup(memberId, this.staffChat ?? undefined);
+    if (inGroup && row.away === 1) this.repo.back(memberId, at.getTime(), this.dayOf(at.getTime()));
+    else if (!inGroup && row.away === 0) this.repo.leave(memberId, at.getTime(), this.dayOf(at.getTime()));
+  }
+
+  /** The last day the rollup has written, if any. */
+  rolledThrough(): string | undefined {
+    return this.repo.state(ROLLED_THROUGH);
+  }
+
+  /**
+   * Rolls up every day after the last rolled one through `through`, one transaction per day, in
+   * order; each day once. The daily job calls it for yesterday; the report catches up first.
+   */
+  rollUp(through: string, onProgress?: (done: number, total: number) => void, snapshotLast = true): number {
+    const { db } = this.deps;
+    db.transaction(() => this.repo.fillDays((at) => this.dayOf(at)));
+    this.excluded = new Set(this.deps.members.staffMemberIds(this.deps.staffChat));
+    this.repo.setExcluded(this.excluded);
+    const last = this.repo.state(ROLLED_THROUGH);
+    const first = last !== undefined ? addDays(last, 1) : this.repo.firstDay();
+    if (first === undefined || first > through) return 0;
+    const total = daysBetween(first, through) + 1;
+    for (let i = 0, day = first; day <= through; i++, day = addDays(day, 1)) {
+      db.transaction(() => this.rollDay(day, snapshotLast && day === through));
+      onProgress?.(i + 1, total);
+    }
+    return total;
+  }
+
+  /** One day's rollup; on Sundays, and with `snapshotTiers`, it also records members per tier for the day's week. */
+  private rollDay(day: string, snapshotTiers: boolean): void {
+    const { active, weekFirsts } = this.repo.rollMembers(day, weekStart(day), this.staffChat);
+    const ugc = this.deps.earning.ugcOn(day, this.excluded);
+    this.repo.writeDay({ day, active, weekFirsts, ...ugc });
+    const from = startOfLocalDay(day, this.deps.timeZone).getTime();
+    const to = startOfLocalDay(addDays(day, 1), this.deps.timeZone).getTime();
+    this.repo.writePoints(day, this.deps.points.flowsBetween(from, to));
+    const moves = this.deps.ladder.movesBetween(from, to).filter((m) => !this.excluded.has(m.memberId));
+    this.repo.writeTierMoves(day, moves.map((m) => ({ from: m.from, to: m.to, manual: m.manual, up: m.direction === 'up' })));
+    if (snapshotTiers || new Date(`${day}T00:00:00Z`).getUTCDay() === 0) this.repo.writeTierWeek(weekStart(day));
+    this.repo.setState(ROLLED_THROUGH, day);
+  }
+
+  /** Today in the community's zone, by the injected clock. */
+  today(): string {
+    return localDay(this.deps.clock.now(), this.deps.timeZone);
+  }
+
+  /**
+   * The full report. Finished days (before today) are rolled up for good; the days from there to
+   * `to` are rolled up inside a transaction that is undone after reading, so today's figures
+   * count without fixing a day that is not over.
+   */
+  report(options: ReportOptions = {}): Report {
+    const to = options.to ?? this.today();
+    if (!isDay(to) || (options.from !== undefined && !isDay(options.from))) throw new Error(`expected days as YYYY-MM-DD, not ${options.from ?? ''} ${to}`.trim());
+    return this.asOf(to, () => this.build({ ...options, to }), options.onProgress);
+  }
+
+  /**
+   * Runs `read` as of `to`: finished days (before today) are rolled up for good first; the days
+   * from there to `to` are rolled up inside a transaction that is undone after `read`, so today's
+   * figures count without fixing a day that is not over.
+   */
+  private asOf<T>(to: string, read: () => T, onProgress?: (done: number, total: number) => void): T {
+    this.rollUp(addDays(this.today(), -1), onProgress);
+    let result: { value: T } | undefined;
+    try {
+      this.deps.db.transaction(() => {
+        const last = this.repo.state(ROLLED_THROUGH);
+        if (last !== undefined && last < to) this.rollUp(to, undefined, false);
+        result = { value: read() };
+        throw UNDO;
+      });
+    } catch (err) {
+      if (err !== UNDO) throw err;
+    }
+    if (!result) throw new Error('analytics read did not run');
+    return result.value;
+  }
+
+  /**
+   * A dashboard read's range: days checked (`analytics.bad_day`), `from` no later than `to`
+   * (`analytics.bad_range`) and the span at most `API_LIMITS.maxDays` (`analytics.range_too_long`).
+   */
+  private span(q: AnalyticsRange): { to: string; from: () => string } {
+    for (const value of [q.from, q.to]) if (value !== undefined && !isDay(value)) throw new UserError('analytics.bad_day', { value });
+    const to = q.to ?? this.today();
+    const from = () => {
+      const earliest = addDays(to, -(API_LIMITS.maxDays - 1));
+      const first = this.repo.firstDay() ?? to;
+      const f = q.from ?? (first < earliest ? earliest : first > to ? to : first);
+      if (f > to) throw new UserError('analytics.bad_range', { from: f, to });
+      if (daysBetween(f, to) + 1 > API_LIMITS.maxDays) throw new UserError('analytics.range_too_long', { days: API_LIMITS.maxDays });
+      return f;
+    };
+    if (q.from !== undefined) from();
+    return { to, from };
+  }
+
+  /**
+   * The cohort table for the dashboard: one row per (cohort, segment), exact ratios, null while a
+   * window is open; `by` splits on group, tier, platform or source. Bounded by `limit`.
+   */
+  cohortTable(q: CohortTableQuery = {}): CohortTable {
+    const limit = q.limit ?? API_LIMITS.defaultRows;
+    if (!Number.isInteger(limit) || limit < 1 || limit > API_LIMITS.maxRows) throw new UserError('analytics.bad_limit', { max: API_LIMITS.maxRows });
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      const unit = q.cohort ?? 'week';
+      const all = this.cohortRows(unit, q.by ?? 'all', f, to);
+      const rows = all.length > limit ? all.slice(all.length - limit) : all;
+      return { from: f, to, timeZone: this.deps.timeZone, cohortBy: unit, segmentBy: q.by ?? 'all', rows, total: all.length, truncated: rows.length < all.length };
+    });
+  }
+
+  /**
+   * D1/D7/D30/D90 retention curves, active and stayed, over every joiner in the range whose window
+   * has closed (weighted by cohort size), one curve per segment value with `by`.
+   */
+  retentionCurves(q: AnalyticsRange & { readonly by?: Segment } = {}): RetentionCurves {
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      const rows = this.cohortRows('day', q.by ?? 'all', f, to);
+      const bySegment = new Map<string, CohortRow[]>();
+      for (const r of rows) bySegment.set(r.segment, [...(bySegment.get(r.segment) ?? []), r]);
+      const curves = [...bySegment.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([segment, list]) => {
+          const points = WINDOWS.map(({ n }) => {
+            const active = this.weighted(list, `d${n}` as const);
+            const stayed = this.weighted(list, `stayed${n}` as const);
+            return { day: n, active: active.value, stayed: stayed.value, closed: stayed.size } satisfies CurvePoint;
+          });
+          return { segment, size: list.reduce((n, r) => n + r.size, 0), points };
+        });
+      return { from: f, to, timeZone: this.deps.timeZone, segmentBy: q.by ?? 'all', curves, targets: this.deps.targets };
+    });
+  }
+
+  /** Weekly interaction rate (Monday weeks), with members, actives and UGC per week. */
+  weeklyInteraction(q: AnalyticsRange = {}): WeeklyInteraction {
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      return { from: f, to, timeZone: this.deps.timeZone, weeks: this.weeklyRows(f, to), target: this.deps.targets.weeklyInteraction ?? null };
+    });
+  }
+
+  /** Posts and shares, paid and not, per week or month, with growth on the period before. */
+  ugc(q: UgcQuery = {}): UgcSeries {
+    const { to, from } = this.span(q);
+    const period = q.period ?? 'week';
+    return this.asOf(to, () => {
+      const f = from();
+      const rows =
+        period === 'week'
+          ? this.weeklyRows(f, to).map((w) => ({ start: w.week, partial: w.partial, posts: w.posts, shares: w.shares, paidPosts: w.paidPosts, paidShares: w.paidShares, ugcGrowth: w.ugcGrowth }))
+          : this.monthly(f, to).map((m) => ({ start: m.month, partial: m.partial, posts: m.posts, shares: m.shares, paidPosts: m.paidPosts, paidShares: m.paidShares, ugcGrowth: m.ugcGrowth }));
+      return { from: f, to, timeZone: this.deps.timeZone, period, rows, target: this.deps.targets.ugcGrowth ?? null };
+    });
+  }
+
+  /** Points issued, spent and removed in the range, the liability outstanding as of `to`, by reason. */
+  pointsLiability(q: AnalyticsRange = {}): PointsSummary & Span {
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      return { from: f, to, timeZone: this.deps.timeZone, ...this.pointsSummary(f, to) };
+    });
+  }
+
+  /** Invites used, referred joiners who stayed, and the propagation coefficient, overall, per month and per code. */
+  referrals(q: AnalyticsRange = {}): ReferralSummary & Span {
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      return { from: f, to, timeZone: this.deps.timeZone, ...this.referral(f, to, this.repo.leaves('all', f, to)) };
+    });
+  }
+
+  /** Members per tier and the moves between tiers per week. */
+  tierMovement(q: AnalyticsRange = {}): TierSummary & Span {
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      return { from: f, to, timeZone: this.deps.timeZone, ...this.tierSummary(f, to) };
+    });
+  }
+
+  /** Recall outcomes against the unrecalled baseline (the quiet feature's figures). */
+  recall(): RecallStats {
+    return this.deps.quiet.stats();
+  }
+
+  private build(options: ReportOptions & { to: string }): Report {
+    const { deps, repo } = this;
+    const unit = options.cohort ?? 'week';
+    const segment = options.by ?? 'all';
+    const to = options.to;
+    const from = options.from ?? repo.firstDay() ?? to;
+    const locale = options.locale ?? deps.locale;
+
+    const definitions = Object.fromEntries(DEFINITION_KEYS.map((k) => [k, deps.translator.template(locale, `analytics.def.${k}`)])) as Report['definitions'];
+    // Joiners per day since the first: the cohorts' base and each week's membership.
+    const allDays = this.netDayCounts('all', repo.firstDay() ?? from, to);
+    const leaves = repo.leaves(segment, from, to);
+    const cohorts = this.cohorts(unit, from, to, segment === 'all' ? allDays : this.netDayCounts(segment, from, to), leaves);
+    const allLeaves = segment === 'all' ? leaves : repo.leaves('all', from, to);
+    return {
+      definitions,
+      community: deps.community,
+      timeZone: deps.timeZone,
+      from,
+      to,
+      cohortBy: unit,
+      segmentBy: segment,
+      targets: deps.targets,
+      cohorts,
+      summary: this.summary(cohorts),
+      weekly: this.weekly(from, to, allDays),
+      monthly: this.monthly(from, to),
+      points: this.pointsSummary(from, to),
+      referral: this.referral(from, to, allLeaves),
+      recall: deps.quiet.stats(),
+      tiers: this.tierSummary(from, to),
+    };
+  }
+
+  /** Cohort rows for a range and segment (the report's cohorts section alone). */
+  private cohortRows(unit: CohortUnit, segment: Segment | 'all', from: string, to: string): CohortRow[] {
+    return this.cohorts(unit, from, to, this.netDayCounts(segment, from, to), this.repo.leaves(segment, from, to));
+  }
+
+  /** Weekly rows for a range (the report's weekly section alone; membership counts every joiner since the first day). */
+  private weeklyRows(from: string, to: string): WeekRow[] {
+    return this.weekly(from, to, this.netDayCounts('all', this.repo.firstDay() ?? from, to));
+  }
+
+  private tierSummary(from: string, to: string): TierSummary {
+    return { now: this.repo.tiersAsOf(to), weeks: this.repo.tierWeeks(weekStart(from), to), movement: this.tierMovementRows(from, to) };
+  }
+
+  /** Joiners per (join day, segment) with their window counts, staff taken out. */
+  private netDayCounts(segment: Segment | 'all', from: string, to: string): CohortCountRow[] {
+    const key = (r: CohortCountRow) => `${r.cohort}\u0000${r.segment}`;
+    const rows = new Map(this.repo.dayCounts(segment, from, to).map((r) => [key(r), { ...r }]));
+    for (const x of this.repo.excludedCounts(segment, from, to)) {
+      const r = rows.get(key(x));
+      if (!r) continue;
+      r.size -= x.size;
+      r.a1 -= x.a1;
+      r.a7 -= x.a7;
+      r.a30 -= x.a30;
+      r.a90 -= x.a90;
+    }
+    return [...rows.values()].filter((r) => r.size > 0);
+  }
+
+  private cohorts(unit: CohortUnit, from: string, to: string, dayCounts: readonly CohortCountRow[], leaves: readonly LeaveRow[]): CohortRow[] {
+    const cohortOf = (day: string) => (unit === 'day' ? day : unit === 'week' ? mondayOf(day) : monthStart(day));
+    // Members away on day N (left on or before it, not back by then), per cohort and segment; a
+    // member who left more than once is one member.
+    const away = new Map<string, Set<number>[]>();
+    for (const l of leaves) {
+      const key = `${cohortOf(l.joinDay)}\u0000${l.segment}`;
+      let sets = away.get(key);
+      if (!sets) away.set(key, (sets = WINDOWS.map(() => new Set<number>())));
+      WINDOWS.forEach(({ n }, i) => {
+        if (isAwayOn(l, plusDays(l.joinDay, n))) sets[i]!.add(l.memberId);
+      });
+    }
+    const grouped = new Map<string, { cohort: string; segment: string; size: number; a1: number; a7: number; a30: number; a90: number }>();
+    for (const r of dayCounts) {
+      if (r.cohort < from || r.cohort > to) continue;
+      const cohort = cohortOf(r.cohort);
+      const segmentValue = String(r.segment);
+      const key = `${cohort}\u0000${segmentValue}`;
+      const g = grouped.get(key) ?? { cohort, segment: segmentValue, size: 0, a1: 0, a7: 0, a30: 0, a90: 0 };
+      g.size += r.size;
+      g.a1 += r.a1;
+      g.a7 += r.a7;
+      g.a30 += r.a30;
+      g.a90 += r.a90;
+      grouped.set(key, g);
+    }
+    const ordered = [...grouped.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, g]) => g);
+    return ordered.map((r) => {
+      const last = periodEnd(r.cohort, unit);
+      const awayOn = (away.get(`${r.cohort}\u0000${r.segment}`) ?? []).map((set) => set.size);
+      const active = [r.a1, r.a7, r.a30, r.a90];
+      const d = WINDOWS.map(({ n, w }, i) => (addDays(last, n + w - 1) <= to ? r.size > 0 ? active[i]! / r.size : null : null));
+      const stayed = WINDOWS.map(({ n }, i) => (addDays(last, n) <= to ? (r.size > 0 ? (r.size - (awayOn[i] ?? 0)) / r.size : null) : null));
+      return {
+        cohort: r.cohort,
+        segment: r.segment,
+        size: r.size,
+        d1: d[0]!,
+        d7: d[1]!,
+        d30: d[2]!,
+        d90: d[3]!,
+        stayed1: stayed[0]!,
+        stayed7: stayed[1]!,
+        stayed30: stayed[2]!,
+        stayed90: stayed[3]!,
+      };
+    });
+  }
+
+  /** A rate over every cohort row where it is known, weighted by cohort size, and that size. */
+  private weighted(rows: readonly CohortRow[], k: (typeof RATE_KEYS)[number]): { value: number | null; size: number } {
+    let n = 0;
+    let size = 0;
+    for (const r of rows) {
+      const v = r[k];
+      if (v === null) continue;
+      n += v * r.size;
+      size += r.size;
+    }
+    return { value: size > 0 ? n / size : null, size };
+  }
+
+  /** Each rate over every cohort row where it is known, weighted by cohort size. */
+  private summary(rows: readonly CohortRow[]): Report['summary'] {
+    const out = Object.fromEntries(RATE_KEYS.map((k) => [k, this.weighted(rows, k).value])) as Omit<Report['summary'], 'size'>;
+    return { size: rows.reduce((s, r) => s + r.size, 0), ...out };
+  }
+
+  private weekly(from: string, to: string, dayCounts: readonly CohortCountRow[]): WeekRow[] {
+    const { repo } = this;
+    const first = weekStart(from);
+    const days = new Map(repo.days(first, to).map((d) => [d.day, d]));
+    const joins = dayCounts.map((r) => ({ day: r.cohort, n: r.size })).sort((a, b) => (a.day < b.day ? -1 : 1));
+    const leaves = repo.allLeaves();
+    // Staff the rollup counted as active: take their weeks out again.
+    const staffWeeks = new Map<string, number>();
+    for (const id of repo.excludedWithRows()) {
+      for (const week of new Set(repo.activeDaysOf(id, first, to, this.staffChat).map(mondayOf))) staffWeeks.set(week, (staffWeeks.get(week) ?? 0) + 1);
+    }
+    const rows: WeekRow[] = [];
+    let joined = 0;
+    let j = 0;
+    let previousUgc: number | undefined;
+    for (let week = first; week <= to; week = addDays(week, 7)) {
+      const end = addDays(week, 6) < to ? addDays(week, 6) : to;
+      while (j < joins.length && joins[j]!.day <= end) joined += joins[j++]!.n;
+      // Members who left before the week began and were not back by its (clipped) end.
+      const gone = new Set<number>();
+      for (const l of leaves) if (l.joinDay <= end && l.leftDay < week && (l.backDay === null || l.backDay > end)) gone.add(l.memberId);
+      let active = -(staffWeeks.get(week) ?? 0);
+      let posts = 0;
+      let shares = 0;
+      let paidPosts = 0;
+      let paidShares = 0;
+      for (let d = week; d <= end; d = addDays(d, 1)) {
+        const row = days.get(d);
+        if (!row) continue;
+        active += row.weekFirsts;
+        posts += row.posts;
+        shares += row.shares;
+        paidPosts += row.paidPosts;
+        paidShares += row.paidShares;
+      }
+      const members = joined - gone.size;
+      rows.push({
+        week,
+        partial: end < addDays(week, 6),
+        members,
+        active,
+        interactionRate: ratio(active, members),
+        posts,
+        shares,
+        paidPosts,
+        paidShares,
+        ugcGrowth: growth(posts + shares, previousUgc),
+      });
+      previousUgc = posts + shares;
+    }
+    return rows;
+  }
+
+  private tierMovementRows(from: string, to: string): TierMovementWeek[] {
+    const first = weekStart(from);
+    const byWeek = new Map<string, { promotions: number; demotions: number; manual: number; moves: Map<string, { from: string; to: string; manual: boolean; members: number }> }>();
+    for (const r of this.repo.tierMoves(first, to)) {
+      const week = mondayOf(r.day);
+      let w = byWeek.get(week);
+      if (!w) byWeek.set(week, (w = { promotions: 0, demotions: 0, manual: 0, moves: new Map() }));
+      if (r.up === 1) w.promotions += r.members;
+      else w.demotions += r.members;
+      if (r.manual === 1) w.manual += r.members;
+      const key = `${r.from}\u0000${r.to}\u0000${r.manual}`;
+      const m = w.moves.get(key) ?? { from: r.from, to: r.to, manual: r.manual === 1, members: 0 };
+      m.members += r.members;
+      w.moves.set(key, m);
+    }
+    const rows: TierMovementWeek[] = [];
+    for (let week = first; week <= to; week = addDays(week, 7)) {
+      const w = byWeek.get(week);
+      rows.push({ week, partial: addDays(week, 6) > to, promotions: w?.promotions ?? 0, demotions: w?.demotions ?? 0, manual: w?.manual ?? 0, moves: w ? [...w.moves.values()] : [] });
+    }
+    return rows;
+  }
+
+  private monthly(from: string, to: string): MonthRow[] {
+    const first = monthStart(from);
+    const byMonth = new Map<string, { posts: number; shares: number; paidPosts: number; paidShares: number }>();
+    for (const d of this.repo.days(first, to)) {
+      const m = monthStart(d.day);
+      const row = byMonth.get(m) ?? { posts: 0, shares: 0, paidPosts: 0, paidShares: 0 };
+      row.posts += d.posts;
+      row.shares += d.shares;
+      row.paidPosts += d.paidPosts;
+      row.paidShares += d.paidShares;
+      byMonth.set(m, row);
+    }
+    const rows: MonthRow[] = [];
+    let previous: number | undefined;
+    for (let month = first; month <= to; month = addDays(periodEnd(month, 'month'), 1)) {
+      const row = byMonth.get(month) ?? { posts: 0, shares: 0, paidPosts: 0, paidShares: 0 };
+      rows.push({ month, partial: periodEnd(month, 'month') > to, ...row, ugcGrowth: growth(row.posts + row.shares, previous) });
+      previous = row.posts + row.shares;
+    }
+    return rows;
+  }
+
+  private pointsSummary(from: string, to: string): PointsSummary {
+    let issued = 0;
+    let spent = 0;
+    let removed = 0;
+    let outstanding = 0;
+    const byReason = new Map<string, { reason: string; credited: number; debited: number }>();
+    for (const r of this.repo.pointsDays(to)) {
+      outstanding += r.credited - r.debited;
+      if (r.day < from) continue;
+      const row = byReason.get(r.reason) ?? { reason: r.reason, credited: 0, debited: 0 };
+      row.credited += r.credited;
+      row.debited += r.debited;
+      byReason.set(r.reason, row);
+      if (r.reason === 'refund') spent -= r.credited;
+      else issued += r.credited;
+      if (r.reason === 'redeem') spent += r.debited;
+      else removed += r.debited;
+    }
+    return { issued, spent, removed, outstanding, redemptionRate: issued > 0 ? spent / issued : 0, byReason: [...byReason.values()].sort((a, b) => a.reason.localeCompare(b.reason)) };
+  }
+
+  private referral(from: string, to: string, leaves: readonly LeaveRow[]): ReferralSummary {
+    const months = this.repo.referredByMonth(from, to, plusDays(to, -7));
+    const sum = (k: 'joins' | 'closed' | 'withInviter') => months.reduce((n, m) => n + m[k], 0);
+    // Referred joiners whose 7th day is past and who were away on it.
+    const away = new Set(
+      leaves.filter((l) => (l.source === 'invited' || l.source === 'invite-link') && plusDays(l.joinDay, 7) <= to && isAwayOn(l, plusDays(l.joinDay, 7))).map((l) => l.memberId),
+    );
+    const referrers = this.repo.referrers(from, to);
+    return {
+      invitesUsed: sum('joins'),
+      referredJoiners: sum('withInviter'),
+      referrers,
+      stayed7: ratio(sum('closed') - away.size, sum('closed')),
+      propagation: ratio(sum('withInviter'), referrers),
+      byMonth: months.map((m) => ({ month: m.month, referredJoiners: m.withInviter, referrers: m.referrers, propagation: ratio(m.withInviter, m.referrers) })),
+      byCode: this.repo.inviteCodes(from, to),
+    };
+  }
+
+  /** Claims the digest of a week before it is sent; false when that week's digest was already claimed. */
+  claimDigest(week: string, slot: Date, chatKey: string, body: string): boolean {
+    return this.repo.claimDigest(week, slot.getTime(), chatKey, body, this.deps.clock.now().getTime());
+  }
+}

@@ -32,6 +32,7 @@ import { PurchasesService, purchasesDataPart } from './features/purchases/index.
 import { CapabilityDoors, LadderService, tierReviewJob, tiersDataPart, tiersListener, TierService } from './features/tiers/index.ts';
 import { OutboxService, outboxDataPart, SqliteOutboxStore } from './features/outbox/index.ts';
 import { JourneyService, journeyDataPart, journeyListener, journeyMomentsJobs, loadJourney, WelcomeTimer } from './features/journey/index.ts';
+import { DashboardService, dashboardDataPart, type DashboardTimes } from './features/dashboard/index.ts';
 
 export interface AppOptions {
   readonly db: Db;
@@ -53,6 +54,11 @@ export interface AppOptions {
   readonly outbox?: boolean;
   /** The send-policy jitter's randomness (tests pass a fixed one). */
   readonly random?: () => number;
+  /**
+   * The web dashboard's public address (what `/dashboard` links point at) and how long links and
+   * sessions last. No address: `/dashboard` says the dashboard is off.
+   */
+  readonly dashboard?: { readonly baseUrl?: string; readonly times?: DashboardTimes };
 }
 
 /**
@@ -243,6 +249,8 @@ export function createApp(options: AppOptions): App {
   const campaigns = new CampaignService({ db, config, rewards: content.rewards, contentDir: content.dir, translator, logger, content: posts, members, points, shop, audit });
   campaigns.syncPack(clock.now());
 
+  const dashboard = new DashboardService({ db, audit, baseUrl: options.dashboard?.baseUrl, ...(options.dashboard?.times ? { times: options.dashboard.times } : {}) });
+
   // How every feature's rows follow a merge, an erasure and an export: one part per feature.
   const memberData = new MemberDataService({ db, audit });
   for (const part of [
@@ -262,11 +270,12 @@ export function createApp(options: AppOptions): App {
     campaignsDataPart(db),
     analyticsDataPart(db, analytics),
     journeyDataPart(db),
+    dashboardDataPart(db),
   ])
     memberData.register(part);
   const link = new LinkService({ db, members, data: memberData });
 
-  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey, analytics, campaigns };
+  const services = { members, memberData, link, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey, analytics, dashboard, campaigns };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const listeners: Listener[] = [
     groupsListener(tiers),

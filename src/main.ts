@@ -27,6 +27,7 @@ import type { ImportResult } from './features/purchases/index.ts';
 import { CronScheduler } from './infra/cron-scheduler.ts';
 import { SimScheduler } from './infra/sim-scheduler.ts';
 import { generateCommunity } from './sim/generate.ts';
+import { serveDashboard } from './web/server.ts';
 import { addDays, localDay } from './core/clock.ts';
 
 /**
@@ -262,7 +263,8 @@ export async function start(options: StartOptions): Promise<void> {
   // Every adapter's variables are checked before anything starts, so a bad .env fails at once.
   const adapterEnvs = enabled.map((a) => readAdapterEnv(a.descriptor, platformEnv));
   const db = openDb(env.HEARTH_DB);
-  const app = createApp({ db, content: loadContent(env.HEARTH_CONTENT), clock: systemClock, logger, owners: env.BOT_OWNERS });
+  const webUrl = env.HEARTH_WEB_PORT === undefined ? undefined : (env.HEARTH_WEB_URL ?? `http://${env.HEARTH_WEB_HOST}:${env.HEARTH_WEB_PORT}`);
+  const app = createApp({ db, content: loadContent(env.HEARTH_CONTENT), clock: systemClock, logger, owners: env.BOT_OWNERS, ...(webUrl ? { dashboard: { baseUrl: webUrl } } : {}) });
   const scheduler = new CronScheduler(systemClock, logger);
   app.schedule(scheduler);
   const catalog = buildCatalog(app.commands, app.translator, app.content.community.community.locale);
@@ -307,6 +309,8 @@ export async function start(options: StartOptions): Promise<void> {
   if (pending) logger.info({ oldest: pending }, 'outbox: sending what was pending at the last stop');
   app.outbox.start();
   scheduler.start();
+  // The dashboard shares this process's database, services and outbox.
+  const web = webUrl && env.HEARTH_WEB_PORT !== undefined ? await serveDashboard({ app, baseUrl: webUrl, port: env.HEARTH_WEB_PORT, host: env.HEARTH_WEB_HOST, logger }) : undefined;
   // node-cron does not catch up: post the latest slot missed while the bot was down, once.
   await app.services.content.catchUp(systemClock.now()).catch((err: unknown) => logger.error({ err }, 'content catch-up failed'));
   // A health line when something is stuck: the oldest waiting message, counts per platform.
@@ -320,6 +324,7 @@ export async function start(options: StartOptions): Promise<void> {
     // Stop taking new events first (events being handled finish), then flush what can be sent in
     // a few seconds; the rest stays pending in the outbox for the next start.
     for (const a of adapters) await a.stop();
+    await web?.close();
     scheduler.stop();
     await app.outbox.stop(app.content.community.delivery.stopFlushSeconds * 1000);
     const left = app.services.outbox.stats();

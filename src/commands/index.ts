@@ -18,6 +18,7 @@ import type { Locale } from '../core/i18n.ts';
 import { tierCommands, type LadderService, type TierService } from '../features/tiers/index.ts';
 import { purchasesCommands, type PurchasesService } from '../features/purchases/index.ts';
 import { journeyCommands, type JourneyService } from '../features/journey/index.ts';
+import { dashboardCommands, type DashboardService } from '../features/dashboard/index.ts';
 import { helpCommand } from './help.ts';
 
 /** The feature services of one running bot; each feature owns one. */
@@ -42,6 +43,7 @@ export interface Services {
   readonly feedback: FeedbackService;
   readonly campaigns: CampaignService;
   readonly journey: JourneyService;
+  readonly dashboard: DashboardService;
 }
 
 /** What the command table's handlers call: the services plus the community settings they read. */
@@ -77,6 +79,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
     ...campaignCommands(s.campaigns),
     ...journeyCommands({ journey: s.journey, points: s.points, checkins: s.checkins, ladder: s.ladder, tiers: s.tiers, timeZone: s.timeZone }),
+    ...dashboardCommands(s.dashboard, s.staffChat),
   );
   return table;
 }

@@ -17,7 +17,27 @@ import type { Logger } from './logger.ts';
 import type { Body, Outbound } from './outbound.ts';
 import { answer } from './private-reply.ts';
 import type { Delivery } from './outbox.ts';
-import { atLeast } from './roles.ts';
+import { atLeast, type Role } from './roles.ts';
+
+/** One command run for a member outside a chat (see `Dispatcher.runAs`). */
+export interface DirectRequest {
+  readonly actor: Actor;
+  /** Where the handler believes it runs: the member's direct chat, so staff-only commands work. */
+  readonly chat: ChatContext;
+  /** The command's canonical name and its argument text, as it would be typed (`#12` names member 12). */
+  readonly command: string;
+  readonly args: string;
+  /** The idempotency key of the action (a form's one-time key). */
+  readonly key: string;
+  readonly at: Date;
+  readonly surface?: SurfaceKind;
+}
+
+/** What a direct run did, and what the handler answered the actor. */
+export interface DirectResult {
+  readonly outcome: DispatchOutcome;
+  readonly answers: readonly Body[];
+}
 
 /** A feature's reaction to events that are not commands (post points, joins, reactions). */
 export interface Listener {
@@ -221,9 +241,85 @@ export class Dispatcher {
     }
   }
 
+  /**
+   * Whether a member with `role` may run `command` with `argText`: the command table's rule, for surfaces that show or hide an action before it is
+   * run (the dashboard's pages and forms). Unknown commands are allowed to nobody.
+   */
+  permits(role: Role, command: string, argText = ''): boolean {
+    const spec = this.deps.parser.byName(command);
+    return spec !== undefined && atLeast(role, requiredRole(spec, tokenize(argText).length > 0, argText));
+  }
+
+  /**
+   * Runs one command of the table for a member acting outside a chat (a dashboard form): the same
+   * role, scope, cooldown and argument checks as typed text, the same handler and so the same
+   * service calls, ledger and audit rows. `key` makes it idempotent like an event key: a form
+   * submitted twice runs once. What the handler answers the actor is returned (the page shows
+   * it); everything else it says (DMs, group posts, staff notices) is written to the outbox in
+   * the same transaction and sent after commit.
+   */
+  async runAs(request: DirectRequest): Promise<DirectResult> {
+    const { actor, chat, key, at } = request;
+    const tr = this.deps.translator;
+    const locale = { current: actor.locale };
+    const command = this.deps.parser.byName(request.command);
+    if (!command) return { outcome: 'rejected', answers: [tr.t(locale.current, 'error.unknown_action')] };
+    const answers: Body[] = [];
+    const outs: Outbound[] = [];
+    const tokens = tokenize(request.args);
+    const invocation: Invocation = { command, invokedAs: `/${command.name}`, argText: request.args, input: { tokens, mentions: [] } };
+    const where = { platform: actor.user.platform, at };
+    const toActor = (out: Outbound) => (out.type === 'reply' || out.type === 'send') && out.chat.platform === chat.ref.platform && out.chat.chatId === chat.ref.chatId;
+    let outcome: DispatchOutcome;
+    try {
+      outcome = this.deps.store.transaction((): DispatchOutcome => {
+        if (!this.deps.store.claimEvent(key, at)) return 'duplicate';
+        this.checkAllowed(command, actor, chat, this.deps.clock.now(), tokens.length > 0, request.args);
+        const args = this.parseArgs(command, invocation, where);
+        const context = {
+          actor,
+          chat,
+          now: at,
+          key,
+          surface: this.surface(actor.user.platform, request.surface ?? 'dashboard'),
+          reply: (body: Body) => void answers.push(body),
+          replyPrivately: (body: Body) => void answers.push(body),
+          send: (to: ChatRef, body: Body) => void outs.push({ type: 'send', chat: to, body }),
+          dm: (user: UserRef, body: Body, options?: { name?: string; fallbackChat?: ChatRef }) => void outs.push({ type: 'dm', user, body, ...(options ?? {}) }),
+          emit: (out: Outbound) => void (toActor(out) ? answers.push(out.body) : outs.push(out)),
+          t: (k: string, params?: MessageParams) => tr.t(locale.current, k, params),
+          useLocale: (next: Locale) => {
+            locale.current = next;
+          },
+          args,
+          command,
+          argText: request.args,
+          resolveMember: (token: string) => this.deps.directory.resolveMember(token, { ...where, mentions: [] }),
+        };
+        command.handler(context as unknown as CommandContext<never>);
+        if (outs.length > 0) this.deps.delivery.record(key, outs);
+        return 'handled';
+      });
+    } catch (err) {
+      if (err instanceof ArgError) return { outcome: 'rejected', answers: [this.argProblem(err, command, invocation.invokedAs, locale.current)] };
+      if (err instanceof UserError) return { outcome: 'rejected', answers: [tr.t(locale.current, err.code, err.params)] };
+      this.deps.logger.error({ err, key, command: command.name }, 'command failed');
+      return { outcome: 'failed', answers: [tr.t(locale.current, 'error.internal')] };
+    }
+    if (outcome === 'handled' && command.cooldownSec) this.lastUse.set(`${actor.memberId}:${command.name}`, this.deps.clock.now().getTime());
+    if (outs.length > 0) {
+      try {
+        await this.deps.delivery.flush();
+      } catch (err) {
+        this.deps.logger.error({ err, key }, 'delivering messages failed');
+      }
+    }
+    return { outcome, answers };
+  }
+
   /** The one place permissions, scope and cooldowns are checked. */
   private checkAllowed(command: CommandSpec, actor: Actor, chat: ChatContext, now: Date, withArgs: boolean, argText: string): void {
-    const needed = command.privilegedForm?.matches(argText) ? command.privilegedForm.role : withArgs && command.argsRole ? command.argsRole : command.role;
+    const needed = requiredRole(command, withArgs, argText);
     if (!atLeast(actor.role, needed)) {
       throw new UserError('error.forbidden', { role: this.deps.translator.text(actor.locale, `role.${needed}`) });
     }
@@ -237,7 +333,7 @@ export class Dispatcher {
   }
 
   /** Validates the arguments of any surface in one way, so each gets the same errors. */
-  private parseArgs(command: CommandSpec, invocation: Invocation, event: InboundEvent): Record<string, unknown> {
+  private parseArgs(command: CommandSpec, invocation: Invocation, event: Pick<InboundEvent, 'platform' | 'at'>): Record<string, unknown> {
     const tr = this.deps.translator;
     const values: Record<string, unknown> = {};
     const fail = (spec: ArgSpec, key: string, params: MessageParams): never => {
@@ -344,6 +440,11 @@ export class Dispatcher {
       },
     };
   }
+}
+
+/** The role a command needs as written: its privileged form's, its arguments', or its own. */
+function requiredRole(command: CommandSpec, withArgs: boolean, argText: string): Role {
+  return command.privilegedForm?.matches(argText) ? command.privilegedForm.role : withArgs && command.argsRole ? command.argsRole : command.role;
 }
 
 /**

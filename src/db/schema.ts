@@ -20,3 +20,4 @@ export * from '../features/feedback/schema.ts';
 export * from '../features/campaigns/schema.ts';
 export * from '../features/journey/schema.ts';
 export * from '../features/linking/schema.ts';
+export * from '../features/dashboard/schema.ts';

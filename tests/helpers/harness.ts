@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { LocalAdapter } from '../../adapters/local/local-adapter.ts';
 import { localMemberEvent, localMessageEvent, type LocalMessage } from '../../adapters/local/local-events.ts';
-import { createApp, type App } from '../../src/app.ts';
+import { createApp, type App, type AppOptions } from '../../src/app.ts';
 import { loadContent, type Content } from '../../src/config/load.ts';
 import type { CommunityConfig } from '../../src/config/schema.ts';
 import { communitySchema } from '../../src/config/schema.ts';
@@ -38,10 +38,10 @@ export interface Harness {
 let seq = 0;
 
 /** A whole bot on an in-memory database with real migrations, driven through the dispatcher. */
-export async function harness(opts: { start?: string; content?: Content; owners?: string[]; logger?: Logger } = {}): Promise<Harness> {
+export async function harness(opts: { start?: string; content?: Content; owners?: string[]; logger?: Logger; dashboard?: AppOptions['dashboard'] } = {}): Promise<Harness> {
   const clock = new FakeClock(opts.start ?? '2026-03-02T09:00:00+08:00');
   const db = openDb(':memory:');
-  const app = createApp({ db, content: opts.content ?? loadContent(CONTENT_DIR), clock, logger: opts.logger ?? silentLogger, owners: opts.owners ?? [], sleep: async () => {} });
+  const app = createApp({ db, content: opts.content ?? loadContent(CONTENT_DIR), clock, logger: opts.logger ?? silentLogger, owners: opts.owners ?? [], sleep: async () => {}, ...(opts.dashboard ? { dashboard: opts.dashboard } : {}) });
   const sent: Outbound[] = [];
   const adapter = new LocalAdapter((out) => sent.push(out));
   app.router.register(adapter);

@@ -13,5 +13,6 @@ export const auditLog = sqliteTable(
     detail: text('detail').notNull().default('{}'),
     reason: text('reason'),
   },
-  (t) => [index('audit_log_at').on(t.at)],
+  // The dashboard filters the log by actor and by action, newest first.
+  (t) => [index('audit_log_at').on(t.at), index('audit_log_actor').on(t.actorMemberId, t.id), index('audit_log_action').on(t.action, t.id), index('audit_log_target').on(t.targetMemberId, t.id)],
 );

@@ -41,6 +41,39 @@ export class AuditService {
   }
 
   /**
+   * One page of the log, newest first, filtered by actor, target member, action (exact, or a prefix ending in
+   * `.`: `quiet.`) and a time range, continuing before row `beforeId`.
+   */
+  page(filter: { actor?: number; target?: number; action?: string; from?: Date; to?: Date; beforeId?: number; limit: number }): { rows: (typeof auditLog.$inferSelect)[]; more: boolean } {
+    const where: string[] = ['id < @before'];
+    if (filter.actor !== undefined) where.push('actor_member_id = @actor');
+    if (filter.target !== undefined) where.push('target_member_id = @target');
+    if (filter.action) where.push(filter.action.endsWith('.') ? "action LIKE @action || '%'" : 'action = @action');
+    if (filter.from) where.push('at >= @from');
+    if (filter.to) where.push('at < @to');
+    const rows = this.orm.$client
+      .prepare(
+        `SELECT id, at, actor_member_id AS actorMemberId, action, target_member_id AS targetMemberId, detail, reason FROM audit_log
+         WHERE ${where.join(' AND ')} ORDER BY id DESC LIMIT @limit`,
+      )
+      .all({
+        before: filter.beforeId ?? Number.MAX_SAFE_INTEGER,
+        limit: filter.limit + 1,
+        ...(filter.actor !== undefined ? { actor: filter.actor } : {}),
+        ...(filter.target !== undefined ? { target: filter.target } : {}),
+        ...(filter.action ? { action: filter.action } : {}),
+        ...(filter.from ? { from: filter.from.getTime() } : {}),
+        ...(filter.to ? { to: filter.to.getTime() } : {}),
+      }) as (typeof auditLog.$inferSelect)[];
+    return { rows: rows.slice(0, filter.limit), more: rows.length > filter.limit };
+  }
+
+  /** The actions the log holds, for the filter's choices. */
+  actions(): string[] {
+    return (this.orm.$client.prepare('SELECT DISTINCT action FROM audit_log ORDER BY action').all() as { action: string }[]).map((r) => r.action);
+  }
+
+  /**
    * The rows of some actions with `from <= at < to` (ms), oldest first, detail parsed: how a
    * feature reads back the history it audited (the tier ladder's moves for the retention report).
    * The range is a day or a week, so this is an index range on `at`.

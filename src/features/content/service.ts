@@ -336,6 +336,17 @@ export class ContentService {
   /** The next slot a post runs in a group after `after` (within a year), for `/posts`. */
   nextRun(post: Post, group: GroupRow, after: Date): Date | undefined {
     const zone = this.zoneOf(post, group);
+    if (post.days) {
+      // A date-bound post (holidays, listed dates) jumps to its next listed day: walking every
+      // daily slot until one matched took a second per group for a holiday months away.
+      const from = localDay(after, zone);
+      for (const d of [...post.days].sort()) {
+        if (d < from || !runsOn(post, d)) continue;
+        const t = nextSlot(post.cron, zone, new Date(Math.max(after.getTime(), startOfLocalDay(d, zone).getTime() - 1)));
+        if (localDay(t, zone) === d) return t;
+      }
+      return undefined;
+    }
     let t = after;
     for (let i = 0; i < 400; i++) {
       t = nextSlot(post.cron, zone, t);

@@ -215,6 +215,11 @@ export class EarningService {
     return this.q.pendingClaims!.all(limit) as ClaimRow[];
   }
 
+  /** How many shares wait for a moderator. */
+  pendingClaimCount(): number {
+    return (this.deps.db.sqlite.prepare("SELECT COUNT(*) AS n FROM share_claims WHERE status = 'pending'").get() as { n: number }).n;
+  }
+
   /**
    * A moderator's decision on a queued share. Only a pending claim can be decided, so a command
    * delivered twice decides (and pays) once. Audited.

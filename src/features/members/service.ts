@@ -522,6 +522,66 @@ export class MembersService implements Directory {
     return (member.locale as Locale | null) ?? this.deps.config.community.locale;
   }
 
+  /**
+   * A member as the actor of an action taken outside a chat (a dashboard form): the role, language
+   * and tier the dispatcher would give them, addressed through their first identity. Undefined for
+   * unknown members and members merged into another.
+   */
+  actorFor(memberId: number): Actor | undefined {
+    const row = this.get(memberId);
+    const target = this.target(memberId);
+    if (!row || !target || row.mergedInto !== null) return undefined;
+    return { memberId, user: target.user, name: row.name, role: this.roleOf(memberId), locale: this.localeOf(row), tier: row.tier };
+  }
+
+  /**
+   * Members by name (any part, case-insensitive), by identity (`platform:id`, a bare platform user
+   * id or `@handle`) or by `#id`, newest first; one page of at most `limit`, never every member.
+   */
+  search(query: string, limit: number, offset = 0): { rows: MemberRow[]; more: boolean } {
+    const q = query.trim();
+    const s = this.deps.orm.$client;
+    const columns = 'm.id AS id, m.name AS name, m.locale AS locale, m.tier AS tier, m.created_at AS createdAt, m.last_active_at AS lastActiveAt, m.merged_into AS mergedInto';
+    let rows: MemberRow[];
+    const byId = /^#?(\d+)$/.exec(q);
+    if (q === '') {
+      rows = s.prepare(`SELECT ${columns} FROM members m WHERE m.merged_into IS NULL ORDER BY m.id DESC LIMIT ? OFFSET ?`).all(limit + 1, offset) as MemberRow[];
+    } else {
+      const colon = q.indexOf(':');
+      const platform = colon > 0 ? q.slice(0, colon) : null;
+      const userId = colon > 0 ? q.slice(colon + 1) : q;
+      const like = `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      rows = s
+        .prepare(
+          `SELECT ${columns} FROM members m WHERE m.merged_into IS NULL AND (
+             m.id = @id
+             OR m.id IN (SELECT member_id FROM identities WHERE user_id = @userId AND (@platform IS NULL OR platform = @platform))
+             OR m.id IN (SELECT member_id FROM identities WHERE lower(handle) = lower(@handle))
+             OR lower(m.name) LIKE @like ESCAPE '\\')
+           ORDER BY m.id DESC LIMIT @limit OFFSET @offset`,
+        )
+        .all({ id: byId ? Number(byId[1]) : -1, userId, platform, handle: q.replace(/^@/, ''), like, limit: limit + 1, offset }) as MemberRow[];
+    }
+    return { rows: rows.slice(0, limit), more: rows.length > limit };
+  }
+
+  /** A member's identities as `platform:id` keys with the name each platform shows. */
+  identitiesOfMember(memberId: number): { key: string; name: string; handle: string | null }[] {
+    return this.deps.orm.select().from(identities).where(eq(identities.memberId, memberId)).all().map((i) => ({ key: userKey({ platform: i.platform as UserRef['platform'], userId: i.userId }), name: i.name, handle: i.handle }));
+  }
+
+  /**
+   * Headcounts for the dashboard: members, members first seen since each of `newSince`, and members
+   * active on or after the local day `activeFromDay`.
+   */
+  headcount(newSince: readonly Date[], activeFromDay: string): { members: number; newSince: number[]; activeSince: number } {
+    const s = this.deps.orm.$client;
+    const members = (s.prepare('SELECT COUNT(*) AS n FROM members WHERE merged_into IS NULL').get() as { n: number }).n;
+    const since = s.prepare('SELECT COUNT(*) AS n FROM members WHERE merged_into IS NULL AND created_at >= ?');
+    const activeSince = (s.prepare('SELECT COUNT(DISTINCT member_id) AS n FROM activity_days WHERE day >= ?').get(activeFromDay) as { n: number }).n;
+    return { members, newSince: newSince.map((d) => (since.get(d.getTime()) as { n: number }).n), activeSince };
+  }
+
   /** Every member with their identity keys, for `export`. */
   exportAll(): { id: number; name: string; identities: string[]; tier: string; lastActiveAt: string | null; createdAt: string }[] {
     const ids = this.deps.orm.select().from(identities).all();

@@ -341,6 +341,14 @@ export class PointsService {
       .all(memberId, limit) as { delta: number; reason: string; at: number; note: string | null }[];
   }
 
+  /** One page of a member's ledger, newest first, from before ledger row `beforeId` when given. */
+  ledgerPage(memberId: number, limit: number, beforeId?: number): { rows: { id: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: number }[]; more: boolean } {
+    const rows = this.db.sqlite
+      .prepare('SELECT id, delta, reason, source_key AS source, actor_member_id AS actor, note, at FROM ledger WHERE member_id = ? AND id < ? ORDER BY id DESC LIMIT ?')
+      .all(memberId, beforeId ?? Number.MAX_SAFE_INTEGER, limit + 1) as { id: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: number }[];
+    return { rows: rows.slice(0, limit), more: rows.length > limit };
+  }
+
   /** The whole ledger, oldest first, for `export`. */
   exportLedger(): { id: number; member: number; delta: number; reason: string; source: string; actor: number | null; note: string | null; at: string }[] {
     const rows = this.db.sqlite

@@ -259,6 +259,13 @@ export class QuietService {
     return { rows, page: p, pages, open };
   }
 
+  /** A member's flags, newest first, at most `limit`. */
+  flagsOf(memberId: number, limit: number): FlagRow[] {
+    return this.deps.db.sqlite
+      .prepare(`SELECT ${FLAG_COLUMNS} FROM quiet_flags f JOIN members m ON m.id = f.member_id WHERE f.member_id = ? ORDER BY f.quiet_since DESC LIMIT ?`)
+      .all(memberId, limit) as FlagRow[];
+  }
+
   get(id: number): FlagRow | undefined {
     return this.byIdQ.get(id) as FlagRow | undefined;
   }

@@ -227,6 +227,11 @@ export class ShopService {
     return this.q.pending!.all(limit) as RedemptionRow[];
   }
 
+  /** How many manual redemptions wait for a moderator. */
+  pendingCount(): number {
+    return (this.deps.db.sqlite.prepare("SELECT COUNT(*) AS n FROM redemptions WHERE status = 'pending'").get() as { n: number }).n;
+  }
+
   get(id: number): RedemptionRow | undefined {
     return this.q.get!.get(id) as RedemptionRow | undefined;
   }

@@ -1,20 +1,10 @@
-import { createServer } from 'node:net';
+import { freePort } from '../../helpers/free-port.ts';
 import { log } from 'wechaty';
 import { mock } from 'wechaty-puppet-mock';
 import { PuppetServer } from 'wechaty-puppet-service';
 import { RecordingPuppetMock } from './mock-puppet.ts';
 
-/** A free TCP port on 127.0.0.1. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort };
 
 /**
  * wechaty-puppet-service's own `PuppetServer` on 127.0.0.1, without TLS, serving a PuppetMock:

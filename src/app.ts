@@ -17,6 +17,7 @@ import type { Content } from './config/load.ts';
 import type { Db } from './db/open.ts';
 import { AnalyticsService, analyticsDataPart, analyticsListener, digestJob, rollupJob } from './features/analytics/index.ts';
 import { AuditService, auditDataPart } from './features/audit/index.ts';
+import { CampaignService, CampaignTimer, campaignsDataPart, campaignsListener } from './features/campaigns/index.ts';
 import { CheckinService, checkinDataPart } from './features/checkin/index.ts';
 import { ContentService, contentDataPart } from './features/content/index.ts';
 import { EarningService, earningDataPart, earningListener, referralJob, textRetentionJob } from './features/earning/index.ts';
@@ -118,6 +119,8 @@ export interface ExportedState {
   outbox: OutboxStats;
   /** Tickets with their threads, follow-up tasks, the response figures and follow-up outcomes and churn reasons. */
   feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
+  /** Campaigns with their state, winners (and draw seed) and figures (entries, participants, new participants, UGC lift), and every entry. */
+  campaigns: { campaigns: unknown[]; entries: unknown[] };
   /** Journeys (who joined where and when), every moment sent, birthdays (month-day only) and recap opt-ins. */
   journey: ReturnType<JourneyService['exportAll']>;
 }
@@ -245,6 +248,8 @@ export function createApp(options: AppOptions): App {
   points.onEarned((entry, lifetime) => journey.noteEarned(entry, lifetime));
 
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
+  const campaigns = new CampaignService({ db, config, rewards: content.rewards, contentDir: content.dir, translator, logger, content: posts, members, points, shop, audit });
+  campaigns.syncPack(clock.now());
 
   const dashboard = new DashboardService({ db, audit, baseUrl: options.dashboard?.baseUrl, ...(options.dashboard?.times ? { times: options.dashboard.times } : {}) });
 
@@ -264,6 +269,7 @@ export function createApp(options: AppOptions): App {
     outboxDataPart(),
     auditDataPart(),
     linkingDataPart(db),
+    campaignsDataPart(db),
     analyticsDataPart(db, analytics),
     privacyDataPart(db),
     journeyDataPart(db),
@@ -273,7 +279,7 @@ export function createApp(options: AppOptions): App {
   const link = new LinkService({ db, members, data: memberData });
   const privacy = new PrivacyService({ db, data: memberData });
 
-  const services = { members, memberData, link, privacy, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey, analytics, dashboard };
+  const services = { members, memberData, link, privacy, groups, tiers, ladder, purchases, audit, points, checkins, content: posts, quiet, earning, shop, outbox: outboxService, feedback, journey, analytics, dashboard, campaigns };
   const commands = buildCommandTable({ ...services, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
   const listeners: Listener[] = [
     groupsListener(tiers),
@@ -282,11 +288,13 @@ export function createApp(options: AppOptions): App {
     feedbackListener(feedback),
     journeyListener(journey),
     analyticsListener(analytics),
+    campaignsListener(campaigns, { chat: config.staff.chat, locale: config.community.locale, translator }),
   ];
   const feedbackJobDeps = { feedback, db, clock, timeZone: config.community.timezone, digestCron: config.feedback.digestCron, delivery };
   const deadlines = new DeadlineTimer(feedbackJobDeps);
   const journeyJobDeps = { journey, db, clock, delivery };
   const welcomes = new WelcomeTimer(journeyJobDeps);
+  const campaignTimer = new CampaignTimer({ campaigns, db, clock, timeZone: config.community.timezone, delivery, logger });
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,
@@ -335,6 +343,7 @@ export function createApp(options: AppOptions): App {
       for (const job of this.jobs) scheduler.add(job);
       posts.attach(scheduler);
       deadlines.attach(scheduler);
+      campaignTimer.attach(scheduler);
       welcomes.attach(scheduler);
     },
     noteAdapterStatus: (platform, status) => {
@@ -368,6 +377,7 @@ export function createApp(options: AppOptions): App {
         audit: audit.exportAll(),
         outbox: outboxService.stats(),
         feedback: feedback.exportAll(now),
+        campaigns: campaigns.exportAll(now),
         journey: journey.exportAll(),
       };
     },

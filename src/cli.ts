@@ -4,6 +4,7 @@ import type { CohortUnit, Segment } from './features/analytics/index.ts';
 import { ConfigError, loadContent } from './config/load.ts';
 import { parseEnv } from './config/env.ts';
 import { loadPack } from './features/content/index.ts';
+import { loadCampaignPack } from './features/campaigns/index.ts';
 import { loadJourney } from './features/journey/index.ts';
 import { openDb } from './db/open.ts';
 import { createLogger } from './infra/logger.ts';
@@ -258,14 +259,20 @@ program
 
 program
   .command('check-config')
-  .description('validate content/ (community.yaml, messages, posts, journeys) without starting')
+  .description('validate content/ (community.yaml, messages, posts, journeys, campaigns) without starting')
   .option('--content <dir>', 'content directory', 'content')
   .action((opts: { content: string }) => {
     try {
       const content = loadContent(opts.content);
       const pack = loadPack(opts.content, { tiers: content.community.tiers.map((t) => t.id), defaultLocale: content.community.community.locale });
+      const campaigns = loadCampaignPack(opts.content, {
+        tiers: content.community.tiers.map((t) => t.id),
+        defaultLocale: content.community.community.locale,
+        timeZone: content.community.community.timezone,
+        rewards: content.rewards.rewards.map((r) => r.sku),
+      });
       const journey = loadJourney(opts.content, content.community.community.locale);
-      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups, ${pack.posts.length} posts, ${journey.length} journey messages)\n`);
+      process.stdout.write(`${opts.content}: ok (${content.community.tiers.length} tiers, ${content.community.groups.length} groups, ${pack.posts.length} posts, ${journey.length} journey messages, ${campaigns.length} campaigns)\n`);
     } catch (err) {
       fail(err);
     }

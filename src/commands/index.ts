@@ -14,6 +14,7 @@ import { earningCommands, type EarningService } from '../features/earning/index.
 import { shopCommands, type ShopService } from '../features/shop/index.ts';
 import { outboxCommands, type OutboxService } from '../features/outbox/index.ts';
 import { feedbackCommands, type FeedbackService } from '../features/feedback/index.ts';
+import { campaignCommands, type CampaignService } from '../features/campaigns/index.ts';
 import type { Locale } from '../core/i18n.ts';
 import { tierCommands, type LadderService, type TierService } from '../features/tiers/index.ts';
 import { purchasesCommands, type PurchasesService } from '../features/purchases/index.ts';
@@ -42,6 +43,7 @@ export interface Services {
   readonly analytics: AnalyticsService;
   readonly outbox: OutboxService;
   readonly feedback: FeedbackService;
+  readonly campaigns: CampaignService;
   readonly journey: JourneyService;
   readonly dashboard: DashboardService;
 }
@@ -78,6 +80,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...analyticsCommands(s.analytics, s.staffChat),
     ...outboxCommands(s.outbox),
     ...feedbackCommands({ feedback: s.feedback, members: s.members, staffChat: s.staffChat }),
+    ...campaignCommands(s.campaigns),
     ...journeyCommands({ journey: s.journey, points: s.points, checkins: s.checkins, ladder: s.ladder, tiers: s.tiers, timeZone: s.timeZone }),
     ...dashboardCommands(s.dashboard, s.staffChat),
   );

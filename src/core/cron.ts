@@ -1,5 +1,5 @@
 import { CronExpressionParser } from 'cron-parser';
-import { offsetMs } from './clock.ts';
+import { localDateTime, offsetMs } from './clock.ts';
 
 /**
  * Cron slot arithmetic in a named time zone, shared by the simulated scheduler, scheduled content
@@ -74,4 +74,15 @@ export function latestSlotsFrom(cron: string, timeZone: string, first: Date, unt
     else hi = mid;
   }
   return nextSlot(cron, timeZone, new Date(hi));
+}
+
+/**
+ * A cron expression for one local minute (it recurs yearly): how a one-off wake-up (a deadline,
+ * a campaign's start or end) is put on a cron scheduler; the timer replaces it after it runs.
+ */
+export function cronAt(at: number, timeZone: string): string {
+  const [day, time] = localDateTime(new Date(at), timeZone).split(' ') as [string, string];
+  const [, month, date] = day.split('-').map(Number) as [number, number, number];
+  const [hour, minute] = time.split(':').map(Number) as [number, number];
+  return `${minute} ${hour} ${date} ${month} *`;
 }

@@ -1,15 +1,8 @@
-import { localDateTime, type Clock } from './clock.ts';
+import type { Clock } from './clock.ts';
+import { cronAt } from './cron.ts';
 import type { ScheduledJob, Scheduler } from './scheduler.ts';
 
 const MINUTE = 60_000;
-
-/** A cron expression for one local minute (it would recur yearly; the timer replaces it after it runs). */
-function cronAt(at: number, timeZone: string): string {
-  const [day, time] = localDateTime(new Date(at), timeZone).split(' ') as [string, string];
-  const [, month, date] = day.split('-').map(Number) as [number, number, number];
-  const [hour, minute] = time.split(':').map(Number) as [number, number];
-  return `${minute} ${hour} ${date} ${month} *`;
-}
 
 export interface WakeTimerOptions {
   /** The one job id the timer keeps registered. */

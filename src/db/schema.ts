@@ -17,6 +17,7 @@ export * from '../features/tiers/schema.ts';
 export * from '../features/purchases/schema.ts';
 export * from '../features/outbox/schema.ts';
 export * from '../features/feedback/schema.ts';
+export * from '../features/campaigns/schema.ts';
 export * from '../features/journey/schema.ts';
 export * from '../features/linking/schema.ts';
 export * from '../features/dashboard/schema.ts';

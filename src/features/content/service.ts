@@ -156,7 +156,16 @@ export class ContentService {
    * moderators' chat is never a target: member-facing posts do not belong there.
    */
   targets(post: Post): GroupRow[] {
-    const { tiers, groups, platforms } = post.targets;
+    return this.groupsFor(post.targets);
+  }
+
+  /**
+   * The groups a set of targets reaches, as for a post: known groups by tier or chat (all when
+   * neither is given), on the given platforms (all when none), never the moderators' chat. Other
+   * features' broadcasts (a campaign's announcement) use it so they reach the groups posts would.
+   */
+  groupsFor(targets: Post['targets']): GroupRow[] {
+    const { tiers, groups, platforms } = targets;
     const staff = this.deps.config.staff.chat;
     return this.deps.groups
       .all()
@@ -251,8 +260,28 @@ export class ContentService {
       .values({ postId: post.id, slot: slot.getTime(), chatKey: group.chatKey, kind, status: quiet ? 'skipped' : 'pending', attempts: 0, body: JSON.stringify(body), createdAt: now })
       .run();
     if (quiet) return [];
+    return [this.runMessage(post.id, slot, group, body)];
+  }
+
+  /**
+   * Claims a run row `(runId, slot, group)` for a message another feature composed (a campaign's
+   * announcement, reminder or results) and returns it to record in the outbox, or nothing when
+   * that slot already went to the group. The same once-per-slot-and-group rule as posts, and the
+   * outbox's outcome is recorded on the row the same way. Runs inside a transaction.
+   */
+  claimComposed(runId: string, slot: Date, group: GroupRow, body: Body, kind: 'scheduled' | 'catch-up' | 'manual'): Outbound[] {
+    const inserted = this.deps.db.orm
+      .insert(contentRuns)
+      .values({ postId: runId, slot: slot.getTime(), chatKey: group.chatKey, kind, status: 'pending', attempts: 0, body: JSON.stringify(body), createdAt: this.deps.clock.now().getTime() })
+      .onConflictDoNothing()
+      .run();
+    if (inserted.changes === 0) return [];
+    return [this.runMessage(runId, slot, group, body)];
+  }
+
+  private runMessage(runId: string, slot: Date, group: GroupRow, body: Body): Outbound {
     const out: Outbound = { type: 'send', chat: parseChatKey(group.chatKey), body };
-    return [tagOutbound(out, { cls: 'broadcast', origin: originOf({ postId: post.id, slot: slot.getTime(), chatKey: group.chatKey }) })];
+    return tagOutbound(out, { cls: 'broadcast', origin: originOf({ postId: runId, slot: slot.getTime(), chatKey: group.chatKey }) });
   }
 
   /** No member message in the group since this post last went there. */

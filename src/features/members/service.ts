@@ -362,6 +362,18 @@ export class MembersService implements Directory {
     return row?.at ?? null;
   }
 
+  /**
+   * Messages and shares members wrote in these groups on the local days `fromDay`…`toDay`
+   * (inclusive): the user-content volume campaign figures compare with the period before.
+   */
+  contentVolume(chatKeys: readonly string[], fromDay: string, toDay: string): number {
+    if (chatKeys.length === 0) return 0;
+    const row = this.deps.orm.$client
+      .prepare('SELECT COALESCE(SUM(messages + shares), 0) AS n FROM activity_days WHERE day >= ? AND day <= ? AND chat_key IN (SELECT value FROM json_each(?))')
+      .get(fromDay, toDay, JSON.stringify(chatKeys)) as { n: number };
+    return row.n;
+  }
+
   /** Adds one interaction of a kind to the member's activity for a group and local day. */
   recordActivity(memberId: number, chatKeyValue: string, day: string, field: ActivityField, at: Date): void {
     this.q.activity[field].run(memberId, chatKeyValue, day);

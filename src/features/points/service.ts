@@ -22,6 +22,8 @@ export const LEDGER_REASONS = [
   'refund',
   'award',
   'deduct',
+  'campaign.entry',
+  'campaign.prize',
   'welcome',
   'birthday',
   'merge',

@@ -109,6 +109,7 @@ export class ShopService {
          VALUES (@memberId, @sku, @qty, @cost, @status, NULL, @chatKey, @eventKey, @at)`,
       ),
       setCode: s.prepare('UPDATE redemptions SET code = ? WHERE id = ?'),
+      byEvent: s.prepare('SELECT id FROM redemptions WHERE event_key = ?'),
       decide: s.prepare("UPDATE redemptions SET status = @status, decided_by = @by, decided_at = @at, reason = @reason WHERE id = @id AND status = 'pending'"),
       get: s.prepare(`SELECT r.id, r.member_id AS memberId, m.name, r.sku, r.qty, r.cost, r.status, r.code, r.chat_key AS chatKey, r.at, r.reason, r.details
         FROM redemptions r JOIN members m ON m.id = r.member_id WHERE r.id = ?`),
@@ -271,6 +272,34 @@ export class ShopService {
     const { staffChat, translator, staffLocale } = this.deps;
     if (!staffChat || lines.length === 0) return [];
     return [{ type: 'send', chat: parseChatKey(staffChat), body: joinLines(lines.map(([key, params]) => translator.t(staffLocale, key, params))) }];
+  }
+
+   * Hands a reward to a member as a prize (a campaign's winner): no points are spent and no limit
+   * applies, but stock is taken (or a code) as for a redemption, and a manual reward waits for a
+   * moderator. Once per `key`: a repeat returns undefined and changes nothing. Throws
+   * `shop.out_of_stock` when none is left, rolling back nothing but itself (a savepoint).
+   */
+  grant(input: { readonly memberId: number; readonly sku: string; readonly chatKey: string; readonly key: string; readonly at: Date; readonly actorMemberId: number | null }): RedeemResult | undefined {
+    return this.deps.db.transaction(() => {
+      const reward = this.bySku.get(input.sku);
+      if (!reward) throw new UserError('shop.unknown', { sku: input.sku });
+      if (this.q.byEvent!.get(input.key) !== undefined) return undefined;
+      let codes: { id: number; code: string }[] = [];
+      if (reward.kind === 'code') {
+        codes = this.q.freeCodes!.all(reward.sku, 1) as { id: number; code: string }[];
+        if (codes.length < 1) throw new UserError('shop.out_of_stock', { name: reward.sku });
+      } else if (this.q.take!.run({ sku: reward.sku, qty: 1 }).changes === 0) {
+        throw new UserError('shop.out_of_stock', { name: reward.sku });
+      }
+      const status = reward.kind === 'manual' ? 'pending' : 'fulfilled';
+      const id = Number(this.q.insert!.run({ memberId: input.memberId, sku: reward.sku, qty: 1, cost: 0, status, chatKey: input.chatKey, eventKey: input.key, at: input.at.getTime() }).lastInsertRowid);
+      for (const c of codes) {
+        if (this.q.takeCode!.run(id, c.id).changes === 0) throw new Error(`code ${c.id} was taken twice`);
+      }
+      if (codes.length > 0) this.q.setCode!.run(codes.map((c) => c.code).join('\n'), id);
+      this.deps.audit.record({ at: input.at, actorMemberId: input.actorMemberId, action: 'reward.grant', targetMemberId: input.memberId, detail: { redemption: id, sku: reward.sku, key: input.key } });
+      return { id, reward, status, cost: 0, codes: codes.map((c) => c.code), balance: this.deps.points.standing(input.memberId).balance, lowStock: null };
+    });
   }
 
   /** Manual redemptions waiting for a moderator, oldest first. */

@@ -516,7 +516,9 @@ export class CampaignService {
       if (def.prize.points > 0) paid = this.deps.points.credit({ memberId: w.memberId, delta: def.prize.points, reason: 'campaign.prize', sourceKey: key, at, actorMemberId, note: id }) || paid;
       if (def.prize.reward !== undefined) {
         try {
-          paid = this.deps.shop.grant({ memberId: w.memberId, sku: def.prize.reward, chatKey: w.chatKey, key: `campaign:${key}`, at, actorMemberId }) !== undefined || paid;
+          const granted = this.deps.shop.grant({ memberId: w.memberId, name: w.name, sku: def.prize.reward, chatKey: w.chatKey, key: `campaign:${key}`, at, actorMemberId });
+          if (granted) outs.push(...granted.staff);
+          paid = granted !== undefined || paid;
         } catch (err) {
           if (!(err instanceof UserError)) throw err;
           // Out of stock: the points (if any) still go; staff hear of it in the close's audit row.

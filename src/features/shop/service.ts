@@ -274,12 +274,13 @@ export class ShopService {
     return [{ type: 'send', chat: parseChatKey(staffChat), body: joinLines(lines.map(([key, params]) => translator.t(staffLocale, key, params))) }];
   }
 
+  /**
    * Hands a reward to a member as a prize (a campaign's winner): no points are spent and no limit
    * applies, but stock is taken (or a code) as for a redemption, and a manual reward waits for a
    * moderator. Once per `key`: a repeat returns undefined and changes nothing. Throws
    * `shop.out_of_stock` when none is left, rolling back nothing but itself (a savepoint).
    */
-  grant(input: { readonly memberId: number; readonly sku: string; readonly chatKey: string; readonly key: string; readonly at: Date; readonly actorMemberId: number | null }): RedeemResult | undefined {
+  grant(input: { readonly memberId: number; readonly name: string; readonly sku: string; readonly chatKey: string; readonly key: string; readonly at: Date; readonly actorMemberId: number | null }): RedeemResult | undefined {
     return this.deps.db.transaction(() => {
       const reward = this.bySku.get(input.sku);
       if (!reward) throw new UserError('shop.unknown', { sku: input.sku });
@@ -298,7 +299,14 @@ export class ShopService {
       }
       if (codes.length > 0) this.q.setCode!.run(codes.map((c) => c.code).join('\n'), id);
       this.deps.audit.record({ at: input.at, actorMemberId: input.actorMemberId, action: 'reward.grant', targetMemberId: input.memberId, detail: { redemption: id, sku: reward.sku, key: input.key } });
-      return { id, reward, status, cost: 0, codes: codes.map((c) => c.code), balance: this.deps.points.standing(input.memberId).balance, lowStock: null };
+      const { alerts } = this.stockChanged(reward.sku, input.at);
+      let staff = alerts;
+      if (status === 'pending') {
+        const params = { ...this.staffParams(id, input.name, reward, 1), cost: 0 };
+        const asked = reward.collect.length > 0 ? [['shop.new_redemption_asked', params] as const] : [];
+        staff = [...this.toStaff(['shop.new_redemption', params], ...asked), ...alerts];
+      }
+      return { id, reward, status, cost: 0, codes: codes.map((c) => c.code), balance: this.deps.points.standing(input.memberId).balance, staff };
     });
   }
 

@@ -41,7 +41,6 @@ const require = createRequire(import.meta.url);
 const ASSETS: Record<string, { type: string; path: string }> = {
   'dashboard.css': { type: 'text/css; charset=utf-8', path: new URL('./assets/dashboard.css', import.meta.url).pathname },
   'dashboard.js': { type: 'text/javascript; charset=utf-8', path: new URL('./assets/dashboard.js', import.meta.url).pathname },
-  'retention.js': { type: 'text/javascript; charset=utf-8', path: new URL('./assets/retention.js', import.meta.url).pathname },
   // ECharts is served from node_modules: the dashboard needs no CDN and works offline.
   'echarts.min.js': { type: 'text/javascript; charset=utf-8', path: require.resolve('echarts/dist/echarts.min.js') },
 };

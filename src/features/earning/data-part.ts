@@ -33,8 +33,9 @@ export function earningDataPart(db: Db): MemberDataPart {
     erase(step) {
       const list = placeholders(step.memberIds);
       s.prepare(`UPDATE earn_posts SET fingerprint = '' WHERE member_id IN (${list})`).run(...step.memberIds);
-      s.prepare(`UPDATE share_claims SET url = NULL WHERE member_id IN (${list})`).run(...step.memberIds);
+      s.prepare(`UPDATE share_claims SET url = NULL, excerpt = NULL WHERE member_id IN (${list})`).run(...step.memberIds);
       step.scrubColumn('earn_posts', 'fingerprint', { anywhere: true });
+      step.scrubColumn('share_claims', 'reason');
       step.anonymiseKeyColumn('earn_posts', 'event_key');
       step.anonymiseKeyColumn('share_claims', 'chat_key');
       step.anonymiseKeyColumn('share_claims', 'event_key');
@@ -45,7 +46,7 @@ export function earningDataPart(db: Db): MemberDataPart {
       const iso = (r: { at: number }) => ({ ...r, at: new Date(r.at).toISOString() });
       return {
         posts: (s.prepare(`SELECT day, paid, at FROM earn_posts WHERE member_id IN (${list}) ORDER BY at`).all(...ids) as { at: number }[]).map(iso),
-        shares: (s.prepare(`SELECT day, url, status, at FROM share_claims WHERE member_id IN (${list}) ORDER BY at`).all(...ids) as { at: number }[]).map(iso),
+        shares: (s.prepare(`SELECT day, url, kind, excerpt, status, reason, at FROM share_claims WHERE member_id IN (${list}) ORDER BY at`).all(...ids) as { at: number }[]).map(iso),
         tasks: (s.prepare(`SELECT task, at FROM member_tasks WHERE member_id IN (${list}) ORDER BY at`).all(...ids) as { at: number }[]).map(iso),
         referredBy: s.prepare(`SELECT inviter_id AS inviter, status FROM referrals WHERE newcomer_id IN (${list})`).get(...ids) ?? null,
         referred: (s.prepare(`SELECT COUNT(*) AS n FROM referrals WHERE inviter_id IN (${list})`).get(...ids) as { n: number }).n,

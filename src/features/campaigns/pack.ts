@@ -1,11 +1,10 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import matter from 'gray-matter';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isTimeZone, localDay, offsetMs } from '../../core/clock.ts';
 import { LOCALES, type Locale } from '../../core/i18n.ts';
 import { PLATFORMS, type Platform } from '../../core/ids.ts';
+import { readFrontMatter } from '../../config/front-matter.ts';
 import { ConfigError, validate } from '../../config/load.ts';
 
 /** What a campaign is: a topic discussion, a user-content call (UGC 征集) or a contest. */
@@ -122,9 +121,6 @@ function frontMatterSchema(tiers: readonly string[]) {
     });
 }
 
-/** Front matter is YAML 1.2, so `2026-03-02` and `09:00` stay strings. */
-const matterOptions = { engines: { yaml: (input: string) => (parseYaml(input) ?? {}) as object } };
-
 export interface PackOptions {
   readonly tiers: readonly string[];
   readonly defaultLocale: Locale;
@@ -147,12 +143,7 @@ export function loadCampaignPack(contentDir: string, options: PackOptions): Camp
   const seen = new Map<string, string>();
   for (const name of files) {
     const file = join(dir, name);
-    let parsed: { data: unknown; content: string };
-    try {
-      parsed = matter(readFileSync(file, 'utf8'), matterOptions);
-    } catch (err) {
-      throw new ConfigError(file, [{ path: 'front matter', message: (err as Error).message.split('\n')[0]! }]);
-    }
+    const parsed = readFrontMatter(file);
     const fm = validate(file, schema, parsed.data);
     const fail = (path: string, message: string): never => {
       throw new ConfigError(file, [{ path, message }]);

@@ -1,12 +1,11 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import matter from 'gray-matter';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { isTimeZone } from '../../core/clock.ts';
 import { assertCron } from '../../core/cron.ts';
 import { LOCALES, type Locale } from '../../core/i18n.ts';
 import { PLATFORMS, type Platform } from '../../core/ids.ts';
+import { readFrontMatter } from '../../config/front-matter.ts';
 import { ConfigError, readYaml, validate } from '../../config/load.ts';
 import { LIVE_VALUES, unknownPlaceholders } from './render.ts';
 
@@ -97,9 +96,6 @@ function frontMatterSchema(tiers: readonly string[], holidays: ReadonlyMap<strin
     });
 }
 
-/** Front matter is YAML 1.2 (the `yaml` package), so `2026-02-17` and `09:00` stay strings, not Dates. */
-const matterOptions = { engines: { yaml: (input: string) => (parseYaml(input) ?? {}) as object } };
-
 /**
  * Reads and validates `content/posts/*.md` (and `content/holidays.yaml`). Throws a ConfigError
  * naming the file and the field for the first file that is wrong, so a bad pack is refused whole.
@@ -117,12 +113,7 @@ export function loadPack(contentDir: string, options: { readonly tiers: readonly
   const byId = new Map<string, Post>();
   for (const name of files) {
     const file = join(dir, name);
-    let parsed: { data: unknown; content: string };
-    try {
-      parsed = matter(readFileSync(file, 'utf8'), matterOptions);
-    } catch (err) {
-      throw new ConfigError(file, [{ path: 'front matter', message: (err as Error).message.split('\n')[0]! }]);
-    }
+    const parsed = readFrontMatter(file);
     const fm = validate(file, schema, parsed.data);
     const body = parsed.content.trim();
     if (body === '') throw new ConfigError(file, [{ path: 'body', message: 'the post has no text' }]);

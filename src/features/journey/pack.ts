@@ -1,9 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import matter from 'gray-matter';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LOCALES, type Locale } from '../../core/i18n.ts';
+import { readFrontMatter } from '../../config/front-matter.ts';
 import { ConfigError, validate } from '../../config/load.ts';
 import { TASKS } from '../earning/index.ts';
 
@@ -34,9 +33,6 @@ export interface JourneyStep {
   readonly defaultLocale: Locale;
 }
 
-/** Front matter is YAML 1.2, as for posts. */
-const matterOptions = { engines: { yaml: (input: string) => (parseYaml(input) ?? {}) as object } };
-
 /**
  * Reads `content/journeys/*.md`: front matter in the style of posts (`id`, `day`, `skipIfDone`,
  * `locale`, `variants`, `enabled`) and the message as the body. A bad file fails the whole
@@ -49,12 +45,7 @@ export function loadJourney(contentDir: string, defaultLocale: Locale): JourneyS
   const files = new Map<string, string>();
   for (const name of readdirSync(folder).filter((f) => f.endsWith('.md')).sort()) {
     const file = join(folder, name);
-    let parsed: { data: unknown; content: string };
-    try {
-      parsed = matter(readFileSync(file, 'utf8'), matterOptions);
-    } catch (err) {
-      throw new ConfigError(file, [{ path: 'front matter', message: (err as Error).message.split('\n')[0]! }]);
-    }
+    const parsed = readFrontMatter(file);
     const fm = validate(file, frontMatter, parsed.data);
     const body = parsed.content.trim();
     if (body === '') throw new ConfigError(file, [{ path: 'body', message: 'the message has no text' }]);

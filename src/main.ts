@@ -60,17 +60,44 @@ export interface SimulateOptions {
 export const SIM_TIME_RANGE = { from: new Date('2000-01-01T00:00:00Z'), until: new Date('2100-01-01T00:00:00Z') } as const;
 export const DEFAULT_MAX_GAP_DAYS = 366;
 
-/** Why a line's time cannot be used in a stream now at `now` (undefined: it can). */
-function streamTimeProblem(at: Date, now: Date | undefined, maxGapDays: number): string | undefined {
+/**
+ * How many lines on each side of a line its time is judged against: a line is refused when it lies
+ * more than the allowed gap from the median of the accepted lines before it and the lines after it,
+ * so one wrong stamp — even on the first line — is refused alone and the good lines around it run.
+ */
+export const SIM_JUDGE_WINDOW = 8;
+
+/** The median of some times (the lower middle one for an even count). */
+function medianTime(times: readonly number[]): number {
+  const sorted = [...times].sort((a, b) => a - b);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
+/**
+ * Why a line's time cannot be used (undefined: it can): outside the sane range, more than
+ * `maxGapDays` after the stream's clock, or more than `maxGapDays` from the median of the times
+ * around it (`around`: the accepted lines before it and the lines after it, itself included).
+ */
+function streamTimeProblem(at: Date, now: Date | undefined, around: readonly number[], maxGapDays: number): string | undefined {
   if (at < SIM_TIME_RANGE.from || at >= SIM_TIME_RANGE.until) {
     return `at: ${at.toISOString()} is outside the times a stream may use (${SIM_TIME_RANGE.from.toISOString().slice(0, 10)} to ${SIM_TIME_RANGE.until.toISOString().slice(0, 10)})`;
   }
-  if (now && at.getTime() - now.getTime() > maxGapDays * 86_400_000) {
+  const maxGapMs = maxGapDays * 86_400_000;
+  if (now && at.getTime() - now.getTime() > maxGapMs) {
     const days = Math.floor((at.getTime() - now.getTime()) / 86_400_000);
     return `at: ${at.toISOString()} is ${days} days after the stream's time ${now.toISOString()}; a jump of more than ${maxGapDays} days is refused (--max-gap-days)`;
   }
+  const median = medianTime(around);
+  if (Math.abs(at.getTime() - median) > maxGapMs) {
+    const days = Math.floor(Math.abs(at.getTime() - median) / 86_400_000);
+    const side = at.getTime() < median ? 'before' : 'after';
+    return `at: ${at.toISOString()} is ${days} days ${side} the lines around it (median ${new Date(median).toISOString()}); more than ${maxGapDays} days is refused (--max-gap-days)`;
+  }
   return undefined;
 }
+
+/** A line as read: its number and its text. */
+type ReadLine = { readonly lineNo: number; readonly raw: string };
 
 export interface SimulateSummary {
   readonly lines: number;
@@ -110,49 +137,75 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
     }
     return a;
   };
+  // Lines are judged against the lines around them, so up to SIM_JUDGE_WINDOW lines are read
+  // ahead of the one being replayed; `current` is the line being replayed.
+  let current = 0;
+  const accepted: number[] = [];
+  const refuse = (n: number, err: unknown) => {
+    badLines++;
+    options.errors.write(`${err instanceof SimLineError ? err.message : `line ${n}: ${String(err)}`}\n`);
+  };
+  const parsed = (line: ReadLine) => {
+    try {
+      return parseSimLine(line.raw, line.lineNo);
+    } catch (err) {
+      return err instanceof Error ? err : new Error(String(err));
+    }
+  };
+  const replay = async (line: ReadLine, step: ReturnType<typeof parseSimLine>, ahead: readonly (ReturnType<typeof parseSimLine> | Error)[]) => {
+    current = line.lineNo;
+    const began = options.onEvent ? performance.now() : 0;
+    const around = [...accepted.slice(-SIM_JUDGE_WINDOW), step.at.getTime(), ...ahead.flatMap((a) => (a instanceof Error ? [] : [a.at.getTime()]))];
+    const problem = streamTimeProblem(step.at, started ? clock.now() : undefined, around, options.maxGapDays ?? DEFAULT_MAX_GAP_DAYS);
+    if (problem) {
+      refuse(line.lineNo, new SimLineError(line.lineNo, problem));
+      return;
+    }
+    accepted.push(step.at.getTime());
+    if (accepted.length > SIM_JUDGE_WINDOW) accepted.shift();
+    if (!started) {
+      clock.set(step.at);
+      app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {}, ...(options.outbox === false ? { outbox: false } : {}) });
+      scheduler = new SimScheduler(clock, logger, {
+        ...(options.maxSlotsPerJump !== undefined ? { maxSlotsPerAdvance: options.maxSlotsPerJump } : {}),
+        onSkipped: (s) => options.errors.write(`line ${current}: the clock jumped past more slots of ${s.job} than a jump replays; its slots from ${s.from.toISOString()} to before ${s.resumeAt.toISOString()} were skipped\n`),
+      });
+      app.schedule(scheduler);
+      await adapterFor('local');
+      started = true;
+      // Like `start`: what a previous run left in the outbox goes first, then the latest content
+      // slot missed within the grace window is posted once.
+      await app.outbox.drain();
+      await app.services.content.catchUp(clock.now());
+    }
+    // Simulated time flows as real time does: every job slot the clock passes runs at its own
+    // time, whether a tick or an event line moves the clock (cron fires whether or not anyone
+    // is talking). A tick only moves time. Outbox messages whose retry, gap or daily cap kept
+    // them waiting go out once the clock passes their time.
+    await scheduler!.advanceTo(step.at);
+    await app!.outbox.drain();
+    if ('tick' in step) return;
+    events++;
+    const adapter = await adapterFor(step.event.platform);
+    await adapter.inject(step.event);
+    options.onEvent?.(performance.now() - began);
+  };
+  const queue: { line: ReadLine; step: ReturnType<typeof parseSimLine> | Error }[] = [];
+  const next = async () => {
+    const head = queue.shift()!;
+    if (head.step instanceof Error) refuse(head.line.lineNo, head.step);
+    else await replay(head.line, head.step, queue.map((q) => q.step));
+  };
   try {
     const rl = createInterface({ input: options.input, crlfDelay: Infinity });
     for await (const raw of rl) {
       lineNo++;
       if (raw.trim() === '') continue;
-      const began = options.onEvent ? performance.now() : 0;
-      let step;
-      try {
-        step = parseSimLine(raw, lineNo);
-        const problem = streamTimeProblem(step.at, started ? clock.now() : undefined, options.maxGapDays ?? DEFAULT_MAX_GAP_DAYS);
-        if (problem) throw new SimLineError(lineNo, problem);
-      } catch (err) {
-        badLines++;
-        options.errors.write(`${err instanceof SimLineError ? err.message : `line ${lineNo}: ${String(err)}`}\n`);
-        continue;
-      }
-      if (!started) {
-        clock.set(step.at);
-        app = createApp({ db, content: loadContent(options.contentDir), clock, logger, owners: options.owners ?? [], sleep: async () => {}, ...(options.outbox === false ? { outbox: false } : {}) });
-        scheduler = new SimScheduler(clock, logger, {
-          ...(options.maxSlotsPerJump !== undefined ? { maxSlotsPerAdvance: options.maxSlotsPerJump } : {}),
-          onSkipped: (s) => options.errors.write(`line ${lineNo}: the clock jumped past more slots of ${s.job} than a jump replays; its slots from ${s.from.toISOString()} to before ${s.resumeAt.toISOString()} were skipped\n`),
-        });
-        app.schedule(scheduler);
-        await adapterFor('local');
-        started = true;
-        // Like `start`: what a previous run left in the outbox goes first, then the latest content
-        // slot missed within the grace window is posted once.
-        await app.outbox.drain();
-        await app.services.content.catchUp(clock.now());
-      }
-      // Simulated time flows as real time does: every job slot the clock passes runs at its own
-      // time, whether a tick or an event line moves the clock (cron fires whether or not anyone
-      // is talking). A tick only moves time. Outbox messages whose retry, gap or daily cap kept
-      // them waiting go out once the clock passes their time.
-      await scheduler!.advanceTo(step.at);
-      await app!.outbox.drain();
-      if ('tick' in step) continue;
-      events++;
-      const adapter = await adapterFor(step.event.platform);
-      await adapter.inject(step.event);
-      options.onEvent?.(performance.now() - began);
+      const line = { lineNo, raw };
+      queue.push({ line, step: parsed(line) });
+      if (queue.length > SIM_JUDGE_WINDOW) await next();
     }
+    while (queue.length > 0) await next();
   } finally {
     db.close();
   }

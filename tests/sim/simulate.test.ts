@@ -106,6 +106,33 @@ describe('simulate: the public test surface', () => {
     expect(run.summary).toMatchObject({ events: 2, badLines: 1 });
   });
 
+  it('given a wrong date on the first line, then that line alone is refused and the good lines after it run', async () => {
+    const run = await runSim(tempDb(), [
+      msg('2001-01-01T09:00:00+08:00', 'u1', '/checkin', { lang: 'en' }),
+      msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin', { lang: 'en' }),
+      msg('2026-03-03T09:00:00+08:00', 'u1', '/checkin', { lang: 'en' }),
+      msg('2026-03-03T10:00:00+08:00', 'u2', '/checkin', { lang: 'en' }),
+    ]);
+    expect(run.errors).toEqual([expect.stringMatching(/^line 1: at: 2001-01-01T01:00:00.000Z is \d+ days before the lines around it \(median 2026-03-0\dT\S+\); more than 366 days is refused/)]);
+    expect(run.summary).toMatchObject({ lines: 4, events: 3, badLines: 1 });
+    expect(run.out.filter((o) => o.type === 'reply').map((o) => o.text)).toEqual([
+      expect.stringMatching(/streak 1 day\./),
+      expect.stringMatching(/streak 2 days/),
+      expect.stringMatching(/^@u2 checked in/),
+    ]);
+  });
+
+  it('given one line stamped years late in the middle of a stream, then only it is refused', async () => {
+    const run = await runSim(tempDb(), [
+      msg('2026-03-02T09:00:00+08:00', 'u1', '/checkin', { lang: 'en' }),
+      msg('2026-03-02T10:00:00+08:00', 'u2', '/checkin', { lang: 'en' }),
+      msg('2023-03-02T10:30:00+08:00', 'u3', '/checkin', { lang: 'en' }),
+      msg('2026-03-03T09:00:00+08:00', 'u1', '/checkin', { lang: 'en' }),
+    ]);
+    expect(run.errors).toEqual([expect.stringMatching(/^line 3: at: 2023-03-02T02:30:00.000Z is \d+ days before the lines around it/)]);
+    expect(run.summary).toMatchObject({ events: 3, badLines: 1 });
+  });
+
   it('given a tick half a year ahead, then the skip of older missed slots is reported per job on the tick line', async () => {
     const output = new PassThrough();
     const errors = new PassThrough();

@@ -244,4 +244,33 @@ describe('operator commands for posts', () => {
     expect(list).toContain('local:core: next 2026-03-03 10:00 Asia/Shanghai');
     h.close();
   });
+
+  it('given 60 groups, when an operator runs /posts and /posts 3, then the answer comes in pages of 25 groups with the post named again and a pointer to the next page', async () => {
+    const dir = contentDirWith({ 'r.md': post({ id: 'r', cron: '0 9 * * *' }, 'Hi') });
+    const h = await harness({ start: '2026-03-02T08:00:00+08:00', content: loadContent(dir) });
+    for (let i = 0; i < 60; i++) h.app.services.groups.ensure({ platform: 'local', chatId: `x${String(i).padStart(2, '0')}` }, h.clock.now());
+    const known = h.app.services.content.targets(h.app.services.content.pack.byId.get('r')!).length;
+    const first = (await h.say('op', '/posts', { chat: 'core', lang: 'en' }))[0]!.split('\n');
+    const pages = Math.ceil(known / 25);
+    expect(first[0]).toBe(`Scheduled posts (page 1/${pages})`);
+    expect(first.filter((l) => l.includes(': next 2026-03-02 09:00 Asia/Shanghai'))).toHaveLength(25);
+    expect(first.at(-1)).toBe('Next page: /posts 2');
+    const last = (await h.say('op', `/posts ${pages}`, { chat: 'core', lang: 'en' }))[0]!.split('\n');
+    expect(last[1]).toBe('r — r (0 9 * * *, on)');
+    expect(last.filter((l) => l.startsWith('  '))).toHaveLength(known - 25 * (pages - 1));
+    expect(last.at(-1)).not.toMatch(/Next page/);
+    expect(await h.say('op', '/posts 99', { chat: 'core', lang: 'en' })).toEqual([`There is no page 99: /posts has ${pages} pages.`]);
+    expect((await h.say('op', '/posts two', { chat: 'core', lang: 'en' }))[0]).toMatch(/page/);
+    h.close();
+  });
+
+  it('given a daily post that starts two years from now, then /posts shows its first run on the start day, and a paused post shows none', async () => {
+    const dir = contentDirWith({ 'later.md': post({ id: 'later', cron: '30 8 * * *', start: '2028-05-01', targets: { groups: ['local:core'] } }, 'Hi') });
+    const h = await harness({ start: '2026-03-02T08:00:00+08:00', content: loadContent(dir) });
+    const list = (await h.say('op', '/posts', { chat: 'core', lang: 'en' }))[0]!;
+    expect(list).toContain('local:core: next 2028-05-01 08:30 Asia/Shanghai');
+    await h.say('op', '/post pause later', { chat: 'core', lang: 'en' });
+    expect((await h.say('op', '/posts', { chat: 'core', lang: 'en' }))[0]).toContain('local:core: next -');
+    h.close();
+  });
 });

@@ -6,7 +6,7 @@ import { joinLines, type Body } from '../../core/outbound.ts';
 import { ConfigError } from '../../config/load.ts';
 import type { GroupService } from '../groups/index.ts';
 import type { Post } from './pack.ts';
-import type { ContentService } from './service.ts';
+import type { ContentService, PostPlan } from './service.ts';
 
 export interface ContentCommandDeps {
   readonly content: ContentService;
@@ -25,6 +25,35 @@ function localTime(at: Date, timeZone: string): string {
   return `${localDay(at, timeZone)} ${f.format(at)}`;
 }
 
+/** How many group lines one page of `/posts` holds. */
+export const POSTS_PAGE_GROUPS = 25;
+
+/** One page of `/posts`: posts with the slice of their groups that falls on it. */
+type CalendarPage = { plan: PostPlan; groups: PostPlan['groups'] }[];
+
+/**
+ * Splits the calendar into pages of at most `POSTS_PAGE_GROUPS` group lines; a post whose groups
+ * run over a page boundary is named again on the next page. A post without groups takes a line.
+ */
+function calendarPages(plans: readonly PostPlan[]): CalendarPage[] {
+  const pages: CalendarPage[] = [[]];
+  let room = POSTS_PAGE_GROUPS;
+  for (const plan of plans) {
+    let rest = plan.groups;
+    do {
+      if (room === 0) {
+        pages.push([]);
+        room = POSTS_PAGE_GROUPS;
+      }
+      const take = rest.length === 0 ? 0 : Math.min(room, rest.length);
+      pages.at(-1)!.push({ plan, groups: rest.slice(0, take) });
+      room -= Math.max(1, take);
+      rest = rest.slice(take);
+    } while (rest.length > 0);
+  }
+  return pages;
+}
+
 /** `/posts`, `/post preview|send|pause|resume <id>` and `/reload`: operators run the content calendar. */
 export function contentCommands({ content, groups }: ContentCommandDeps): CommandSpec[] {
   const find = (id: string): Post => {
@@ -36,27 +65,27 @@ export function contentCommands({ content, groups }: ContentCommandDeps): Comman
     defineCommand({
       name: 'posts',
       feature: 'content',
-      args: [],
+      args: [arg.optional(arg.int('page', 1, 1_000_000, '2'))],
       role: 'operator',
       where: 'any',
       handler: (ctx) => {
-        const { posts } = content.pack;
-        if (posts.length === 0) {
+        const plans = content.calendar(ctx.now);
+        if (plans.length === 0) {
           ctx.reply(ctx.t('content.list_empty'));
           return;
         }
-        const lines: Body[] = [ctx.t('content.list_title')];
-        for (const post of posts) {
-          const state = !post.enabled ? 'content.state_disabled' : content.isPaused(post.id) ? 'content.state_paused' : 'content.state_on';
-          lines.push(ctx.t('content.list_post', { post: post.id, title: post.title, schedule: post.schedule, state: ctx.t(state) }));
-          const targets = content.targets(post);
-          if (targets.length === 0) lines.push(ctx.t('content.list_no_groups'));
-          for (const g of targets) {
-            const zone = content.zoneOf(post, g);
-            const next = post.enabled ? content.nextRun(post, g, ctx.now) : undefined;
-            lines.push(ctx.t('content.list_group', { group: g.title ?? g.chatKey, next: next ? `${localTime(next, zone)} ${zone}` : '-' }));
+        const pages = calendarPages(plans);
+        const page = ctx.args.page ?? 1;
+        if (page > pages.length) throw new UserError('content.no_page', { page, pages: pages.length });
+        const lines: Body[] = [ctx.t('content.list_title', { page, pages: pages.length })];
+        for (const { plan, groups } of pages[page - 1]!) {
+          lines.push(ctx.t('content.list_post', { post: plan.post.id, title: plan.post.title, schedule: plan.post.schedule, state: ctx.t(`content.state_${plan.state}`) }));
+          if (plan.groups.length === 0) lines.push(ctx.t('content.list_no_groups'));
+          for (const { group, zone, next } of groups) {
+            lines.push(ctx.t('content.list_group', { group: group.title ?? group.chatKey, next: next ? `${localTime(next, zone)} ${zone}` : '-' }));
           }
         }
+        if (page < pages.length) lines.push(ctx.t('content.list_more', { next: page + 1 }));
         ctx.reply(joinLines(lines));
       },
     }),

@@ -37,6 +37,13 @@ export interface ContentDeps {
   readonly audit: AuditService;
 }
 
+/** A post in the calendar: its state and its next run in each group it targets. */
+export interface PostPlan {
+  readonly post: Post;
+  readonly state: 'on' | 'paused' | 'disabled';
+  readonly groups: readonly { readonly group: GroupRow; readonly zone: string; readonly next?: Date }[];
+}
+
 /** Identifies one run row. */
 interface RunKey {
   readonly postId: string;
@@ -70,6 +77,8 @@ export class ContentService {
   private current: Pack;
   private scheduler: Pick<Scheduler, 'add' | 'remove'> | undefined;
   private jobIds: string[] = [];
+  /** The next run per post and zone, and from when it was computed (see `plannedRun`). */
+  private readonly planned = new Map<string, { post: Post; from: number; next: Date | undefined }>();
 
   constructor(private readonly deps: ContentDeps) {
     this.current = this.read();
@@ -119,15 +128,21 @@ export class ContentService {
   }
 
   private postJobs(): ScheduledJob[] {
-    const jobs = this.schedules().map(({ post, zone }) => ({
+    const schedules = this.schedules();
+    const jobs = schedules.map(({ post, zone }) => ({
       id: `content:${post.id}@${zone}`,
       cron: post.cron,
       timeZone: zone,
       run: async (slot: Date) => {
         await this.runSlot(post.id, zone, slot, 'scheduled');
+        this.plan(post, zone, this.deps.clock.now());
       },
     }));
     this.jobIds = jobs.map((j) => j.id);
+    // Planned here, outside any transaction, so the first `/posts` finds every next run ready.
+    this.planned.clear();
+    const now = this.deps.clock.now();
+    for (const { post, zone } of schedules) this.plan(post, zone, now);
     return jobs;
   }
 
@@ -164,11 +179,10 @@ export class ContentService {
    * neither is given), on the given platforms (all when none), never the moderators' chat. Other
    * features' broadcasts (a campaign's announcement) use it so they reach the groups posts would.
    */
-  groupsFor(targets: Post['targets']): GroupRow[] {
+  groupsFor(targets: Post['targets'], known: readonly GroupRow[] = this.deps.groups.all()): GroupRow[] {
     const { tiers, groups, platforms } = targets;
     const staff = this.deps.config.staff.chat;
-    return this.deps.groups
-      .all()
+    return known
       .filter((g) => g.chatKey !== staff)
       .filter((g) => (tiers.length === 0 && groups.length === 0) || tiers.includes(g.tier) || groups.includes(g.chatKey))
       .filter((g) => platforms.length === 0 || (platforms as readonly string[]).includes(g.platform))
@@ -333,28 +347,66 @@ export class ContentService {
     return sent;
   }
 
-  /** The next slot a post runs in a group after `after` (within a year), for `/posts`. */
+  /** The next slot a post runs in a group after `after`, as `/posts` and the dashboard show it. */
   nextRun(post: Post, group: GroupRow, after: Date): Date | undefined {
-    const zone = this.zoneOf(post, group);
+    return this.nextRunIn(post, this.zoneOf(post, group), after);
+  }
+
+  /**
+   * The next slot a post runs in a time zone after `after`, or none. A few cron steps whatever the
+   * post: a post that starts later jumps to its start day, a date-bound one (holidays, listed
+   * dates) to its next listed day, so nothing walks daily slots until one matches.
+   */
+  nextRunIn(post: Post, zone: string, after: Date): Date | undefined {
+    const firstOf = (day: string) => new Date(Math.max(after.getTime(), startOfLocalDay(day, zone).getTime() - 1));
     if (post.days) {
-      // A date-bound post (holidays, listed dates) jumps to its next listed day: walking every
-      // daily slot until one matched took a second per group for a holiday months away.
       const from = localDay(after, zone);
       for (const d of [...post.days].sort()) {
         if (d < from || !runsOn(post, d)) continue;
-        const t = nextSlot(post.cron, zone, new Date(Math.max(after.getTime(), startOfLocalDay(d, zone).getTime() - 1)));
+        const t = nextSlot(post.cron, zone, firstOf(d));
         if (localDay(t, zone) === d) return t;
       }
       return undefined;
     }
-    let t = after;
-    for (let i = 0; i < 400; i++) {
-      t = nextSlot(post.cron, zone, t);
-      const d = localDay(t, zone);
-      if (post.end !== undefined && d > post.end) return undefined;
-      if (runsOn(post, d)) return t;
-    }
-    return undefined;
+    const t = nextSlot(post.cron, zone, post.start !== undefined && localDay(after, zone) < post.start ? firstOf(post.start) : after);
+    const d = localDay(t, zone);
+    return runsOn(post, d) ? t : undefined;
+  }
+
+  /**
+   * The next run of a post in a zone after `at`, from what was computed before when it still holds
+   * (computed at or before `at`, and its run is not yet past): the post jobs refresh it after each
+   * slot, outside any transaction, so `/posts` inside an event's transaction only reads it.
+   */
+  private plannedRun(post: Post, zone: string, at: Date): Date | undefined {
+    const key = `${post.id}@${zone}`;
+    const known = this.planned.get(key);
+    if (known && known.post === post && known.from <= at.getTime() && (known.next === undefined || known.next.getTime() > at.getTime())) return known.next;
+    return this.plan(post, zone, at);
+  }
+
+  private plan(post: Post, zone: string, at: Date): Date | undefined {
+    const next = this.nextRunIn(post, zone, at);
+    this.planned.set(`${post.id}@${zone}`, { post, from: at.getTime(), next });
+    return next;
+  }
+
+  /**
+   * Every post with its state and the next run in each group it targets, as of `at`: computed once
+   * per post and time zone, not per group. A disabled or paused post has no next run. What `/posts`
+   * and the dashboard's content page show.
+   */
+  calendar(at: Date): PostPlan[] {
+    const known = this.deps.groups.all();
+    return this.current.posts.map((post) => {
+      const state: PostPlan['state'] = !post.enabled ? 'disabled' : this.isPaused(post.id) ? 'paused' : 'on';
+      const groups = this.groupsFor(post.targets, known).map((group) => {
+        const zone = this.zoneOf(post, group);
+        const next = state === 'on' ? this.plannedRun(post, zone, at) : undefined;
+        return { group, zone, ...(next ? { next } : {}) };
+      });
+      return { post, state, groups };
+    });
   }
 
   /** Run rows for a post (newest first), for tests and reports. */

@@ -5,14 +5,9 @@ import { formFields, html, layout, when, type Html, type Viewer } from '../view.
 /** Scheduled posts: schedule, state, next run per target group; pause, resume, preview. */
 export function contentPage({ app }: WebContext, v: Viewer, flash: Html[]): Html {
   const { content } = app.services;
-  const posts = content.pack.posts.map((post) => {
-    const paused = content.isPaused(post.id);
-    const state = !post.enabled ? 'disabled' : paused ? 'paused' : 'on';
-    const targets = content.targets(post);
-    const next = targets.map((g) => {
-      const at = post.enabled && !paused ? content.nextRun(post, g, v.now) : undefined;
-      return html`<li>${g.title ?? g.chatKey}: ${at ? `${when(v, at.getTime())}` : '—'}</li>`;
-    });
+  const posts = content.calendar(v.now).map(({ post, state, groups: targets }) => {
+    const paused = state === 'paused';
+    const next = targets.map(({ group: g, next: at }) => html`<li>${g.title ?? g.chatKey}: ${at ? `${when(v, at.getTime())}` : '—'}</li>`);
     return html`<tr data-post="${post.id}"><td><code>${post.id}</code></td><td>${post.title}</td><td><code>${post.schedule}</code></td><td data-state>${v.t(`content.state.${state}`)}</td>
 <td>${targets.length === 0 ? html`<span class="muted">${v.t('content.no_groups')}</span>` : html`<ul>${next}</ul>`}</td>
 <td><form method="post" action="/content" class="bar">${formFields(v)}<input type="hidden" name="post" value="${post.id}">

@@ -9,6 +9,8 @@ import type { AdapterStatus, Capability } from './core/adapter.ts';
 import type { Platform } from './core/ids.ts';
 import { OutboundRouter } from './core/outbound-router.ts';
 import type { Delivery, OutboxStats } from './core/outbox.ts';
+import { withNotices, type NoticeKind, type NoticeMode, type NoticePolicy } from './core/notices.ts';
+import type { CommunityConfig } from './config/schema.ts';
 import { OutboxSender, type UndeliverableMessage } from './core/outbox-sender.ts';
 import { Pacer } from './core/send-policy.ts';
 import type { ScheduledJob, Scheduler } from './core/scheduler.ts';
@@ -205,12 +207,18 @@ export function createApp(options: AppOptions): App {
   members.onActivity((note) => ladder.noteActivity(note));
   // Everything the bot says is written to the outbox in the transaction that decided it and sent
   // after commit. Without the outbox (the benchmark's baseline) it waits in memory instead.
-  const delivery: Delivery = options.outbox === false ? memoryDelivery(router) : {
+  // Task and milestone notices take the form their group's mode asks for as they are written.
+  const delivery: Delivery = withNotices(
+    options.outbox === false
+      ? memoryDelivery(router)
+      : {
           record: (key, outs) => {
             if (store.add(key, outs, clock.now()) > 0) sender.added();
           },
           flush: () => sender.flush(),
-        };
+        },
+    noticePolicy(config),
+  );
   const posts = new ContentService({ db, config, contentDir: content.dir, clock, logger, translator, delivery, onSettled: (l) => sender.onSettled(l), groups, members, checkins, points, audit });
 
   const analytics = new AnalyticsService({
@@ -382,6 +390,17 @@ export function createApp(options: AppOptions): App {
       };
     },
   };
+}
+
+/**
+ * Each group's notice modes: its own `notices`, else the community's, else `dm` (milestones: the
+ * older `journey.milestones.announce` where `notices.milestones` is not set).
+ */
+export function noticePolicy(config: CommunityConfig): NoticePolicy {
+  const own = new Map(config.groups.map((g) => [g.chat, g.notices ?? {}]));
+  const legacy: NoticeMode | undefined = config.journey.milestones.announce === undefined ? undefined : config.journey.milestones.announce === 'group' ? 'public' : 'dm';
+  const fallback: Record<NoticeKind, NoticeMode> = { tasks: config.notices.tasks ?? 'dm', milestones: config.notices.milestones ?? legacy ?? 'dm' };
+  return (kind, chatKey) => own.get(chatKey)?.[kind] ?? fallback[kind];
 }
 
 /**

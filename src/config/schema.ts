@@ -3,6 +3,7 @@ import { isTimeZone } from '../core/clock.ts';
 import { assertCron } from '../core/cron.ts';
 import { LOCALES } from '../core/i18n.ts';
 import { PLATFORMS } from '../core/ids.ts';
+import { NOTICE_MODES } from '../core/notices.ts';
 import { ROLES } from '../core/roles.ts';
 
 function isCron(value: string): boolean {
@@ -76,8 +77,23 @@ export const tierSchema = z
   })
   .strict();
 
+/**
+ * How task and milestone notices reach a member (`public` in the group, `dm`, or `silent`): for the
+ * community (`notices:`) and per group (`groups[].notices`, which wins).
+ */
+export const noticesSchema = z
+  .object({
+    /** A new-member task done (first check-in, post, share) and the bonus for all of them. */
+    tasks: z.enum(NOTICE_MODES).optional(),
+    /** A milestone reached (`journey.milestones`). */
+    milestones: z.enum(NOTICE_MODES).optional(),
+  })
+  .strict();
+
 export const groupSchema = z
   .object({
+    /** This group's notice modes, over the community's `notices`. */
+    notices: noticesSchema.optional(),
     chat: platformKey,
     tier: z.string(),
     /** Overrides the community's time zone for day boundaries in this group. */
@@ -415,11 +431,11 @@ export const journeySchema = z
         checkins: z.array(z.number().int().min(1)).default([100]),
         lifetimePoints: z.array(z.number().int().min(1)).default([1000]),
         streak: z.array(z.number().int().min(2)).default([30]),
-        /** `dm`: to the member only; `group`: in the group where it happened (else their latest group). */
-        announce: z.enum(['dm', 'group']).default('dm'),
+        /** The older spelling of `notices.milestones`: `group` is `public`. `notices` wins where both are set. */
+        announce: z.enum(['dm', 'group']).optional(),
       })
       .strict()
-      .default({ checkins: [100], lifetimePoints: [1000], streak: [30], announce: 'dm' }),
+      .default({ checkins: [100], lifetimePoints: [1000], streak: [30] }),
     /** Points given with a birthday greeting (`/birthday MM-DD`); 0 for none. Birthdays are greeted by DM only. */
     birthdayPoints: z.number().int().nonnegative().default(0),
     /** The opt-in monthly recap (`/recap on`): sent on the first day of the month at `sendAt`. */
@@ -450,6 +466,8 @@ export const communitySchema = z
       .strict(),
     tiers: z.array(tierSchema).min(1),
     groups: z.array(groupSchema).default([]),
+    /** How task and milestone notices reach members; each defaults to `dm` (a busy group is not told). */
+    notices: noticesSchema.default({}),
     earning: earningSchema.default(earningSchema.parse({})),
     roles: rolesSchema.default(rolesSchema.parse({})),
     staff: staffSchema.default(staffSchema.parse({})),

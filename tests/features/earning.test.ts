@@ -3,6 +3,8 @@ import { localMemberEvent } from '../../adapters/local/local-events.ts';
 import { renderPlain } from '../../src/core/outbound.ts';
 import { allowedDomain } from '../../src/features/earning/index.ts';
 import { fingerprint, similarity } from '../../src/features/earning/similarity.ts';
+import { contentDirWith } from '../helpers/posts.ts';
+import { loadContent, ConfigError } from '../../src/config/load.ts';
 import { contentWith, harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
 
 let h: Harness;
@@ -259,6 +261,7 @@ describe('new-member tasks and boosts', () => {
     await h.say('u1', '/checkin');
     const [post] = await h.say('u1', 'happy to be here with you all');
     expect(post).toBe('New-member task done — first post: +5 points.');
+    expect(h.sent.at(-1)).toMatchObject({ type: 'dm', user: { userId: 'u1' } });
     const [share] = await h.say('u1', 'https://brand.example/x');
     expect(share).toBe('New-member task done — first share: +5 points.\nAll new-member tasks done: +20 bonus points!');
     const [done] = await h.say('u1', '/tasks');
@@ -314,5 +317,65 @@ describe('boosts apply to all earning', () => {
     expect(checkin).toContain('+120 points');
     await h.say('u1', 'a long enough post for points');
     expect(earnedBy(1)).toMatchObject({ checkin: 10 + 120, post: 20, 'task.first-post': 50 });
+  });
+});
+
+describe('task and milestone notices', () => {
+  const where = (from: number) => h.sent.slice(from).map((o) => `${o.type}:${o.type === 'dm' ? o.user.userId : o.chat.chatId}:${renderPlain(o.body)}`);
+  const withGroup = (chat: string, notices: Record<string, string>) =>
+    contentWith((cfg) => {
+      (cfg.groups as unknown[]).push({ chat, tier: 'basic', notices });
+    });
+
+  it('given the shipped config, when a new member posts for the first time, then the task notice goes by DM and the group hears nothing', async () => {
+    h = await harness();
+    const before = h.sent.length;
+    await h.say('u1', 'happy to be here with you all', { lang: 'en' });
+    expect(where(before)).toEqual(['dm:u1:New-member task done — first post: +5 points.']);
+  });
+
+  it('given a group with notices.tasks public and another silent, then the first is told in the group and the second not at all', async () => {
+    h = await harness({ content: contentWith((cfg) => {
+      (cfg.groups as unknown[]).push({ chat: 'local:g1', tier: 'basic', notices: { tasks: 'public' } }, { chat: 'local:g2', tier: 'basic', notices: { tasks: 'silent' } });
+    }) });
+    let before = h.sent.length;
+    await h.say('u1', 'happy to be here with you all', { lang: 'en' });
+    expect(where(before)).toEqual(['reply:g1:New-member task done — first post: +5 points.']);
+    before = h.sent.length;
+    await h.say('u2', 'happy to be here with you all too', { lang: 'en', chat: 'g2' });
+    expect(where(before)).toEqual([]);
+    expect(earnedBy(2)['task.first-post']).toBe(5);
+  });
+
+  it('given a streak milestone, then by default it is a DM, and in a group with notices.milestones public it is told there', async () => {
+    h = await harness({ content: withGroup('local:g2', { milestones: 'public' }) });
+    const milestone = (lines: string[]) => lines.filter((l) => l.includes(':🔥'));
+    const streak = async (user: string, chat: string) => {
+      const before = h.sent.length;
+      for (let d = 0; d < 30; d++) {
+        await h.say(user, '/checkin', { lang: 'en', chat });
+        h.clock.set(new Date(h.clock.now().getTime() + DAY));
+      }
+      return milestone(where(before));
+    };
+    expect(await streak('u1', 'g1')).toEqual(['dm:u1:🔥 30 days in a row! Keep the streak going.']);
+    h.clock.set(new Date('2026-03-02T09:00:00+08:00'));
+    const told = await streak('u2', 'g2');
+    expect(told).toEqual(['send:g2:🔥 @u2 已经连续签到 30 天！']);
+  });
+
+  it('given an invalid notice mode, then loading names community.yaml and the field', () => {
+    const dir = contentDirWith({}, (cfg) => {
+      cfg.notices = { tasks: 'loud' };
+    });
+    let err: unknown;
+    try {
+      loadContent(dir);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).file).toMatch(/community\.yaml$/);
+    expect((err as ConfigError).message).toMatch(/notices\.tasks: .*public.*dm.*silent/);
   });
 });

@@ -33,7 +33,8 @@ describe('simulate: the points economy and the shop', () => {
     ]);
     expect(run.errors).toEqual([]);
     const texts = run.out.map((o) => `${o.type}:${o.user ?? o.chat}:${o.text}`);
-    expect(texts).toContain('reply:g1:New-member task done — first post: +5 points.');
+    expect(texts).toContain('dm:bob:New-member task done — first post: +5 points.');
+    expect(texts.filter((t) => t.startsWith('reply:g1:New-member task'))).toEqual([]);
     expect(texts).toContain('dm:alice:Your 10-yuan coupon:\nHEARTH-A\nDM me /codes to see it again.');
     expect(texts).toContain('dm:alice:Bob, whom you invited, has settled in: +50 referral points. Thank you!');
     expect(run.out.filter((o) => o.type !== 'dm').map((o) => o.text).join('\n')).not.toContain('HEARTH-A');
@@ -61,8 +62,6 @@ describe('simulate: the points economy and the shop', () => {
       { ...reject, id: 'reject-2', at: '2026-03-02T10:06:00+08:00' },
     ]);
     expect(run.out.filter((o) => o.user === undefined && o.chat !== 'staff').map((o) => o.text)).toEqual([
-      // The advanced tier's 1.2 multiplier: a 2-point post pays 2, the 5-point task pays 6.
-      'New-member task done — first post: +6 points.',
       'Gave @Carol 600 points. Balance 608.',
       "Redeemed Brand tote bag for 500 points. I've sent you a direct message asking for your recipient's name, postal address, phone number; a moderator sends it once they arrive. Balance 108. (#1)",
       'Redemption #1 for Carol rejected; 500 points refunded.',

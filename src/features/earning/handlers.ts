@@ -4,7 +4,8 @@ import { localDateTime } from '../../core/clock.ts';
 import { ArgError } from '../../core/errors.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
 import { chatKey, parseChatKey } from '../../core/ids.ts';
-import type { Body } from '../../core/outbound.ts';
+import { notice } from '../../core/notices.ts';
+import type { Body, Outbound } from '../../core/outbound.ts';
 import { joinLines } from '../../core/outbound.ts';
 import type { MembersService } from '../members/index.ts';
 import { TASKS, type ClaimRow, type EarningService, type Earned } from './service.ts';
@@ -31,9 +32,13 @@ export function earningListener(earning: EarningService, staff: { chat: string |
       else if (event.type === 'member.left') earning.onLeave(ctx.actor.memberId, key, event.at);
       else if (event.type === 'message') {
         const earned = earning.onMessage(event, ctx.actor, key, ctx.chat.timeZone);
+        if (earned.kind === 'queued') ctx.reply(ctx.t('earning.share_queued'));
         const lines = taskLines((k, p) => ctx.t(k, p), earned.tasks);
-        if (earned.kind === 'queued') lines.unshift(ctx.t('earning.share_queued'));
-        if (lines.length > 0) ctx.reply(joinLines(lines));
+        if (lines.length > 0) {
+          const body = joinLines(lines);
+          const inGroup: Outbound = ctx.messageId === undefined ? { type: 'send', chat: ctx.chat.ref, body } : { type: 'reply', chat: ctx.chat.ref, replyTo: ctx.messageId, body };
+          ctx.emit(notice({ kind: 'tasks', chatKey: key, public: inGroup, private: [{ type: 'dm', user: ctx.actor.user, name: ctx.actor.name, body }] }));
+        }
         if (earned.claim && staff.chat) {
           const t: Responder['t'] = (k, p) => staff.translator.t(staff.locale, k, p);
           const params = { id: earned.claim.id, name: ctx.actor.name, what: sharedWhat(t, earned.claim, ctx.chat.timeZone) };

@@ -6,6 +6,7 @@ import { parseChatKey, type ChatRef } from '../../core/ids.ts';
 import type { Body, Outbound } from '../../core/outbound.ts';
 import { joinLines, seg } from '../../core/outbound.ts';
 import type { Delivery } from '../../core/outbox.ts';
+import { notice } from '../../core/notices.ts';
 import type { Db } from '../../db/open.ts';
 import type { CheckinService } from '../checkin/index.ts';
 import { renderBody } from '../content/index.ts';
@@ -282,14 +283,17 @@ export class JourneyService {
   private milestone(memberId: number, kind: 'checkins' | 'lifetimePoints' | 'streak', n: number, at: Date, chatKey?: string): void {
     const moment = `milestone:${kind}:${n}`;
     if (!this.repo.claim(memberId, moment, at.getTime())) return;
-    let outs: Outbound[];
-    if (this.journey.milestones.announce === 'group') {
-      const target = this.deps.members.dmTarget(memberId, this.deps.staffChat);
-      const chat: ChatRef | undefined = chatKey && chatKey !== this.deps.staffChat ? parseChatKey(chatKey) : target?.fallbackChat;
-      if (!chat || !target) return;
+    const told = this.dm(memberId, (l) => this.t(l, `journey.milestone.${kind}`, { n }));
+    const target = this.deps.members.dmTarget(memberId, this.deps.staffChat);
+    const chat: ChatRef | undefined = chatKey && chatKey !== this.deps.staffChat ? parseChatKey(chatKey) : target?.fallbackChat;
+    let outs: Outbound[] = told;
+    if (chat && target) {
+      // In the group or by DM, as the group's notice mode says (see `withNotices`).
+      const key = `${chat.platform}:${chat.chatId}`;
       const who = target.user.platform === chat.platform ? seg.mention(target.user, target.name) : seg.bold(target.name);
-      outs = [{ type: 'send', chat, body: this.t(this.groupLocale(`${chat.platform}:${chat.chatId}`), `journey.milestone_group.${kind}`, { member: who, n }) }];
-    } else outs = this.dm(memberId, (l) => this.t(l, `journey.milestone.${kind}`, { n }));
+      const inGroup: Outbound = { type: 'send', chat, body: this.t(this.groupLocale(key), `journey.milestone_group.${kind}`, { member: who, n }) };
+      outs = [notice({ kind: 'milestones', chatKey: key, public: inGroup, private: told })];
+    }
     this.deps.delivery.record(`journey:${memberId}:${moment}`, outs);
   }
 

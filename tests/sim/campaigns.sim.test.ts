@@ -187,7 +187,7 @@ describe('simulate: a reaction-count contest', () => {
     expect(texts(utc(5, '20:00'))).toEqual(['cover-contest is closed: 1 winner, 1 paid now, results posted.']);
     expect(texts(utc(5, '20:01'))).toEqual(['cover-contest was closed already: the results were posted and the winners paid once; nothing was done again.']);
     expect(texts(utc(5, '20:40'))).toContain('翻唱大赛 已于 2026-03-05 20:00 截止，作品不再计入。');
-    expect(run.out.filter((o) => o.type === 'dm').map((o) => [o.user, o.text])).toEqual([['u2', expect.stringContaining('恭喜你在 翻唱大赛 中获得第 1 名！奖品：200 积分')]]);
+    expect(run.out.filter((o) => o.type === 'dm' && !o.text.startsWith('完成新手任务')).map((o) => [o.user, o.text])).toEqual([['u2', expect.stringContaining('恭喜你在 翻唱大赛 中获得第 1 名！奖品：200 积分')]]);
   });
 });
 

@@ -321,7 +321,7 @@ describe('boosts apply to all earning', () => {
 });
 
 describe('task and milestone notices', () => {
-  const where = (from: number) => h.sent.slice(from).map((o) => `${o.type}:${o.type === 'dm' ? o.user.userId : o.chat.chatId}:${renderPlain(o.body)}`);
+  const where = (from: number) => h.sent.slice(from).map((o) => `${o.type}:${'user' in o ? o.user.userId : o.chat.chatId}:${renderPlain(o.body)}`);
   const withGroup = (chat: string, notices: Record<string, string>) =>
     contentWith((cfg) => {
       (cfg.groups as unknown[]).push({ chat, tier: 'basic', notices });

@@ -292,3 +292,71 @@ describe('simulate: a campaign pack added after its end', () => {
     expect(rows(state.ledger, 'campaign.prize')).toEqual([]);
   });
 });
+
+const topic = campaignFile(
+  {
+    id: 'weekend-plans',
+    kind: 'topic',
+    title: { 'zh-CN': '周末计划', en: 'Weekend plans' },
+    start: '2026-03-02 09:00',
+    end: '2026-03-03',
+    targets: { tiers: ['basic'] },
+    entry: { reply: true },
+    points: 3,
+    perMember: 2,
+    winners: { by: 'draw', count: 1, seed: 'weekend' },
+  },
+  '回复这条消息，说说你周末的计划。',
+);
+
+describe('simulate: a discussion where replying to the announcement is the entry', () => {
+  it('given the announcement in two groups, when members reply to it (once redelivered), to another bot message, or to the other group’s announcement, then only replies to that group’s own announcement count, once each', async () => {
+    const dir = contentWithCampaigns({ 'topic.md': topic });
+    const db = tempDb();
+    const first = await runSim(
+      db,
+      [
+        msg(at(1, '20:00'), 'g1', 'u1', 'hi', { name: 'Alice', lang: 'en' }),
+        msg(at(1, '20:01'), 'g2', 'u3', '大家好', { name: 'Carol' }),
+        tick(at(2, '09:30')),
+        msg(at(2, '09:40'), 'g1', 'u1', '/checkin'),
+      ],
+      dir,
+    );
+    const announcement = (chat: string) => first.out.find((o) => o.type === 'send' && o.chat === chat && o.text.includes('周末计划'))!;
+    expect(announcement('g1').text).toContain('2026-03-03 23:59 前回复这条消息');
+    const [g1, g2] = [announcement('g1').id!, announcement('g2').id!];
+    const checkinReply = first.out.find((o) => o.at === utc(2, '09:40') && o.type === 'reply')!.id!;
+    expect(new Set([g1, g2, checkinReply]).size).toBe(3);
+
+    const second = await runSim(
+      db,
+      [
+        msg(at(2, '10:00'), 'g1', 'u1', '去山里徒步，顺便拍点照片', { id: 'r1', replyTo: g1 }),
+        msg(at(2, '10:00'), 'g1', 'u1', '去山里徒步，顺便拍点照片', { id: 'r1', replyTo: g1 }),
+        msg(at(2, '10:05'), 'g1', 'u1', '在家看一整天的书', { id: 'r2', replyTo: checkinReply }),
+        msg(at(2, '10:10'), 'g1', 'u2', '和朋友去吃火锅', { id: 'r3', name: 'Bob', replyTo: g2 }),
+        msg(at(2, '10:15'), 'g2', 'u3', '带孩子去科技馆看展览', { id: 'r4', replyTo: g2 }),
+        msg(at(2, '10:20'), 'g2', 'u3', '没有回复任何消息的普通聊天'),
+        msg(at(4, '09:00'), 'g2', 'u3', '周末去海边', { id: 'r5', replyTo: g2 }),
+        tick(at(4, '12:00')),
+      ],
+      dir,
+    );
+    const state = exportState(db, dir);
+    expect((state.campaigns.entries as { chat: string; status: string }[]).map((e) => [e.chat, e.status])).toEqual([
+      ['local:g1', 'accepted'],
+      ['local:g2', 'accepted'],
+    ]);
+    expect(rows(state.ledger, 'campaign.entry').map((l) => [l.member, l.delta])).toEqual([
+      [1, 3],
+      [2, 3],
+    ]);
+    const replies = second.out.filter((o) => o.type === 'reply' && /Weekend plans|周末计划/.test(o.text)).map((o) => [o.at, o.text]);
+    expect(replies).toEqual([
+      [utc(2, '10:00'), '✅ Weekend plans: entry #1 counted, +3 points (1/2).'],
+      [utc(2, '10:15'), '✅ 周末计划：作品 #2 已计入，+3 积分（1/2）。'],
+      [utc(4, '09:00'), '周末计划 已于 2026-03-03 23:59 截止，作品不再计入。'],
+    ]);
+  });
+});

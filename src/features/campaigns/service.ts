@@ -7,7 +7,7 @@ import type { Locale, Translator } from '../../core/i18n.ts';
 import { parseChatKey, type Platform } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
 import { joinLines, seg, type Body, type Outbound } from '../../core/outbound.ts';
-import { tagOutbound } from '../../core/outbox.ts';
+import { tagOutbound, type SentRefs } from '../../core/outbox.ts';
 import type { CommunityConfig, RewardsConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -43,6 +43,8 @@ export interface CampaignDeps {
   readonly points: PointsService;
   readonly shop: ShopService;
   readonly audit: AuditService;
+  /** What a message the bot sent was about: a reply to an announcement is an entry where `entry: reply`. */
+  readonly sent: SentRefs;
 }
 
 /** What one message did for one campaign, for the member's reply. */
@@ -98,6 +100,14 @@ export interface NewCampaign {
 /** A deterministic, checkable draw: entries ordered by SHA-256 of `seed:entry id`. */
 function drawOrder(seed: string, entryId: number): string {
   return createHash('sha256').update(`${seed}:${entryId}`).digest('hex');
+}
+
+/** The feature name on the announcements and reminders this feature sends, so replies to them are recognised. */
+const REF_FEATURE = 'campaigns';
+
+/** The ref of a campaign's announcement or reminder in one group. */
+function announcementRef(campaignId: string, chatKey: string): string {
+  return `${campaignId}:${chatKey}`;
 }
 
 /** NFKC, lowercase: how tags and texts are compared (full-width ＃ is #). */
@@ -195,9 +205,24 @@ export class CampaignService {
     return this.deps.content.groupsFor(def.targets);
   }
 
-  private recognises(rule: EntryRule, event: MessageEvent): boolean {
+  /** Whether a message is an entry to `def`; `repliedTo` is the ref of the bot's message it replies to, if any. */
+  private recognises(def: CampaignDef, event: MessageEvent, chatKey: string, repliedTo: string | undefined): boolean {
+    const rule = def.entry;
     if (rule.by === 'media') return MEDIA_KINDS.has(event.kind);
+    if (rule.by === 'reply') return repliedTo === announcementRef(def.id, chatKey);
     return norm(event.text).includes(norm(rule.tag));
+  }
+
+  /** The campaign ref of the bot's message `event` replies to, looked up only when a reply campaign is open. */
+  private repliedTo(event: MessageEvent): string | undefined {
+    if (event.replyToMessageId === undefined || !this.open.some((d) => d.entry.by === 'reply')) return undefined;
+    const ref = this.deps.sent.refOf(event.chat, event.replyToMessageId);
+    return ref?.feature === REF_FEATURE ? ref.ref : undefined;
+  }
+
+  /** Marks a campaign's message to a group so a reply to it can be recognised once it is sent. */
+  private referable(def: CampaignDef, group: GroupRow, outs: Outbound[]): Outbound[] {
+    return outs.map((out) => tagOutbound(out, { ref: { feature: REF_FEATURE, ref: announcementRef(def.id, group.chatKey) } }));
   }
 
   /**
@@ -208,8 +233,9 @@ export class CampaignService {
   onMessage(event: MessageEvent, actor: Actor, chat: { chatKey: string; tier: string }): EntryOutcome[] {
     const t = event.at.getTime();
     const outcomes: EntryOutcome[] = [];
+    const repliedTo = this.repliedTo(event);
     for (const def of this.open) {
-      if (!this.targetsChat(def, chat.chatKey, chat.tier, event.platform) || !this.recognises(def.entry, event)) continue;
+      if (!this.targetsChat(def, chat.chatKey, chat.tier, event.platform) || !this.recognises(def, event, chat.chatKey, repliedTo)) continue;
       if (t < def.start) continue;
       const row = this.repo.get(def.id);
       if (!row || (row.closedAt !== null && t >= row.closedAt + LATE_NOTICE_MS)) continue;
@@ -376,13 +402,13 @@ export class CampaignService {
 
   private announce(row: CampaignRow, slot: Date, kind: 'scheduled' | 'manual'): Outbound[] {
     this.repo.markAnnounced(row.id, slot.getTime());
-    return this.groups(row.def).flatMap((g) => this.deps.content.claimComposed(`campaign:${row.id}:announce`, slot, g, this.announcement(row.def, this.deps.content.localeOf(g)), kind));
+    return this.groups(row.def).flatMap((g) => this.referable(row.def, g, this.deps.content.claimComposed(`campaign:${row.id}:announce`, slot, g, this.announcement(row.def, this.deps.content.localeOf(g)), kind)));
   }
 
   private howTo(def: CampaignDef, locale: Locale): Body {
     const t = (k: string, p: Record<string, string | number | Body> = {}) => this.deps.translator.t(locale, k, p);
     const until = this.endText(def);
-    const how = def.entry.by === 'media' ? t('campaign.how_media', { until }) : t('campaign.how_tag', { tag: def.entry.tag, until });
+    const how = def.entry.by === 'media' ? t('campaign.how_media', { until }) : def.entry.by === 'reply' ? t('campaign.how_reply', { until }) : t('campaign.how_tag', { tag: def.entry.tag, until });
     const lines = [how];
     if (def.points > 0) lines.push(t('campaign.how_points', { points: def.points, cap: def.perMember }));
     if (def.review) lines.push(t('campaign.how_review'));
@@ -460,7 +486,7 @@ export class CampaignService {
       if (due.length > 0 && t < def.end) {
         const slot = due[due.length - 1]!;
         this.repo.markReminded(def.id, slot);
-        outs.push(...this.groups(def).flatMap((g) => this.deps.content.claimComposed(`campaign:${def.id}:remind`, new Date(slot), g, this.reminder(def, this.deps.content.localeOf(g)), 'scheduled')));
+        outs.push(...this.groups(def).flatMap((g) => this.referable(def, g, this.deps.content.claimComposed(`campaign:${def.id}:remind`, new Date(slot), g, this.reminder(def, this.deps.content.localeOf(g)), 'scheduled'))));
       }
       if (t >= def.end) {
         if (def.winners.by === 'moderators') {

@@ -76,7 +76,7 @@ export interface CampaignFigures {
   /** Participants the bot first saw during the campaign. */
   readonly newParticipants: number;
   readonly pointsPaid: number;
-  /** Messages and shares in the target groups during the campaign and the same number of days before. */
+  /** Members' messages and shares (staff left out) in the target groups during the campaign and the same number of days before. */
   readonly ugc: number;
   readonly ugcBefore: number;
   /** `ugc / ugcBefore - 1`; null when nothing was written in the period before. */
@@ -633,8 +633,11 @@ export class CampaignService {
     const to = localDay(new Date(until - 1), tz);
     const days = daysBetween(from, to) + 1;
     const chats = this.groups(def).map((g) => g.chatKey);
-    const ugc = this.deps.members.contentVolume(chats, from, to);
-    const ugcBefore = this.deps.members.contentVolume(chats, addDays(from, -days), addDays(from, -1));
+    // As analytics counts UGC: operators' and moderators' posts are not user content (bots'
+    // messages never reach the activity rows: the dispatcher ignores them).
+    const staff = this.deps.members.staffMemberIds(this.deps.config.staff.chat);
+    const ugc = this.deps.members.contentVolume(chats, from, to, staff);
+    const ugcBefore = this.deps.members.contentVolume(chats, addDays(from, -days), addDays(from, -1), staff);
     return {
       entries: f.entries,
       participants: f.participants,

@@ -250,6 +250,7 @@ export function createApp(options: AppOptions): App {
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
   const campaigns = new CampaignService({ db, config, rewards: content.rewards, contentDir: content.dir, translator, logger, content: posts, members, points, shop, audit, sent: outboxService });
   campaigns.syncPack(clock.now());
+  analytics.useCampaignFigures((from, to, locale) => campaigns.inRange(from, to, locale, clock.now()));
 
   const dashboard = new DashboardService({ db, audit, baseUrl: options.dashboard?.baseUrl, ...(options.dashboard?.times ? { times: options.dashboard.times } : {}) });
 

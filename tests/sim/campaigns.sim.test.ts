@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { exportState } from '../../src/main.ts';
+import { exportState, reportCommand } from '../../src/main.ts';
 import { campaignFile, contentWithCampaigns } from '../helpers/campaigns.ts';
 import { runSim, tempDb } from '../helpers/sim.ts';
 
@@ -358,5 +358,21 @@ describe('simulate: a discussion where replying to the announcement is the entry
       [utc(2, '10:15'), '✅ 周末计划：作品 #2 已计入，+3 积分（1/2）。'],
       [utc(4, '09:00'), '周末计划 已于 2026-03-03 23:59 截止，作品不再计入。'],
     ]);
+
+    // The analytics report carries the campaign's figures: the JSON (as `export` has them), the table, the CSV and /report.
+    const figures = (state.campaigns.campaigns as { figures: Record<string, unknown> }[])[0]!.figures;
+    // In g1 and g2 during 2–3 March: the check-in, r1 (once), r2, r3, r4 and the plain message; the 2 greetings before.
+    expect(figures).toMatchObject({ entries: 2, participants: 2, newParticipants: 0, ugc: 6, ugcBefore: 2, ugcLift: 2 });
+    const json = JSON.parse(reportCommand({ dbPath: db, contentDir: dir, format: 'json', from: '2026-03-01', to: '2026-03-04' })) as { campaigns: Record<string, unknown>[]; weekly: unknown[] };
+    expect(json.weekly.length).toBeGreaterThan(0);
+    expect(json.campaigns).toEqual([{ id: 'weekend-plans', title: '周末计划', kind: 'topic', status: 'closed', start: utc(2, '09:00'), end: utc(4, '00:00'), ...figures }]);
+    expect(JSON.parse(reportCommand({ dbPath: db, contentDir: dir, format: 'json', from: '2026-03-05', to: '2026-03-06' })).campaigns).toEqual([]);
+    const table = reportCommand({ dbPath: db, contentDir: dir, format: 'table', from: '2026-03-01', to: '2026-03-04', locale: 'en' });
+    expect(table).toMatch(new RegExp(`weekend-plans +closed +2026-03-02T01:00 +2026-03-03T16:00 +2 +2 +0 +6 +2 +\\+200%`));
+    const csv = reportCommand({ dbPath: db, contentDir: dir, format: 'csv', from: '2026-03-01', to: '2026-03-04' }).split('\n');
+    expect(csv).toContain('campaign,kind,status,start,end,entries,participants,newParticipants,pointsPaid,ugc,ugcBefore,ugcLift');
+    expect(csv.find((l) => l.startsWith('weekend-plans,'))).toBe(`weekend-plans,topic,closed,${utc(2, '09:00')},${utc(4, '00:00')},2,2,0,6,6,2,2`);
+    const asked = await runSim(db, [staff(at(4, '12:30'), 'op', '/report 2026-03-04')], dir);
+    expect(asked.out.at(-1)!.text).toContain(`Campaign Weekend plans: 2 entries from 2 members (0 new); members' posts and shares 6 against 2 before (+200%)`);
   });
 });

@@ -17,7 +17,7 @@ import type { GroupRow } from '../groups/index.ts';
 import type { MembersService } from '../members/index.ts';
 import type { PointsService } from '../points/index.ts';
 import type { ShopService } from '../shop/index.ts';
-import { loadCampaignPack, titleOf, type CampaignDef, type CampaignKind, type EntryRule, type WinnerRule } from './pack.ts';
+import { loadCampaignPack, parseLocalMoment, titleOf, type CampaignDef, type CampaignKind, type EntryRule, type WinnerRule } from './pack.ts';
 import { CampaignRepo, type CampaignRow, type EntryRow, type WinnerRow } from './repo.ts';
 
 /** How a member lets staff quote their entries: with their name, without it (the default), or not at all. */
@@ -81,6 +81,16 @@ export interface CampaignFigures {
   readonly ugcBefore: number;
   /** `ugc / ugcBefore - 1`; null when nothing was written in the period before. */
   readonly ugcLift: number | null;
+}
+
+/** One campaign and its figures, as the analytics report shows them. */
+export interface CampaignReportFigures extends CampaignFigures {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: CampaignKind;
+  readonly status: CampaignRow['status'];
+  readonly start: string;
+  readonly end: string;
 }
 
 /** What `/campaign new` gives besides the operator: the rest takes the community's defaults. */
@@ -647,6 +657,27 @@ export class CampaignService {
       ugcBefore,
       ugcLift: ugcBefore > 0 ? Math.round((ugc / ugcBefore - 1) * 1000) / 1000 : null,
     };
+  }
+
+  /**
+   * The campaigns whose window meets the local days `from`…`to` (community zone), with their
+   * figures as of the end of `to` (or `now`, when earlier), for the analytics report.
+   */
+  inRange(from: string, to: string, locale: Locale, now: Date): CampaignReportFigures[] {
+    const tz = this.deps.config.community.timezone;
+    const asOf = new Date(Math.min(now.getTime(), parseLocalMoment(to, tz, true) ?? now.getTime()));
+    return this.repo
+      .all()
+      .filter((r) => localDay(new Date(r.def.start), tz) <= to && localDay(new Date(r.def.end - 1), tz) >= from && r.def.start <= asOf.getTime())
+      .map((r) => ({
+        id: r.id,
+        title: titleOf(r.def, locale),
+        kind: r.def.kind,
+        status: r.status,
+        start: new Date(r.def.start).toISOString(),
+        end: new Date(r.def.end).toISOString(),
+        ...this.figures(r.id, asOf),
+      }));
   }
 
   /** A member's entries per campaign: counted ones, points earned, and the cap. */

@@ -171,7 +171,7 @@ describe('telegram end to end (real grammY against the fake Bot API, real create
     expect(announcement.visible).toContain('前回复这条消息');
     const confirmation = made.find((s) => s.replyTo !== undefined)!;
     const bot = { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name };
-    const replyTo = (messageId: number) => ({ reply_to_message: message({ text: 'bot' }, GROUP, bot, messageId) });
+    const replyTo = (messageId: number) => ({ reply_to_message: message({ text: 'bot' }, GROUP, bot, messageId) as never });
 
     const entry = await r.send(textUpdate('Hiking in the hills, then noodles', { from: LI, id: nextId++, extra: replyTo(announcement.messageId) }));
     // (Besides the new-member task's reply.)

@@ -295,7 +295,7 @@ export function createApp(options: AppOptions): App {
   const deadlines = new DeadlineTimer(feedbackJobDeps);
   const journeyJobDeps = { journey, db, clock, delivery };
   const welcomes = new WelcomeTimer(journeyJobDeps);
-  const campaignTimer = new CampaignTimer({ campaigns, db, clock, timeZone: config.community.timezone, delivery, logger });
+  const campaignTimer = new CampaignTimer({ campaigns, db, clock, timeZone: config.community.timezone, delivery });
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,

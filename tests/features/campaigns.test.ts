@@ -103,6 +103,7 @@ describe('/campaign new options', () => {
       prize: { points: 0, reward: 'mug' },
       review: true,
     });
+    expect(parseNewCampaign('weekend reply 2d Weekend plans')).toMatchObject({ id: 'weekend', entry: { by: 'reply' }, hours: 48, title: 'Weekend plans' });
     expect(() => parseNewCampaign('Tea #t title')).toThrow(ArgError);
     expect(() => parseNewCampaign('tea colour=red #t title')).toThrow(ArgError);
     expect(() => parseNewCampaign('tea title only')).toThrow(ArgError);

@@ -1,29 +1,9 @@
 import type { Locale } from '../../core/i18n.ts';
 import type { Body } from '../../core/outbound.ts';
+import type { CampaignReportFigures } from '../campaigns/index.ts';
 
-/**
- * One campaign whose window meets the report's range, with its figures as the campaigns feature
- * reports them: entries and participants counted (accepted entries), participants the bot first
- * saw during the campaign, and the members' messages and shares (staff left out) in its groups
- * during it against the same number of days before.
- */
-export interface CampaignReportRow {
-  readonly id: string;
-  readonly title: string;
-  readonly kind: string;
-  readonly status: string;
-  /** The window as ISO instants, `[start, end)`. */
-  readonly start: string;
-  readonly end: string;
-  readonly entries: number;
-  readonly participants: number;
-  readonly newParticipants: number;
-  readonly pointsPaid: number;
-  readonly ugc: number;
-  readonly ugcBefore: number;
-  /** `ugc / ugcBefore - 1`; null when nothing was written in the period before. */
-  readonly ugcLift: number | null;
-}
+/** One campaign whose window meets the report's range, with its figures as the campaigns feature reports them. */
+export type CampaignReportRow = CampaignReportFigures;
 
 /** Where the report reads campaign figures from: the campaigns whose window meets the local days `from`…`to`. */
 export type CampaignFiguresSource = (from: string, to: string, locale: Locale) => readonly CampaignReportRow[];

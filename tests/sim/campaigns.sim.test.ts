@@ -372,7 +372,11 @@ describe('simulate: a discussion where replying to the announcement is the entry
     const csv = reportCommand({ dbPath: db, contentDir: dir, format: 'csv', from: '2026-03-01', to: '2026-03-04' }).split('\n');
     expect(csv).toContain('campaign,kind,status,start,end,entries,participants,newParticipants,pointsPaid,ugc,ugcBefore,ugcLift');
     expect(csv.find((l) => l.startsWith('weekend-plans,'))).toBe(`weekend-plans,topic,closed,${utc(2, '09:00')},${utc(4, '00:00')},2,2,0,6,6,2,2`);
-    const asked = await runSim(db, [staff(at(4, '12:30'), 'op', '/report 2026-03-04')], dir);
-    expect(asked.out.at(-1)!.text).toContain(`Campaign Weekend plans: 2 entries from 2 members (0 new); members' posts and shares 6 against 2 before (+200%)`);
+    const asked = await runSim(db, [staff(at(4, '12:30'), 'op', '/report 2026-03-04'), staff(at(4, '12:31'), 'op', '/report 2026-03-10')], dir);
+    const [in4, in10] = asked.out.filter((o) => o.chat === 'staff').map((o) => o.text);
+    expect(in4).toContain(`Campaign Weekend plans: 2 entries from 2 members (0 new); members' posts and shares 6 against 2 before (+200%)`);
+    // A week after it ended, the summary no longer lists it.
+    expect(in10).toContain('2026-03-10');
+    expect(in10).not.toContain('Weekend plans');
   });
 });

@@ -1,3 +1,4 @@
+import { addDays, localDay } from '../../core/clock.ts';
 import type { Locale } from '../../core/i18n.ts';
 import type { Body } from '../../core/outbound.ts';
 import type { CampaignReportFigures } from '../campaigns/index.ts';
@@ -12,9 +13,14 @@ function lift(value: number | null): string {
   return value === null ? '–' : `${value >= 0 ? '+' : ''}${Math.round(value * 100)}%`;
 }
 
-/** The campaign lines of `/report` and the weekly digest: one per campaign. */
-export function campaignSummaryLines(rows: readonly CampaignReportRow[], t: (key: string, params?: Record<string, string | number>) => Body): Body[] {
-  return rows.map((c) =>
+/**
+ * The campaign lines of `/report` and the weekly digest: one per campaign that ran in the last
+ * seven days up to `to` (the summary's range starts with the first data, and a digest should not
+ * repeat every campaign ever run).
+ */
+export function campaignSummaryLines(rows: readonly CampaignReportRow[], to: string, timeZone: string, t: (key: string, params?: Record<string, string | number>) => Body): Body[] {
+  const since = addDays(to, -6);
+  return rows.filter((c) => localDay(new Date(Date.parse(c.end) - 1), timeZone) >= since).map((c) =>
     t('analytics.summary_campaign', { title: c.title, entries: c.entries, participants: c.participants, fresh: c.newParticipants, ugc: c.ugc, before: c.ugcBefore, lift: lift(c.ugcLift) }),
   );
 }

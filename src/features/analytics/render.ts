@@ -75,7 +75,7 @@ export function summaryBody(report: Report, t: (key: string, params?: Record<str
       days: rc.windows[0] ?? 0,
     }),
   );
-  lines.push(...campaignSummaryLines(report.campaigns ?? [], t));
+  lines.push(...campaignSummaryLines(report.campaigns ?? [], report.to, report.timeZone, t));
   return joinLines(lines);
 }
 

@@ -256,8 +256,9 @@ export function createApp(options: AppOptions): App {
   points.onEarned((entry, lifetime) => journey.noteEarned(entry, lifetime));
 
   const feedback = new FeedbackService({ db, community: config, members, points, tiers, groups, quiet, audit, translator, logger });
-  const campaigns = new CampaignService({ db, config, rewards: content.rewards, contentDir: content.dir, translator, logger, content: posts, members, points, shop, audit });
+  const campaigns = new CampaignService({ db, config, rewards: content.rewards, contentDir: content.dir, translator, logger, content: posts, members, points, shop, audit, sent: outboxService });
   campaigns.syncPack(clock.now());
+  analytics.useCampaignFigures((from, to, locale) => campaigns.inRange(from, to, locale, clock.now()));
 
   const dashboard = new DashboardService({ db, audit, baseUrl: options.dashboard?.baseUrl, ...(options.dashboard?.times ? { times: options.dashboard.times } : {}) });
 
@@ -302,7 +303,7 @@ export function createApp(options: AppOptions): App {
   const deadlines = new DeadlineTimer(feedbackJobDeps);
   const journeyJobDeps = { journey, db, clock, delivery };
   const welcomes = new WelcomeTimer(journeyJobDeps);
-  const campaignTimer = new CampaignTimer({ campaigns, db, clock, timeZone: config.community.timezone, delivery, logger });
+  const campaignTimer = new CampaignTimer({ campaigns, db, clock, timeZone: config.community.timezone, delivery });
   const dispatcher = new Dispatcher({
     store: db,
     directory: members,

@@ -127,9 +127,9 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
   const adapterFor = async (platform: Platform): Promise<LocalAdapter> => {
     let a = adapters.get(platform);
     if (!a) {
-      a = new LocalAdapter((out) => {
+      a = new LocalAdapter((out, messageId) => {
         sent++;
-        write(JSON.stringify(renderSimOutput(out, clock.now(), app!.content.community.community.timezone)));
+        write(JSON.stringify(renderSimOutput(out, clock.now(), app!.content.community.community.timezone, messageId)));
       }, platform);
       app!.router.register(a);
       await a.start(app!.dispatcher.sink);

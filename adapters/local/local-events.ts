@@ -17,6 +17,8 @@ export interface LocalMessage {
   readonly forwarded?: boolean;
   readonly card?: { title: string; url?: string };
   readonly admin?: boolean;
+  /** The id of the message this one replies to (one of the bot's: the `id` of a simulate output line). */
+  readonly replyTo?: string;
 }
 
 const MENTION = /@([\w.-]+)/gu;
@@ -53,6 +55,7 @@ export function localMessageEvent(m: LocalMessage): InboundEvent {
     mentions: localMentions(m.text, platform),
     isForwarded: m.forwarded ?? false,
     ...(m.card ? { shareCard: m.card } : {}),
+    ...(m.replyTo !== undefined ? { replyToMessageId: m.replyTo } : {}),
   };
 }
 

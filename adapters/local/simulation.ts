@@ -28,6 +28,7 @@ export const simLineSchema = z.discriminatedUnion('type', [
     forwarded: z.boolean().optional(),
     card: z.object({ title: z.string(), url: z.string().optional() }).optional(),
     admin: z.boolean().optional(),
+    replyTo: id.optional(),
   }),
   z.object({ ...base, type: z.literal('member.joined'), chat: id, user: id, name: z.string().optional(), inviter: id.optional(), invite: z.string().optional() }),
   z.object({ ...base, type: z.literal('member.left'), chat: id, user: id, name: z.string().optional() }),
@@ -90,6 +91,7 @@ export function parseSimLine(text: string, lineNo: number): SimStep {
           ...(l.forwarded !== undefined ? { forwarded: l.forwarded } : {}),
           ...(l.card ? { card: l.card } : {}),
           ...(l.admin ? { admin: l.admin } : {}),
+          ...(l.replyTo !== undefined ? { replyTo: l.replyTo } : {}),
         }),
       };
     case 'member.joined':
@@ -127,9 +129,11 @@ export interface SimOutput {
   /** The role an invite grants, where its door is a role. */
   role?: string;
   text: string;
+  /** The message's id on the local platform, for a later line's `replyTo`. */
+  id?: string;
 }
 
-export function renderSimOutput(out: Outbound, at: Date, timeZone: string): SimOutput {
+export function renderSimOutput(out: Outbound, at: Date, timeZone: string, messageId?: string): SimOutput {
   const platform = isToUser(out) ? out.user.platform : out.chat.platform;
   const line: SimOutput = { at: at.toISOString(), local: localDateTime(at, timeZone), type: out.type, text: renderPlain(out.body) };
   if (platform !== 'local') line.platform = platform;
@@ -139,5 +143,6 @@ export function renderSimOutput(out: Outbound, at: Date, timeZone: string): SimO
     if (out.door.kind === 'chat') line.chat = out.door.chat.chatId;
     else line.role = out.door.roleId;
   } else line.chat = out.chat.chatId;
+  if (messageId !== undefined) line.id = messageId;
   return line;
 }

@@ -1,4 +1,4 @@
-import type { Platform } from './ids.ts';
+import type { ChatRef, Platform } from './ids.ts';
 import type { Outbound } from './outbound.ts';
 import { isToUser } from './outbound.ts';
 
@@ -25,6 +25,27 @@ export interface DeliveryTag {
    * status and times — no body, no address, no key that names the member.
    */
   readonly forgetOnceSent?: boolean;
+  /**
+   * What the message is about, for a feature that wants to recognise replies to it (a campaign's
+   * announcement in one group): stored with the message and, once it is sent, found again from
+   * the platform's message id through `SentRefs`.
+   */
+  readonly ref?: MessageRef;
+}
+
+/** A feature's name for one message it sent: `{ feature: 'campaigns', ref: 'coffee-moment:local:g1' }`. */
+export interface MessageRef {
+  readonly feature: string;
+  readonly ref: string;
+}
+
+/**
+ * Finds what a message the bot sent was about from the platform's id of it in a chat (the
+ * message a member replied to or quoted). Only messages tagged with a `ref` and marked sent with a
+ * platform message id are found.
+ */
+export interface SentRefs {
+  refOf(chat: ChatRef, platformMessageId: string): MessageRef | undefined;
 }
 
 const tags = new WeakMap<Outbound, DeliveryTag>();
@@ -121,6 +142,8 @@ export interface OutboxStore {
   /** Pending messages on `platform` (in `lane`, when given) subject to daily caps. */
   pendingCount(platform: Platform, lane?: string): number;
   stats(): OutboxStats;
+  /** The ref of a sent message by the platform's id of it in `chat`. */
+  refOf(chat: ChatRef, platformMessageId: string): MessageRef | undefined;
 }
 
 /**

@@ -56,6 +56,40 @@ describe('campaign figures and member data', () => {
   });
 });
 
+const talk = campaignFile({
+  id: 'weekend-talk',
+  kind: 'topic',
+  title: 'Weekend talk',
+  start: '2026-03-04',
+  end: '2026-03-05',
+  targets: { groups: ['local:g1'] },
+  entry: { hashtag: '#weekend' },
+});
+
+describe('campaign UGC lift', () => {
+  it('given the operator and a moderator write more than members do, when the figures are read, then the UGC in the campaign and in the two days before counts members only', async () => {
+    h = await harness({ start: at(2).toISOString(), content: loadContent(contentWithCampaigns({ 'talk.md': talk })) });
+    const burst = async (user: string, n: number, day: number, name: string) => {
+      for (let i = 0; i < n; i++) {
+        h!.clock.set(at(day, `10:0${i}`));
+        await h!.say(user, `${name} says hello number ${i}`, { chat: 'g1', name });
+      }
+    };
+    // Before (the two days before the 4th: the 2nd and the 3rd): members write 2, staff 9.
+    await burst('u1', 1, 2, 'Ann');
+    await burst('u2', 1, 3, 'Bo');
+    await burst('op', 5, 2, 'Op');
+    await burst('mod', 4, 3, 'Mod');
+    await h.scheduler.advanceTo(at(4, '00:30'));
+    // During (the 4th and 5th): members write 3, staff 8.
+    await burst('u1', 2, 4, 'Ann');
+    await burst('u2', 1, 5, 'Bo');
+    await burst('op', 8, 5, 'Op');
+    const f = h.app.services.campaigns.figures('weekend-talk', at(5, '18:00'));
+    expect(f).toMatchObject({ ugc: 3, ugcBefore: 2, ugcLift: 0.5 });
+  });
+});
+
 describe('/campaign new options', () => {
   it('given options in any order, then they are read and the other words are the title; an unknown option or no entry rule is refused', () => {
     expect(parseNewCampaign('tea-time 48h #teatime points=5 Afternoon cap=2 tea winners=draw:3 prize=mug review=yes')).toEqual({
@@ -69,6 +103,7 @@ describe('/campaign new options', () => {
       prize: { points: 0, reward: 'mug' },
       review: true,
     });
+    expect(parseNewCampaign('weekend reply 2d Weekend plans')).toMatchObject({ id: 'weekend', entry: { by: 'reply' }, hours: 48, title: 'Weekend plans' });
     expect(() => parseNewCampaign('Tea #t title')).toThrow(ArgError);
     expect(() => parseNewCampaign('tea colour=red #t title')).toThrow(ArgError);
     expect(() => parseNewCampaign('tea title only')).toThrow(ArgError);

@@ -10,7 +10,7 @@ import { CONTENT_DIR } from './harness.ts';
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface SimRun {
-  readonly out: { at: string; type: string; chat?: string; user?: string; text: string }[];
+  readonly out: { at: string; type: string; chat?: string; user?: string; text: string; id?: string }[];
   readonly errors: string[];
   readonly summary: SimulateSummary;
 }

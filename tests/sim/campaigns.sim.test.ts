@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { exportState } from '../../src/main.ts';
+import { exportState, reportCommand } from '../../src/main.ts';
 import { campaignFile, contentWithCampaigns } from '../helpers/campaigns.ts';
 import { runSim, tempDb } from '../helpers/sim.ts';
 
@@ -290,5 +290,93 @@ describe('simulate: a campaign pack added after its end', () => {
     const state = exportState(db, dir);
     expect((state.campaigns.campaigns as { status: string }[]).map((c) => c.status)).toEqual(['closed']);
     expect(rows(state.ledger, 'campaign.prize')).toEqual([]);
+  });
+});
+
+const topic = campaignFile(
+  {
+    id: 'weekend-plans',
+    kind: 'topic',
+    title: { 'zh-CN': '周末计划', en: 'Weekend plans' },
+    start: '2026-03-02 09:00',
+    end: '2026-03-03',
+    targets: { tiers: ['basic'] },
+    entry: { reply: true },
+    points: 3,
+    perMember: 2,
+    winners: { by: 'draw', count: 1, seed: 'weekend' },
+  },
+  '回复这条消息，说说你周末的计划。',
+);
+
+describe('simulate: a discussion where replying to the announcement is the entry', () => {
+  it('given the announcement in two groups, when members reply to it (once redelivered), to another bot message, or to the other group’s announcement, then only replies to that group’s own announcement count, once each', async () => {
+    const dir = contentWithCampaigns({ 'topic.md': topic });
+    const db = tempDb();
+    const first = await runSim(
+      db,
+      [
+        msg(at(1, '20:00'), 'g1', 'u1', 'hi', { name: 'Alice', lang: 'en' }),
+        msg(at(1, '20:01'), 'g2', 'u3', '大家好', { name: 'Carol' }),
+        tick(at(2, '09:30')),
+        msg(at(2, '09:40'), 'g1', 'u1', '/checkin'),
+      ],
+      dir,
+    );
+    const announcement = (chat: string) => first.out.find((o) => o.type === 'send' && o.chat === chat && o.text.includes('周末计划'))!;
+    expect(announcement('g1').text).toContain('2026-03-03 23:59 前回复这条消息');
+    const [g1, g2] = [announcement('g1').id!, announcement('g2').id!];
+    const checkinReply = first.out.find((o) => o.at === utc(2, '09:40') && o.type === 'reply')!.id!;
+    expect(new Set([g1, g2, checkinReply]).size).toBe(3);
+
+    const second = await runSim(
+      db,
+      [
+        msg(at(2, '10:00'), 'g1', 'u1', '去山里徒步，顺便拍点照片', { id: 'r1', replyTo: g1 }),
+        msg(at(2, '10:00'), 'g1', 'u1', '去山里徒步，顺便拍点照片', { id: 'r1', replyTo: g1 }),
+        msg(at(2, '10:05'), 'g1', 'u1', '在家看一整天的书', { id: 'r2', replyTo: checkinReply }),
+        msg(at(2, '10:10'), 'g1', 'u2', '和朋友去吃火锅', { id: 'r3', name: 'Bob', replyTo: g2 }),
+        msg(at(2, '10:15'), 'g2', 'u3', '带孩子去科技馆看展览', { id: 'r4', replyTo: g2 }),
+        msg(at(2, '10:20'), 'g2', 'u3', '没有回复任何消息的普通聊天'),
+        msg(at(4, '09:00'), 'g2', 'u3', '周末去海边', { id: 'r5', replyTo: g2 }),
+        tick(at(4, '12:00')),
+      ],
+      dir,
+    );
+    const state = exportState(db, dir);
+    expect((state.campaigns.entries as { chat: string; status: string }[]).map((e) => [e.chat, e.status])).toEqual([
+      ['local:g1', 'accepted'],
+      ['local:g2', 'accepted'],
+    ]);
+    expect(rows(state.ledger, 'campaign.entry').map((l) => [l.member, l.delta])).toEqual([
+      [1, 3],
+      [2, 3],
+    ]);
+    const replies = second.out.filter((o) => o.type === 'reply' && /Weekend plans|周末计划/.test(o.text)).map((o) => [o.at, o.text]);
+    expect(replies).toEqual([
+      [utc(2, '10:00'), '✅ Weekend plans: entry #1 counted, +3 points (1/2).'],
+      [utc(2, '10:15'), '✅ 周末计划：作品 #2 已计入，+3 积分（1/2）。'],
+      [utc(4, '09:00'), '周末计划 已于 2026-03-03 23:59 截止，作品不再计入。'],
+    ]);
+
+    // The analytics report carries the campaign's figures: the JSON (as `export` has them), the table, the CSV and /report.
+    const figures = (state.campaigns.campaigns as { figures: Record<string, unknown> }[])[0]!.figures;
+    // In g1 and g2 during 2–3 March: the check-in, r1 (once), r2, r3, r4 and the plain message; the 2 greetings before.
+    expect(figures).toMatchObject({ entries: 2, participants: 2, newParticipants: 0, ugc: 6, ugcBefore: 2, ugcLift: 2 });
+    const json = JSON.parse(reportCommand({ dbPath: db, contentDir: dir, format: 'json', from: '2026-03-01', to: '2026-03-04' })) as { campaigns: Record<string, unknown>[]; weekly: unknown[] };
+    expect(json.weekly.length).toBeGreaterThan(0);
+    expect(json.campaigns).toEqual([{ id: 'weekend-plans', title: '周末计划', kind: 'topic', status: 'closed', start: utc(2, '09:00'), end: utc(4, '00:00'), ...figures }]);
+    expect(JSON.parse(reportCommand({ dbPath: db, contentDir: dir, format: 'json', from: '2026-03-05', to: '2026-03-06' })).campaigns).toEqual([]);
+    const table = reportCommand({ dbPath: db, contentDir: dir, format: 'table', from: '2026-03-01', to: '2026-03-04', locale: 'en' });
+    expect(table).toMatch(new RegExp(`weekend-plans +closed +2026-03-02T01:00 +2026-03-03T16:00 +2 +2 +0 +6 +2 +\\+200%`));
+    const csv = reportCommand({ dbPath: db, contentDir: dir, format: 'csv', from: '2026-03-01', to: '2026-03-04' }).split('\n');
+    expect(csv).toContain('campaign,kind,status,start,end,entries,participants,newParticipants,pointsPaid,ugc,ugcBefore,ugcLift');
+    expect(csv.find((l) => l.startsWith('weekend-plans,'))).toBe(`weekend-plans,topic,closed,${utc(2, '09:00')},${utc(4, '00:00')},2,2,0,6,6,2,2`);
+    const asked = await runSim(db, [staff(at(4, '12:30'), 'op', '/report 2026-03-04'), staff(at(4, '12:31'), 'op', '/report 2026-03-10')], dir);
+    const [in4, in10] = asked.out.filter((o) => o.chat === 'staff').map((o) => o.text);
+    expect(in4).toContain(`Campaign Weekend plans: 2 entries from 2 members (0 new); members' posts and shares 6 against 2 before (+200%)`);
+    // A week after it ended, the summary no longer lists it.
+    expect(in10).toContain('2026-03-10');
+    expect(in10).not.toContain('Weekend plans');
   });
 });

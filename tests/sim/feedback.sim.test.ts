@@ -34,7 +34,7 @@ describe('simulate: the feedback box and its reply deadline', () => {
     expect(alert.text).toContain('#1');
     expect(alert.text).toContain('How do I redeem a coupon?');
     expect(run.out.filter((o) => o.type === 'dm')).toEqual([
-      { at: utc(2, '11:30'), local: expect.any(String), type: 'dm', user: 'u1', text: expect.stringContaining('Open /shop and send /redeem <sku>.') },
+      { at: utc(2, '11:30'), local: expect.any(String), type: 'dm', user: 'u1', text: expect.stringContaining('Open /shop and send /redeem <sku>.'), id: expect.any(String) },
     ]);
     expect(run.out.find((o) => o.at === utc(2, '11:30') && o.type === 'reply')!.text).toContain('First response after 1 h 30 min: within the 2 h target');
     const stats = run.out.at(-1)!.text;
@@ -59,11 +59,11 @@ describe('simulate: the feedback box and its reply deadline', () => {
     expect(receipt.text).toContain('工单 #1');
     expect(receipt.text).toContain('预计 2026-03-03 10:50 前回复你');
     const staffOut = (r: typeof first) => r.out.filter((o) => o.chat === 'staff' && o.at > utc(2, '17:50'));
-    expect(staffOut(first)).toEqual([{ at: utc(3, '10:20'), local: expect.any(String), type: 'send', chat: 'staff', text: expect.stringMatching(/^⏰ 工单 #1（Bob 的提问）已用去 2 小时 时限的 75%——截止 2026-03-03 10:50。@mod$/) }]);
+    expect(staffOut(first)).toEqual([{ at: utc(3, '10:20'), local: expect.any(String), type: 'send', chat: 'staff', text: expect.stringMatching(/^⏰ 工单 #1（Bob 的提问）已用去 2 小时 时限的 75%——截止 2026-03-03 10:50。@mod$/), id: expect.any(String) }]);
 
     // A restart whose clock starts before the reminder replays its minute: nothing twice.
     const second = await runSim(db, [tick(at(3, '10:00')), tick(at(3, '11:00'))], dir);
-    expect(second.out).toEqual([{ at: utc(3, '10:50'), local: expect.any(String), type: 'send', chat: 'staff', text: expect.stringMatching(/^🚨 工单 #1（Bob 的提问）已超时：截止 2026-03-03 10:50，仍未响应。已上报：@mod @op$/) }]);
+    expect(second.out).toEqual([{ at: utc(3, '10:50'), local: expect.any(String), type: 'send', chat: 'staff', text: expect.stringMatching(/^🚨 工单 #1（Bob 的提问）已超时：截止 2026-03-03 10:50，仍未响应。已上报：@mod @op$/), id: expect.any(String) }]);
     const third = await runSim(db, [tick(at(3, '10:00')), tick(at(3, '11:10')), staff(at(3, '11:30'), 'mod', '/reply 1 一年后过期。'), staff(at(3, '11:31'), 'mod', '/tickets stats')], dir);
     expect(third.out.filter((o) => o.text.includes('⏰') || o.text.includes('🚨'))).toEqual([]);
     expect(third.out.find((o) => o.at === utc(3, '11:30') && o.type === 'reply')!.text).toContain('later than the 2 h target — counted as late');
@@ -156,14 +156,14 @@ describe('simulate: one-to-one follow-ups of high-value quiet members', () => {
     const checkins = [2, 3, 4].map((d) => msg(at(d, '09:00'), 'u9', '/checkin', { chat: 'core', name: 'Vera' }));
     const first = await runSim(db, [staff(at(2, '08:00'), 'mod', '/help'), staff(at(2, '08:01'), 'op', '/help'), ...checkins, tick(at(9, '10:30')), staff(at(9, '10:40'), 'mod', '/flag 1 assign @mod')], dir);
     const tasks = first.out.filter((o) => o.text.startsWith('🤝'));
-    expect(tasks).toEqual([{ at: utc(9, '10:00'), local: expect.any(String), type: 'send', chat: 'staff', text: expect.stringContaining('🤝 回访 #1：高价值会员 @Vera 已沉默（标记 #1）。请在 24 小时 内（2026-03-10 10:00 前）一对一联系。负责人：暂无') }]);
+    expect(tasks).toEqual([{ at: utc(9, '10:00'), local: expect.any(String), type: 'send', chat: 'staff', text: expect.stringContaining('🤝 回访 #1：高价值会员 @Vera 已沉默（标记 #1）。请在 24 小时 内（2026-03-10 10:00 前）一对一联系。负责人：暂无'), id: expect.any(String) }]);
     expect(first.out.at(-1)!.text).toBe('Flag #1: follow-up task #1 is assigned to mod.');
 
     // A restart that replays the scan slot and the next day's scan still has one task; it is reminded at 75% and escalated at its deadline.
     const second = await runSim(db, [tick(at(9, '09:59')), tick(at(10, '11:00'))], dir);
     expect(second.out.filter((o) => o.chat === 'staff' && /回访/.test(o.text))).toEqual([
-      { at: utc(10, '04:00'), local: expect.any(String), type: 'send', chat: 'staff', text: '⏰ 回访 #1（@Vera）已用去 75% 的时间——截止 2026-03-10 10:00。@mod' },
-      { at: utc(10, '10:00'), local: expect.any(String), type: 'send', chat: 'staff', text: '🚨 回访 #1（@Vera）已超时（截止 2026-03-10 10:00）。已上报：@mod @op' },
+      { at: utc(10, '04:00'), local: expect.any(String), type: 'send', chat: 'staff', text: '⏰ 回访 #1（@Vera）已用去 75% 的时间——截止 2026-03-10 10:00。@mod', id: expect.any(String) },
+      { at: utc(10, '10:00'), local: expect.any(String), type: 'send', chat: 'staff', text: '🚨 回访 #1（@Vera）已超时（截止 2026-03-10 10:00）。已上报：@mod @op', id: expect.any(String) },
     ]);
 
     const third = await runSim(

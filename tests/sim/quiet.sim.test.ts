@@ -15,7 +15,7 @@ describe('simulate: quiet members end to end', () => {
     // The weekly retention digest goes to the staff chat too; this is about the quiet digest.
     const digests = first.out.filter((o) => o.chat === 'staff' && !o.text.startsWith('留存报告'));
     expect(digests).toEqual([
-      { at: '2026-03-22T02:00:00.000Z', local: '2026-03-22 10:00', type: 'send', chat: 'staff', text: expect.stringContaining('#1 Alice · 已沉默 7 天 · 平时每 1 天活跃一次') },
+      { at: '2026-03-22T02:00:00.000Z', local: '2026-03-22 10:00', type: 'send', chat: 'staff', text: expect.stringContaining('#1 Alice · 已沉默 7 天 · 平时每 1 天活跃一次'), id: expect.any(String) },
     ]);
 
     // A restart that replays the same scan slot and the days after it flags nobody twice (the
@@ -32,7 +32,7 @@ describe('simulate: quiet members end to end', () => {
       msg(at(28, '12:00'), 'mod', '/recall-stats', { chat: 'staff' }),
     ]);
     expect(recall.out.filter((o) => o.type === 'dm')).toEqual([
-      { at: '2026-03-24T03:00:00.000Z', local: '2026-03-24 11:00', type: 'dm', user: 'u1', text: expect.stringContaining('Check in within 7 days and get 30 bonus points!') },
+      { at: '2026-03-24T03:00:00.000Z', local: '2026-03-24 11:00', type: 'dm', user: 'u1', text: expect.stringContaining('Check in within 7 days and get 30 bonus points!'), id: expect.any(String) },
     ]);
     expect(recall.out.at(-1)!.text).toContain('All recalls: sent 1, returned 7d 1 (100%), 14d 1 (100%)');
 

@@ -2,6 +2,7 @@ import type { Locale, Translator } from '../../core/i18n.ts';
 import type { Body } from '../../core/outbound.ts';
 import { joinLines, renderPlain } from '../../core/outbound.ts';
 import type { TargetsConfig } from '../../config/schema.ts';
+import { CAMPAIGN_CSV_COLUMNS, campaignCsvRows, campaignSummaryLines, campaignTableRows } from './campaigns-section.ts';
 import type { CohortRow, Report, WeekRow } from './service.ts';
 
 type TargetKey = keyof TargetsConfig;
@@ -74,6 +75,7 @@ export function summaryBody(report: Report, t: (key: string, params?: Record<str
       days: rc.windows[0] ?? 0,
     }),
   );
+  lines.push(...campaignSummaryLines(report.campaigns ?? [], report.to, report.timeZone, t));
   return joinLines(lines);
 }
 
@@ -167,6 +169,8 @@ export function renderTable(report: Report, translator: Translator, locale: Loca
       ]),
     ]),
   );
+  const campaigns = campaignTableRows(report.campaigns ?? []);
+  if (campaigns.length > 0) out.push('', t('analytics.table.campaigns'), ...pad(campaigns));
   out.push('', t('analytics.table.definitions'));
   for (const [k, v] of Object.entries(report.definitions)) out.push(`- ${k}: ${v}`);
   out.push(t('analytics.table.legend', { to: report.to }));
@@ -179,10 +183,12 @@ function csvField(v: string | number | boolean | null): string {
   return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
-/** `report --csv`: the cohort rows, a blank line, then the weekly rows; exact ratios, empty for unknown. */
+/** `report --csv`: the cohort rows, a blank line, the weekly rows, then (after a blank line) the campaigns', if any; exact ratios, empty for unknown. */
 export function renderCsv(report: Report): string {
   const cohortCols = ['cohort', 'segment', 'size', ...RATE_KEYS] as const;
   const weekCols = ['week', 'partial', 'members', 'active', 'interactionRate', 'posts', 'paidPosts', 'shares', 'paidShares', 'ugcGrowth'] as const;
   const lines = [cohortCols.join(','), ...report.cohorts.map((c) => cohortCols.map((k) => csvField(c[k])).join(',')), '', weekCols.join(','), ...report.weekly.map((w) => weekCols.map((k) => csvField(w[k])).join(','))];
+  const campaigns = campaignCsvRows(report.campaigns ?? []);
+  if (campaigns.length > 0) lines.push('', CAMPAIGN_CSV_COLUMNS.join(','), ...campaigns.map((r) => r.map(csvField).join(',')));
   return `${lines.join('\n')}\n`;
 }

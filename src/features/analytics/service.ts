@@ -10,6 +10,7 @@ import type { PointsService } from '../points/index.ts';
 import type { QuietService, RecallStats } from '../quiet/index.ts';
 import type { LadderService } from '../tiers/index.ts';
 import { AnalyticsRepo, type CohortCountRow, type CohortUnit, type JoinSource, type LeaveRow, type Segment } from './repo.ts';
+import type { CampaignFiguresSource, CampaignReportRow } from './campaigns-section.ts';
 
 /** The retention windows the report shows, and how many days each is wide. */
 export const WINDOWS = [
@@ -130,6 +131,8 @@ export interface Report {
   readonly referral: ReferralSummary;
   readonly recall: RecallStats;
   readonly tiers: TierSummary;
+  /** Campaigns whose window meets the range, with their figures (when the campaigns feature runs). */
+  readonly campaigns?: readonly CampaignReportRow[];
 }
 
 /**
@@ -461,7 +464,16 @@ export class AnalyticsService {
   report(options: ReportOptions = {}): Report {
     const to = options.to ?? this.today();
     if (!isDay(to) || (options.from !== undefined && !isDay(options.from))) throw new Error(`expected days as YYYY-MM-DD, not ${options.from ?? ''} ${to}`.trim());
-    return this.asOf(to, () => this.build({ ...options, to }), options.onProgress);
+    const report = this.asOf(to, () => this.build({ ...options, to }), options.onProgress);
+    const source = this.campaignFigures;
+    return source ? { ...report, campaigns: source(report.from, report.to, options.locale ?? this.deps.locale) } : report;
+  }
+
+  private campaignFigures: CampaignFiguresSource | undefined;
+
+  /** The report's campaign section reads its figures from here (the campaigns feature's service). */
+  useCampaignFigures(source: CampaignFiguresSource): void {
+    this.campaignFigures = source;
   }
 
   /**

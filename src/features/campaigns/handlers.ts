@@ -72,7 +72,7 @@ const DURATION = /^(\d+)(h|d)$/i;
 const ID = /^[a-z0-9][a-z0-9-]*$/;
 
 /**
- * Reads `/campaign new <id> [#tag|keyword=…|media] [7d] [points=N] [cap=N] [winners=reactions:3]
+ * Reads `/campaign new <id> [#tag|keyword=…|media|reply] [7d] [points=N] [cap=N] [winners=reactions:3]
  * [prize=N|prize=sku] [review=yes] [kind=contest] <title…>`: options in any order, the words
  * that are no option make the title.
  */
@@ -95,6 +95,7 @@ export function parseNewCampaign(text: string): NewCampaign {
     const kv = /^([a-z]+)=(.+)$/i.exec(w);
     if ((w.startsWith('#') || w.startsWith('＃')) && w.length > 1) entry = { by: 'hashtag', tag: w };
     else if (w.toLowerCase() === 'media') entry = { by: 'media' };
+    else if (w.toLowerCase() === 'reply') entry = { by: 'reply' };
     else if (d) {
       hours = Number(d[1]) * (d[2]!.toLowerCase() === 'd' ? 24 : 1);
       if (hours < 1 || hours > 24 * 92) throw new ArgError('campaign_detail', 'campaign.bad_option', { value: w });
@@ -147,7 +148,7 @@ function memberView(ctx: Ctx, campaigns: CampaignService): void {
   else {
     lines.push(ctx.t('campaign.running_title'));
     for (const d of running) {
-      const how = d.entry.by === 'media' ? ctx.t('campaign.how_short_media') : ctx.t('campaign.how_short_tag', { tag: d.entry.tag });
+      const how = d.entry.by === 'media' ? ctx.t('campaign.how_short_media') : d.entry.by === 'reply' ? ctx.t('campaign.how_short_reply') : ctx.t('campaign.how_short_tag', { tag: d.entry.tag });
       lines.push(ctx.t('campaign.running_row', { title: titleOf(d, locale), how, until: until(d), points: d.points, cap: d.perMember }));
     }
   }

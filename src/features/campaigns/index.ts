@@ -1,4 +1,4 @@
-export { CampaignService, SHOWCASE_CONSENTS, type CampaignDeps, type CampaignFigures, type CloseResult, type EntryOutcome, type NewCampaign, type ShowcaseConsent } from './service.ts';
+export { CampaignService, SHOWCASE_CONSENTS, type CampaignDeps, type CampaignFigures, type CampaignReportFigures, type CloseResult, type EntryOutcome, type NewCampaign, type ShowcaseConsent } from './service.ts';
 export { campaignCommands, campaignsListener, parseNewCampaign } from './handlers.ts';
 export { CampaignTimer } from './jobs.ts';
 export { loadCampaignPack, parseLocalMoment, CAMPAIGN_KINDS, WINNER_RULES, type CampaignDef } from './pack.ts';

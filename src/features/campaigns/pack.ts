@@ -18,7 +18,9 @@ export type WinnerRule = (typeof WINNER_RULES)[number];
 /** How a message is recognised as an entry. */
 export type EntryRule =
   | { readonly by: 'hashtag' | 'keyword'; readonly tag: string }
-  | { readonly by: 'media' };
+  | { readonly by: 'media' }
+  /** A reply to the campaign's announcement (or a reminder) in the group. */
+  | { readonly by: 'reply' };
 
 /**
  * One campaign, validated: from `content/campaigns/*.md` or `/campaign new`. Instants are ms;
@@ -98,9 +100,9 @@ function frontMatterSchema(tiers: readonly string[]) {
         .strict()
         .default({ tiers: [], groups: [], platforms: [] }),
       entry: z
-        .object({ hashtag: z.string().trim().min(2).optional(), keyword: z.string().trim().min(1).optional(), media: z.literal(true).optional() })
+        .object({ hashtag: z.string().trim().min(2).optional(), keyword: z.string().trim().min(1).optional(), media: z.literal(true).optional(), reply: z.literal(true).optional() })
         .strict()
-        .refine((e) => Object.keys(e).length === 1, { message: 'give exactly one of hashtag, keyword or media: true' }),
+        .refine((e) => Object.keys(e).length === 1, { message: 'give exactly one of hashtag, keyword, media: true or reply: true' }),
       points: z.number().int().min(0).default(10),
       perMember: z.number().int().min(1).default(3),
       review: z.boolean().default(false),
@@ -164,7 +166,7 @@ export function loadCampaignPack(contentDir: string, options: PackOptions): Camp
     if (fm.prize.reward !== undefined && !options.rewards.includes(fm.prize.reward)) fail('prize.reward', `unknown reward "${fm.prize.reward}" (rewards.yaml has: ${options.rewards.join(', ') || 'none'})`);
     const defaultLocale = fm.locale ?? options.defaultLocale;
     const e = fm.entry;
-    const entry: EntryRule = e.hashtag !== undefined ? { by: 'hashtag', tag: e.hashtag.startsWith('#') || e.hashtag.startsWith('＃') ? e.hashtag : `#${e.hashtag}` } : e.keyword !== undefined ? { by: 'keyword', tag: e.keyword } : { by: 'media' };
+    const entry: EntryRule = e.hashtag !== undefined ? { by: 'hashtag', tag: e.hashtag.startsWith('#') || e.hashtag.startsWith('＃') ? e.hashtag : `#${e.hashtag}` } : e.keyword !== undefined ? { by: 'keyword', tag: e.keyword } : e.media ? { by: 'media' } : { by: 'reply' };
     out.push({
       id: fm.id,
       source: 'pack',

@@ -7,7 +7,7 @@ import type { Locale, Translator } from '../../core/i18n.ts';
 import { parseChatKey, type Platform } from '../../core/ids.ts';
 import type { Logger } from '../../core/logger.ts';
 import { joinLines, seg, type Body, type Outbound } from '../../core/outbound.ts';
-import { tagOutbound } from '../../core/outbox.ts';
+import { tagOutbound, type SentRefs } from '../../core/outbox.ts';
 import type { CommunityConfig, RewardsConfig } from '../../config/schema.ts';
 import type { Db } from '../../db/open.ts';
 import type { AuditService } from '../audit/index.ts';
@@ -17,7 +17,7 @@ import type { GroupRow } from '../groups/index.ts';
 import type { MembersService } from '../members/index.ts';
 import type { PointsService } from '../points/index.ts';
 import type { ShopService } from '../shop/index.ts';
-import { loadCampaignPack, titleOf, type CampaignDef, type CampaignKind, type EntryRule, type WinnerRule } from './pack.ts';
+import { loadCampaignPack, parseLocalMoment, titleOf, type CampaignDef, type CampaignKind, type EntryRule, type WinnerRule } from './pack.ts';
 import { CampaignRepo, type CampaignRow, type EntryRow, type WinnerRow } from './repo.ts';
 
 /** How a member lets staff quote their entries: with their name, without it (the default), or not at all. */
@@ -43,6 +43,8 @@ export interface CampaignDeps {
   readonly points: PointsService;
   readonly shop: ShopService;
   readonly audit: AuditService;
+  /** What a message the bot sent was about: a reply to an announcement is an entry where `entry: reply`. */
+  readonly sent: SentRefs;
 }
 
 /** What one message did for one campaign, for the member's reply. */
@@ -74,11 +76,21 @@ export interface CampaignFigures {
   /** Participants the bot first saw during the campaign. */
   readonly newParticipants: number;
   readonly pointsPaid: number;
-  /** Messages and shares in the target groups during the campaign and the same number of days before. */
+  /** Members' messages and shares (staff left out) in the target groups during the campaign and the same number of days before. */
   readonly ugc: number;
   readonly ugcBefore: number;
   /** `ugc / ugcBefore - 1`; null when nothing was written in the period before. */
   readonly ugcLift: number | null;
+}
+
+/** One campaign and its figures, as the analytics report shows them. */
+export interface CampaignReportFigures extends CampaignFigures {
+  readonly id: string;
+  readonly title: string;
+  readonly kind: CampaignKind;
+  readonly status: CampaignRow['status'];
+  readonly start: string;
+  readonly end: string;
 }
 
 /** What `/campaign new` gives besides the operator: the rest takes the community's defaults. */
@@ -98,6 +110,14 @@ export interface NewCampaign {
 /** A deterministic, checkable draw: entries ordered by SHA-256 of `seed:entry id`. */
 function drawOrder(seed: string, entryId: number): string {
   return createHash('sha256').update(`${seed}:${entryId}`).digest('hex');
+}
+
+/** The feature name on the announcements and reminders this feature sends, so replies to them are recognised. */
+const REF_FEATURE = 'campaigns';
+
+/** The ref of a campaign's announcement or reminder in one group. */
+function announcementRef(campaignId: string, chatKey: string): string {
+  return `${campaignId}:${chatKey}`;
 }
 
 /** NFKC, lowercase: how tags and texts are compared (full-width ＃ is #). */
@@ -195,9 +215,24 @@ export class CampaignService {
     return this.deps.content.groupsFor(def.targets);
   }
 
-  private recognises(rule: EntryRule, event: MessageEvent): boolean {
+  /** Whether a message is an entry to `def`; `repliedTo` is the ref of the bot's message it replies to, if any. */
+  private recognises(def: CampaignDef, event: MessageEvent, chatKey: string, repliedTo: string | undefined): boolean {
+    const rule = def.entry;
     if (rule.by === 'media') return MEDIA_KINDS.has(event.kind);
+    if (rule.by === 'reply') return repliedTo === announcementRef(def.id, chatKey);
     return norm(event.text).includes(norm(rule.tag));
+  }
+
+  /** The campaign ref of the bot's message `event` replies to, looked up only when a reply campaign is open. */
+  private repliedTo(event: MessageEvent): string | undefined {
+    if (event.replyToMessageId === undefined || !this.open.some((d) => d.entry.by === 'reply')) return undefined;
+    const ref = this.deps.sent.refOf(event.chat, event.replyToMessageId);
+    return ref?.feature === REF_FEATURE ? ref.ref : undefined;
+  }
+
+  /** Marks a campaign's message to a group so a reply to it can be recognised once it is sent. */
+  private referable(def: CampaignDef, group: GroupRow, outs: Outbound[]): Outbound[] {
+    return outs.map((out) => tagOutbound(out, { ref: { feature: REF_FEATURE, ref: announcementRef(def.id, group.chatKey) } }));
   }
 
   /**
@@ -208,8 +243,9 @@ export class CampaignService {
   onMessage(event: MessageEvent, actor: Actor, chat: { chatKey: string; tier: string }): EntryOutcome[] {
     const t = event.at.getTime();
     const outcomes: EntryOutcome[] = [];
+    const repliedTo = this.repliedTo(event);
     for (const def of this.open) {
-      if (!this.targetsChat(def, chat.chatKey, chat.tier, event.platform) || !this.recognises(def.entry, event)) continue;
+      if (!this.targetsChat(def, chat.chatKey, chat.tier, event.platform) || !this.recognises(def, event, chat.chatKey, repliedTo)) continue;
       if (t < def.start) continue;
       const row = this.repo.get(def.id);
       if (!row || (row.closedAt !== null && t >= row.closedAt + LATE_NOTICE_MS)) continue;
@@ -376,13 +412,13 @@ export class CampaignService {
 
   private announce(row: CampaignRow, slot: Date, kind: 'scheduled' | 'manual'): Outbound[] {
     this.repo.markAnnounced(row.id, slot.getTime());
-    return this.groups(row.def).flatMap((g) => this.deps.content.claimComposed(`campaign:${row.id}:announce`, slot, g, this.announcement(row.def, this.deps.content.localeOf(g)), kind));
+    return this.groups(row.def).flatMap((g) => this.referable(row.def, g, this.deps.content.claimComposed(`campaign:${row.id}:announce`, slot, g, this.announcement(row.def, this.deps.content.localeOf(g)), kind)));
   }
 
   private howTo(def: CampaignDef, locale: Locale): Body {
     const t = (k: string, p: Record<string, string | number | Body> = {}) => this.deps.translator.t(locale, k, p);
     const until = this.endText(def);
-    const how = def.entry.by === 'media' ? t('campaign.how_media', { until }) : t('campaign.how_tag', { tag: def.entry.tag, until });
+    const how = def.entry.by === 'media' ? t('campaign.how_media', { until }) : def.entry.by === 'reply' ? t('campaign.how_reply', { until }) : t('campaign.how_tag', { tag: def.entry.tag, until });
     const lines = [how];
     if (def.points > 0) lines.push(t('campaign.how_points', { points: def.points, cap: def.perMember }));
     if (def.review) lines.push(t('campaign.how_review'));
@@ -460,7 +496,7 @@ export class CampaignService {
       if (due.length > 0 && t < def.end) {
         const slot = due[due.length - 1]!;
         this.repo.markReminded(def.id, slot);
-        outs.push(...this.groups(def).flatMap((g) => this.deps.content.claimComposed(`campaign:${def.id}:remind`, new Date(slot), g, this.reminder(def, this.deps.content.localeOf(g)), 'scheduled')));
+        outs.push(...this.groups(def).flatMap((g) => this.referable(def, g, this.deps.content.claimComposed(`campaign:${def.id}:remind`, new Date(slot), g, this.reminder(def, this.deps.content.localeOf(g)), 'scheduled'))));
       }
       if (t >= def.end) {
         if (def.winners.by === 'moderators') {
@@ -607,8 +643,11 @@ export class CampaignService {
     const to = localDay(new Date(until - 1), tz);
     const days = daysBetween(from, to) + 1;
     const chats = this.groups(def).map((g) => g.chatKey);
-    const ugc = this.deps.members.contentVolume(chats, from, to);
-    const ugcBefore = this.deps.members.contentVolume(chats, addDays(from, -days), addDays(from, -1));
+    // As analytics counts UGC: operators' and moderators' posts are not user content (bots'
+    // messages never reach the activity rows: the dispatcher ignores them).
+    const staff = this.deps.members.staffMemberIds(this.deps.config.staff.chat);
+    const ugc = this.deps.members.contentVolume(chats, from, to, staff);
+    const ugcBefore = this.deps.members.contentVolume(chats, addDays(from, -days), addDays(from, -1), staff);
     return {
       entries: f.entries,
       participants: f.participants,
@@ -618,6 +657,27 @@ export class CampaignService {
       ugcBefore,
       ugcLift: ugcBefore > 0 ? Math.round((ugc / ugcBefore - 1) * 1000) / 1000 : null,
     };
+  }
+
+  /**
+   * The campaigns whose window meets the local days `from`…`to` (community zone), with their
+   * figures as of the end of `to` (or `now`, when earlier), for the analytics report.
+   */
+  inRange(from: string, to: string, locale: Locale, now: Date): CampaignReportFigures[] {
+    const tz = this.deps.config.community.timezone;
+    const asOf = new Date(Math.min(now.getTime(), parseLocalMoment(to, tz, true) ?? now.getTime()));
+    return this.repo
+      .all()
+      .filter((r) => localDay(new Date(r.def.start), tz) <= to && localDay(new Date(r.def.end - 1), tz) >= from && r.def.start <= asOf.getTime())
+      .map((r) => ({
+        id: r.id,
+        title: titleOf(r.def, locale),
+        kind: r.def.kind,
+        status: r.status,
+        start: new Date(r.def.start).toISOString(),
+        end: new Date(r.def.end).toISOString(),
+        ...this.figures(r.id, asOf),
+      }));
   }
 
   /** A member's entries per campaign: counted ones, points earned, and the cap. */

@@ -365,12 +365,16 @@ export class MembersService implements Directory {
   /**
    * Messages and shares members wrote in these groups on the local days `fromDay`…`toDay`
    * (inclusive): the user-content volume campaign figures compare with the period before.
+   * `leaveOut`: members whose writing is not user content (staff, from `staffMemberIds`).
    */
-  contentVolume(chatKeys: readonly string[], fromDay: string, toDay: string): number {
+  contentVolume(chatKeys: readonly string[], fromDay: string, toDay: string, leaveOut: Iterable<number> = []): number {
     if (chatKeys.length === 0) return 0;
     const row = this.deps.orm.$client
-      .prepare('SELECT COALESCE(SUM(messages + shares), 0) AS n FROM activity_days WHERE day >= ? AND day <= ? AND chat_key IN (SELECT value FROM json_each(?))')
-      .get(fromDay, toDay, JSON.stringify(chatKeys)) as { n: number };
+      .prepare(
+        `SELECT COALESCE(SUM(messages + shares), 0) AS n FROM activity_days
+         WHERE day >= ? AND day <= ? AND chat_key IN (SELECT value FROM json_each(?)) AND member_id NOT IN (SELECT value FROM json_each(?))`,
+      )
+      .get(fromDay, toDay, JSON.stringify(chatKeys), JSON.stringify([...leaveOut])) as { n: number };
     return row.n;
   }
 

@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { Platform } from '../../core/ids.ts';
+import { chatKey, type ChatRef, type Platform } from '../../core/ids.ts';
 import type { Outbound } from '../../core/outbound.ts';
-import { defaultClass, laneOf, PRIORITY, tagOf, type DeliveryClass, type OutboxMessage, type OutboxStats, type OutboxStore } from '../../core/outbox.ts';
+import { defaultClass, laneOf, PRIORITY, tagOf, type DeliveryClass, type MessageRef, type OutboxMessage, type OutboxStats, type OutboxStore } from '../../core/outbox.ts';
 import { platformOf } from '../../core/outbound-router.ts';
 import type { Db } from '../../db/open.ts';
 
@@ -48,12 +48,13 @@ export class SqliteOutboxStore implements OutboxStore {
   private readonly pendingQ: Database.Statement;
   private readonly pendingLaneQ: Database.Statement;
   private readonly anyPendingQ: Database.Statement;
+  private readonly refQ: Database.Statement;
 
   constructor(private readonly db: Db) {
     const s = db.sqlite;
     this.insertQ = s.prepare(
-      `INSERT OR IGNORE INTO outbox (source_key, seq, platform, lane, cls, priority, origin, payload, status, attempts, not_before, created_at, updated_at, forget_once_sent)
-       VALUES (@sourceKey, @seq, @platform, @lane, @cls, @priority, @origin, @payload, 'pending', 0, @at, @at, @at, @forget)`,
+      `INSERT OR IGNORE INTO outbox (source_key, seq, platform, lane, cls, priority, origin, ref_feature, ref, payload, status, attempts, not_before, created_at, updated_at, forget_once_sent)
+       VALUES (@sourceKey, @seq, @platform, @lane, @cls, @priority, @origin, @refFeature, @ref, @payload, 'pending', 0, @at, @at, @at, @forget)`,
     );
     this.anyPendingQ = s.prepare(`SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1`).pluck();
     // The oldest pending message of every lane: per-chat order is by id, priority decides between chats.
@@ -69,12 +70,14 @@ export class SqliteOutboxStore implements OutboxStore {
     this.finalQ = s.prepare(`UPDATE outbox SET status = @status, attempts = attempts + @tried, updated_at = @at, error = @error WHERE id = @id`);
     // What stays of a settled message that carried personal data: its status, class and times.
     this.forgetQ = s.prepare(
-      `UPDATE outbox SET payload = '{}', lane = 'forgotten:' || id, source_key = 'forgotten:' || id, origin = NULL, platform_message_id = NULL,
+      `UPDATE outbox SET payload = '{}', lane = 'forgotten:' || id, source_key = 'forgotten:' || id, origin = NULL, ref_feature = NULL, ref = NULL, platform_message_id = NULL,
          error = CASE WHEN error IS NULL THEN NULL ELSE 'forgotten' END WHERE id = ? AND forget_once_sent = 1`,
     );
     this.sentSinceQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE platform = ? AND sent_at >= ? AND cls != 'staff'`).pluck();
     this.sentSinceLaneQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE platform = ? AND sent_at >= ? AND cls != 'staff' AND lane = ?`).pluck();
     this.pendingQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND platform = ? AND cls != 'staff'`).pluck();
+    // A group message's lane is its chat key, so (lane, platform id) names one message in one chat.
+    this.refQ = s.prepare(`SELECT ref_feature AS feature, ref FROM outbox WHERE lane = ? AND platform_message_id = ? AND ref_feature IS NOT NULL AND status = 'sent' ORDER BY id DESC LIMIT 1`);
     this.pendingLaneQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND lane = ? AND cls != 'staff'`).pluck();
   }
 
@@ -95,6 +98,8 @@ export class SqliteOutboxStore implements OutboxStore {
         cls,
         priority: PRIORITY[cls],
         origin: tag.origin ?? null,
+        refFeature: tag.ref?.feature ?? null,
+        ref: tag.ref?.ref ?? null,
         payload: JSON.stringify(out),
         at: at.getTime(),
         forget: tag.forgetOnceSent ? 1 : 0,
@@ -134,6 +139,10 @@ export class SqliteOutboxStore implements OutboxStore {
 
   pendingCount(platform: Platform, lane?: string): number {
     return (lane === undefined ? this.pendingQ.get(platform) : this.pendingLaneQ.get(lane)) as number;
+  }
+
+  refOf(chat: ChatRef, platformMessageId: string): MessageRef | undefined {
+    return this.refQ.get(chatKey(chat), platformMessageId) as MessageRef | undefined;
   }
 
   stats(): OutboxStats {

@@ -23,6 +23,9 @@ export const outbox = sqliteTable(
     priority: integer('priority').notNull(),
     /** A feature's reference, handed back with the outcome (`quiet.recall:12`). */
     origin: text('origin'),
+    /** A feature's name for what the message is about (`campaigns`), found again by the platform message id once sent. */
+    refFeature: text('ref_feature'),
+    ref: text('ref'),
     payload: text('payload').notNull(),
     status: text('status').notNull(),
     attempts: integer('attempts').notNull().default(0),
@@ -39,5 +42,6 @@ export const outbox = sqliteTable(
     uniqueIndex('outbox_source').on(t.sourceKey, t.seq),
     index('outbox_pending').on(t.status, t.lane, t.id),
     index('outbox_sent').on(t.platform, t.sentAt),
+    index('outbox_platform_message').on(t.lane, t.platformMessageId),
   ],
 );

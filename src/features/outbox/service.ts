@@ -1,9 +1,9 @@
 import type { AdapterStatus } from '../../core/adapter.ts';
 import { addDays, localDateTime, localDay } from '../../core/clock.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
-import { parseChatKey, type Platform } from '../../core/ids.ts';
+import { parseChatKey, type ChatRef, type Platform } from '../../core/ids.ts';
 import { joinLines, type Body, type Outbound } from '../../core/outbound.ts';
-import { tagOutbound, type OutboxStats, type OutboxStore } from '../../core/outbox.ts';
+import { tagOutbound, type MessageRef, type OutboxStats, type OutboxStore, type SentRefs } from '../../core/outbox.ts';
 import type { DeferredReport } from '../../core/outbox-sender.ts';
 
 export interface OutboxServiceDeps {
@@ -14,8 +14,11 @@ export interface OutboxServiceDeps {
   readonly staffLocale: Locale;
 }
 
-/** What operators see of delivery: `/outbox`, `export`, and the staff notice when a daily cap holds messages. */
-export class OutboxService {
+/**
+ * What operators see of delivery: `/outbox`, `export`, and the staff notice when a daily cap holds
+ * messages; and, for features, what a sent message was about (`refOf`), to recognise replies to it.
+ */
+export class OutboxService implements SentRefs {
   /** The last state the staff chat was told per platform (`online` until told otherwise). */
   private readonly told = new Map<Platform, AdapterStatus['state']>();
 
@@ -50,6 +53,11 @@ export class OutboxService {
     const reason = 'reason' in status && status.reason ? status.reason : '';
     const body = tr.t(staffLocale, key, { platform, reason, at: localDateTime(at, timeZone) });
     return [tagOutbound({ type: 'send', chat: parseChatKey(staffChat), body }, { cls: 'staff' })];
+  }
+
+  /** The ref a feature tagged a sent message with, from the platform's id of it in `chat`. */
+  refOf(chat: ChatRef, platformMessageId: string): MessageRef | undefined {
+    return this.deps.store.refOf(chat, platformMessageId);
   }
 
   stats(): OutboxStats {

@@ -115,6 +115,24 @@ describe('discord end to end (real discord.js against the fake gateway and REST,
     expect(r.events.find((e) => e.type === 'reaction')).toMatchObject({ key: `discord:${GENERAL}:r:${id}:${ALICE.id}:🔥`, emoji: '🔥', messageId: id });
   });
 
+  it('given a campaign whose entries are replies, when a member replies to the announcement Discord delivered, then the message reference finds it and the reply is one entry; a reply to another bot message is none', async () => {
+    const r = await startBot({ owners: [`discord:${OWNER.id}`] });
+    await r.say('hello', ALICE);
+    const made = await r.say('/campaign new weekend reply 2d points=4 Weekend plans', OWNER);
+    const announcement = made.find((s) => s.visible.startsWith('📣 Weekend plans') && s.channelId === GENERAL)!;
+    expect(announcement.visible).toContain('reply to this message');
+    const confirmation = made.find((s) => s.replyTo !== undefined)!;
+    const replyTo = async (messageId: string, content: string) => {
+      const before = r.fake.sent.length;
+      const payload = r.fake.post({ channel: GENERAL, author: ALICE, content, at: r.clock.now().getTime() + 3_600_000, extra: { type: 19, message_reference: { type: 0, message_id: messageId, channel_id: GENERAL } } });
+      await eventually(() => r.handled.has(`discord:${GENERAL}:m:${String(payload.id)}`), `${content} to be handled`);
+      return r.fake.sent.slice(before);
+    };
+    expect(texts(await replyTo(announcement.id, 'Hiking in the hills, then noodles'))).toContain('✅ Weekend plans: entry #1 counted, +4 points (1/3).');
+    expect(texts(await replyTo(confirmation.id, 'Just sleeping in all weekend')).filter((t) => t.includes('Weekend plans'))).toEqual([]);
+    expect(r.app.services.campaigns.repo.entries('weekend', 10).map((e) => [e.chatKey, e.text, e.points])).toEqual([[`discord:${GENERAL}`, 'Hiking in the hills, then noodles', 4]]);
+  });
+
   it('given a thread, then it is a group of its own and a check-in there is answered there', async () => {
     const r = await startBot();
     expect(texts(await r.say('/checkin', ALICE, THREAD))).toEqual([expect.stringMatching(/checked in/)]);

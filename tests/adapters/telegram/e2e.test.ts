@@ -10,7 +10,7 @@ import { createAdapter, TelegramAdapter, type TelegramAdapterOptions } from '../
 import { contentWith } from '../../helpers/harness.ts';
 import { FakeBotApi, type FakeSent, type NewUpdate } from './fake-bot-api.ts';
 import { fakeTiming } from './timing.ts';
-import { ALICE, DATE, GROUP, LI, message, textUpdate, user } from './updates.ts';
+import { ALICE, BOT_INFO, DATE, GROUP, LI, message, textUpdate, user } from './updates.ts';
 
 interface Running {
   readonly fake: FakeBotApi;
@@ -158,6 +158,28 @@ describe('telegram end to end (real grammY against the fake Bot API, real create
     expect(texts(await say(r, '/bind advanced'))).toEqual(['This group is now bound to the Advanced tier.']);
     expect(texts(await say(r, '/bind core', user(55, 'Eve', { language_code: 'en' })))).toEqual([expect.stringMatching(/operator/i)]);
     expect(r.app.services.groups.get(`telegram:${GROUP.id}`)?.tier).toBe('advanced');
+  });
+
+  it('given a campaign whose entries are replies, when a member replies to the announcement Telegram delivered, then reply_to_message finds it and the reply is one entry; a reply to another bot message is none', async () => {
+    const r = await telegramBot({
+      content: contentWith((c) => ((c.roles as Record<string, unknown>).platformAdmins = 'operator')),
+      before: (f) => f.admins.set(String(GROUP.id), [{ status: 'creator', user: ALICE, is_anonymous: false } as ChatMember]),
+    });
+    const made = await say(r, '/campaign new weekend reply 2d points=4 Weekend plans');
+    const announcement = made.find((s) => s.visible.startsWith('📣 Weekend plans'))!;
+    expect(announcement).toMatchObject({ chatId: String(GROUP.id) });
+    expect(announcement.visible).toContain('前回复这条消息');
+    const confirmation = made.find((s) => s.replyTo !== undefined)!;
+    const bot = { id: BOT_INFO.id, is_bot: true, first_name: BOT_INFO.first_name };
+    const replyTo = (messageId: number) => ({ reply_to_message: message({ text: 'bot' }, GROUP, bot, messageId) as never });
+
+    const entry = await r.send(textUpdate('Hiking in the hills, then noodles', { from: LI, id: nextId++, extra: replyTo(announcement.messageId) }));
+    // (Besides the new-member task's reply.)
+    expect(texts(entry)).toContain('✅ Weekend plans：作品 #1 已计入，+4 积分（1/3）。');
+    const other = await r.send(textUpdate('Just sleeping in all weekend', { from: LI, id: nextId++, extra: replyTo(confirmation.messageId) }));
+    expect(texts(other).filter((t) => t.includes('Weekend plans'))).toEqual([]);
+    const entries = r.app.services.campaigns.repo.entries('weekend', 10);
+    expect(entries.map((e) => [e.chatKey, e.text, e.points])).toEqual([[`telegram:${GROUP.id}`, 'Hiking in the hills, then noodles', 4]]);
   });
 
   it('given the bot is added to a group, then the group is registered and whoever added it is told how to bind a tier', async () => {

@@ -7,6 +7,7 @@ import type { InboundEvent, Sender } from '../../src/core/events.ts';
 import type { ChatRef } from '../../src/core/ids.ts';
 import type { Logger } from '../../src/core/logger.ts';
 import type { Body, Outbound } from '../../src/core/outbound.ts';
+import type { SendMeta, SendReceipt } from '../../src/core/outbox.ts';
 import { seg } from '../../src/core/outbound.ts';
 import { isBenignPuppetError, isConnectionLoss, toAdapterError } from './errors.ts';
 import { mapJoin, mapLeave, mapMessage, senderOf } from './inbound.ts';
@@ -362,15 +363,16 @@ export class WechatAdapter implements PlatformAdapter {
     return bot;
   }
 
-  async send(out: Outbound): Promise<void> {
+  async send(out: Outbound, meta?: SendMeta): Promise<void | SendReceipt> {
     try {
       switch (out.type) {
         case 'reply':
-          return await this.sendToChat(out, out.chat.chatId, this.replyBody(out.chat.chatId, out.replyTo, out.body));
+          return await this.sendToChat(out, out.chat.chatId, this.replyBody(out.chat.chatId, out.replyTo, out.body), meta);
         case 'send':
-          return await this.sendToChat(out, out.chat.chatId, out.body);
+          return await this.sendToChat(out, out.chat.chatId, out.body, meta);
         case 'dm':
-          return await this.sendDirect(out, out.user.userId, out.body);
+          await this.sendDirect(out, out.user.userId, out.body);
+          return;
         case 'invite':
           return await this.invite(out);
         case 'revoke':
@@ -398,8 +400,36 @@ export class WechatAdapter implements PlatformAdapter {
     return this.rooms.has(chatId) || looksLikeRoom(chatId);
   }
 
-  private async sendToChat(out: Outbound, chatId: string, body: Body): Promise<void> {
-    await this.sendParts(out, chatId, body, this.isRoom(chatId));
+  /**
+   * A message to a chat, remembered as the bot's own among the recent ones so a member's quote of
+   * it resolves to the id reported back to the outbox (how replies to an announcement are found).
+   * Puppets deliver a quote as the quoted author and text, never an id, and wechaty-puppet-mock
+   * returns no id from `messageSendText` (others return the puppet's), so without one the id is
+   * made from the outbox's idempotency key: stable for this message, and all a quote needs.
+   */
+  private async sendToChat(out: Outbound, chatId: string, body: Body, meta?: SendMeta): Promise<SendReceipt | void> {
+    const inRoom = this.isRoom(chatId);
+    const first = await this.sendParts(out, chatId, body, inRoom);
+    if (!first) return;
+    const messageId = first.id ?? (meta ? `hearth-${meta.idempotencyKey}` : undefined);
+    if (!messageId) return;
+    const names = await this.selfNamesIn(inRoom ? chatId : undefined);
+    const self = this.self;
+    if (self && names.length > 0) this.recent.remember(chatId, messageId, { userId: self.id, name: names[0]! }, names, first.text);
+    return { messageId };
+  }
+
+  /** How members see the bot in a chat: its nickname and, in a room, its alias there. */
+  private async selfNamesIn(roomId: string | undefined): Promise<string[]> {
+    const self = this.self;
+    if (!self) return [];
+    const names = [self.name()];
+    if (roomId) {
+      const room = await this.online().Room.find({ id: roomId });
+      const alias = room ? await room.alias(self).catch(() => undefined) : undefined;
+      if (alias) names.unshift(alias);
+    }
+    return names.filter((n) => n !== '');
   }
 
   /** A DM reaches friends only: a non-friend is `forbidden`, so the router mentions them in the group instead. */
@@ -440,7 +470,10 @@ export class WechatAdapter implements PlatformAdapter {
       }
     }
     if (progress.via === 'added') {
-      if (contact.friend() === false) return await this.sendParts(out, room.id, [seg.mention(out.user, contact.name()), seg.text(' '), ...out.body], true);
+      if (contact.friend() === false) {
+        await this.sendParts(out, room.id, [seg.mention(out.user, contact.name()), seg.text(' '), ...out.body], true);
+        return;
+      }
       return await this.sendDirect(out, contact.id, out.body);
     }
     try {
@@ -460,10 +493,12 @@ export class WechatAdapter implements PlatformAdapter {
     return seg.image({ data: await FileBox.fromQRCode(code).toBase64(), mime: 'image/png', alt: `${topic} QR` }) as RenderedImage;
   }
 
-  private async sendParts(out: Outbound, conversationId: string, body: Body, inRoom: boolean): Promise<void> {
+  /** Sends the body's parts not sent yet; returns the first text part sent now (its text and the puppet's id, if any). */
+  private async sendParts(out: Outbound, conversationId: string, body: Body, inRoom: boolean): Promise<{ text: string; id: string | undefined } | undefined> {
     const parts = renderMessages(body, { inRoom });
     const progress = this.progress.get(out) ?? { sent: 0 };
     this.progress.set(out, progress);
+    let first: { text: string; id: string | undefined } | undefined;
     for (let i = progress.sent; i < parts.length; i++) {
       const part = parts[i]!;
       const bot = this.online();
@@ -471,10 +506,12 @@ export class WechatAdapter implements PlatformAdapter {
         const file = imageFile(part.image);
         await bot.puppet.messageSendFile(conversationId, file);
       } else {
-        await bot.puppet.messageSendText(conversationId, part.text, inRoom && part.mentionIds.length > 0 ? [...part.mentionIds] : undefined);
+        const id = await bot.puppet.messageSendText(conversationId, part.text, inRoom && part.mentionIds.length > 0 ? [...part.mentionIds] : undefined);
+        first ??= { text: part.text, id: typeof id === 'string' && id !== '' ? id : undefined };
       }
       progress.sent = i + 1;
     }
+    return first;
   }
 
   /** Stops wechaty (and the puppet connection). Idempotent. */

@@ -142,3 +142,24 @@ describe('WeChat tier doors and status through the whole bot', () => {
     expect(w.lane.puppet.sent.at(-1)).toMatchObject({ conversationId: ROOM.id, text: expect.stringContaining('签到成功') });
   });
 });
+
+describe('WeChat quotes of the bot’s own messages', () => {
+  it('given a campaign whose entries are replies, when a member quotes the announcement in the room, then the quote resolves to the message the outbox recorded and counts as one entry; a quote of another member does not', async () => {
+    const w = await wechatApp();
+    const now = { timestamp: w.clock.now().getTime() };
+    await w.lane.say(ZHANG.id, CORE_ROOM, '大家好', now);
+    await w.staff('/campaign new weekend reply 2d points=4 周末计划');
+    await w.app.outbox.drain(0);
+    const announcement = w.lane.puppet.sent.find((s) => s.conversationId === CORE_ROOM && s.text.includes('周末计划'));
+    expect(announcement).toBeDefined();
+    const recorded = w.app.db.sqlite.prepare("SELECT platform_message_id AS id FROM outbox WHERE lane LIKE 'wechat%' AND ref_feature = 'campaigns' AND status = 'sent'").all() as { id: string }[];
+    expect(recorded).toHaveLength(1);
+    const quote = (author: string, text: string, reply: string) => `「${author}：${text}」\n- - - - - - - - - - - - - - -\n${reply}`;
+    const [entry] = await w.lane.say(ZHANG.id, CORE_ROOM, quote(BOT.name, announcement!.text, '去山里徒步，然后吃面'), now);
+    expect((entry as MessageEvent).replyToMessageId).toBe(recorded[0]!.id);
+    await w.lane.say(ZHANG.id, CORE_ROOM, quote(ZHANG.name, '大家好', '周末在家睡觉'), now);
+    await w.app.outbox.drain(0);
+    const entries = w.app.services.campaigns.repo.entries('weekend', 10);
+    expect(entries.map((e) => [e.chatKey, e.text, e.points])).toEqual([[`wechat:${CORE_ROOM}`, '去山里徒步，然后吃面', 4]]);
+  });
+});

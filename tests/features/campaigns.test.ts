@@ -90,6 +90,18 @@ describe('campaign UGC lift', () => {
   });
 });
 
+describe('campaign figures as of a day', () => {
+  it('given entries on the 4th and the 5th of a running campaign, when the figures are read as of the 4th, then only the 4th’s entry and author count', async () => {
+    h = await harness({ start: at(2).toISOString(), content: loadContent(contentWithCampaigns({ 'talk.md': talk })) });
+    await h.scheduler.advanceTo(at(4, '10:00'));
+    await h.say('u1', '#weekend hiking by the lake', { chat: 'g1', name: 'Ann', id: 'w1' });
+    h.clock.set(at(5, '10:00'));
+    await h.say('u2', '#weekend baking bread at home', { chat: 'g1', name: 'Bo', id: 'w2' });
+    expect(h.app.services.campaigns.figures('weekend-talk', at(4, '23:59'))).toMatchObject({ entries: 1, participants: 1 });
+    expect(h.app.services.campaigns.figures('weekend-talk', at(5, '18:00'))).toMatchObject({ entries: 2, participants: 2 });
+  });
+});
+
 describe('/campaign new options', () => {
   it('given options in any order, then they are read and the other words are the title; an unknown option or no entry rule is refused', () => {
     expect(parseNewCampaign('tea-time 48h #teatime points=5 Afternoon cap=2 tea winners=draw:3 prize=mug review=yes')).toEqual({

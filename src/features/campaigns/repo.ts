@@ -95,9 +95,9 @@ export class CampaignRepo {
          FROM campaign_winners w JOIN members m ON m.id = w.member_id JOIN campaign_entries e ON e.id = w.entry_id WHERE w.campaign_id = ? ORDER BY w.place`,
       ),
       figures: s.prepare(
-        `SELECT COUNT(*) AS entries, COUNT(DISTINCT member_id) AS participants, COALESCE(SUM(points), 0) AS points FROM campaign_entries WHERE campaign_id = ? AND status = 'accepted'`,
+        `SELECT COUNT(*) AS entries, COUNT(DISTINCT member_id) AS participants, COALESCE(SUM(points), 0) AS points FROM campaign_entries WHERE campaign_id = ? AND status = 'accepted' AND at <= ?`,
       ),
-      participants: s.prepare(`SELECT DISTINCT member_id AS memberId FROM campaign_entries WHERE campaign_id = ? AND status = 'accepted'`),
+      participants: s.prepare(`SELECT DISTINCT member_id AS memberId FROM campaign_entries WHERE campaign_id = ? AND status = 'accepted' AND at <= ?`),
       consent: s.prepare('SELECT consent FROM showcase_consent WHERE member_id = ?'),
       setConsent: s.prepare('INSERT INTO showcase_consent (member_id, consent, updated_at) VALUES (?, ?, ?) ON CONFLICT (member_id) DO UPDATE SET consent = excluded.consent, updated_at = excluded.updated_at'),
       exportEntries: s.prepare(
@@ -219,12 +219,14 @@ export class CampaignRepo {
     return this.q.winners!.all(campaignId) as WinnerRow[];
   }
 
-  figures(campaignId: string): { entries: number; participants: number; points: number } {
-    return this.q.figures!.get(campaignId) as { entries: number; participants: number; points: number };
+  /** Accepted entries, their authors and points, counting entries made up to `asOf` (ms; default all). */
+  figures(campaignId: string, asOf = Number.MAX_SAFE_INTEGER): { entries: number; participants: number; points: number } {
+    return this.q.figures!.get(campaignId, asOf) as { entries: number; participants: number; points: number };
   }
 
-  participants(campaignId: string): number[] {
-    return (this.q.participants!.all(campaignId) as { memberId: number }[]).map((r) => r.memberId);
+  /** The members with an accepted entry made up to `asOf` (ms; default all). */
+  participants(campaignId: string, asOf = Number.MAX_SAFE_INTEGER): number[] {
+    return (this.q.participants!.all(campaignId, asOf) as { memberId: number }[]).map((r) => r.memberId);
   }
 
   consent(memberId: number): string | undefined {

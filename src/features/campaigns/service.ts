@@ -635,9 +635,9 @@ export class CampaignService {
   figures(id: string, now: Date): CampaignFigures {
     const row = this.get(id);
     const { def } = row;
-    const f = this.repo.figures(id);
+    const f = this.repo.figures(id, now.getTime());
     const tz = def.timeZone;
-    const firstSeen = this.repo.participants(id).filter((m) => (this.deps.members.firstSeenAt(m) ?? 0) >= def.start).length;
+    const firstSeen = this.repo.participants(id, now.getTime()).filter((m) => (this.deps.members.firstSeenAt(m) ?? 0) >= def.start).length;
     const until = Math.min(def.end, row.closedAt ?? def.end, Math.max(now.getTime(), def.start + 1));
     const from = localDay(new Date(def.start), tz);
     const to = localDay(new Date(until - 1), tz);

@@ -121,6 +121,11 @@ export interface OutboxStore {
   /** Pending messages on `platform` (in `lane`, when given) subject to daily caps. */
   pendingCount(platform: Platform, lane?: string): number;
   stats(): OutboxStats;
+  /**
+   * Deletes at most `limit` settled messages (sent, failed, expired; never pending) last changed
+   * before `before` (ms), oldest first; returns how many went.
+   */
+  deleteSettled(before: number, limit: number): number;
 }
 
 /**

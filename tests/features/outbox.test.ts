@@ -147,10 +147,12 @@ describe('the outbox', () => {
       'Outbox',
       'local: 0 waiting, 2 sent, 0 failed, 0 expired',
       'telegram: 1 waiting, 0 sent, 0 failed, 0 expired',
+      'Sent, failed and expired counts cover the last 30 days (older ones are deleted daily).',
       'Oldest waiting: #2 to telegram:-100, since 2026-03-02 09:00, 1 attempts so far.',
       'Last error: telegram network: 502 Bad Gateway',
     ]);
     expect(h.app.exportState().outbox).toEqual({
+      keepDays: 30,
       platforms: { local: { pending: 0, sent: 3, failed: 0, expired: 0 }, telegram: { pending: 1, sent: 0, failed: 0, expired: 0 } },
       oldestPending: { id: 2, platform: 'telegram', lane: 'telegram:-100', createdAt: '2026-03-02T01:00:00.000Z', attempts: 1, error: 'telegram network: 502 Bad Gateway' },
     });
@@ -201,5 +203,100 @@ describe('a daily cap on a paced platform', () => {
       'wechat 上有 100 条消息今天发不完：已达到每日上限 200 条。它们会继续排队，用之后几天的额度发出，最晚 2026-03-12 发完。',
     ]);
     expect(h.app.services.outbox.stats().platforms.wechat).toMatchObject({ pending: 0, sent: 500 });
+  });
+});
+
+describe('outbox retention', () => {
+  const rows = (app: App) =>
+    app.db.sqlite.prepare('SELECT source_key AS sourceKey, status FROM outbox ORDER BY id').all() as { sourceKey: string; status: string }[];
+  const failing = (platform: PlatformAdapter['platform'], code: 'network' | 'forbidden'): PlatformAdapter => ({
+    platform,
+    capabilities: new Set<Capability>(),
+    start: async () => {},
+    stop: async () => {},
+    send: async () => Promise.reject(new AdapterError(platform, code, code === 'network' ? '502 Bad Gateway' : 'kicked from the chat')),
+  });
+
+  it('given settled messages either side of a local midnight before a DST change in Europe/Berlin, when the daily job runs, then those settled before the local day keepDays ago go, the rest and every pending one stay, and /outbox and export count what is kept', async () => {
+    h = await harness({
+      start: '2026-03-27T09:00:00+01:00',
+      content: loadContent(
+        contentDirWith({}, (c) => {
+          (c.community as Record<string, unknown>).timezone = 'Europe/Berlin';
+          (c.delivery as Record<string, unknown>).keepDays = 2;
+        }),
+      ),
+    });
+    const app = h.app;
+    app.router.register(failing('telegram', 'network'));
+    app.router.register(failing('discord', 'forbidden'));
+    await h.say('u1', '/checkin', { lang: 'en', id: 'friday' });
+    app.db.transaction(() => {
+      app.delivery.record('test:broadcast', [{ type: 'send', chat: { platform: 'telegram', chatId: '-100' }, body: [seg.text('good morning')] }]);
+      app.delivery.record('test:bulk', [tagOutbound({ type: 'send', chat: { platform: 'telegram', chatId: '-100' }, body: [seg.text('weekly digest')] }, { cls: 'bulk' })]);
+      app.delivery.record('test:refused', [{ type: 'send', chat: { platform: 'discord', chatId: '7' }, body: [seg.text('hello')] }]);
+    });
+    await app.outbox.drain();
+    // Past the broadcast's three hours: it expires; the bulk message behind it keeps waiting.
+    h.clock.set('2026-03-27T23:59:00+01:00');
+    await app.outbox.drain();
+    await h.say('u2', '/checkin', { lang: 'en', id: 'late-friday' });
+    h.clock.set('2026-03-28T00:30:00+01:00');
+    await h.say('u3', '/checkin', { lang: 'en', id: 'saturday' });
+    const status = () => Object.fromEntries(rows(app).filter((r) => !r.sourceKey.startsWith('outbox.deferred')).map((r) => [r.sourceKey, r.status]));
+    expect(status()).toMatchObject({
+      'local:g1:m:friday': 'sent',
+      'test:broadcast': 'expired',
+      'test:bulk': 'pending',
+      'test:refused': 'failed',
+      'local:g1:m:late-friday': 'sent',
+      'local:g1:m:saturday': 'sent',
+    });
+
+    // Sunday 29 March (clocks go forward at 02:00): the cutoff is Friday's local midnight, nothing is old enough.
+    await h.scheduler.advanceTo(new Date('2026-03-29T05:00:00+02:00'));
+    expect(Object.keys(status())).toEqual(expect.arrayContaining(['local:g1:m:friday', 'test:broadcast', 'test:refused', 'local:g1:m:late-friday']));
+
+    // Monday 30 March, 04:15 CEST: everything settled before Saturday 00:00 CET goes (a naive
+    // "now minus 48 hours" would be Saturday 03:15 CET and take Saturday's reply too).
+    await h.scheduler.advanceTo(new Date('2026-03-30T05:00:00+02:00'));
+    expect(status()).toEqual({ 'test:bulk': 'pending', 'local:g1:m:saturday': 'sent' });
+    expect(app.services.outbox.retentionCutoff(new Date('2026-03-30T04:15:00+02:00'))).toBe(new Date('2026-03-28T00:00:00+01:00').getTime());
+
+    const [summary] = await h.say('op', '/outbox', { lang: 'en', chat: null });
+    expect(summary!.split('\n')).toEqual([
+      'Outbox',
+      'local: 0 waiting, 1 sent, 0 failed, 0 expired',
+      'telegram: 1 waiting, 0 sent, 0 failed, 0 expired',
+      'Sent, failed and expired counts cover the last 2 days (older ones are deleted daily).',
+      expect.stringMatching(/^Oldest waiting: #\d+ to telegram:-100, since 2026-03-27 09:00, \d+ attempts so far\.$/),
+      'Last error: telegram network: 502 Bad Gateway',
+    ]);
+    expect(app.exportState().outbox).toMatchObject({
+      keepDays: 2,
+      // Saturday's reply and the /outbox answer; Friday's messages and Discord's failure are gone.
+      platforms: { local: { pending: 0, sent: 2, failed: 0, expired: 0 }, telegram: { pending: 1, sent: 0, failed: 0, expired: 0 } },
+      oldestPending: { platform: 'telegram', lane: 'telegram:-100', createdAt: '2026-03-27T08:00:00.000Z' },
+    });
+    expect(ledgerMismatches(app)).toEqual([]);
+  });
+
+  it('given more settled messages than one batch, when they are purged, then each transaction deletes at most a batch, the job yields between them, and a second run deletes nothing', async () => {
+    h = await harness({ start: '2026-03-02T09:00:00+08:00' });
+    const app = h.app;
+    for (let i = 1; i <= 7; i++) await h.say(`u${i}`, '/checkin', { lang: 'en' });
+    app.db.transaction(() => app.delivery.record('test:waiting', [{ type: 'send', chat: { platform: 'telegram', chatId: '-100' }, body: [seg.text('later')] }]));
+    const later = new Date('2026-04-15T04:15:00+08:00');
+    let pauses = 0;
+    const pause = async () => void pauses++;
+    expect(await app.services.outbox.purgeSettled(later, pause, 3)).toBe(7);
+    expect(pauses).toBe(2);
+    expect(rows(app)).toEqual([{ sourceKey: 'test:waiting', status: 'pending' }]);
+    expect(await app.services.outbox.purgeSettled(later, pause, 3)).toBe(0);
+    expect(rows(app)).toHaveLength(1);
+  });
+
+  it('given keepDays below two, then the configuration is refused: the daily caps read back what was sent today', () => {
+    expect(() => loadContent(contentDirWith({}, (c) => ((c.delivery as Record<string, unknown>).keepDays = 1)))).toThrow(/keepDays/);
   });
 });

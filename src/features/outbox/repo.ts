@@ -48,6 +48,7 @@ export class SqliteOutboxStore implements OutboxStore {
   private readonly pendingQ: Database.Statement;
   private readonly pendingLaneQ: Database.Statement;
   private readonly anyPendingQ: Database.Statement;
+  private readonly deleteSettledQ: Database.Statement;
 
   constructor(private readonly db: Db) {
     const s = db.sqlite;
@@ -75,6 +76,10 @@ export class SqliteOutboxStore implements OutboxStore {
     this.sentSinceQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE platform = ? AND sent_at >= ? AND cls != 'staff'`).pluck();
     this.sentSinceLaneQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE platform = ? AND sent_at >= ? AND cls != 'staff' AND lane = ?`).pluck();
     this.pendingQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND platform = ? AND cls != 'staff'`).pluck();
+    // Oldest first by id: the scan stops at `limit` rows, and ids grow with time.
+    this.deleteSettledQ = s.prepare(
+      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status IN ('sent', 'failed', 'expired') AND updated_at < ? ORDER BY id LIMIT ?)`,
+    );
     this.pendingLaneQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND lane = ? AND cls != 'staff'`).pluck();
   }
 
@@ -134,6 +139,10 @@ export class SqliteOutboxStore implements OutboxStore {
 
   pendingCount(platform: Platform, lane?: string): number {
     return (lane === undefined ? this.pendingQ.get(platform) : this.pendingLaneQ.get(lane)) as number;
+  }
+
+  deleteSettled(before: number, limit: number): number {
+    return this.deleteSettledQ.run(before, limit).changes;
   }
 
   stats(): OutboxStats {

@@ -7,7 +7,8 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
  * `Outbound` as JSON. `status`: `pending` (to send; `not_before` holds a retry's backoff), `sent`
  * (with the platform's message id where it reports one), `failed` (the platform refused it for good;
  * `error` says why), `expired` (too old to be worth sending: a "good morning" three days late).
- * Rows are kept as the delivery record; nothing here is deleted by the bot.
+ * Settled rows are kept as the delivery record for `delivery.keepDays`, then a daily job
+ * (`outbox.retention`) deletes them; pending rows are never deleted.
  */
 export const outbox = sqliteTable(
   'outbox',

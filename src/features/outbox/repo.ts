@@ -17,9 +17,10 @@ interface Row {
   attempts: number;
   not_before: number;
   created_at: number;
+  forget_once_sent: number;
 }
 
-function toMessage(r: Row): OutboxMessage {
+function toMessage(r: Row, out: Outbound | undefined): OutboxMessage {
   return {
     id: r.id,
     sourceKey: r.source_key,
@@ -28,12 +29,15 @@ function toMessage(r: Row): OutboxMessage {
     cls: r.cls as DeliveryClass,
     priority: r.priority,
     origin: r.origin,
-    out: JSON.parse(r.payload) as Outbound,
+    out: out ?? (JSON.parse(r.payload) as Outbound),
     attempts: r.attempts,
     notBefore: r.not_before,
     createdAt: r.created_at,
   };
 }
+
+/** How many unsettled messages' objects the store keeps in memory at most. */
+const UNSETTLED_LIMIT = 10_000;
 
 /** The outbox table behind the core's sender, with prepared statements: it is on every event's path. */
 export class SqliteOutboxStore implements OutboxStore {
@@ -49,6 +53,14 @@ export class SqliteOutboxStore implements OutboxStore {
   private readonly pendingLaneQ: Database.Statement;
   private readonly anyPendingQ: Database.Statement;
   private readonly deleteSettledQ: Database.Statement;
+  /**
+   * The messages this process stored and has not settled yet, by id: the sender gets the object
+   * that was written instead of parsing its JSON back. Bounded: past the limit it starts again
+   * (a message then comes from its JSON, as after a restart).
+   */
+  private readonly unsettled = new Map<number, Outbound>();
+  /** Pending messages whose personal data is dropped once settled. */
+  private readonly toForget = new Set<number>();
 
   constructor(private readonly db: Db) {
     const s = db.sqlite;
@@ -59,7 +71,7 @@ export class SqliteOutboxStore implements OutboxStore {
     this.anyPendingQ = s.prepare(`SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1`).pluck();
     // The oldest pending message of every lane: per-chat order is by id, priority decides between chats.
     this.headsQ = s.prepare(
-      `SELECT o.id, o.source_key, o.lane, o.platform, o.cls, o.priority, o.origin, o.payload, o.attempts, o.not_before, o.created_at
+      `SELECT o.id, o.source_key, o.lane, o.platform, o.cls, o.priority, o.origin, o.payload, o.attempts, o.not_before, o.created_at, o.forget_once_sent
        FROM (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY lane) h JOIN outbox o ON o.id = h.id
        ORDER BY o.priority, o.id`,
     );
@@ -92,7 +104,7 @@ export class SqliteOutboxStore implements OutboxStore {
     outs.forEach((out, seq) => {
       const tag = tagOf(out);
       const cls = tag.cls ?? defaultClass(out);
-      added += this.insertQ.run({
+      const done = this.insertQ.run({
         sourceKey,
         seq,
         platform: platformOf(out),
@@ -103,7 +115,11 @@ export class SqliteOutboxStore implements OutboxStore {
         payload: JSON.stringify(out),
         at: at.getTime(),
         forget: tag.forgetOnceSent ? 1 : 0,
-      }).changes;
+      });
+      if (done.changes === 0) return;
+      added++;
+      if (this.unsettled.size >= UNSETTLED_LIMIT) this.unsettled.clear();
+      this.unsettled.set(Number(done.lastInsertRowid), out);
     });
     return added;
   }
@@ -111,12 +127,21 @@ export class SqliteOutboxStore implements OutboxStore {
   heads(): OutboxMessage[] {
     // Most calls find nothing pending: answer those from the index alone.
     if (this.anyPendingQ.get() === undefined) return [];
-    return (this.headsQ.all() as Row[]).map(toMessage);
+    return (this.headsQ.all() as Row[]).map((r) => {
+      if (r.forget_once_sent === 1) this.toForget.add(r.id);
+      return toMessage(r, this.unsettled.get(r.id));
+    });
+  }
+
+  /** After a message's final status: drops what this process remembered of it, and its personal data when flagged. */
+  private settled(id: number): void {
+    this.unsettled.delete(id);
+    if (this.toForget.delete(id)) this.forgetQ.run(id);
   }
 
   markSent(id: number, at: number, messageId: string | undefined, note?: string): void {
     this.sentQ.run({ id, at, messageId: messageId ?? null, note: note ?? null });
-    this.forgetQ.run(id);
+    this.settled(id);
   }
 
   markRetry(id: number, at: number, notBefore: number, error: string): void {
@@ -125,12 +150,12 @@ export class SqliteOutboxStore implements OutboxStore {
 
   markFailed(id: number, at: number, error: string): void {
     this.finalQ.run({ id, at, status: 'failed', tried: 1, error });
-    this.forgetQ.run(id);
+    this.settled(id);
   }
 
   markExpired(id: number, at: number): void {
     this.finalQ.run({ id, at, status: 'expired', tried: 0, error: 'expired: too old to send' });
-    this.forgetQ.run(id);
+    this.settled(id);
   }
 
   sentSince(platform: Platform, since: number, lane?: string): number {

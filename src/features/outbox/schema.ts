@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -38,7 +39,10 @@ export const outbox = sqliteTable(
   },
   (t) => [
     uniqueIndex('outbox_source').on(t.sourceKey, t.seq),
-    index('outbox_pending').on(t.status, t.lane, t.id),
-    index('outbox_sent').on(t.platform, t.sentAt),
+    // Partial: only waiting rows (the sender's heads) and only sent rows (the daily caps' counts),
+    // so an insert touches one of them, a settle moves a row from one to the other, and the
+    // pending index stays as small as the backlog instead of growing with the delivery record.
+    index('outbox_pending').on(t.lane, t.id).where(sql`status = 'pending'`),
+    index('outbox_sent').on(t.platform, t.sentAt).where(sql`sent_at IS NOT NULL`),
   ],
 );

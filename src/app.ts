@@ -164,7 +164,7 @@ export function createApp(options: AppOptions): App {
   const undeliverable = (failed: UndeliverableMessage): Outbound[] => [...quiet.undeliverable(failed), ...doors.undeliverable(failed)];
   const router = new OutboundRouter({ logger, sleep, onUndeliverable: undeliverable });
   const store = new SqliteOutboxStore(db);
-  const outboxService = new OutboxService({ store, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale, keepDays: config.delivery.keepDays });
+  const outboxService = new OutboxService({ store, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale, keepDays: config.delivery.keepDays, beforeRead: () => sender.writeSettled() });
   const d = config.delivery;
   const sender = new OutboxSender({
     store,
@@ -207,6 +207,8 @@ export function createApp(options: AppOptions): App {
   // after commit. Without the outbox (the benchmark's baseline) it waits in memory instead.
   const delivery: Delivery = options.outbox === false ? memoryDelivery(router) : {
           record: (key, outs) => {
+            // The sent marks waiting in memory commit with this transaction instead of one of their own.
+            sender.writeSettled();
             if (store.add(key, outs, clock.now()) > 0) sender.added();
           },
           flush: () => sender.flush(),

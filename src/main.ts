@@ -146,13 +146,15 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
       // is talking). A tick only moves time. Outbox messages whose retry, gap or daily cap kept
       // them waiting go out once the clock passes their time.
       await scheduler!.advanceTo(step.at);
-      await app!.outbox.drain();
+      await app!.outbox.sendDue();
       if ('tick' in step) continue;
       events++;
       const adapter = await adapterFor(step.event.platform);
       await adapter.inject(step.event);
       options.onEvent?.(performance.now() - began);
     }
+    // The last sent marks are written before the database closes.
+    app?.outbox.writeSettled();
   } finally {
     db.close();
   }

@@ -107,12 +107,20 @@ export interface OutboxStats {
  */
 export interface OutboxStore {
   transaction<T>(fn: () => T): T;
+  /** Whether a transaction is open on the store's connection (what is written now commits with it). */
+  inTransaction(): boolean;
   /** Stores the messages in order under `sourceKey`; returns how many were new. */
   add(sourceKey: string, outs: readonly Outbound[], at: Date): number;
   /** The oldest pending message of every lane, best priority first. */
   heads(): OutboxMessage[];
-  /** `note` says how it went when not as asked (a refused DM sent as a mention instead). */
-  markSent(id: number, at: number, messageId: string | undefined, note?: string): void;
+  /** Whether `lane` holds a pending message after message `id`. */
+  hasPendingAfter(lane: string, id: number): boolean;
+  /**
+   * Marks a pending message sent; false when it was no longer pending (the mark was written
+   * before), so writing a mark twice changes nothing. `note` says how it went when not as asked (a
+   * refused DM sent as a mention instead).
+   */
+  markSent(id: number, at: number, messageId: string | undefined, note?: string): boolean;
   markRetry(id: number, at: number, notBefore: number, error: string): void;
   markFailed(id: number, at: number, error: string): void;
   markExpired(id: number, at: number): void;

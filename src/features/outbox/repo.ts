@@ -20,7 +20,7 @@ interface Row {
   forget_once_sent: number;
 }
 
-function toMessage(r: Row, out: Outbound | undefined): OutboxMessage {
+function toMessage(r: Row): OutboxMessage {
   return {
     id: r.id,
     sourceKey: r.source_key,
@@ -29,15 +29,12 @@ function toMessage(r: Row, out: Outbound | undefined): OutboxMessage {
     cls: r.cls as DeliveryClass,
     priority: r.priority,
     origin: r.origin,
-    out: out ?? (JSON.parse(r.payload) as Outbound),
+    out: JSON.parse(r.payload) as Outbound,
     attempts: r.attempts,
     notBefore: r.not_before,
     createdAt: r.created_at,
   };
 }
-
-/** How many unsettled messages' objects the store keeps in memory at most. */
-const UNSETTLED_LIMIT = 10_000;
 
 /** The outbox table behind the core's sender, with prepared statements: it is on every event's path. */
 export class SqliteOutboxStore implements OutboxStore {
@@ -52,13 +49,8 @@ export class SqliteOutboxStore implements OutboxStore {
   private readonly pendingQ: Database.Statement;
   private readonly pendingLaneQ: Database.Statement;
   private readonly anyPendingQ: Database.Statement;
+  private readonly pendingAfterQ: Database.Statement;
   private readonly deleteSettledQ: Database.Statement;
-  /**
-   * The messages this process stored and has not settled yet, by id: the sender gets the object
-   * that was written instead of parsing its JSON back. Bounded: past the limit it starts again
-   * (a message then comes from its JSON, as after a restart).
-   */
-  private readonly unsettled = new Map<number, Outbound>();
   /** Pending messages whose personal data is dropped once settled. */
   private readonly toForget = new Set<number>();
 
@@ -69,6 +61,7 @@ export class SqliteOutboxStore implements OutboxStore {
        VALUES (@sourceKey, @seq, @platform, @lane, @cls, @priority, @origin, @payload, 'pending', 0, @at, @at, @at, @forget)`,
     );
     this.anyPendingQ = s.prepare(`SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1`).pluck();
+    this.pendingAfterQ = s.prepare(`SELECT 1 FROM outbox WHERE status = 'pending' AND lane = ? AND id > ? LIMIT 1`).pluck();
     // The oldest pending message of every lane: per-chat order is by id, priority decides between chats.
     this.headsQ = s.prepare(
       `SELECT o.id, o.source_key, o.lane, o.platform, o.cls, o.priority, o.origin, o.payload, o.attempts, o.not_before, o.created_at, o.forget_once_sent
@@ -76,7 +69,7 @@ export class SqliteOutboxStore implements OutboxStore {
        ORDER BY o.priority, o.id`,
     );
     this.sentQ = s.prepare(
-      `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = @at, updated_at = @at, platform_message_id = @messageId, error = @note WHERE id = @id`,
+      `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = @at, updated_at = @at, platform_message_id = @messageId, error = @note WHERE id = @id AND status = 'pending'`,
     );
     this.retryQ = s.prepare(`UPDATE outbox SET attempts = attempts + 1, not_before = @notBefore, updated_at = @at, error = @error WHERE id = @id`);
     this.finalQ = s.prepare(`UPDATE outbox SET status = @status, attempts = attempts + @tried, updated_at = @at, error = @error WHERE id = @id`);
@@ -99,6 +92,10 @@ export class SqliteOutboxStore implements OutboxStore {
     return this.db.transaction(fn);
   }
 
+  inTransaction(): boolean {
+    return this.db.sqlite.inTransaction;
+  }
+
   add(sourceKey: string, outs: readonly Outbound[], at: Date): number {
     let added = 0;
     outs.forEach((out, seq) => {
@@ -116,10 +113,7 @@ export class SqliteOutboxStore implements OutboxStore {
         at: at.getTime(),
         forget: tag.forgetOnceSent ? 1 : 0,
       });
-      if (done.changes === 0) return;
-      added++;
-      if (this.unsettled.size >= UNSETTLED_LIMIT) this.unsettled.clear();
-      this.unsettled.set(Number(done.lastInsertRowid), out);
+      added += done.changes;
     });
     return added;
   }
@@ -129,19 +123,23 @@ export class SqliteOutboxStore implements OutboxStore {
     if (this.anyPendingQ.get() === undefined) return [];
     return (this.headsQ.all() as Row[]).map((r) => {
       if (r.forget_once_sent === 1) this.toForget.add(r.id);
-      return toMessage(r, this.unsettled.get(r.id));
+      return toMessage(r);
     });
   }
 
-  /** After a message's final status: drops what this process remembered of it, and its personal data when flagged. */
+  hasPendingAfter(lane: string, id: number): boolean {
+    return this.pendingAfterQ.get(lane, id) !== undefined;
+  }
+
+  /** After a message's final status: drops its personal data when it was flagged. */
   private settled(id: number): void {
-    this.unsettled.delete(id);
     if (this.toForget.delete(id)) this.forgetQ.run(id);
   }
 
-  markSent(id: number, at: number, messageId: string | undefined, note?: string): void {
-    this.sentQ.run({ id, at, messageId: messageId ?? null, note: note ?? null });
+  markSent(id: number, at: number, messageId: string | undefined, note?: string): boolean {
+    if (this.sentQ.run({ id, at, messageId: messageId ?? null, note: note ?? null }).changes === 0) return false;
     this.settled(id);
+    return true;
   }
 
   markRetry(id: number, at: number, notBefore: number, error: string): void {

@@ -14,6 +14,8 @@ export interface OutboxServiceDeps {
   readonly staffLocale: Locale;
   /** Days settled messages are kept (`delivery.keepDays`, at least 2). */
   readonly keepDays: number;
+  /** Called before the figures are read: writes the sent marks the sender still holds in memory. */
+  readonly beforeRead?: () => void;
 }
 
 /** The outbox's figures for `/outbox` and `export`: counts cover the settled messages still kept. */
@@ -64,6 +66,7 @@ export class OutboxService {
   }
 
   stats(): OutboxReport {
+    this.deps.beforeRead?.();
     return { ...this.deps.store.stats(), keepDays: this.deps.keepDays };
   }
 

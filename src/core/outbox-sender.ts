@@ -182,7 +182,7 @@ export class OutboxSender {
     store.transaction(() => {
       for (const b of batch) {
         if (!store.markSent(b.msg.id, b.at, b.messageId)) continue;
-        const result: OutboxResult = { message: b.msg, status: 'sent' };
+        const result: OutboxResult = { message: b.msg, status: 'sent', at: b.at };
         for (const listener of this.listeners) listener(result);
       }
     });
@@ -345,7 +345,8 @@ export class OutboxSender {
     this.options.store.transaction(() => {
       write();
       extra?.();
-      const result: OutboxResult = error === undefined ? { message: msg, status } : { message: msg, status, error };
+      const at = this.options.timing.now();
+      const result: OutboxResult = error === undefined ? { message: msg, status, at } : { message: msg, status, at, error };
       for (const listener of this.listeners) listener(result);
     });
   }

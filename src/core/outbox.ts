@@ -91,6 +91,8 @@ export interface OutboxMessage {
 export interface OutboxResult {
   readonly message: OutboxMessage;
   readonly status: Exclude<OutboxStatus, 'pending'>;
+  /** When it was settled (ms): for `sent`, when the platform accepted it (its mark may be written later). */
+  readonly at: number;
   readonly error?: string;
 }
 

@@ -160,6 +160,70 @@ describe('the outbox', () => {
   });
 });
 
+describe('sent marks', () => {
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  const statusOf = (app: App, sourceKey: string) => (app.db.sqlite.prepare('SELECT status FROM outbox WHERE source_key = ?').pluck().get(sourceKey) as string | undefined);
+
+  it('given a reply the platform accepted, when the next event commits, then the reply is marked sent in that same transaction rather than in one of its own', async () => {
+    h = await harness();
+    const app = h.app;
+    const events = () => app.db.sqlite.prepare('SELECT COUNT(*) FROM processed_events').pluck().get() as number;
+    const settled: { key: string; events: number }[] = [];
+    app.outbox.onSettled((r) => settled.push({ key: r.message.sourceKey, events: events() }));
+    await h.say('u1', '/checkin', { lang: 'en', id: 'first' });
+    expect(h.sent).toHaveLength(1);
+    await h.say('u2', '/checkin', { lang: 'en', id: 'second' });
+    // Written while the second event's transaction was open: its key was already claimed.
+    expect(settled[0]).toEqual({ key: 'local:g1:m:first', events: 2 });
+    expect(statusOf(app, 'local:g1:m:first')).toBe('sent');
+    await nextTurn();
+    expect(statusOf(app, 'local:g1:m:second')).toBe('sent');
+    expect(settled.map((s) => s.key)).toEqual(['local:g1:m:first', 'local:g1:m:second']);
+  });
+
+  it('given marks written in a transaction that then rolls back, then they are written again at the next turn with their listeners, and nothing is sent twice', async () => {
+    h = await harness();
+    const app = h.app;
+    const settled: string[] = [];
+    app.outbox.onSettled((r) => settled.push(r.message.sourceKey));
+    await h.say('u1', '/checkin', { lang: 'en', id: 'first' });
+    expect(() =>
+      app.db.transaction(() => {
+        app.delivery.record('test:rolled-back', [{ type: 'send', chat: { platform: 'local', chatId: 'g1' }, body: [seg.text('never')] }]);
+        throw new Error('the change failed after its messages were recorded');
+      }),
+    ).toThrow('the change failed');
+    expect(statusOf(app, 'local:g1:m:first')).toBe('pending');
+    await nextTurn();
+    expect(statusOf(app, 'local:g1:m:first')).toBe('sent');
+    expect(statusOf(app, 'test:rolled-back')).toBeUndefined();
+    await app.outbox.drain();
+    // The listeners ran in the rolled-back transaction too: what they wrote there went with it.
+    expect(settled).toEqual(['local:g1:m:first', 'local:g1:m:first']);
+    expect(h.sent).toHaveLength(1);
+  });
+
+  it('given two replies to one chat from one event, then the second goes out in the same drain, after the first is marked sent', async () => {
+    h = await harness();
+    const app = h.app;
+    await h.say('u1', 'hello', { lang: 'en', id: 'seed' });
+    app.db.transaction(() =>
+      app.delivery.record('test:pair', [
+        { type: 'send', chat: { platform: 'local', chatId: 'g1' }, body: [seg.text('one')] },
+        { type: 'send', chat: { platform: 'local', chatId: 'g1' }, body: [seg.text('two')] },
+      ]),
+    );
+    await app.delivery.flush();
+    expect(h.sent.slice(-2).map((o) => renderPlain(o.body))).toEqual(['one', 'two']);
+    expect(app.db.sqlite.prepare(`SELECT seq, status FROM outbox WHERE source_key = 'test:pair' ORDER BY seq`).all()).toEqual([
+      { seq: 0, status: 'sent' },
+      { seq: 1, status: 'pending' },
+    ]);
+    await nextTurn();
+    expect(app.db.sqlite.prepare(`SELECT status FROM outbox WHERE source_key = 'test:pair'`).pluck().all()).toEqual(['sent', 'sent']);
+  });
+});
+
 /** A platform adapter that records what it is asked to send. */
 function recording(platform: PlatformAdapter['platform'], sink: { out: Outbound; at: Date }[], clock: FakeClock): PlatformAdapter {
   return {

@@ -33,7 +33,7 @@ import { PointsService, pointsDataPart } from './features/points/index.ts';
 import { QuietService, quietDataPart, quietScanJob, type RecallStats } from './features/quiet/index.ts';
 import { PurchasesService, purchasesDataPart } from './features/purchases/index.ts';
 import { CapabilityDoors, LadderService, tierReviewJob, tiersDataPart, tiersListener, TierService } from './features/tiers/index.ts';
-import { OutboxService, outboxDataPart, SqliteOutboxStore } from './features/outbox/index.ts';
+import { OutboxService, outboxDataPart, outboxRetentionJob, SqliteOutboxStore, type OutboxReport } from './features/outbox/index.ts';
 import { JourneyService, journeyDataPart, journeyListener, journeyMomentsJobs, loadJourney, WelcomeTimer } from './features/journey/index.ts';
 import { DashboardService, dashboardDataPart, type DashboardTimes } from './features/dashboard/index.ts';
 
@@ -118,7 +118,7 @@ export interface ExportedState {
   recallStats: RecallStats;
   audit: unknown[];
   /** Messages per platform and status, and the oldest one still waiting. */
-  outbox: OutboxStats;
+  outbox: OutboxReport;
   /** Tickets with their threads, follow-up tasks, the response figures and follow-up outcomes and churn reasons. */
   feedback: { tickets: unknown[]; followUps: unknown[]; figures: FeedbackFigures; followUpStats: FollowUpStats };
   /** Campaigns with their state, winners (and draw seed) and figures (entries, participants, new participants, UGC lift), and every entry. */
@@ -166,7 +166,7 @@ export function createApp(options: AppOptions): App {
   const undeliverable = (failed: UndeliverableMessage): Outbound[] => [...quiet.undeliverable(failed), ...doors.undeliverable(failed)];
   const router = new OutboundRouter({ logger, sleep, onUndeliverable: undeliverable });
   const store = new SqliteOutboxStore(db);
-  const outboxService = new OutboxService({ store, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale });
+  const outboxService = new OutboxService({ store, translator, timeZone: config.community.timezone, staffChat: config.staff.chat, staffLocale: config.community.locale, keepDays: config.delivery.keepDays, beforeRead: () => sender.writeSettled() });
   const d = config.delivery;
   const sender = new OutboxSender({
     store,
@@ -213,6 +213,8 @@ export function createApp(options: AppOptions): App {
       ? memoryDelivery(router)
       : {
           record: (key, outs) => {
+            // The sent marks waiting in memory commit with this transaction instead of one of their own.
+            sender.writeSettled();
             if (store.add(key, outs, clock.now()) > 0) sender.added();
           },
           flush: () => sender.flush(),
@@ -331,6 +333,7 @@ export function createApp(options: AppOptions): App {
       quietScanJob({ quiet, db, scanAt: config.quiet.scanAt, timeZone: config.community.timezone, delivery, afterScan: (slot) => feedback.syncFollowUps(slot) }),
       referralJob({ db, earning, members, translator, timeZone: config.community.timezone, delivery }),
       textRetentionJob({ db, days: config.privacy.messageTextDays, timeZone: config.community.timezone }),
+      outboxRetentionJob({ outbox: outboxService, timeZone: config.community.timezone, logger }),
       memberReconcileJob({ members, groups, adapters: () => router.registered(), dispatch: (event) => dispatcher.dispatch(event), timeZone: config.community.timezone, logger }),
       tierReviewJob({ ladder, db, reviewAt: config.ladder.reviewAt, timeZone: config.community.timezone, delivery }),
       rollupJob({ analytics, rollupAt: config.analytics.rollupAt, timeZone: config.community.timezone }),

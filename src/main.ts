@@ -183,7 +183,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
     // is talking). A tick only moves time. Outbox messages whose retry, gap or daily cap kept
     // them waiting go out once the clock passes their time.
     await scheduler!.advanceTo(step.at);
-    await app!.outbox.drain();
+    await app!.outbox.sendDue();
     if ('tick' in step) return;
     events++;
     const adapter = await adapterFor(step.event.platform);
@@ -206,6 +206,8 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
       if (queue.length > SIM_JUDGE_WINDOW) await next();
     }
     while (queue.length > 0) await next();
+    // The last sent marks are written before the database closes.
+    app?.outbox.writeSettled();
   } finally {
     db.close();
   }

@@ -253,6 +253,12 @@ export const deliverySchema = z
       .default({ baseMs: 1000, maxMs: 300_000 }),
     /** Seconds `start` keeps sending after SIGINT/SIGTERM before it leaves the rest pending. */
     stopFlushSeconds: z.number().nonnegative().default(3),
+    /**
+     * Days a settled message (sent, failed or expired) is kept as the delivery record; a daily job
+     * deletes older ones (pending messages never). At least 2: the daily caps count what was sent
+     * since the start of the local day, which must still be there.
+     */
+    keepDays: z.number().int().min(2).max(3650).default(30),
   })
   .strict();
 

@@ -83,6 +83,19 @@ export class OutboxSender {
   private closed = false;
   private wakeUp: AbortController | undefined;
   private readonly retry: { baseMs: number; maxMs: number };
+  /**
+   * Messages the platform accepted whose `sent` mark is not written yet. Marks ride on the next
+   * transaction that records messages (`writeSettled` from the delivery), or on one of their own
+   * at the next turn of the event loop, so a burst of sends, or a reply and the next event, share
+   * one commit instead of one each. A message's chat waits until its mark is written, so nothing
+   * is sent twice and order holds.
+   */
+  private behind: { readonly msg: OutboxMessage; readonly at: number; readonly messageId: string | undefined }[] = [];
+  /** Marks written in a caller's transaction that is not known to have committed yet (`committed()` says it did). */
+  private unconfirmed: typeof this.behind = [];
+  /** Chats whose last message's mark is still in `behind` or `unconfirmed`. */
+  private readonly settling = new Set<string>();
+  private writeTimer: ReturnType<typeof setImmediate> | undefined;
 
   constructor(private readonly options: OutboxSenderOptions) {
     this.retry = options.retry ?? DEFAULT_RETRY;
@@ -102,16 +115,30 @@ export class OutboxSender {
    * Sends what is due now and waits for it; then, while the next retry or gap is due within
    * `drainWaitMs`, waits for it (with the timing's sleep) and goes on. Returns when nothing more is
    * due soon, or at once when time does not move (the simulator's clock moves only with its input).
+   * The sent marks are written before it returns.
    */
   async drain(waitMs = this.options.drainWaitMs ?? 5 * 60_000): Promise<void> {
+    await this.sendDue(waitMs);
+    if (!this.closed) this.writeSettled();
+  }
+
+  /**
+   * `drain`, leaving the last sent marks in memory: they ride on the next transaction that
+   * records messages, or go in one of their own at the next turn of the event loop. What the
+   * simulator calls before every line, and `flush` after every event.
+   */
+  async sendDue(waitMs = this.options.drainWaitMs ?? 5 * 60_000): Promise<void> {
     for (let round = 0; round < 100_000 && !this.closed; round++) {
       // Most drains (the simulator drains after every line) find nothing new and nothing due:
       // answer those without reading the store.
       if (round === 0 && !this.dirty && this.inflight.size === 0 && (this.nextWake === undefined || this.nextWake - this.options.timing.now() > waitMs)) return;
-      this.pump();
+      const started = this.pump();
       if (this.inflight.size > 0) {
         await Promise.all(this.inflight.values());
-        continue;
+        // Another look at every chat is needed only when something changed meanwhile (a retry, a
+        // message added) or a chat that just sent has a message behind it; else see to the wake-up.
+        const { store } = this.options;
+        if (this.dirty || started.some((m) => store.hasPendingAfter(m.lane, m.id))) continue;
       }
       const wake = this.nextWake;
       const now = this.options.timing.now();
@@ -126,11 +153,51 @@ export class OutboxSender {
     this.dirty = true;
   }
 
-  /** After a commit: in the background the loop is woken; otherwise the caller drains. */
+  /**
+   * After a commit: the marks written in it are known to be durable; in the background the loop
+   * is woken, otherwise the caller drains.
+   */
   async flush(): Promise<void> {
+    this.committed();
     if (this.running) this.kick();
-    else await this.drain();
+    else await this.sendDue();
   }
+
+  /**
+   * Writes the `sent` marks waiting in memory, and tells the listeners, in the caller's
+   * transaction when there is one (the delivery calls it while recording an event's messages;
+   * `flush` after its commit lets their chats go on) or in one of its own. Marks written twice
+   * change nothing: a mark whose message is no longer pending is skipped, listeners included, so
+   * a caller's transaction that rolls back only means they are written again.
+   */
+  writeSettled(): void {
+    this.writeMarks();
+    if (!this.options.store.inTransaction()) this.committed();
+  }
+
+  private writeMarks(): void {
+    if (this.behind.length === 0 && this.unconfirmed.length === 0) return;
+    const batch = [...this.unconfirmed, ...this.behind];
+    const { store } = this.options;
+    store.transaction(() => {
+      for (const b of batch) {
+        if (!store.markSent(b.msg.id, b.at, b.messageId)) continue;
+        const result: OutboxResult = { message: b.msg, status: 'sent', at: b.at };
+        for (const listener of this.listeners) listener(result);
+      }
+    });
+    this.unconfirmed = batch;
+    this.behind = [];
+  }
+
+  /** The transaction `writeSettled` last wrote in has committed: the chats it held may go on. */
+  private committed(): void {
+    if (this.unconfirmed.length === 0) return;
+    for (const b of this.unconfirmed) this.settling.delete(b.msg.lane);
+    this.unconfirmed = [];
+    this.dirty = true;
+  }
+
 
   /** Wakes the background loop (new messages, or a lane came free). */
   kick(): void {
@@ -171,13 +238,16 @@ export class OutboxSender {
       const deadline = new AbortController();
       await Promise.race([this.drain(0), this.options.timing.sleep(flushMs, deadline.signal).catch(() => undefined)]);
       deadline.abort();
+      this.writeSettled();
     }
     this.closed = true;
+    if (this.writeTimer) clearImmediate(this.writeTimer);
   }
 
   /** Picks every lane's head that may go now and starts sending it; notes when to look again. */
-  private pump(): void {
-    if (this.closed) return;
+  private pump(): OutboxMessage[] {
+    const started: OutboxMessage[] = [];
+    if (this.closed) return started;
     this.dirty = false;
     const { store, pacer, timing } = this.options;
     const now = timing.now();
@@ -185,11 +255,21 @@ export class OutboxSender {
     const later = (t: number) => {
       if (wake === undefined || t < wake) wake = t;
     };
+    // Daily caps count the sent marks in the store: write those waiting before a capped platform is checked.
+    if (this.behind.some((b) => pacer.hasDayCap(b.msg))) this.writeSettled();
     for (let round = 0; round < 1000; round++) {
-      // Expiring a head or adding a staff notice changes the heads: look again.
+      // Expiring a head, adding a staff notice or writing marks changes the heads: look again.
       let changed = false;
       for (const head of store.heads()) {
         if (this.inflight.has(head.lane)) continue;
+        if (this.settling.has(head.lane)) {
+          // Its head was sent and waits for its mark; a message behind it needs the mark written.
+          if (!changed && store.hasPendingAfter(head.lane, head.id)) {
+            this.writeSettled();
+            changed = true;
+          }
+          continue;
+        }
         if (now - head.createdAt > this.options.maxAgeMs[head.cls]) {
           this.expire(head, now);
           changed = true;
@@ -211,10 +291,12 @@ export class OutboxSender {
           if (this.running) this.kick();
         });
         this.inflight.set(head.lane, sending);
+        started.push(head);
       }
       if (!changed) break;
     }
     this.nextWake = wake;
+    return started;
   }
 
   private async send(msg: OutboxMessage): Promise<void> {
@@ -235,7 +317,25 @@ export class OutboxSender {
       if (e.retryable) return this.later(msg, e);
       return this.fail(msg, e.message);
     }
-    this.settle(msg, 'sent', () => this.options.store.markSent(msg.id, timing.now(), receipt ? receipt.messageId : undefined));
+    this.sentLater(msg, timing.now(), receipt ? receipt.messageId : undefined);
+  }
+
+  /** Keeps a sent message's mark for the next write (`writeSettled`), at the latest at the next turn of the event loop. */
+  private sentLater(msg: OutboxMessage, at: number, messageId: string | undefined): void {
+    if (this.closed) return;
+    this.objects.delete(msg.id);
+    this.behind.push({ msg, at, messageId });
+    this.settling.add(msg.lane);
+    this.writeTimer ??= setImmediate(() => {
+      this.writeTimer = undefined;
+      if (this.closed) return;
+      try {
+        this.writeSettled();
+      } catch (err) {
+        this.options.logger.error({ err }, 'outbox: could not write sent marks');
+      }
+      if (this.running) this.kick();
+    });
   }
 
   /** Records the outcome and tells the listeners, in one transaction; nothing once stopped. */
@@ -245,7 +345,8 @@ export class OutboxSender {
     this.options.store.transaction(() => {
       write();
       extra?.();
-      const result: OutboxResult = error === undefined ? { message: msg, status } : { message: msg, status, error };
+      const at = this.options.timing.now();
+      const result: OutboxResult = error === undefined ? { message: msg, status, at } : { message: msg, status, at, error };
       for (const listener of this.listeners) listener(result);
     });
   }
@@ -310,6 +411,7 @@ export class OutboxSender {
 
   /** The oldest pending message when it has waited longer than `olderThanMs`: for the periodic health line. */
   stuck(olderThanMs: number): ReturnType<OutboxStore['stats']> | undefined {
+    this.writeSettled();
     const stats = this.options.store.stats();
     const oldest = stats.oldestPending;
     if (!oldest || this.options.timing.now() - new Date(oldest.createdAt).getTime() < olderThanMs) return undefined;

@@ -112,6 +112,8 @@ export interface OutboxMessage {
 export interface OutboxResult {
   readonly message: OutboxMessage;
   readonly status: Exclude<OutboxStatus, 'pending'>;
+  /** When it was settled (ms): for `sent`, when the platform accepted it (its mark may be written later). */
+  readonly at: number;
   readonly error?: string;
 }
 
@@ -128,12 +130,20 @@ export interface OutboxStats {
  */
 export interface OutboxStore {
   transaction<T>(fn: () => T): T;
+  /** Whether a transaction is open on the store's connection (what is written now commits with it). */
+  inTransaction(): boolean;
   /** Stores the messages in order under `sourceKey`; returns how many were new. */
   add(sourceKey: string, outs: readonly Outbound[], at: Date): number;
   /** The oldest pending message of every lane, best priority first. */
   heads(): OutboxMessage[];
-  /** `note` says how it went when not as asked (a refused DM sent as a mention instead). */
-  markSent(id: number, at: number, messageId: string | undefined, note?: string): void;
+  /** Whether `lane` holds a pending message after message `id`. */
+  hasPendingAfter(lane: string, id: number): boolean;
+  /**
+   * Marks a pending message sent; false when it was no longer pending (the mark was written
+   * before), so writing a mark twice changes nothing. `note` says how it went when not as asked (a
+   * refused DM sent as a mention instead).
+   */
+  markSent(id: number, at: number, messageId: string | undefined, note?: string): boolean;
   markRetry(id: number, at: number, notBefore: number, error: string): void;
   markFailed(id: number, at: number, error: string): void;
   markExpired(id: number, at: number): void;
@@ -144,6 +154,11 @@ export interface OutboxStore {
   stats(): OutboxStats;
   /** The ref of a sent message by the platform's id of it in `chat`. */
   refOf(chat: ChatRef, platformMessageId: string): MessageRef | undefined;
+  /**
+   * Deletes at most `limit` settled messages (sent, failed, expired; never pending) last changed
+   * before `before` (ms), oldest first; returns how many went.
+   */
+  deleteSettled(before: number, limit: number): number;
 }
 
 /**

@@ -124,6 +124,12 @@ export class Pacer {
     return this.options.policies[platform] ?? {};
   }
 
+  /** Whether a daily cap applies to the message's account or chat (its count is read back from the outbox). */
+  hasDayCap(msg: PacedMessage): boolean {
+    const policy = this.chatPolicy(msg);
+    return policy.perDay !== undefined || policy.perChatPerDay !== undefined;
+  }
+
   private chatPolicy(msg: PacedMessage): SendPolicy {
     return { ...this.policyOf(msg.platform), ...this.options.chats?.[msg.lane] };
   }

@@ -147,14 +147,80 @@ describe('the outbox', () => {
       'Outbox',
       'local: 0 waiting, 2 sent, 0 failed, 0 expired',
       'telegram: 1 waiting, 0 sent, 0 failed, 0 expired',
+      'Sent, failed and expired counts cover the last 30 days (older ones are deleted daily).',
       'Oldest waiting: #2 to telegram:-100, since 2026-03-02 09:00, 1 attempts so far.',
       'Last error: telegram network: 502 Bad Gateway',
     ]);
     expect(h.app.exportState().outbox).toEqual({
+      keepDays: 30,
       platforms: { local: { pending: 0, sent: 3, failed: 0, expired: 0 }, telegram: { pending: 1, sent: 0, failed: 0, expired: 0 } },
       oldestPending: { id: 2, platform: 'telegram', lane: 'telegram:-100', createdAt: '2026-03-02T01:00:00.000Z', attempts: 1, error: 'telegram network: 502 Bad Gateway' },
     });
     expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+});
+
+describe('sent marks', () => {
+  const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
+  const statusOf = (app: App, sourceKey: string) => (app.db.sqlite.prepare('SELECT status FROM outbox WHERE source_key = ?').pluck().get(sourceKey) as string | undefined);
+
+  it('given a reply the platform accepted, when the next event commits, then the reply is marked sent in that same transaction rather than in one of its own', async () => {
+    h = await harness();
+    const app = h.app;
+    const events = () => app.db.sqlite.prepare('SELECT COUNT(*) FROM processed_events').pluck().get() as number;
+    const settled: { key: string; events: number }[] = [];
+    app.outbox.onSettled((r) => settled.push({ key: r.message.sourceKey, events: events() }));
+    await h.say('u1', '/checkin', { lang: 'en', id: 'first' });
+    expect(h.sent).toHaveLength(1);
+    await h.say('u2', '/checkin', { lang: 'en', id: 'second' });
+    // Written while the second event's transaction was open: its key was already claimed.
+    expect(settled[0]).toEqual({ key: 'local:g1:m:first', events: 2 });
+    expect(statusOf(app, 'local:g1:m:first')).toBe('sent');
+    await nextTurn();
+    expect(statusOf(app, 'local:g1:m:second')).toBe('sent');
+    expect(settled.map((s) => s.key)).toEqual(['local:g1:m:first', 'local:g1:m:second']);
+  });
+
+  it('given marks written in a transaction that then rolls back, then they are written again at the next turn with their listeners, and nothing is sent twice', async () => {
+    h = await harness();
+    const app = h.app;
+    const settled: string[] = [];
+    app.outbox.onSettled((r) => settled.push(r.message.sourceKey));
+    await h.say('u1', '/checkin', { lang: 'en', id: 'first' });
+    expect(() =>
+      app.db.transaction(() => {
+        app.delivery.record('test:rolled-back', [{ type: 'send', chat: { platform: 'local', chatId: 'g1' }, body: [seg.text('never')] }]);
+        throw new Error('the change failed after its messages were recorded');
+      }),
+    ).toThrow('the change failed');
+    expect(statusOf(app, 'local:g1:m:first')).toBe('pending');
+    await nextTurn();
+    expect(statusOf(app, 'local:g1:m:first')).toBe('sent');
+    expect(statusOf(app, 'test:rolled-back')).toBeUndefined();
+    await app.outbox.drain();
+    // The listeners ran in the rolled-back transaction too: what they wrote there went with it.
+    expect(settled).toEqual(['local:g1:m:first', 'local:g1:m:first']);
+    expect(h.sent).toHaveLength(1);
+  });
+
+  it('given two replies to one chat from one event, then the second goes out in the same drain, after the first is marked sent', async () => {
+    h = await harness();
+    const app = h.app;
+    await h.say('u1', 'hello', { lang: 'en', id: 'seed' });
+    app.db.transaction(() =>
+      app.delivery.record('test:pair', [
+        { type: 'send', chat: { platform: 'local', chatId: 'g1' }, body: [seg.text('one')] },
+        { type: 'send', chat: { platform: 'local', chatId: 'g1' }, body: [seg.text('two')] },
+      ]),
+    );
+    await app.delivery.flush();
+    expect(h.sent.slice(-2).map((o) => renderPlain(o.body))).toEqual(['one', 'two']);
+    expect(app.db.sqlite.prepare(`SELECT seq, status FROM outbox WHERE source_key = 'test:pair' ORDER BY seq`).all()).toEqual([
+      { seq: 0, status: 'sent' },
+      { seq: 1, status: 'pending' },
+    ]);
+    await nextTurn();
+    expect(app.db.sqlite.prepare(`SELECT status FROM outbox WHERE source_key = 'test:pair'`).pluck().all()).toEqual(['sent', 'sent']);
   });
 });
 
@@ -201,5 +267,102 @@ describe('a daily cap on a paced platform', () => {
       'wechat 上有 100 条消息今天发不完：已达到每日上限 200 条。它们会继续排队，用之后几天的额度发出，最晚 2026-03-12 发完。',
     ]);
     expect(h.app.services.outbox.stats().platforms.wechat).toMatchObject({ pending: 0, sent: 500 });
+  });
+});
+
+describe('outbox retention', () => {
+  const rows = (app: App) =>
+    app.db.sqlite.prepare('SELECT source_key AS sourceKey, status FROM outbox ORDER BY id').all() as { sourceKey: string; status: string }[];
+  const failing = (platform: PlatformAdapter['platform'], code: 'network' | 'forbidden'): PlatformAdapter => ({
+    platform,
+    capabilities: new Set<Capability>(),
+    start: async () => {},
+    stop: async () => {},
+    send: async () => Promise.reject(new AdapterError(platform, code, code === 'network' ? '502 Bad Gateway' : 'kicked from the chat')),
+  });
+
+  it('given settled messages either side of a local midnight before a DST change in Europe/Berlin, when the daily job runs, then those settled before the local day keepDays ago go, the rest and every pending one stay, and /outbox and export count what is kept', async () => {
+    h = await harness({
+      start: '2026-03-27T09:00:00+01:00',
+      content: loadContent(
+        contentDirWith({}, (c) => {
+          (c.community as Record<string, unknown>).timezone = 'Europe/Berlin';
+          (c.delivery as Record<string, unknown>).keepDays = 2;
+        }),
+      ),
+    });
+    const app = h.app;
+    app.router.register(failing('telegram', 'network'));
+    app.router.register(failing('discord', 'forbidden'));
+    await h.say('u1', '/checkin', { lang: 'en', id: 'friday' });
+    app.db.transaction(() => {
+      app.delivery.record('test:broadcast', [{ type: 'send', chat: { platform: 'telegram', chatId: '-100' }, body: [seg.text('good morning')] }]);
+      app.delivery.record('test:bulk', [tagOutbound({ type: 'send', chat: { platform: 'telegram', chatId: '-100' }, body: [seg.text('weekly digest')] }, { cls: 'bulk' })]);
+      app.delivery.record('test:refused', [{ type: 'send', chat: { platform: 'discord', chatId: '7' }, body: [seg.text('hello')] }]);
+    });
+    await app.outbox.drain();
+    // Past the broadcast's three hours: it expires; the bulk message behind it keeps waiting.
+    h.clock.set('2026-03-27T23:59:00+01:00');
+    await app.outbox.drain();
+    await h.say('u2', '/checkin', { lang: 'en', id: 'late-friday' });
+    h.clock.set('2026-03-28T00:30:00+01:00');
+    await h.say('u3', '/checkin', { lang: 'en', id: 'saturday' });
+    // A sent mark rides on the next transaction; a drain writes what is left.
+    await app.outbox.drain();
+    const status = () => Object.fromEntries(rows(app).filter((r) => !r.sourceKey.startsWith('outbox.deferred')).map((r) => [r.sourceKey, r.status]));
+    expect(status()).toMatchObject({
+      'local:g1:m:friday': 'sent',
+      'test:broadcast': 'expired',
+      'test:bulk': 'pending',
+      'test:refused': 'failed',
+      'local:g1:m:late-friday': 'sent',
+      'local:g1:m:saturday': 'sent',
+    });
+
+    // Sunday 29 March (clocks go forward at 02:00): the cutoff is Friday's local midnight, nothing is old enough.
+    await h.scheduler.advanceTo(new Date('2026-03-29T05:00:00+02:00'));
+    expect(Object.keys(status())).toEqual(expect.arrayContaining(['local:g1:m:friday', 'test:broadcast', 'test:refused', 'local:g1:m:late-friday']));
+
+    // Monday 30 March, 04:15 CEST: everything settled before Saturday 00:00 CET goes (a naive
+    // "now minus 48 hours" would be Saturday 03:15 CET and take Saturday's reply too).
+    await h.scheduler.advanceTo(new Date('2026-03-30T05:00:00+02:00'));
+    expect(status()).toEqual({ 'test:bulk': 'pending', 'local:g1:m:saturday': 'sent' });
+    expect(app.services.outbox.retentionCutoff(new Date('2026-03-30T04:15:00+02:00'))).toBe(new Date('2026-03-28T00:00:00+01:00').getTime());
+
+    const [summary] = await h.say('op', '/outbox', { lang: 'en', chat: null });
+    expect(summary!.split('\n')).toEqual([
+      'Outbox',
+      'local: 0 waiting, 1 sent, 0 failed, 0 expired',
+      'telegram: 1 waiting, 0 sent, 0 failed, 0 expired',
+      'Sent, failed and expired counts cover the last 2 days (older ones are deleted daily).',
+      expect.stringMatching(/^Oldest waiting: #\d+ to telegram:-100, since 2026-03-27 09:00, \d+ attempts so far\.$/),
+      'Last error: telegram network: 502 Bad Gateway',
+    ]);
+    expect(app.exportState().outbox).toMatchObject({
+      keepDays: 2,
+      // Saturday's reply and the /outbox answer; Friday's messages and Discord's failure are gone.
+      platforms: { local: { pending: 0, sent: 2, failed: 0, expired: 0 }, telegram: { pending: 1, sent: 0, failed: 0, expired: 0 } },
+      oldestPending: { platform: 'telegram', lane: 'telegram:-100', createdAt: '2026-03-27T08:00:00.000Z' },
+    });
+    expect(ledgerMismatches(app)).toEqual([]);
+  });
+
+  it('given more settled messages than one batch, when they are purged, then each transaction deletes at most a batch, the job yields between them, and a second run deletes nothing', async () => {
+    h = await harness({ start: '2026-03-02T09:00:00+08:00' });
+    const app = h.app;
+    for (let i = 1; i <= 7; i++) await h.say(`u${i}`, '/checkin', { lang: 'en' });
+    app.db.transaction(() => app.delivery.record('test:waiting', [{ type: 'send', chat: { platform: 'telegram', chatId: '-100' }, body: [seg.text('later')] }]));
+    const later = new Date('2026-04-15T04:15:00+08:00');
+    let pauses = 0;
+    const pause = async () => void pauses++;
+    expect(await app.services.outbox.purgeSettled(later, pause, 3)).toBe(7);
+    expect(pauses).toBe(2);
+    expect(rows(app)).toEqual([{ sourceKey: 'test:waiting', status: 'pending' }]);
+    expect(await app.services.outbox.purgeSettled(later, pause, 3)).toBe(0);
+    expect(rows(app)).toHaveLength(1);
+  });
+
+  it('given keepDays below two, then the configuration is refused: the daily caps read back what was sent today', () => {
+    expect(() => loadContent(contentDirWith({}, (c) => ((c.delivery as Record<string, unknown>).keepDays = 1)))).toThrow(/keepDays/);
   });
 });

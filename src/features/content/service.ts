@@ -326,7 +326,7 @@ export class ContentService {
     const attempts = result.message.attempts + (result.status === 'expired' ? 0 : 1);
     this.deps.db.orm
       .update(contentRuns)
-      .set(result.status === 'sent' ? { status: 'sent', error: null, attempts, sentAt: this.deps.clock.now().getTime() } : { status: result.status, attempts, error: result.error ?? null })
+      .set(result.status === 'sent' ? { status: 'sent', error: null, attempts, sentAt: result.at } : { status: result.status, attempts, error: result.error ?? null })
       .where(where)
       .run();
     if (result.status !== 'sent') this.deps.logger.warn({ ...key, status: result.status, error: result.error }, 'scheduled post was not delivered');

@@ -17,6 +17,7 @@ interface Row {
   attempts: number;
   not_before: number;
   created_at: number;
+  forget_once_sent: number;
 }
 
 function toMessage(r: Row): OutboxMessage {
@@ -49,6 +50,10 @@ export class SqliteOutboxStore implements OutboxStore {
   private readonly pendingLaneQ: Database.Statement;
   private readonly anyPendingQ: Database.Statement;
   private readonly refQ: Database.Statement;
+  private readonly pendingAfterQ: Database.Statement;
+  private readonly deleteSettledQ: Database.Statement;
+  /** Pending messages whose personal data is dropped once settled. */
+  private readonly toForget = new Set<number>();
 
   constructor(private readonly db: Db) {
     const s = db.sqlite;
@@ -57,14 +62,15 @@ export class SqliteOutboxStore implements OutboxStore {
        VALUES (@sourceKey, @seq, @platform, @lane, @cls, @priority, @origin, @refFeature, @ref, @payload, 'pending', 0, @at, @at, @at, @forget)`,
     );
     this.anyPendingQ = s.prepare(`SELECT 1 FROM outbox WHERE status = 'pending' LIMIT 1`).pluck();
+    this.pendingAfterQ = s.prepare(`SELECT 1 FROM outbox WHERE status = 'pending' AND lane = ? AND id > ? LIMIT 1`).pluck();
     // The oldest pending message of every lane: per-chat order is by id, priority decides between chats.
     this.headsQ = s.prepare(
-      `SELECT o.id, o.source_key, o.lane, o.platform, o.cls, o.priority, o.origin, o.payload, o.attempts, o.not_before, o.created_at
+      `SELECT o.id, o.source_key, o.lane, o.platform, o.cls, o.priority, o.origin, o.payload, o.attempts, o.not_before, o.created_at, o.forget_once_sent
        FROM (SELECT MIN(id) AS id FROM outbox WHERE status = 'pending' GROUP BY lane) h JOIN outbox o ON o.id = h.id
        ORDER BY o.priority, o.id`,
     );
     this.sentQ = s.prepare(
-      `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = @at, updated_at = @at, platform_message_id = @messageId, error = @note WHERE id = @id`,
+      `UPDATE outbox SET status = 'sent', attempts = attempts + 1, sent_at = @at, updated_at = @at, platform_message_id = @messageId, error = @note WHERE id = @id AND status = 'pending'`,
     );
     this.retryQ = s.prepare(`UPDATE outbox SET attempts = attempts + 1, not_before = @notBefore, updated_at = @at, error = @error WHERE id = @id`);
     this.finalQ = s.prepare(`UPDATE outbox SET status = @status, attempts = attempts + @tried, updated_at = @at, error = @error WHERE id = @id`);
@@ -78,6 +84,10 @@ export class SqliteOutboxStore implements OutboxStore {
     this.pendingQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND platform = ? AND cls != 'staff'`).pluck();
     // A group message's lane is its chat key, so (lane, platform id) names one message in one chat.
     this.refQ = s.prepare(`SELECT ref_feature AS feature, ref FROM outbox WHERE lane = ? AND platform_message_id = ? AND ref_feature IS NOT NULL AND status = 'sent' ORDER BY id DESC LIMIT 1`);
+    // Oldest first by id: the scan stops at `limit` rows, and ids grow with time.
+    this.deleteSettledQ = s.prepare(
+      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status IN ('sent', 'failed', 'expired') AND updated_at < ? ORDER BY id LIMIT ?)`,
+    );
     this.pendingLaneQ = s.prepare(`SELECT COUNT(*) FROM outbox WHERE status = 'pending' AND lane = ? AND cls != 'staff'`).pluck();
   }
 
@@ -85,12 +95,16 @@ export class SqliteOutboxStore implements OutboxStore {
     return this.db.transaction(fn);
   }
 
+  inTransaction(): boolean {
+    return this.db.sqlite.inTransaction;
+  }
+
   add(sourceKey: string, outs: readonly Outbound[], at: Date): number {
     let added = 0;
     outs.forEach((out, seq) => {
       const tag = tagOf(out);
       const cls = tag.cls ?? defaultClass(out);
-      added += this.insertQ.run({
+      const done = this.insertQ.run({
         sourceKey,
         seq,
         platform: platformOf(out),
@@ -103,7 +117,8 @@ export class SqliteOutboxStore implements OutboxStore {
         payload: JSON.stringify(out),
         at: at.getTime(),
         forget: tag.forgetOnceSent ? 1 : 0,
-      }).changes;
+      });
+      added += done.changes;
     });
     return added;
   }
@@ -111,12 +126,25 @@ export class SqliteOutboxStore implements OutboxStore {
   heads(): OutboxMessage[] {
     // Most calls find nothing pending: answer those from the index alone.
     if (this.anyPendingQ.get() === undefined) return [];
-    return (this.headsQ.all() as Row[]).map(toMessage);
+    return (this.headsQ.all() as Row[]).map((r) => {
+      if (r.forget_once_sent === 1) this.toForget.add(r.id);
+      return toMessage(r);
+    });
   }
 
-  markSent(id: number, at: number, messageId: string | undefined, note?: string): void {
-    this.sentQ.run({ id, at, messageId: messageId ?? null, note: note ?? null });
-    this.forgetQ.run(id);
+  hasPendingAfter(lane: string, id: number): boolean {
+    return this.pendingAfterQ.get(lane, id) !== undefined;
+  }
+
+  /** After a message's final status: drops its personal data when it was flagged. */
+  private settled(id: number): void {
+    if (this.toForget.delete(id)) this.forgetQ.run(id);
+  }
+
+  markSent(id: number, at: number, messageId: string | undefined, note?: string): boolean {
+    if (this.sentQ.run({ id, at, messageId: messageId ?? null, note: note ?? null }).changes === 0) return false;
+    this.settled(id);
+    return true;
   }
 
   markRetry(id: number, at: number, notBefore: number, error: string): void {
@@ -125,12 +153,12 @@ export class SqliteOutboxStore implements OutboxStore {
 
   markFailed(id: number, at: number, error: string): void {
     this.finalQ.run({ id, at, status: 'failed', tried: 1, error });
-    this.forgetQ.run(id);
+    this.settled(id);
   }
 
   markExpired(id: number, at: number): void {
     this.finalQ.run({ id, at, status: 'expired', tried: 0, error: 'expired: too old to send' });
-    this.forgetQ.run(id);
+    this.settled(id);
   }
 
   sentSince(platform: Platform, since: number, lane?: string): number {
@@ -143,6 +171,10 @@ export class SqliteOutboxStore implements OutboxStore {
 
   refOf(chat: ChatRef, platformMessageId: string): MessageRef | undefined {
     return this.refQ.get(chatKey(chat), platformMessageId) as MessageRef | undefined;
+  }
+
+  deleteSettled(before: number, limit: number): number {
+    return this.deleteSettledQ.run(before, limit).changes;
   }
 
   stats(): OutboxStats {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -7,7 +8,8 @@ import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqli
  * `Outbound` as JSON. `status`: `pending` (to send; `not_before` holds a retry's backoff), `sent`
  * (with the platform's message id where it reports one), `failed` (the platform refused it for good;
  * `error` says why), `expired` (too old to be worth sending: a "good morning" three days late).
- * Rows are kept as the delivery record; nothing here is deleted by the bot.
+ * Settled rows are kept as the delivery record for `delivery.keepDays`, then a daily job
+ * (`outbox.retention`) deletes them; pending rows are never deleted.
  */
 export const outbox = sqliteTable(
   'outbox',
@@ -40,8 +42,11 @@ export const outbox = sqliteTable(
   },
   (t) => [
     uniqueIndex('outbox_source').on(t.sourceKey, t.seq),
-    index('outbox_pending').on(t.status, t.lane, t.id),
-    index('outbox_sent').on(t.platform, t.sentAt),
+    // Partial: only waiting rows (the sender's heads) and only sent rows (the daily caps' counts),
+    // so an insert touches one of them, a settle moves a row from one to the other, and the
+    // pending index stays as small as the backlog instead of growing with the delivery record.
+    index('outbox_pending').on(t.lane, t.id).where(sql`status = 'pending'`),
+    index('outbox_sent').on(t.platform, t.sentAt).where(sql`sent_at IS NOT NULL`),
     index('outbox_platform_message').on(t.lane, t.platformMessageId),
   ],
 );

@@ -1,5 +1,5 @@
 import type { AdapterStatus } from '../../core/adapter.ts';
-import { addDays, localDateTime, localDay } from '../../core/clock.ts';
+import { addDays, localDateTime, localDay, startOfLocalDay } from '../../core/clock.ts';
 import type { Locale, Translator } from '../../core/i18n.ts';
 import { parseChatKey, type ChatRef, type Platform } from '../../core/ids.ts';
 import { joinLines, type Body, type Outbound } from '../../core/outbound.ts';
@@ -12,7 +12,20 @@ export interface OutboxServiceDeps {
   readonly timeZone: string;
   readonly staffChat: string | undefined;
   readonly staffLocale: Locale;
+  /** Days settled messages are kept (`delivery.keepDays`, at least 2). */
+  readonly keepDays: number;
+  /** Called before the figures are read: writes the sent marks the sender still holds in memory. */
+  readonly beforeRead?: () => void;
 }
+
+/** The outbox's figures for `/outbox` and `export`: counts cover the settled messages still kept. */
+export interface OutboxReport extends OutboxStats {
+  /** Sent, failed and expired messages older than this many days are deleted by the daily job. */
+  readonly keepDays: number;
+}
+
+/** Rows one retention transaction deletes at most, so a long backlog never holds the writer for long. */
+export const RETENTION_BATCH = 2000;
 
 /**
  * What operators see of delivery: `/outbox`, `export`, and the staff notice when a daily cap holds
@@ -57,11 +70,42 @@ export class OutboxService implements SentRefs {
 
   /** The ref a feature tagged a sent message with, from the platform's id of it in `chat`. */
   refOf(chat: ChatRef, platformMessageId: string): MessageRef | undefined {
+    // The platform id is written with the sent mark, which the sender may still hold in memory.
+    this.deps.beforeRead?.();
     return this.deps.store.refOf(chat, platformMessageId);
   }
 
-  stats(): OutboxStats {
-    return this.deps.store.stats();
+  stats(): OutboxReport {
+    this.deps.beforeRead?.();
+    return { ...this.deps.store.stats(), keepDays: this.deps.keepDays };
+  }
+
+  /**
+   * The instant before which settled messages go, for a run at `at`: the start of the local day
+   * `keepDays` days before today in the community's zone (so a message is kept whole days, across
+   * a DST change too).
+   */
+  retentionCutoff(at: Date): number {
+    const { timeZone, keepDays } = this.deps;
+    return startOfLocalDay(addDays(localDay(at, timeZone), -keepDays), timeZone).getTime();
+  }
+
+  /**
+   * Deletes the sent, failed and expired messages settled before `retentionCutoff(at)`, in
+   * transactions of at most `batch` rows with `pause()` between them (the job yields to events).
+   * Pending messages stay, however old: they are still to be sent or expired by the sender.
+   * Returns how many rows went.
+   */
+  async purgeSettled(at: Date, pause: () => Promise<void>, batch = RETENTION_BATCH): Promise<number> {
+    const { store } = this.deps;
+    const before = this.retentionCutoff(at);
+    let deleted = 0;
+    for (;;) {
+      const n = store.transaction(() => store.deleteSettled(before, batch));
+      deleted += n;
+      if (n < batch) return deleted;
+      await pause();
+    }
   }
 
   /** `/outbox`: counts per platform and the oldest waiting message, in the operator's language. */
@@ -72,6 +116,7 @@ export class OutboxService implements SentRefs {
     if (platforms.length === 0) return tr.t(locale, 'outbox.empty');
     const lines: Body[] = [tr.t(locale, 'outbox.title'), ...platforms.map(([platform, n]) => tr.t(locale, 'outbox.platform', { platform, ...n }))];
     const oldest = stats.oldestPending;
+    lines.push(tr.t(locale, 'outbox.kept', { days: stats.keepDays }));
     if (!oldest) lines.push(tr.t(locale, 'outbox.none_waiting'));
     else {
       lines.push(tr.t(locale, 'outbox.oldest', { id: oldest.id, lane: oldest.lane, since: localDateTime(new Date(oldest.createdAt), timeZone), attempts: oldest.attempts }));

@@ -1,0 +1,3 @@
+ALTER TABLE `identities` ADD `home_member_id` integer;--> statement-breakpoint
+ALTER TABLE `members` ADD `merged_at` integer;--> statement-breakpoint
+UPDATE `identities` SET `home_member_id` = `member_id` WHERE `home_member_id` IS NULL;

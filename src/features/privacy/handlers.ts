@@ -15,7 +15,13 @@ export function exportSummary(ctx: Pick<CommandContext<unknown>, 't'>, data: Mem
   const members = (s.members ?? {}) as Section;
   const points = (s.points ?? {}) as Section;
   const identities = ((members.identities ?? []) as (UserRef & { name: string })[]).map((i) => `${userKey(i)} (${i.name})`).join(', ');
+  const profile = (members.profile ?? {}) as { tier?: string };
+  const birthday = (((s.journey ?? {}) as Section).birthday ?? null) as { monthDay?: string } | null;
+  const flags = (Array.isArray(s.quiet) ? s.quiet : []) as { recalledAt?: string | null }[];
   return ctx.t('mydata.summary', {
+    tier: profile.tier ?? '',
+    birthday: birthday?.monthDay ?? '–',
+    recalls: flags.filter((f) => f.recalledAt).length,
     identities,
     balance: Number(points.balance ?? 0),
     lifetime: Number(points.lifetime ?? 0),

@@ -252,8 +252,14 @@ describe('unlinking an identity', () => {
     const lifetimeLinked = points.standing(discord).lifetime;
 
     h.clock.set(at(2, '12:00'));
+    const before = h.sent.length;
     const [done] = await tg('/unlink telegram');
-    expect(done).toBe('Unlinked your telegram account. Here you keep 80 points (discord); the telegram account leaves with 150. Link again any time with /link.');
+    expect(done).toBe('Unlinked your telegram account. Your member on discord keeps 80 points; the telegram account leaves with 150. Link again any time with /link.');
+    // The Discord side, which did not ask, hears of it there.
+    const told = h.sent.slice(before).filter((o) => o.type === 'dm');
+    expect(told.map((o) => (o.type === 'dm' ? `${o.user.platform}:${renderPlain(o.body)}` : ''))).toEqual([
+      'discord:Your telegram account was unlinked from this member, which keeps 80 points. If that was not you, tell a moderator.',
+    ]);
     expect(memberOf('telegram', 'ann')).toBe(telegram);
     expect(memberOf('discord', 'ann#7')).toBe(discord);
     expect([points.balance(discord), points.balance(telegram)]).toEqual([80, 150]);

@@ -140,8 +140,10 @@ export function linkingCommands(deps: LinkCommandDeps): CommandSpec[] {
         const { member, leaving } = link.unlink(ctx.actor.memberId, platform, ctx.actor.memberId, ctx.now, ctx.key, 'member');
         const done = { platform, balance: points.balance(member), theirs: points.balance(leaving), platforms: platformsOf(members, member) };
         ctx.reply(ctx.t('unlink.done', done));
-        // The identity that left hears of it on its own platform.
-        for (const user of members.identitiesOf(leaving)) ctx.dm(user, ctx.t('unlink.done_other', done), { name: members.get(leaving)?.name ?? '' });
+        // The side the member did not write from hears of it there: an unlink nobody asked for is noticed.
+        const other = ctx.actor.user.platform === platform ? member : leaving;
+        const name = members.get(other)?.name ?? '';
+        for (const user of members.identitiesOf(other)) ctx.dm(user, ctx.t(other === leaving ? 'unlink.done_leaving' : 'unlink.done_staying', done), { name });
       },
     }),
   ];

@@ -315,3 +315,34 @@ describe('unlinking an identity', () => {
     expect(ledgerMismatches(h.app)).toEqual([]);
   });
 });
+
+describe('unlinking and quiet flags', () => {
+  it('given a flag whose recall went to WeChat, when WeChat is unlinked, then the live flag leaves with the WeChat identity', async () => {
+    h = await harness({ start: at(1).toISOString(), content: withoutSendGaps() });
+    await onPlatforms(h, ['wechat', 'discord']);
+    // WeChat is seen first (the member that stays), Discord's last activity comes before WeChat's.
+    await h.scheduler.advanceTo(at(1, '07:00'));
+    await h.say('wx-ann', '/help', { platform: 'wechat', chat: null, name: 'Ann', lang: 'en' });
+    await h.scheduler.advanceTo(at(1, '08:00'));
+    await dc('/checkin', { chat: 'dc-group' });
+    await h.scheduler.advanceTo(at(1, '09:00'));
+    await h.say('wx-ann', '/checkin', { platform: 'wechat', chat: 'wx-group', name: 'Ann', lang: 'en' });
+    await h.scheduler.advanceTo(at(10, '11:00'));
+    const wx = memberOf('wechat', 'wx-ann');
+    const dcId = memberOf('discord', 'ann#7');
+    const flags = () => h.app.db.sqlite.prepare("SELECT id, member_id AS member, status, recall_chat AS chat FROM quiet_flags WHERE status IN ('open', 'snoozed', 'recalled') ORDER BY id").all() as { id: number; member: number; status: string; chat: string | null }[];
+    const wxFlag = flags().find((f) => f.member === wx)!;
+    await h.say('mod', `/flag ${wxFlag.id} recall`, { chat: 'staff', lang: 'en' });
+    await h.say('op', `/link #${wx} #${dcId}`, { chat: 'g1', lang: 'en' });
+    const kept = flags().find((f) => f.id === wxFlag.id)!;
+    expect(kept).toMatchObject({ member: wx, status: 'recalled' });
+    expect(kept.chat).toMatch(/^wechat:/);
+    await h.say('op', `/unlink #${wx} wechat`, { chat: 'g1', lang: 'en' });
+    // WeChat was the member's own first identity: it leaves as a new member, and the flag with it.
+    const alone = memberOf('wechat', 'wx-ann');
+    expect(alone).not.toBe(wx);
+    expect(memberOf('discord', 'ann#7')).toBe(wx);
+    expect(flags().find((f) => f.id === wxFlag.id)).toMatchObject({ member: alone, status: 'recalled' });
+    expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+});

@@ -68,7 +68,7 @@ export function buildCommandTable(s: CommandServices): readonly CommandSpec[] {
     ...checkinCommands(s.checkins),
     ...pointsCommands({ points: s.points, timeZone: s.timeZone, tiers: s.tiers }),
     ...membersCommands(s.members),
-    ...privacyCommands(s.privacy),
+    ...privacyCommands(s.privacy, s.dashboard),
     ...linkingCommands({ link: s.link, members: s.members, points: s.points, checkins: s.checkins, timeZone: s.timeZone }),
     ...groupsCommands(s.groups, s.tiers),
     ...contentCommands({ content: s.content, groups: s.groups }),

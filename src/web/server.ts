@@ -82,7 +82,7 @@ function actionKey(form: Form): string | undefined {
  */
 export function createDashboard(options: DashboardOptions): Hono<Env> {
   const { app } = options;
-  const { dashboard, members } = app.services;
+  const { dashboard, members, memberData } = app.services;
   const secure = options.baseUrl.startsWith('https:');
   const timeZone = app.content.community.community.timezone;
   const communityLocale = app.content.community.community.locale;
@@ -163,6 +163,38 @@ export function createDashboard(options: DashboardOptions): Hono<Env> {
     }
     setCookie(c, COOKIE, signed.cookie, { httpOnly: true, sameSite: 'Strict', secure, path: '/', maxAge: Math.floor(dashboard.sessionMs / 1000) });
     return c.redirect('/', 303);
+  });
+
+  // A member's own data (`/mydata` where the platform cannot send files): the token alone opens it,
+  // once and before it expires, with no session. The GET only shows a button, like sign-in.
+  web.get('/mydata', (c) => {
+    const token = c.req.query('token') ?? '';
+    const locale = visitorLocale(c);
+    if (token === '') return c.html(plainPage(locale, text(locale, 'mydata.title'), html`<p>${text(locale, 'mydata.how')}</p>`), 200);
+    return c.html(
+      plainPage(
+        locale,
+        text(locale, 'mydata.title'),
+        html`<form method="post" action="/mydata"><input type="hidden" name="token" value="${token}"><p>${text(locale, 'mydata.confirm')}</p><button class="primary" type="submit">${text(locale, 'mydata.button')}</button></form>`,
+      ),
+    );
+  });
+
+  web.post('/mydata', async (c) => {
+    const form = await c.req.parseBody();
+    const token = typeof form['token'] === 'string' ? form['token'] : '';
+    const now = app.clock.now();
+    const memberId = token === '' ? undefined : dashboard.takeDownload(token, now);
+    if (memberId === undefined) {
+      const locale = visitorLocale(c);
+      return c.html(plainPage(locale, text(locale, 'mydata.title'), html`<p class="flash error">${text(locale, 'mydata.bad_link')}</p><p>${text(locale, 'mydata.how')}</p>`), 410);
+    }
+    const data = memberData.exportMember(memberId, now);
+    return c.body(JSON.stringify(data, null, 2), 200, {
+      'Content-Type': 'application/json; charset=utf-8',
+      'Content-Disposition': `attachment; filename="hearth-mydata-${now.toISOString().slice(0, 10)}.json"`,
+      'Cache-Control': 'no-store',
+    });
   });
 
   // Everything below needs a live session, a member who still exists, and — for POSTs — the

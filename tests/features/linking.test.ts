@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { renderPlain } from '../../src/core/outbound.ts';
-import { harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
+import { contentWith, harness, ledgerMismatches, type Harness } from '../helpers/harness.ts';
 import { onPlatforms, withoutSendGaps } from '../helpers/platforms.ts';
 
 let h: Harness;
@@ -219,5 +219,130 @@ describe('the member data parts', () => {
     const claimed = h.app.services.memberData.parts.flatMap((p) => p.tables);
     expect([...claimed].sort()).toEqual(tables);
     expect(new Set(claimed).size).toBe(claimed.length);
+  });
+});
+
+/** The shipped content with send gaps off and a flat 30-point check-in. */
+const flatCheckin = () =>
+  contentWith((cfg) => {
+    (cfg.delivery as { policies: unknown }).policies = {};
+    (cfg.earning as { checkin: Record<string, number> }).checkin = { base: 30, streakBonus: 0, streakBonusCap: 0 };
+  });
+
+describe('unlinking an identity', () => {
+  it('given 120 on Telegram and 80 on Discord linked, and 30 earned on Telegram since, when Telegram is unlinked, then it leaves with 150 (what it brought and earned), both ledgers sum to their balances, and linking again returns 230', async () => {
+    h = await harness({ start: at(1).toISOString(), content: flatCheckin() });
+    await onPlatforms(h, ['telegram', 'discord']);
+    await dc('/checkin', { chat: 'dc-group' });
+    await tg('/checkin', { chat: 'tg-group' });
+    const discord = memberOf('discord', 'ann#7');
+    const telegram = memberOf('telegram', 'ann');
+    topUp(telegram, 120, 1);
+    topUp(discord, 80, 1);
+    h.clock.set(at(1, '20:00'));
+    await linkByCode();
+    expect(memberOf('telegram', 'ann')).toBe(discord);
+    const { points } = h.app.services;
+    expect(points.balance(discord)).toBe(200);
+
+    h.clock.set(at(2));
+    await tg('/checkin', { chat: 'tg-group' });
+    await dc('/checkin', { chat: 'dc-group' });
+    expect(points.balance(discord)).toBe(200 + 30);
+    const lifetimeLinked = points.standing(discord).lifetime;
+
+    h.clock.set(at(2, '12:00'));
+    const before = h.sent.length;
+    const [done] = await tg('/unlink telegram');
+    expect(done).toBe('Unlinked your telegram account. Your member on discord keeps 80 points; the telegram account leaves with 150. Link again any time with /link.');
+    // The Discord side, which did not ask, hears of it there.
+    const told = h.sent.slice(before).filter((o) => o.type === 'dm');
+    expect(told.map((o) => (o.type === 'dm' ? `${o.user.platform}:${renderPlain(o.body)}` : ''))).toEqual([
+      'discord:Your telegram account was unlinked from this member, which keeps 80 points. If that was not you, tell a moderator.',
+    ]);
+    expect(memberOf('telegram', 'ann')).toBe(telegram);
+    expect(memberOf('discord', 'ann#7')).toBe(discord);
+    expect([points.balance(discord), points.balance(telegram)]).toEqual([80, 150]);
+    const state = h.app.exportState();
+    expect(state.ledger.filter((l) => l.reason === 'unlink').map((l) => [l.member, l.delta])).toEqual([
+      [discord, -150],
+      [telegram, 150],
+    ]);
+    expect(ledgerMismatches(h.app)).toEqual([]);
+    // The Telegram group's check-ins go with the identity; the Discord ones stay.
+    const days = (member: number) => (h.app.db.sqlite.prepare('SELECT day FROM checkins WHERE member_id = ? ORDER BY day').all(member) as { day: string }[]).map((r) => r.day);
+    expect(days(telegram)).toEqual(['2026-03-01', '2026-03-02']);
+    // Linked, the person checked in once on day 2 (on Telegram): Discord keeps only its own day.
+    expect(days(discord)).toEqual(['2026-03-01']);
+    // The member unlinked it themself, as the person they were then.
+    expect(state.audit).toContainEqual(expect.objectContaining({ action: 'member.unlink', actor: discord, target: discord, detail: { member: discord, leaving: telegram, platform: 'telegram', via: 'member' } }));
+
+    h.clock.set(at(2, '13:00'));
+    await linkByCode();
+    expect(memberOf('telegram', 'ann')).toBe(discord);
+    expect(points.balance(discord)).toBe(230);
+    expect(points.standing(discord).lifetime).toBe(lifetimeLinked);
+    expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+
+  it('given a member with one platform, when they /unlink it, then that is refused; given a group or an unknown platform, then the member is told how', async () => {
+    h = await harness({ start: at(1).toISOString(), content: withoutSendGaps() });
+    await onPlatforms(h, ['telegram', 'discord']);
+    await tg('/checkin', { chat: 'tg-group' });
+    expect(await tg('/unlink telegram')).toEqual(['Your telegram account is the only one you have here: there is nothing to unlink it from.']);
+    expect(await tg('/unlink discord')).toEqual(['You have no linked discord account. Usage: /unlink <platform>, e.g. /unlink telegram']);
+    expect(await tg('/unlink myspace')).toEqual(['“myspace” is not a platform. Usage: /unlink <platform> — one of telegram, discord, wechat, local']);
+    expect(await tg('/unlink telegram', { chat: 'tg-group' })).toEqual(['Unlinking works only in a direct chat with me: send /unlink <platform> there.']);
+    const [usage] = await tg('/unlink');
+    expect(usage).toMatch(/\/unlink/);
+  });
+
+  it('given two linked identities, when an operator unlinks one by hand, then the person is split and the unlink is audited with the operator; a member cannot', async () => {
+    h = await harness({ start: at(1).toISOString(), content: withoutSendGaps() });
+    await onPlatforms(h, ['telegram', 'discord']);
+    await tg('/checkin', { chat: 'tg-group' });
+    await dc('/checkin', { chat: 'dc-group' });
+    const a = memberOf('telegram', 'ann');
+    const b = memberOf('discord', 'ann#7');
+    await h.say('op', `/link #${a} #${b}`, { chat: 'g1', lang: 'en' });
+    expect(await dc(`/unlink #${a} discord`)).toEqual([expect.stringMatching(/operator/)]);
+    const [done] = await h.say('op', `/unlink #${a} discord`, { chat: 'g1', lang: 'en' });
+    expect(done).toMatch(/discord account is unlinked/);
+    expect(memberOf('discord', 'ann#7')).toBe(b);
+    expect(memberOf('telegram', 'ann')).toBe(a);
+    const op = h.app.services.members.findByIdentity({ platform: 'local', userId: 'op' });
+    expect(h.app.exportState().audit).toContainEqual(expect.objectContaining({ action: 'member.unlink', actor: op, target: a, detail: { member: a, leaving: b, platform: 'discord', via: 'operator' } }));
+    expect(ledgerMismatches(h.app)).toEqual([]);
+  });
+});
+
+describe('unlinking and quiet flags', () => {
+  it('given a flag whose recall went to WeChat, when WeChat is unlinked, then the live flag leaves with the WeChat identity', async () => {
+    h = await harness({ start: at(1).toISOString(), content: withoutSendGaps() });
+    await onPlatforms(h, ['wechat', 'discord']);
+    // WeChat is seen first (the member that stays), Discord's last activity comes before WeChat's.
+    await h.scheduler.advanceTo(at(1, '07:00'));
+    await h.say('wx-ann', '/help', { platform: 'wechat', chat: null, name: 'Ann', lang: 'en' });
+    await h.scheduler.advanceTo(at(1, '08:00'));
+    await dc('/checkin', { chat: 'dc-group' });
+    await h.scheduler.advanceTo(at(1, '09:00'));
+    await h.say('wx-ann', '/checkin', { platform: 'wechat', chat: 'wx-group', name: 'Ann', lang: 'en' });
+    await h.scheduler.advanceTo(at(10, '11:00'));
+    const wx = memberOf('wechat', 'wx-ann');
+    const dcId = memberOf('discord', 'ann#7');
+    const flags = () => h.app.db.sqlite.prepare("SELECT id, member_id AS member, status, recall_chat AS chat FROM quiet_flags WHERE status IN ('open', 'snoozed', 'recalled') ORDER BY id").all() as { id: number; member: number; status: string; chat: string | null }[];
+    const wxFlag = flags().find((f) => f.member === wx)!;
+    await h.say('mod', `/flag ${wxFlag.id} recall`, { chat: 'staff', lang: 'en' });
+    await h.say('op', `/link #${wx} #${dcId}`, { chat: 'g1', lang: 'en' });
+    const kept = flags().find((f) => f.id === wxFlag.id)!;
+    expect(kept).toMatchObject({ member: wx, status: 'recalled' });
+    expect(kept.chat).toMatch(/^wechat:/);
+    await h.say('op', `/unlink #${wx} wechat`, { chat: 'g1', lang: 'en' });
+    // WeChat was the member's own first identity: it leaves as a new member, and the flag with it.
+    const alone = memberOf('wechat', 'wx-ann');
+    expect(alone).not.toBe(wx);
+    expect(memberOf('discord', 'ann#7')).toBe(wx);
+    expect(flags().find((f) => f.id === wxFlag.id)).toMatchObject({ member: alone, status: 'recalled' });
+    expect(ledgerMismatches(h.app)).toEqual([]);
   });
 });

@@ -110,7 +110,11 @@ describe('/mydata', () => {
     const text = renderPlain(out!.body);
     expect(text).toContain('Accounts: telegram:zed-4417 (Zebulon Quarry), discord:zq-9031 (ZQuarry)');
     expect(text).toMatch(/Check-ins: 6 · redemptions: 1/);
-    // The local platform cannot send files: the JSON follows the summary as text (Telegram sends a document).
+    expect(text).toContain('Tier: basic · birthday (month-day): 05-17');
+    expect(text).toMatch(/Quiet-member flags about you: 0 \(recalls sent: 0\) · tickets: 1/);
+    // The local platform cannot send files and no dashboard runs here: the member is told, and the
+    // JSON follows the summary as text (Telegram sends a document; with the dashboard, a download link).
+    expect(text).toContain('the dashboard is not running, so there is no download link');
     const name = 'hearth-mydata-2026-03-06.json\n';
     expect(text).toContain(name);
     const data = JSON.parse(text.slice(text.indexOf(name) + name.length));

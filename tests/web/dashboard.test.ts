@@ -240,3 +240,39 @@ describe('the dashboard environment', () => {
     expect(await h.say('mod', '/dashboard', { chat: null, lang: 'en' })).toEqual(['The web dashboard is not switched on (HEARTH_WEB_PORT).']);
   });
 });
+
+describe('downloading /mydata by link', () => {
+  const post = (web: Awaited<ReturnType<typeof dashboardHarness>>['web'], token: string) =>
+    web.request('/mydata', { method: 'POST', body: new URLSearchParams({ token }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } });
+  const tokenIn = (lines: readonly string[]) => /\/mydata\?token=([A-Za-z0-9_-]+)/.exec(lines.join('\n'))?.[1];
+
+  it('given a platform without files and the dashboard running, when a member sends /mydata, then a one-time link downloads their JSON as an attachment once, without a session; a replay, a forged and an expired link are refused', async () => {
+    const { h: hh, web } = await dashboardHarness();
+    h = hh;
+    await h.say('u1', '/checkin', { name: 'Una', lang: 'en' });
+    const answer = await h.say('u1', '/mydata', { chat: null, lang: 'en' });
+    expect(answer.join('\n')).toMatch(/works once, for 10 minutes\): http:\/\/127\.0\.0\.1:8787\/mydata\?token=/);
+    expect(answer.join('\n')).not.toContain('"sections"');
+    const token = tokenIn(answer)!;
+
+    const preview = await web.request(`/mydata?token=${token}`, { headers: { 'Accept-Language': 'en' } });
+    expect(preview.status).toBe(200);
+    expect(await preview.text()).toContain('Download');
+
+    const res = await post(web, token);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toMatch(/^attachment; filename="hearth-mydata-\d{4}-\d{2}-\d{2}\.json"$/);
+    const data = JSON.parse(await res.text()) as { member: number; sections: { members: { identities: { userId: string }[] } } };
+    expect(data.member).toBe(h.app.services.members.findByIdentity({ platform: 'local', userId: 'u1' }));
+    expect(data.sections.members.identities.map((i) => i.userId)).toEqual(['u1']);
+
+    expect((await post(web, token)).status).toBe(410);
+    expect((await post(web, `A${token.slice(1)}`)).status).toBe(410);
+    const late = tokenIn(await h.say('u1', '/mydata', { chat: null, lang: 'en' }))!;
+    h.clock.advance(10 * 60_000 + 1);
+    expect((await post(web, late)).status).toBe(410);
+    // A download link is no sign-in link.
+    expect((await new Client(web).signIn(`http://127.0.0.1:8787/login?token=${late}`)).status).toBe(401);
+    expect(h.app.exportState().audit.filter((a) => (a as { action: string }).action === 'mydata.download')).toHaveLength(1);
+  });
+});

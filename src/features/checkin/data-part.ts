@@ -1,6 +1,6 @@
 import { addDays, localDay } from '../../core/clock.ts';
 import type { Db } from '../../db/open.ts';
-import { placeholders, type MemberDataPart } from '../members/index.ts';
+import { onPlatform, placeholders, type MemberDataPart } from '../members/index.ts';
 import type { CheckinService } from './service.ts';
 
 /**
@@ -16,6 +16,8 @@ export function checkinDataPart(db: Db, checkins: CheckinService, timeZone: stri
     move: s.prepare('UPDATE OR IGNORE checkins SET member_id = @into WHERE member_id = @from'),
     latest: s.prepare('SELECT day, streak FROM checkins WHERE member_id = ? ORDER BY day DESC LIMIT 1'),
     setStreak: s.prepare('UPDATE checkins SET streak = ? WHERE member_id = ? AND day = ?'),
+    earnedSince: s.prepare('SELECT COALESCE(SUM(points), 0) AS n FROM checkins WHERE member_id = @member AND at >= @since AND chat_key LIKE @chats'),
+    split: s.prepare('UPDATE OR IGNORE checkins SET member_id = @leaving WHERE member_id = @member AND chat_key LIKE @chats'),
   };
   return {
     feature: 'checkin',
@@ -26,6 +28,13 @@ export function checkinDataPart(db: Db, checkins: CheckinService, timeZone: stri
       const today = localDay(at, timeZone);
       const last = q.latest.get(into) as { day: string; streak: number } | undefined;
       if (last && last.streak < best && (last.day === today || last.day === addDays(today, -1))) q.setStreak.run(best, into, last.day);
+    },
+    earnedSince({ member, platform, linkedAt }) {
+      return (q.earnedSince.get({ member, since: linkedAt, chats: onPlatform(platform) }) as { n: number }).n;
+    },
+    // The days checked in in the platform's groups go with it; each side's streak is what its own rows say.
+    split({ member, leaving, platform }) {
+      q.split.run({ member, leaving, chats: onPlatform(platform) });
     },
     erase(step) {
       step.anonymiseKeyColumn('checkins', 'event_key');

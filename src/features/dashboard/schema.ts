@@ -15,6 +15,8 @@ export const dashboardLinks = sqliteTable(
     createdAt: integer('created_at').notNull(),
     expiresAt: integer('expires_at').notNull(),
     usedAt: integer('used_at'),
+    /** `sign-in` (a session) or `mydata` (one download of the member's own data, no session). */
+    purpose: text('purpose').notNull().default('sign-in'),
   },
   (t) => [index('dashboard_links_expiry').on(t.expiresAt)],
 );

@@ -47,6 +47,7 @@ export class DashboardService {
   private readonly q: {
     readonly insertLink: Database.Statement;
     readonly useLink: Database.Statement;
+    readonly useDownload: Database.Statement;
     readonly insertSession: Database.Statement;
     readonly session: Database.Statement<[string, number]>;
     readonly endSession: Database.Statement;
@@ -58,9 +59,10 @@ export class DashboardService {
     this.times = deps.times ?? DEFAULT_DASHBOARD_TIMES;
     const s = deps.db.sqlite;
     this.q = {
-      insertLink: s.prepare('INSERT INTO dashboard_links (token_hash, member_id, created_at, expires_at) VALUES (?, ?, ?, ?)'),
+      insertLink: s.prepare('INSERT INTO dashboard_links (token_hash, member_id, created_at, expires_at, purpose) VALUES (?, ?, ?, ?, ?)'),
       // Conditional: of two requests racing with one link, exactly one signs in.
-      useLink: s.prepare('UPDATE dashboard_links SET used_at = @at WHERE token_hash = @hash AND used_at IS NULL AND expires_at > @at RETURNING member_id AS memberId'),
+      useLink: s.prepare("UPDATE dashboard_links SET used_at = @at WHERE token_hash = @hash AND used_at IS NULL AND expires_at > @at AND purpose = 'sign-in' RETURNING member_id AS memberId"),
+      useDownload: s.prepare("UPDATE dashboard_links SET used_at = @at WHERE token_hash = @hash AND used_at IS NULL AND expires_at > @at AND purpose = 'mydata' RETURNING member_id AS memberId"),
       insertSession: s.prepare('INSERT INTO dashboard_sessions (id_hash, member_id, csrf, created_at, expires_at) VALUES (?, ?, ?, ?, ?)'),
       session: s.prepare('SELECT member_id AS memberId, csrf, expires_at AS expiresAt FROM dashboard_sessions WHERE id_hash = ? AND ended_at IS NULL AND expires_at > ?'),
       endSession: s.prepare('UPDATE dashboard_sessions SET ended_at = @at WHERE id_hash = @hash AND ended_at IS NULL RETURNING member_id AS memberId'),
@@ -89,9 +91,34 @@ export class DashboardService {
     const expiresAt = new Date(at.getTime() + this.times.linkMinutes * 60_000);
     // Links and sessions past their expiry by a day are of no use to anyone: kept small here.
     this.q.purge.run(at.getTime() - 86_400_000);
-    this.q.insertLink.run(hash(token), memberId, at.getTime(), expiresAt.getTime());
+    this.q.insertLink.run(hash(token), memberId, at.getTime(), expiresAt.getTime(), 'sign-in');
     this.deps.audit.record({ at, actorMemberId: memberId, action: 'dashboard.link', targetMemberId: memberId, detail: { expiresAt: expiresAt.toISOString() } });
     return { url: `${base.replace(/\/+$/, '')}/login?token=${token}`, expiresAt };
+  }
+
+  /**
+   * A one-time, short-lived link to download the member's own data (`/mydata` where the platform
+   * cannot send files): the same token mechanics as a sign-in link, but it opens no session.
+   * Undefined when the dashboard does not run.
+   */
+  issueDownload(memberId: number, at: Date): { url: string; expiresAt: Date; minutes: number } | undefined {
+    const base = this.deps.baseUrl;
+    if (base === undefined) return undefined;
+    const token = secret();
+    const expiresAt = new Date(at.getTime() + this.times.linkMinutes * 60_000);
+    this.q.purge.run(at.getTime() - 86_400_000);
+    this.q.insertLink.run(hash(token), memberId, at.getTime(), expiresAt.getTime(), 'mydata');
+    this.deps.audit.record({ at, actorMemberId: memberId, action: 'mydata.link', targetMemberId: memberId, detail: { expiresAt: expiresAt.toISOString() } });
+    return { url: `${base.replace(/\/+$/, '')}/mydata?token=${token}`, expiresAt, minutes: this.times.linkMinutes };
+  }
+
+  /** Spends a download link: the member whose data it opens, or undefined (unknown, used or expired). Audited. */
+  takeDownload(token: string, at: Date): number | undefined {
+    return this.deps.db.transaction(() => {
+      const used = this.q.useDownload.get({ hash: hash(token), at: at.getTime() }) as { memberId: number } | undefined;
+      if (used) this.deps.audit.record({ at, actorMemberId: used.memberId, action: 'mydata.download', targetMemberId: used.memberId });
+      return used?.memberId;
+    });
   }
 
   /**

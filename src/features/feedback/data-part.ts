@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.ts';
-import { placeholders, type MemberDataPart } from '../members/index.ts';
+import { onPlatform, placeholders, type MemberDataPart } from '../members/index.ts';
 
 /**
  * How the feedback box follows a member's data. A merge moves tickets, an unsent draft (where the
@@ -18,6 +18,8 @@ export function feedbackDataPart(db: Db): MemberDataPart {
     tasks: s.prepare('UPDATE staff_tasks SET member_id = @into WHERE member_id = @from'),
     taskAssignee: s.prepare('UPDATE staff_tasks SET assignee_id = @into WHERE assignee_id = @from'),
   };
+  // Tickets still open that were written on the platform go with its identity.
+  const splitTickets = s.prepare("UPDATE feedback_tickets SET member_id = @leaving WHERE member_id = @member AND status <> 'closed' AND chat_key LIKE @chats");
   const own = (ids: readonly number[]) => placeholders(ids);
   return {
     feature: 'feedback',
@@ -25,6 +27,9 @@ export function feedbackDataPart(db: Db): MemberDataPart {
     merge({ from, into }) {
       const p = { from, into };
       for (const stmt of Object.values(q)) stmt.run(p);
+    },
+    split({ member, leaving, platform }) {
+      splitTickets.run({ member, leaving, chats: onPlatform(platform) });
     },
     personalTexts(ids) {
       const l = own(ids);

@@ -111,5 +111,40 @@ export function linkingCommands(deps: LinkCommandDeps): CommandSpec[] {
         }
       },
     }),
+    defineCommand({
+      name: 'unlink',
+      aliases: ['解绑', '解除关联'],
+      feature: 'linking',
+      args: [arg.text('platform', 'telegram')],
+      role: 'member',
+      // The member's form needs a direct chat; the operator's (`/unlink @member <platform>`) works anywhere.
+      where: 'any',
+      private: true,
+      inMenu: true,
+      privilegedForm: { role: 'operator', matches: (text) => (text.match(MEMBER_TOKEN) ?? []).length >= 1 },
+      handler: (ctx) => {
+        const words = ctx.args.platform.trim().split(/\s+/);
+        const token = words.find((w) => /^(?:@\S+|#\d+)$/.test(w));
+        const platform = (words.find((w) => w !== token) ?? '').toLowerCase();
+        if (token) {
+          const target = ctx.resolveMember(token);
+          if (!target) throw new UserError('args.unknown_member', { value: token });
+          const { member, leaving } = link.unlink(target.memberId, platform, ctx.actor.memberId, ctx.now, ctx.key, 'operator');
+          ctx.reply(ctx.t('unlink.operator_done', { member: seg.mention(target.user, target.name), platform, balance: points.balance(member), theirs: points.balance(leaving) }));
+          return;
+        }
+        if (ctx.chat.kind !== 'direct') {
+          ctx.reply(ctx.t('unlink.dm_only'));
+          return;
+        }
+        const { member, leaving } = link.unlink(ctx.actor.memberId, platform, ctx.actor.memberId, ctx.now, ctx.key, 'member');
+        const done = { platform, balance: points.balance(member), theirs: points.balance(leaving), platforms: platformsOf(members, member) };
+        ctx.reply(ctx.t('unlink.done', done));
+        // The side the member did not write from hears of it there: an unlink nobody asked for is noticed.
+        const other = ctx.actor.user.platform === platform ? member : leaving;
+        const name = members.get(other)?.name ?? '';
+        for (const user of members.identitiesOf(other)) ctx.dm(user, ctx.t(other === leaving ? 'unlink.done_leaving' : 'unlink.done_staying', done), { name });
+      },
+    }),
   ];
 }

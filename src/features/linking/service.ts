@@ -1,5 +1,6 @@
 import { createHash, randomInt } from 'node:crypto';
 import { UserError } from '../../core/errors.ts';
+import { PLATFORMS } from '../../core/ids.ts';
 import type { Db } from '../../db/open.ts';
 import type { MemberDataService, MembersService } from '../members/index.ts';
 import { LinkRepo } from './repo.ts';
@@ -14,6 +15,7 @@ export const GUESSES_PER_HOUR = 10;
 export const CODES_PER_HOUR = 5;
 
 const HOUR_MS = 3_600_000;
+const KNOWN_PLATFORMS: ReadonlySet<string> = new Set(PLATFORMS);
 /** Letters and digits that cannot be mistaken for one another (no 0/O, 1/I/L). */
 const ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
 const HALF = 4;
@@ -116,6 +118,15 @@ export class LinkService {
     const [into, from] = a < b ? [a, b] : [b, a];
     this.deps.data.merge(from, into, { at, key: `link:${key}`, actorMemberId, via: 'operator' });
     return { into, from };
+  }
+
+  /**
+   * Takes the member's identities on `platform` out of them (`/unlink`, by the member or an
+   * operator): see `MemberDataService.unlink` for the split. Returns who each side is now.
+   */
+  unlink(memberId: number, platform: string, actorMemberId: number, at: Date, key: string, via: 'member' | 'operator'): { member: number; leaving: number } {
+    if (!KNOWN_PLATFORMS.has(platform)) throw new UserError('unlink.unknown_platform', { platform, platforms: PLATFORMS.join(', ') });
+    return this.deps.data.unlink(memberId, platform, { at, key: `unlink:${key}`, actorMemberId, via });
   }
 
   /** A code written in a group is no longer secret: it is voided before anyone else can use it. */

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { isRole, roleRank } from '../../core/roles.ts';
-import { placeholders, type MemberDataPart } from './member-data.ts';
+import { onPlatform, placeholders, type MemberDataPart } from './member-data.ts';
 
 /**
  * The members feature's own part: identities, memberships, daily activity, roles and the member
@@ -42,12 +42,29 @@ export function membersDataPart(sqlite: Database.Database): MemberDataPart {
        WHERE id = @into`,
     ),
     mergedInto: sqlite.prepare('UPDATE members SET merged_into = @into WHERE id = @from OR merged_into = @from'),
+    mergedAt: sqlite.prepare('UPDATE members SET merged_at = @at WHERE id = @from'),
+    // An unlink: the groups and daily activity of the platform go with its identity.
+    splitMemberships: sqlite.prepare(
+      `INSERT INTO memberships (member_id, chat_key, joined_at, first_seen_at, last_active_at, left_at)
+       SELECT @leaving, chat_key, joined_at, first_seen_at, last_active_at, left_at FROM memberships WHERE member_id = @member AND chat_key LIKE @chats
+       ON CONFLICT (member_id, chat_key) DO UPDATE SET joined_at = excluded.joined_at, first_seen_at = excluded.first_seen_at,
+         last_active_at = excluded.last_active_at, left_at = excluded.left_at`,
+    ),
+    dropSplitMemberships: sqlite.prepare('DELETE FROM memberships WHERE member_id = @member AND chat_key LIKE @chats'),
+    splitActivity: sqlite.prepare(
+      `INSERT INTO activity_days (member_id, chat_key, day, messages, checkins, shares, reactions)
+       SELECT @leaving, chat_key, day, messages, checkins, shares, reactions FROM activity_days WHERE member_id = @member AND chat_key LIKE @chats
+       ON CONFLICT (member_id, chat_key, day) DO UPDATE SET messages = messages + excluded.messages, checkins = checkins + excluded.checkins,
+         shares = shares + excluded.shares, reactions = reactions + excluded.reactions`,
+    ),
+    dropSplitActivity: sqlite.prepare('DELETE FROM activity_days WHERE member_id = @member AND chat_key LIKE @chats'),
+    splitLastActive: sqlite.prepare('UPDATE members SET last_active_at = (SELECT MAX(last_active_at) FROM memberships WHERE member_id = @leaving) WHERE id = @leaving'),
   };
   return {
     feature: 'members',
     // Identity aliases are keyed by identity, so a merge carries them with the identities.
     tables: ['members', 'identities', 'identity_aliases', 'memberships', 'activity_days', 'member_roles', 'processed_events'],
-    merge({ from, into }) {
+    merge({ from, into, at }) {
       const p = { from, into };
       q.identities.run(p);
       q.memberships.run(p);
@@ -60,6 +77,15 @@ export function membersDataPart(sqlite: Database.Database): MemberDataPart {
       q.dropRole.run(from);
       q.member.run(p);
       q.mergedInto.run(p);
+      q.mergedAt.run({ from, at: at.getTime() });
+    },
+    split({ member, leaving, platform }) {
+      const p = { member, leaving, chats: onPlatform(platform) };
+      q.splitMemberships.run(p);
+      q.dropSplitMemberships.run(p);
+      q.splitActivity.run(p);
+      q.dropSplitActivity.run(p);
+      q.splitLastActive.run({ leaving });
     },
     erase(step) {
       const ids = step.memberIds;

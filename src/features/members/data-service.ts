@@ -59,6 +59,52 @@ export class MemberDataService {
     });
   }
 
+  /**
+   * Unlinks the member's identities on `platform` (`/unlink`): they go back to the member they were
+   * first seen as when that one was merged into this member, else to a new member; every part
+   * gives them their rows back (`split`), the points they brought and earned since linking move
+   * with two `unlink` ledger rows, and it is audited. Refuses unlinking the member's only platform.
+   * Linking again merges them as before, so link → unlink → link returns the same totals.
+   */
+  unlink(memberId: number, platform: string, opts: { at: Date; key: string; actorMemberId: number | null; via: string }): { member: number; leaving: number; reopened: boolean } {
+    const { db, audit } = this.deps;
+    const s = db.sqlite;
+    return db.transaction(() => {
+      const row = s.prepare('SELECT merged_into AS mergedInto, erased_at AS erasedAt FROM members WHERE id = ?').get(memberId) as { mergedInto: number | null; erasedAt: number | null } | undefined;
+      if (!row || row.mergedInto !== null || row.erasedAt !== null) throw new UserError('link.unavailable');
+      const identities = s
+        .prepare('SELECT platform, user_id AS userId, name, first_seen_at AS firstSeenAt, home_member_id AS home FROM identities WHERE member_id = ? ORDER BY first_seen_at')
+        .all(memberId) as { platform: string; userId: string; name: string; firstSeenAt: number; home: number | null }[];
+      const going = identities.filter((i) => i.platform === platform);
+      if (going.length === 0) throw new UserError('unlink.not_linked', { platform });
+      if (going.length === identities.length) throw new UserError('unlink.only_identity', { platform });
+      const first = going[0]!;
+      const home =
+        first.home === null || first.home === memberId
+          ? undefined
+          : (s.prepare('SELECT id, merged_at AS mergedAt FROM members WHERE id = ? AND merged_into = ? AND erased_at IS NULL').get(first.home, memberId) as { id: number; mergedAt: number | null } | undefined);
+      let leaving: number;
+      let linkedAt: number;
+      if (home) {
+        leaving = home.id;
+        linkedAt = home.mergedAt ?? 0;
+        s.prepare('UPDATE members SET merged_into = NULL, merged_at = NULL WHERE id = ?').run(leaving);
+      } else {
+        const tier = (s.prepare('SELECT tier, locale FROM members WHERE id = ?').get(memberId) as { tier: string; locale: string | null });
+        leaving = Number(s.prepare('INSERT INTO members (name, locale, tier, created_at) VALUES (?, ?, ?, ?)').run(first.name, tier.locale, tier.tier, first.firstSeenAt).lastInsertRowid);
+        const since = s.prepare('SELECT MIN(merged_at) AS at FROM members WHERE merged_into = ?').get(memberId) as { at: number | null };
+        linkedAt = Math.max(first.firstSeenAt, since.at ?? first.firstSeenAt);
+      }
+      s.prepare('UPDATE identities SET member_id = ?, home_member_id = ? WHERE member_id = ? AND platform = ?').run(leaving, leaving, memberId, platform);
+      const base = { member: memberId, leaving, platform, reopened: home !== undefined, linkedAt, at: opts.at, key: opts.key, actorMemberId: opts.actorMemberId };
+      const earned = this.parts.reduce((sum, p) => sum + (p.earnedSince?.(base) ?? 0), 0);
+      const step = { ...base, earned };
+      for (const part of this.parts) part.split?.(step);
+      audit.record({ at: opts.at, actorMemberId: opts.actorMemberId, action: 'member.unlink', targetMemberId: memberId, detail: { member: memberId, leaving, platform, via: opts.via } });
+      return { member: memberId, leaving, reopened: home !== undefined };
+    });
+  }
+
   /** The member and every member merged into it, at any depth. */
   lineage(memberId: number): number[] {
     const rows = this.deps.db.sqlite

@@ -2,4 +2,4 @@ export { MembersService, STAGE_DAYS, stageAt, type MemberRow, type ActivityField
 export { membersCommands } from "./handlers.ts";
 export { memberReconcileJob, needsReconcile, RECONCILE_CRON } from "./jobs.ts";
 export { MemberDataService, type MemberExport } from './data-service.ts';
-export { ERASED, placeholders, type ErasureStep, type MemberDataPart, type MergeStep } from './member-data.ts';
+export { ERASED, onPlatform, placeholders, type ErasureStep, type MemberDataPart, type MergeStep, type SplitStep } from './member-data.ts';

@@ -19,6 +19,14 @@ export interface MemberDataPart {
   /** Moves `from`'s rows to `into`, keeping what accounting needs per identity. No `await`: runs in the merge's transaction. */
   merge?(step: MergeStep): void;
   /**
+   * Points the leaving identity earned in this part's rows since it was linked (check-ins in its
+   * platform's groups, posts and shares keyed by its events): summed over every part before any
+   * splits, so the points part can give them back.
+   */
+  earnedSince?(step: Omit<SplitStep, 'earned'>): number;
+  /** Gives the leaving identity its rows back (`/unlink`). No `await`: runs in the unlink's transaction. */
+  split?(step: SplitStep): void;
+  /**
    * Free texts the member wrote that this part stores (ticket texts): collected from every part
    * before any erases, so the other parts can scrub copies of them (an outbox reply that quoted one).
    */
@@ -38,6 +46,29 @@ export interface MergeStep {
   readonly key: string;
   readonly actorMemberId: number | null;
 }
+
+/**
+ * One unlink: the identities of `platform` leave `member` for `leaving` (the member they were first
+ * seen as, reopened, or a new one).
+ */
+export interface SplitStep {
+  readonly member: number;
+  readonly leaving: number;
+  readonly platform: string;
+  /** Whether `leaving` is the identity's own earlier member, reopened (its history was kept there). */
+  readonly reopened: boolean;
+  /** When the identity joined `member` (ms): what it earned from then on goes with it. */
+  readonly linkedAt: number;
+  /** Points earned on the identity since `linkedAt`, over every part. */
+  readonly earned: number;
+  readonly at: Date;
+  /** Unique per unlink: the source key of rows the unlink writes. */
+  readonly key: string;
+  readonly actorMemberId: number | null;
+}
+
+/** A chat key on the platform: `LIKE` pattern for the leaving identity's groups and direct chats. */
+export const onPlatform = (platform: string) => `${platform.replace(/[%_\\]/g, '')}:%`;
 
 /** The erased: what to look for, and helpers every part uses on its own tables. */
 export interface ErasureStep {

@@ -14,6 +14,8 @@ export const members = sqliteTable(
     lastActiveAt: integer('last_active_at'),
     /** Set when this member was merged into another by linking identities. */
     mergedInto: integer('merged_into'),
+    /** When this member was last merged into another: an unlink counts what the identity earned since. */
+    mergedAt: integer('merged_at'),
     /** Set when the member's personal data was erased (`/forget`): the row stays as an anonymous tombstone. */
     erasedAt: integer('erased_at'),
   },
@@ -33,6 +35,11 @@ export const identities = sqliteTable(
     handle: text('handle'),
     name: text('name').notNull(),
     firstSeenAt: integer('first_seen_at').notNull(),
+    /**
+     * The member the identity was first seen as. A merge moves the identity, never this: an unlink
+     * gives the identity back to this member when it was merged away, else to a new one.
+     */
+    homeMemberId: integer('home_member_id'),
   },
   (t) => [primaryKey({ columns: [t.platform, t.userId] }), index('identities_member').on(t.memberId), index('identities_handle').on(t.platform, t.handle)],
 );

@@ -82,7 +82,7 @@ export class MembersService implements Directory {
     readonly setLocale: Database.Statement<[string, number]>;
     readonly setTier: Database.Statement<[string, number]>;
     readonly insertMember: Database.Statement<[string, string | null, string, number]>;
-    readonly insertIdentity: Database.Statement<[string, string, number, string | null, string, number]>;
+    readonly insertIdentity: Database.Statement<[string, string, number, string | null, string, number, number]>;
     readonly joined: Database.Statement<{ m: number; k: string; at: number }>;
     readonly left: Database.Statement<{ m: number; k: string; at: number }>;
     readonly interacted: Database.Statement<{ m: number; k: string; at: number }>;
@@ -107,7 +107,7 @@ export class MembersService implements Directory {
     for (const k of deps.owners) this.configRoles.set(k, 'owner');
     const s = deps.orm.$client;
     this.aliases = new IdentityAliasStore(s);
-    const memberColumns = 'm.id AS id, m.name AS name, m.locale AS locale, m.tier AS tier, m.created_at AS createdAt, m.last_active_at AS lastActiveAt, m.merged_into AS mergedInto, m.erased_at AS erasedAt';
+    const memberColumns = 'm.id AS id, m.name AS name, m.locale AS locale, m.tier AS tier, m.created_at AS createdAt, m.last_active_at AS lastActiveAt, m.merged_into AS mergedInto, m.merged_at AS mergedAt, m.erased_at AS erasedAt';
     const membership = (values: string, set: string) =>
       s.prepare<{ m: number; k: string; at: number }>(
         `INSERT INTO memberships (member_id, chat_key, joined_at, first_seen_at, last_active_at, left_at) VALUES (@m, @k, ${values})
@@ -130,7 +130,7 @@ export class MembersService implements Directory {
       setLocale: s.prepare('UPDATE members SET locale = ? WHERE id = ?'),
       setTier: s.prepare('UPDATE members SET tier = ? WHERE id = ?'),
       insertMember: s.prepare('INSERT INTO members (name, locale, tier, created_at) VALUES (?, ?, ?, ?)'),
-      insertIdentity: s.prepare('INSERT INTO identities (platform, user_id, member_id, handle, name, first_seen_at) VALUES (?, ?, ?, ?, ?, ?)'),
+      insertIdentity: s.prepare('INSERT INTO identities (platform, user_id, member_id, handle, name, first_seen_at, home_member_id) VALUES (?, ?, ?, ?, ?, ?, ?)'),
       joined: membership('@at, @at, NULL, NULL', 'joined_at = @at, left_at = NULL'),
       left: membership('NULL, @at, NULL, @at', 'left_at = @at'),
       interacted: membership('NULL, @at, @at, NULL', 'last_active_at = MAX(COALESCE(last_active_at, @at), @at), left_at = NULL'),
@@ -284,8 +284,8 @@ export class MembersService implements Directory {
     const locale = localeFromLanguage(person.language) ?? null;
     const tier = startTier ?? this.deps.tiers.lowest;
     const id = Number(this.q.insertMember.run(name, locale, tier, at.getTime()).lastInsertRowid);
-    this.q.insertIdentity.run(platform, userId, id, person.handle ?? null, name, at.getTime());
-    return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null, erasedAt: null };
+    this.q.insertIdentity.run(platform, userId, id, person.handle ?? null, name, at.getTime(), id);
+    return { id, name, locale, tier, createdAt: at.getTime(), lastActiveAt: null, mergedInto: null, mergedAt: null, erasedAt: null };
   }
 
   /**

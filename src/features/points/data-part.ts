@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.ts';
-import { placeholders, type MemberDataPart } from '../members/index.ts';
+import { onPlatform, placeholders, type MemberDataPart } from '../members/index.ts';
 import type { PointsService } from './service.ts';
 
 /**
@@ -19,6 +19,11 @@ export function pointsDataPart(db: Db, points: PointsService): MemberDataPart {
        ON CONFLICT (week, member_id) DO UPDATE SET points = points + excluded.points`,
     ),
     dropWeekly: s.prepare('DELETE FROM points_weekly WHERE member_id = @from'),
+    // Posts, shares and other rows keyed by the identity's events, earned since the link.
+    earnedByKey: s.prepare("SELECT COALESCE(SUM(delta), 0) AS n FROM ledger WHERE member_id = @member AND earned = 1 AND at >= @since AND source_key LIKE @keys"),
+    broughtIn: s.prepare("SELECT -delta AS n FROM ledger WHERE member_id = ? AND reason = 'merge' AND delta < 0 ORDER BY at DESC, id DESC LIMIT 1"),
+    open: s.prepare('INSERT OR IGNORE INTO balances (member_id, balance, lifetime) VALUES (?, 0, 0)'),
+    earnedBefore: s.prepare('SELECT COALESCE(SUM(delta), 0) AS n FROM ledger WHERE member_id = ? AND earned = 1'),
   };
   return {
     feature: 'points',
@@ -35,6 +40,24 @@ export function pointsDataPart(db: Db, points: PointsService): MemberDataPart {
       q.lifetime.run(-was.lifetime, from);
       q.weekly.run({ from, into });
       q.dropWeekly.run({ from });
+    },
+    earnedSince({ member, platform, linkedAt }) {
+      return (q.earnedByKey.get({ member, since: linkedAt, keys: onPlatform(platform) }) as { n: number }).n;
+    },
+    split({ member, leaving, reopened, earned, at, key, actorMemberId }) {
+      // What the identity brought when it was linked, plus what it earned since, within the balance.
+      const brought = reopened ? ((q.broughtIn.get(leaving) as { n: number } | undefined)?.n ?? 0) : 0;
+      const now = (q.standing.get(member) as { balance: number; lifetime: number } | undefined) ?? { balance: 0, lifetime: 0 };
+      const amount = Math.max(0, Math.min(brought + earned, now.balance));
+      if (amount > 0) {
+        points.credit({ memberId: member, delta: -amount, reason: 'unlink', sourceKey: `${key}:out`, at, actorMemberId, earned: false });
+        points.credit({ memberId: leaving, delta: amount, reason: 'unlink', sourceKey: `${key}:in`, at, actorMemberId, earned: false });
+      }
+      // Lifetime: what the identity earned on its own member, and on this one since the link.
+      const lifetime = Math.max(0, Math.min((reopened ? (q.earnedBefore.get(leaving) as { n: number }).n : 0) + earned, now.lifetime));
+      q.open.run(leaving);
+      q.lifetime.run(-lifetime, member);
+      q.lifetime.run(lifetime, leaving);
     },
     erase(step) {
       step.scrubColumn('ledger', 'note');

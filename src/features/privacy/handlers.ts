@@ -15,7 +15,13 @@ export function exportSummary(ctx: Pick<CommandContext<unknown>, 't'>, data: Mem
   const members = (s.members ?? {}) as Section;
   const points = (s.points ?? {}) as Section;
   const identities = ((members.identities ?? []) as (UserRef & { name: string })[]).map((i) => `${userKey(i)} (${i.name})`).join(', ');
+  const profile = (members.profile ?? {}) as { tier?: string };
+  const birthday = (((s.journey ?? {}) as Section).birthday ?? null) as { monthDay?: string } | null;
+  const flags = (Array.isArray(s.quiet) ? s.quiet : []) as { recalledAt?: string | null }[];
   return ctx.t('mydata.summary', {
+    tier: profile.tier ?? '',
+    birthday: birthday?.monthDay ?? '–',
+    recalls: flags.filter((f) => f.recalledAt).length,
     identities,
     balance: Number(points.balance ?? 0),
     lifetime: Number(points.lifetime ?? 0),
@@ -38,8 +44,17 @@ function answerOnce(ctx: CommandContext<unknown>, body: Body): void {
   ctx.emit(tagOutbound(out, { forgetOnceSent: true }));
 }
 
-/** `/mydata` (a copy of what Hearth holds about you) and `/forget` (erase it), in a direct chat. */
-export function privacyCommands(privacy: PrivacyService): CommandSpec[] {
+/** Hands out one-time download links for a member's own data: the dashboard's, when it runs. */
+export interface DownloadLinks {
+  issueDownload(memberId: number, at: Date): { url: string; minutes: number } | undefined;
+}
+
+/**
+ * `/mydata` (a copy of what Hearth holds about you) and `/forget` (erase it), in a direct chat.
+ * Where the platform cannot send files, the copy is a one-time download link when the dashboard
+ * runs; else the member is told so and gets the copy as text after the summary.
+ */
+export function privacyCommands(privacy: PrivacyService, downloads: DownloadLinks): CommandSpec[] {
   return [
     defineCommand({
       name: 'mydata',
@@ -54,7 +69,14 @@ export function privacyCommands(privacy: PrivacyService): CommandSpec[] {
       handler: (ctx) => {
         const data = privacy.exportFor(ctx.actor.memberId, ctx.now);
         const day = ctx.now.toISOString().slice(0, 10);
-        answerOnce(ctx, [...exportSummary(ctx, data), seg.br(), ...ctx.t('mydata.file'), seg.textFile(`hearth-mydata-${day}.json`, 'application/json', JSON.stringify(data, null, 2))]);
+        const file = seg.textFile(`hearth-mydata-${day}.json`, 'application/json', JSON.stringify(data, null, 2));
+        if (ctx.surface.capabilities.has('files')) {
+          answerOnce(ctx, [...exportSummary(ctx, data), seg.br(), ...ctx.t('mydata.file'), file]);
+          return;
+        }
+        const link = downloads.issueDownload(ctx.actor.memberId, ctx.now);
+        if (link) answerOnce(ctx, [...exportSummary(ctx, data), seg.br(), ...ctx.t('mydata.link', { link: link.url, minutes: link.minutes })]);
+        else answerOnce(ctx, [...exportSummary(ctx, data), seg.br(), ...ctx.t('mydata.no_dashboard'), file]);
       },
     }),
     defineCommand({

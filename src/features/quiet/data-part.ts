@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.ts';
-import { placeholders, type MemberDataPart, type MembersService } from '../members/index.ts';
+import { onPlatform, placeholders, type MemberDataPart, type MembersService } from '../members/index.ts';
 
 const LIVE = "('open', 'snoozed', 'recalled')";
 
@@ -24,6 +24,8 @@ export function quietDataPart(db: Db, members: MembersService): MemberDataPart {
       `UPDATE quiet_flags SET status = 'dismissed', reviewed_at = @at, note = 'active on a linked identity'
        WHERE member_id = @into AND status IN ${LIVE} AND quiet_since < @active`,
     ),
+    // A live flag whose recall went to the platform is about that identity: it leaves with it.
+    split: s.prepare(`UPDATE OR IGNORE quiet_flags SET member_id = @leaving WHERE member_id = @member AND status IN ${LIVE} AND recall_chat LIKE @chats`),
   };
   return {
     feature: 'quiet',
@@ -38,6 +40,9 @@ export function quietDataPart(db: Db, members: MembersService): MemberDataPart {
       if (active === null || active === undefined) return;
       q.returned.run({ into, active });
       q.neverQuiet.run({ into, active, at: at.getTime() });
+    },
+    split({ member, leaving, platform }) {
+      q.split.run({ member, leaving, chats: onPlatform(platform) });
     },
     erase(step) {
       step.scrubColumn('quiet_flags', 'note');

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.ts';
-import { placeholders, type MemberDataPart, type MembersService } from '../members/index.ts';
+import { onPlatform, placeholders, type MemberDataPart, type MembersService } from '../members/index.ts';
 import type { TierService } from './tier-ladder.ts';
 
 /**
@@ -16,6 +16,7 @@ export function tiersDataPart(db: Db, tiers: TierService, members: MembersServic
     ),
     drop: s.prepare('DELETE FROM member_tiers WHERE member_id = ?'),
     invites: s.prepare('UPDATE tier_invites SET member_id = @into WHERE member_id = @from'),
+    splitInvites: s.prepare('UPDATE tier_invites SET member_id = @leaving WHERE member_id = @member AND chat_key LIKE @chats'),
   };
   return {
     feature: 'tiers',
@@ -31,6 +32,13 @@ export function tiersDataPart(db: Db, tiers: TierService, members: MembersServic
       }
       q.drop.run(from);
       q.invites.run({ from, into });
+    },
+    // Both sides keep the person's tier at the unlink (the next review judges each alone); the
+    // invites to the platform's groups go with the identity.
+    split({ member, leaving, platform }) {
+      const person = members.get(member);
+      if (person) members.setTier(leaving, person.tier);
+      q.splitInvites.run({ member, leaving, chats: onPlatform(platform) });
     },
     erase(step) {
       step.scrubColumn('member_tiers', 'note');

@@ -135,6 +135,8 @@ describe('scheduled posts', () => {
     await h.scheduler.advanceTo(new Date('2026-03-02T09:00:00+08:00'));
     // g1 does not wait while core and advanced wait for their retries: lanes are per chat.
     expect(delivered).toEqual(['g1']);
+    // A sent mark commits with the next transaction or at the next turn of the event loop.
+    await new Promise((resolve) => setImmediate(resolve));
     const status = () => Object.fromEntries(h.app.services.content.runs('r').map((r) => [r.chatKey, `${r.status}/${r.attempts}`]));
     expect(status()).toEqual({ 'local:advanced': 'pending/0', 'local:core': 'pending/0', 'local:g1': 'sent/1' });
     // Backoff 1 s, then 2 s: nothing goes before its time.

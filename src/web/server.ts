@@ -16,6 +16,7 @@ import { memberPage, membersPage, memberActions } from './pages/members.ts';
 import { rewardActions, rewardsPage } from './pages/rewards.ts';
 import { contentActions, contentPage } from './pages/content.ts';
 import { auditPage } from './pages/audit.ts';
+import { retentionPage } from './pages/retention.ts';
 
 const COOKIE = 'hearth_session';
 
@@ -41,6 +42,7 @@ const require = createRequire(import.meta.url);
 const ASSETS: Record<string, { type: string; path: string }> = {
   'dashboard.css': { type: 'text/css; charset=utf-8', path: new URL('./assets/dashboard.css', import.meta.url).pathname },
   'dashboard.js': { type: 'text/javascript; charset=utf-8', path: new URL('./assets/dashboard.js', import.meta.url).pathname },
+  'retention.js': { type: 'text/javascript; charset=utf-8', path: new URL('./assets/retention.js', import.meta.url).pathname },
   // ECharts is served from node_modules: the dashboard needs no CDN and works offline.
   'echarts.min.js': { type: 'text/javascript; charset=utf-8', path: require.resolve('echarts/dist/echarts.min.js') },
 };
@@ -262,6 +264,14 @@ export function createDashboard(options: DashboardOptions): Hono<Env> {
   });
 
   web.get('/', page('dashboard', (_c, v, f) => overviewPage(ctx, v, f)));
+  // The retention figures are the report's: the same role as `/report`.
+  web.get('/retention', (c) => {
+    const v = viewerOf(c);
+    if (!v.can('report')) return forbidden(c);
+    const q = (name: string) => (c.req.query(name) ?? '').slice(0, 100);
+    const out = retentionPage(ctx, v, takeFlash(v), { from: q('from'), to: q('to'), cohort: q('cohort'), by: q('by'), segment: q('segment') });
+    return c.html(out.page, out.status);
+  });
   web.get('/review', page('flags', (c, v, f) => reviewPage(ctx, v, f, Number(c.req.query('page') ?? '1') || 1)));
   for (const [path, command, handle] of reviewActions) web.post(path, action(command, (c) => backTo(c, '/review'), (v, form, key) => handle(ctx, v, form, key)));
   web.get('/members', page('dashboard', (c, v, f) => membersPage(ctx, v, f, c.req.query('q') ?? '', Number(c.req.query('offset') ?? '0') || 0)));

@@ -64,6 +64,7 @@ export function bodyHtml(body: Body): Html {
 /** The links of the navigation, each shown only where the viewer's role allows its command. */
 const NAV: readonly { path: string; key: string; command: string }[] = [
   { path: '/', key: 'nav.overview', command: 'dashboard' },
+  { path: '/retention', key: 'nav.retention', command: 'report' },
   { path: '/review', key: 'nav.review', command: 'flags' },
   { path: '/members', key: 'nav.members', command: 'dashboard' },
   { path: '/rewards', key: 'nav.rewards', command: 'stock' },

@@ -15,7 +15,7 @@ async function quietMembers(count: number): Promise<void> {
 }
 
 const PAGES = ['/', '/review', '/members', '/members/1'] as const;
-const OPERATOR_PAGES = ['/rewards', '/content', '/audit'] as const;
+const OPERATOR_PAGES = ['/retention', '/rewards', '/content', '/audit'] as const;
 
 describe('signing in through chat', () => {
   it('given a moderator sends /dashboard in a DM, then they get a one-time link; a member is refused and a community group never sees one', async () => {
@@ -105,7 +105,7 @@ describe('every route and every role', () => {
     const op = await signedIn(h, web, 'op');
     for (const p of PAGES) expect([p, (await mod.get(p)).status]).toEqual([p, 200]);
     for (const p of PAGES) expect([p, (await op.get(p)).status]).toEqual([p, 200]);
-    // Rewards, content and the audit log are the operators' (/stock, /posts, /audit).
+    // Retention, rewards, content and the audit log are the operators' (/report, /stock, /posts, /audit).
     for (const p of OPERATOR_PAGES) {
       expect([p, (await mod.get(p)).status]).toEqual([p, 403]);
       expect([p, (await op.get(p)).status]).toEqual([p, 200]);

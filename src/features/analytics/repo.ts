@@ -100,6 +100,12 @@ export class AnalyticsRepo {
         `SELECT COUNT(*) AS active, COALESCE(SUM(am.last_day IS NULL OR am.last_day < @week), 0) AS weekFirsts FROM analytics_members am
          WHERE am.member_id IN (SELECT member_id FROM activity_days WHERE day = @day AND chat_key IS NOT @staff)`,
       ),
+      openActive: s.prepare<{ day: string; week: string; since: string; staff: string | null }>(
+        `SELECT COUNT(*) AS active, COALESCE(SUM((am.last_day IS NULL OR am.last_day < @week)
+           AND NOT EXISTS (SELECT 1 FROM activity_days p WHERE p.member_id = am.member_id AND p.day >= @since AND p.day < @day AND p.chat_key IS NOT @staff)), 0) AS weekFirsts
+         FROM analytics_members am
+         WHERE am.member_id IN (SELECT member_id FROM activity_days WHERE day = @day AND chat_key IS NOT @staff)`,
+      ),
       updateWindows: s.prepare<{ day: string; staff: string | null }>(
         `UPDATE analytics_members SET windows = windows | ${WINDOW_BIT}, last_day = @day
          WHERE member_id IN (SELECT member_id FROM activity_days WHERE day = @day AND chat_key IS NOT @staff)`,
@@ -212,6 +218,41 @@ export class AnalyticsRepo {
     const counts = this.q.countActive.get({ day, week, staff: staffChat }) as { active: number; weekFirsts: number };
     this.q.updateWindows.run({ day, staff: staffChat });
     return counts;
+  }
+
+  /**
+   * One day's members side as `rollMembers` would count it, read only (a day not over yet): a
+   * member's first active day of the week also needs no activity on the open days from `openFrom`
+   * before `day` (which the rollup would have recorded as their last day).
+   */
+  openMembers(day: string, week: string, openFrom: string, staffChat: string | null): { active: number; weekFirsts: number } {
+    return this.q.openActive.get({ day, week, since: week > openFrom ? week : openFrom, staff: staffChat }) as { active: number; weekFirsts: number };
+  }
+
+  /**
+   * Members (staff aside) who joined in the range and were active on `day` in a window whose bit
+   * they do not have yet: what `rollMembers` would add to their window bits, read only.
+   */
+  openWindowGains(segment: Segment | 'all', day: string, from: string, to: string, staffChat: string | null): { memberId: number; day: string; segment: string | number; bit: number }[] {
+    return this.s
+      .prepare(
+        `SELECT am.member_id AS memberId, am.join_day AS day, ${SEGMENT_SQL[segment]} AS segment, ${WINDOW_BIT} AS bit
+         FROM analytics_members am ${segment === 'tier' ? 'JOIN members m ON m.id = am.member_id' : ''}
+         WHERE am.member_id IN (SELECT member_id FROM activity_days WHERE day = @day AND chat_key IS NOT @staff)
+           AND am.member_id NOT IN (SELECT member_id FROM temp.analytics_excluded)
+           AND am.join_day BETWEEN @from AND @to AND (${WINDOW_BIT} & ~am.windows) <> 0`,
+      )
+      .all({ day, from, to, staff: staffChat }) as { memberId: number; day: string; segment: string | number; bit: number }[];
+  }
+
+  /** Members per tier now (those in the community, staff aside), as `writeTierWeek` would snapshot them. */
+  tierCounts(): { tier: string; members: number }[] {
+    return this.s
+      .prepare(
+        `SELECT m.tier AS tier, COUNT(*) AS members FROM analytics_members am JOIN members m ON m.id = am.member_id
+         WHERE am.away = 0 AND am.member_id NOT IN (SELECT member_id FROM temp.analytics_excluded) GROUP BY m.tier ORDER BY m.tier`,
+      )
+      .all() as { tier: string; members: number }[];
   }
 
   writeDay(row: DayRow): void {

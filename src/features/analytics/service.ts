@@ -9,7 +9,7 @@ import type { ActivityNote, MembersService } from '../members/index.ts';
 import type { PointsService } from '../points/index.ts';
 import type { QuietService, RecallStats } from '../quiet/index.ts';
 import type { LadderService } from '../tiers/index.ts';
-import { AnalyticsRepo, type CohortCountRow, type CohortUnit, type JoinSource, type LeaveRow, type Segment } from './repo.ts';
+import { AnalyticsRepo, type CohortCountRow, type CohortUnit, type DayRow, type JoinSource, type LeaveRow, type Segment, type TierMoveRow } from './repo.ts';
 import type { CampaignFiguresSource, CampaignReportRow } from './campaigns-section.ts';
 
 /** The retention windows the report shows, and how many days each is wide. */
@@ -241,8 +241,30 @@ export function isDay(value: string): boolean {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) && addDays(value, 0) === value;
 }
 
-/** Thrown inside a read's transaction to undo the rollup of days that are not over yet. */
-const UNDO = Symbol('undo the open days');
+/**
+ * What the days not over yet (after the last rolled-up day, through a read's `to`) add to a read,
+ * counted without writing their rollup: the rows the rollup would write for them.
+ */
+interface OpenDays {
+  readonly days: readonly string[];
+  readonly rows: readonly DayRow[];
+  readonly points: readonly { day: string; reason: string; credited: number; debited: number }[];
+  readonly tierMoves: readonly TierMoveRow[];
+  /** The members-per-tier snapshot the rollup takes on an open Sunday, by its week. */
+  readonly tierWeeks: ReadonlyMap<string, readonly { tier: string; members: number }[]>;
+}
+
+const NO_OPEN_DAYS: OpenDays = { days: [], rows: [], points: [], tierMoves: [], tierWeeks: new Map() };
+
+/** Stored tier snapshots with the open weeks' snapshots over them, by week then tier. */
+function withOpenTierWeeks(
+  stored: readonly { week: string; tier: string; members: number }[],
+  open: ReadonlyMap<string, readonly { tier: string; members: number }[]>,
+): { week: string; tier: string; members: number }[] {
+  const byKey = new Map(stored.map((r) => [`${r.week}\u0000${r.tier}`, r]));
+  for (const [week, rows] of open) for (const r of rows) byKey.set(`${week}\u0000${r.tier}`, { week, tier: r.tier, members: r.members });
+  return [...byKey.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r);
+}
 
 function ratio(n: number, d: number): number | null {
   return d > 0 ? n / d : null;
@@ -311,6 +333,8 @@ export class AnalyticsService {
   private readonly staffChat: string | null;
   /** Staff as of the last rollup: the report leaves them out. */
   private excluded = new Set<number>();
+  /** The open days of the read in progress (`asOf`). */
+  private open: OpenDays = NO_OPEN_DAYS;
 
   constructor(private readonly deps: AnalyticsDeps) {
     this.repo = new AnalyticsRepo(deps.db.sqlite);
@@ -421,7 +445,7 @@ export class AnalyticsService {
    * Rolls up every day after the last rolled one through `through`, one transaction per day, in
    * order; each day once. The daily job calls it for yesterday; the report catches up first.
    */
-  rollUp(through: string, onProgress?: (done: number, total: number) => void, snapshotLast = true): number {
+  rollUp(through: string, onProgress?: (done: number, total: number) => void): number {
     const { db } = this.deps;
     db.transaction(() => this.repo.fillDays((at) => this.dayOf(at)));
     this.excluded = new Set(this.deps.members.staffMemberIds(this.deps.staffChat));
@@ -431,7 +455,7 @@ export class AnalyticsService {
     if (first === undefined || first > through) return 0;
     const total = daysBetween(first, through) + 1;
     for (let i = 0, day = first; day <= through; i++, day = addDays(day, 1)) {
-      db.transaction(() => this.rollDay(day, snapshotLast && day === through));
+      db.transaction(() => this.rollDay(day, day === through));
       onProgress?.(i + 1, total);
     }
     return total;
@@ -458,8 +482,7 @@ export class AnalyticsService {
 
   /**
    * The full report. Finished days (before today) are rolled up for good; the days from there to
-   * `to` are rolled up inside a transaction that is undone after reading, so today's figures
-   * count without fixing a day that is not over.
+   * `to` are counted read-only, so today's figures count without fixing a day that is not over.
    */
   report(options: ReportOptions = {}): Report {
     const to = options.to ?? this.today();
@@ -477,25 +500,60 @@ export class AnalyticsService {
   }
 
   /**
-   * Runs `read` as of `to`: finished days (before today) are rolled up for good first; the days
-   * from there to `to` are rolled up inside a transaction that is undone after `read`, so today's
-   * figures count without fixing a day that is not over.
+   * Runs `read` as of `to`, in one transaction: finished days (before today) are rolled up for
+   * good first; what the days from there to `to` add is read without writing (`openDays`), so
+   * today's figures count without fixing a day that is not over.
    */
   private asOf<T>(to: string, read: () => T, onProgress?: (done: number, total: number) => void): T {
     this.rollUp(addDays(this.today(), -1), onProgress);
-    let result: { value: T } | undefined;
-    try {
-      this.deps.db.transaction(() => {
-        const last = this.repo.state(ROLLED_THROUGH);
-        if (last !== undefined && last < to) this.rollUp(to, undefined, false);
-        result = { value: read() };
-        throw UNDO;
-      });
-    } catch (err) {
-      if (err !== UNDO) throw err;
+    return this.deps.db.transaction(() => {
+      this.open = this.openDays(to);
+      try {
+        return read();
+      } finally {
+        this.open = NO_OPEN_DAYS;
+      }
+    });
+  }
+
+  /**
+   * The rows the rollup would write for the days after the last rolled-up one through `to`, read
+   * only: writing a day's window bits for a million members and undoing them cost seconds.
+   */
+  private openDays(to: string): OpenDays {
+    const last = this.repo.state(ROLLED_THROUGH);
+    if (last === undefined || last >= to) return NO_OPEN_DAYS;
+    const days: string[] = [];
+    for (let day = addDays(last, 1); day <= to; day = addDays(day, 1)) days.push(day);
+    const openFrom = days[0]!;
+    const rows: DayRow[] = [];
+    const points: { day: string; reason: string; credited: number; debited: number }[] = [];
+    const tierMoves: TierMoveRow[] = [];
+    const tierWeeks = new Map<string, readonly { tier: string; members: number }[]>();
+    let tiersNow: { tier: string; members: number }[] | undefined;
+    for (const day of days) {
+      rows.push({ day, ...this.repo.openMembers(day, weekStart(day), openFrom, this.staffChat), ...this.deps.earning.ugcOn(day, this.excluded) });
+      const from = startOfLocalDay(day, this.deps.timeZone).getTime();
+      const until = startOfLocalDay(addDays(day, 1), this.deps.timeZone).getTime();
+      for (const r of this.deps.points.flowsBetween(from, until)) points.push({ day, ...r });
+      const kinds = new Map<string, TierMoveRow & { members: number }>();
+      for (const m of this.deps.ladder.movesBetween(from, until)) {
+        if (this.excluded.has(m.memberId)) continue;
+        const manual = m.manual ? 1 : 0;
+        const key = `${m.from}\u0000${m.to}\u0000${manual}`;
+        const kind = kinds.get(key);
+        if (kind) kind.members++;
+        else kinds.set(key, { day, from: m.from, to: m.to, manual, up: m.direction === 'up' ? 1 : 0, members: 1 });
+      }
+      tierMoves.push(...[...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r));
+      if (new Date(`${day}T00:00:00Z`).getUTCDay() === 0) tierWeeks.set(weekStart(day), (tiersNow ??= this.repo.tierCounts()));
     }
-    if (!result) throw new Error('analytics read did not run');
-    return result.value;
+    return { days, rows, points, tierMoves, tierWeeks };
+  }
+
+  /** The rolled-up days in a range, then the open ones. */
+  private dayRows(from: string, to: string): DayRow[] {
+    return [...this.repo.days(from, to), ...this.open.rows.filter((r) => r.day >= from && r.day <= to)];
   }
 
   /**
@@ -659,7 +717,15 @@ export class AnalyticsService {
   }
 
   private tierSummary(from: string, to: string): TierSummary {
-    return { now: this.repo.tiersAsOf(to), weeks: this.repo.tierWeeks(weekStart(from), to), movement: this.tierMovementRows(from, to) };
+    const first = weekStart(from);
+    const open = new Map([...this.open.tierWeeks].filter(([week]) => week <= to));
+    const latestOpen = [...open.keys()].pop();
+    const now =
+      latestOpen === undefined
+        ? this.repo.tiersAsOf(to)
+        : withOpenTierWeeks(this.repo.tierWeeks(latestOpen, latestOpen), new Map([[latestOpen, open.get(latestOpen)!]])).map(({ tier, members }) => ({ tier, members }));
+    const weeks = withOpenTierWeeks(this.repo.tierWeeks(first, to), new Map([...open].filter(([week]) => week >= first)));
+    return { now, weeks, movement: this.tierMovementRows(from, to) };
   }
 
   /** Joiners per (join day, segment) with their window counts, staff taken out. */
@@ -674,6 +740,23 @@ export class AnalyticsService {
       r.a7 -= x.a7;
       r.a30 -= x.a30;
       r.a90 -= x.a90;
+    }
+    // What the open days add to the window bits (the rollup has not recorded them).
+    const gains = new Map<number, { key: string; bits: number }>();
+    for (const day of this.open.days) {
+      for (const g of this.repo.openWindowGains(segment, day, from, to, this.staffChat)) {
+        const entry = gains.get(g.memberId);
+        if (entry) entry.bits |= g.bit;
+        else gains.set(g.memberId, { key: `${g.day}\u0000${String(g.segment)}`, bits: g.bit });
+      }
+    }
+    for (const { key: k, bits } of gains.values()) {
+      const r = rows.get(k);
+      if (!r) continue;
+      if (bits & 1) r.a1++;
+      if (bits & 2) r.a7++;
+      if (bits & 4) r.a30++;
+      if (bits & 8) r.a90++;
     }
     return [...rows.values()].filter((r) => r.size > 0);
   }
@@ -750,7 +833,7 @@ export class AnalyticsService {
   private weekly(from: string, to: string, dayCounts: readonly CohortCountRow[]): WeekRow[] {
     const { repo } = this;
     const first = weekStart(from);
-    const days = new Map(repo.days(first, to).map((d) => [d.day, d]));
+    const days = new Map(this.dayRows(first, to).map((d) => [d.day, d]));
     const joins = dayCounts.map((r) => ({ day: r.cohort, n: r.size })).sort((a, b) => (a.day < b.day ? -1 : 1));
     const leaves = repo.allLeaves();
     // Staff the rollup counted as active: take their weeks out again.
@@ -803,7 +886,7 @@ export class AnalyticsService {
   private tierMovementRows(from: string, to: string): TierMovementWeek[] {
     const first = weekStart(from);
     const byWeek = new Map<string, { promotions: number; demotions: number; manual: number; moves: Map<string, { from: string; to: string; manual: boolean; members: number }> }>();
-    for (const r of this.repo.tierMoves(first, to)) {
+    for (const r of [...this.repo.tierMoves(first, to), ...this.open.tierMoves.filter((m) => m.day >= first && m.day <= to)]) {
       const week = mondayOf(r.day);
       let w = byWeek.get(week);
       if (!w) byWeek.set(week, (w = { promotions: 0, demotions: 0, manual: 0, moves: new Map() }));
@@ -826,7 +909,7 @@ export class AnalyticsService {
   private monthly(from: string, to: string): MonthRow[] {
     const first = monthStart(from);
     const byMonth = new Map<string, { posts: number; shares: number; paidPosts: number; paidShares: number }>();
-    for (const d of this.repo.days(first, to)) {
+    for (const d of this.dayRows(first, to)) {
       const m = monthStart(d.day);
       const row = byMonth.get(m) ?? { posts: 0, shares: 0, paidPosts: 0, paidShares: 0 };
       row.posts += d.posts;
@@ -851,7 +934,7 @@ export class AnalyticsService {
     let removed = 0;
     let outstanding = 0;
     const byReason = new Map<string, { reason: string; credited: number; debited: number }>();
-    for (const r of this.repo.pointsDays(to)) {
+    for (const r of [...this.repo.pointsDays(to), ...this.open.points.filter((p) => p.day <= to)]) {
       outstanding += r.credited - r.debited;
       if (r.day < from) continue;
       const row = byReason.get(r.reason) ?? { reason: r.reason, credited: 0, debited: 0 };

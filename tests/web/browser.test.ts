@@ -113,4 +113,31 @@ describe.skipIf(!CHROMIUM)('the dashboard in Chromium', () => {
     expect(errors.join('\n')).toBe('');
     await page.close();
   }, 60_000);
+
+  it('given an operator opens the retention page, then the heatmap, curves, weekly and UGC charts are drawn with data in Chinese and in English, with no console errors', async () => {
+    const page = await open('op');
+    await page.locator('header nav').getByRole('link', { name: '留存' }).click();
+    await page.waitForURL((u) => u.pathname === '/retention');
+    for (const id of ['chart-heatmap', 'chart-curves', 'chart-weekly', 'chart-ugc']) {
+      await expect.poll(() => page.locator(`#${id}[data-drawn] canvas`).count()).toBeGreaterThan(0);
+    }
+    // The canvas has something drawn on it: not one colour all over.
+    const colours = await page.locator('#chart-heatmap canvas').first().evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set<number>();
+      for (let i = 0; i < d.length; i += 4 * 97) seen.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
+      return seen.size;
+    });
+    expect(colours).toBeGreaterThan(10);
+    expect(await page.locator('table[data-table=cohorts] tbody tr[data-cohort]').count()).toBeGreaterThan(0);
+    expect(await page.locator('h1').textContent()).toBe('留存');
+    await page.screenshot({ path: `${SHOTS}retention-zh.png`, fullPage: true });
+    await h.say('op', '/lang en', { chat: null });
+    await page.reload();
+    await expect.poll(() => page.locator('#chart-curves[data-drawn] canvas').count()).toBeGreaterThan(0);
+    expect(await page.locator('h1').textContent()).toBe('Retention');
+    await page.screenshot({ path: `${SHOTS}retention.png`, fullPage: true });
+    expect(errors.join('\n')).toBe('');
+    await page.close();
+  }, 60_000);
 });

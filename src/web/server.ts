@@ -140,18 +140,24 @@ export function createDashboard(options: DashboardOptions): Hono<Env> {
     return communityLocale;
   };
 
-  web.get('/login', (c) => {
+  /**
+   * The GET of a one-time link (`/login`, `/mydata`): only a button that POSTs the token back, so
+   * a chat app fetching the link for a preview does not spend it. Texts are `web.<texts>.*`.
+   */
+  const tokenButtonPage = (path: string, texts: string) => (c: Context) => {
     const token = c.req.query('token') ?? '';
     const locale = visitorLocale(c);
-    if (token === '') return c.html(plainPage(locale, text(locale, 'signin.title'), html`<p>${text(locale, 'signin.how')}</p>`), 200);
+    if (token === '') return c.html(plainPage(locale, text(locale, `${texts}.title`), html`<p>${text(locale, `${texts}.how`)}</p>`), 200);
     return c.html(
       plainPage(
         locale,
-        text(locale, 'signin.title'),
-        html`<form method="post" action="/login"><input type="hidden" name="token" value="${token}"><p>${text(locale, 'signin.confirm')}</p><button class="primary" type="submit">${text(locale, 'signin.button')}</button></form>`,
+        text(locale, `${texts}.title`),
+        html`<form method="post" action="${path}"><input type="hidden" name="token" value="${token}"><p>${text(locale, `${texts}.confirm`)}</p><button class="primary" type="submit">${text(locale, `${texts}.button`)}</button></form>`,
       ),
     );
-  });
+  };
+
+  web.get('/login', tokenButtonPage('/login', 'signin'));
 
   web.post('/login', async (c) => {
     const form = await c.req.parseBody();
@@ -169,18 +175,7 @@ export function createDashboard(options: DashboardOptions): Hono<Env> {
 
   // A member's own data (`/mydata` where the platform cannot send files): the token alone opens it,
   // once and before it expires, with no session. The GET only shows a button, like sign-in.
-  web.get('/mydata', (c) => {
-    const token = c.req.query('token') ?? '';
-    const locale = visitorLocale(c);
-    if (token === '') return c.html(plainPage(locale, text(locale, 'mydata.title'), html`<p>${text(locale, 'mydata.how')}</p>`), 200);
-    return c.html(
-      plainPage(
-        locale,
-        text(locale, 'mydata.title'),
-        html`<form method="post" action="/mydata"><input type="hidden" name="token" value="${token}"><p>${text(locale, 'mydata.confirm')}</p><button class="primary" type="submit">${text(locale, 'mydata.button')}</button></form>`,
-      ),
-    );
-  });
+  web.get('/mydata', tokenButtonPage('/mydata', 'mydata'));
 
   web.post('/mydata', async (c) => {
     const form = await c.req.parseBody();

@@ -122,8 +122,10 @@ describe.skipIf(!CHROMIUM)('the dashboard in Chromium', () => {
       await expect.poll(() => page.locator(`#${id}[data-drawn] canvas`).count()).toBeGreaterThan(0);
     }
     // The canvas has something drawn on it: not one colour all over.
-    const colours = await page.locator('#chart-heatmap canvas').first().evaluate((c: HTMLCanvasElement) => {
-      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    const colours = await page.locator('#chart-heatmap canvas').first().evaluate((node) => {
+      // The test's types have no DOM library: the canvas as far as this check needs it.
+      const c = node as unknown as { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
       const seen = new Set<number>();
       for (let i = 0; i < d.length; i += 4 * 97) seen.add((d[i]! << 16) | (d[i + 1]! << 8) | d[i + 2]!);
       return seen.size;

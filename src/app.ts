@@ -248,6 +248,8 @@ export function createApp(options: AppOptions): App {
     points,
     checkins,
     earning,
+    shop,
+    audit,
     translator,
     delivery,
     steps: loadJourney(content.dir, config.community.locale),

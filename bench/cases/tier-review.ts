@@ -15,7 +15,8 @@ const NOW = Date.parse('2026-03-15T09:30:00+08:00');
  * `size` members written straight into the database: 94% basic, 5% advanced and 1% core (those
  * promoted 40–200 days ago, so their keep rules are judged), each with a heavy-tailed number of
  * active days in the last 30 (advanced and core members more), lifetime points for half, and
- * recorded purchases for 3% (1–5 orders).
+ * recorded purchases for 3% (1–5 orders). Every member has an identity, so each decision renders
+ * the member's message as the job would send it.
  */
 function ladderCommunity(dir: string, size: number): { db: Db; fillSeconds: number } {
   const db = openDb(join(dir, 'tiers.db'));
@@ -24,6 +25,7 @@ function ladderCommunity(dir: string, size: number): { db: Db; fillSeconds: numb
   const began = performance.now();
   const today = localDay(new Date(NOW), ZONE);
   const insMember = s.prepare('INSERT INTO members (id, name, tier, created_at, last_active_at) VALUES (?, ?, ?, ?, ?)');
+  const insIdentity = s.prepare("INSERT INTO identities (platform, user_id, member_id, name, first_seen_at) VALUES ('local', ?, ?, ?, ?)");
   const insDecision = s.prepare("INSERT INTO member_tiers (member_id, tier, since, reason) VALUES (?, ?, ?, 'promoted')");
   const insActivity = s.prepare("INSERT OR IGNORE INTO activity_days (member_id, chat_key, day, messages) VALUES (?, 'local:lobby', ?, 1)");
   const insBalance = s.prepare('INSERT INTO balances (member_id, balance, lifetime) VALUES (?, ?, ?)');
@@ -33,6 +35,7 @@ function ladderCommunity(dir: string, size: number): { db: Db; fillSeconds: numb
     const tier = roll < 0.01 ? 'core' : roll < 0.06 ? 'advanced' : 'basic';
     const created = NOW - rng.int(60, 400) * DAY;
     insMember.run(id, `m${id}`, tier, created, NOW - rng.int(0, 40) * DAY);
+    insIdentity.run(`u${id}`, id, `m${id}`, created);
     if (tier !== 'basic') insDecision.run(id, tier, NOW - rng.int(40, 200) * DAY);
     const days = Math.min(30, Math.floor(rng.pareto(1.1, tier === 'basic' ? 0.6 : 3)));
     for (let d = 0; d < days; d++) insActivity.run(id, addDays(today, -rng.int(0, 29)));
@@ -51,7 +54,7 @@ function ladderCommunity(dir: string, size: number): { db: Db; fillSeconds: numb
 
 /**
  * The daily tier review as the job runs it (`LadderService.review`: plan, writes, audit rows and
- * the messages, in one transaction) over a million-member ladder. `queryMs` is the first review
+ * the messages written to the outbox, in one transaction) over a million-member ladder. `queryMs` is the first review
  * (it promotes, warns and demotes from scratch); `queryMaxMs` the next day's, when the warned are
  * already warned and only the day's changes remain.
  */
@@ -62,10 +65,15 @@ export const tierReviewCase: BenchCase = {
   quickSizes: [100_000],
   run({ dir, size }): CaseResult {
     const { db, fillSeconds } = ladderCommunity(dir, size);
-    const { ladder } = createApp({ db, content: loadContent('content'), clock: { now: () => new Date(NOW) }, logger: silentLogger }).services;
+    const app = createApp({ db, content: loadContent('content'), clock: { now: () => new Date(NOW) }, logger: silentLogger });
+    const { ladder } = app.services;
     const review = (at: number) => {
       const t0 = performance.now();
-      const { plan, outs } = ladder.review(new Date(at), null);
+      const { plan, outs } = db.transaction(() => {
+        const done = ladder.review(new Date(at), null);
+        app.delivery.record(`tiers.review:${at}`, done.outs);
+        return done;
+      });
       return { ms: performance.now() - t0, plan, outs: outs.length };
     };
     const first = review(NOW);

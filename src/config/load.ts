@@ -73,6 +73,11 @@ export function loadContent(dir: string): Content {
   const tiers = new Set(community.tiers.map((t) => t.id));
   const unknown = rewards.rewards.flatMap((r, i) => (r.minTier !== undefined && !tiers.has(r.minTier) ? [{ path: `rewards[${i}].minTier`, message: `unknown tier "${r.minTier}" (tiers: ${[...tiers].join(', ')})` }] : []));
   if (unknown.length > 0) throw new ConfigError(join(dir, 'rewards.yaml'), unknown);
+  const coupon = community.journey.welcome.giftCoupon;
+  if (coupon && rewards.rewards.find((r) => r.sku === coupon.sku)?.kind !== 'code') {
+    const codes = rewards.rewards.filter((r) => r.kind === 'code').map((r) => r.sku);
+    throw new ConfigError(communityFile, [{ path: 'journey.welcome.giftCoupon.sku', message: `"${coupon.sku}" is not a code reward in rewards.yaml (code rewards: ${codes.join(', ') || 'none'})` }]);
+  }
   return { dir, community, messages: loadMessages(dir), rewards };
 }
 

@@ -424,6 +424,12 @@ export const journeySchema = z
         dm: z.boolean().default(true),
         /** Points given once with the welcome DM; 0 for none. */
         giftPoints: z.number().int().nonnegative().default(0),
+        /**
+         * A coupon given once with the welcome DM: a code drawn from the pool of the shop's `code`
+         * reward `sku` (stock, ledger and audit as for a prize). When the pool is empty the staff
+         * chat is told; the member gets `fallbackPoints` instead when above 0, else staff send a code by hand.
+         */
+        giftCoupon: z.object({ sku: z.string().min(1), fallbackPoints: z.number().int().nonnegative().default(0) }).strict().optional(),
       })
       .strict()
       .default({ group: true, batchMinutes: 2, dm: true, giftPoints: 0 }),

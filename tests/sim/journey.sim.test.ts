@@ -1,10 +1,11 @@
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { addDays } from '../../src/core/clock.ts';
+import { loadContent } from '../../src/config/load.ts';
+import { addDays, FakeClock } from '../../src/core/clock.ts';
 import { checkinPoints } from '../../src/features/checkin/index.ts';
 import { loadJourney } from '../../src/features/journey/index.ts';
-import { exportState } from '../../src/main.ts';
+import { exportState, importCodes } from '../../src/main.ts';
 import { CONTENT_DIR } from '../helpers/harness.ts';
 import { contentDirWith } from '../helpers/posts.ts';
 import { runSim, tempDb, type SimRun } from '../helpers/sim.ts';
@@ -85,6 +86,56 @@ describe('simulate: the member journey', () => {
     const again = await runSim(db, [tick(at(365, '12:00')), tick(at(366, '13:00'))]);
     const anniversaries = [...later.out, ...again.out].filter((o) => o.type === 'dm' && /满/.test(o.text));
     expect(anniversaries).toEqual([expect.objectContaining({ at: '2027-03-02T02:00:00.000Z', user: 'u1', text: '🎂 今天是你加入Hearth Demo满 1 年，谢谢你的陪伴！' })]);
+  });
+
+  it('given the welcome gift is a coupon and the pool holds one code, then the first newcomer gets the code in the welcome DM once across a replay, and the second is owed one: a staff task, audited, nothing lost', async () => {
+    const content = contentDirWith({}, (cfg) => {
+      const journey = cfg.journey as { welcome: Record<string, unknown> };
+      journey.welcome.giftCoupon = { sku: 'coupon-10' };
+    });
+    const db = tempDb();
+    const csv = join(dirname(db), 'codes.csv');
+    writeFileSync(csv, 'code\nWELCOME-1\n');
+    expect(importCodes({ dbPath: db, contentDir: content, sku: 'coupon-10', file: csv, clock: new FakeClock(at(0, '08:00')) })).toMatchObject({ added: 1, stock: 1 });
+    const joins = [joined(at(0, '09:00'), 'u1', 'Alice', 'j1'), joined(at(0, '09:10'), 'u2', 'Bob', 'j2')];
+    const first = await runSim(db, joins, content);
+    const replay = await runSim(db, joins, content);
+    expect(first.out.filter((o) => o.type === 'dm').map((o) => [o.user, o.text.split('\n').slice(-2)])).toEqual([
+      ['u1', ['🎁 新人礼：20 积分已到账。', '🎁 新人礼：10 元优惠券。你的券码：WELCOME-1']],
+      ['u2', ['🎁 新人礼：20 积分已到账。', '🎁 新人礼「10 元优惠券」正在准备中，工作人员稍后会把券码发给你。']],
+    ]);
+    const staff = first.out.filter((o) => o.chat === 'staff').map((o) => o.text);
+    expect(staff).toContain('@Bob 加入了社群，但「10 元优惠券」券码池（coupon-10）已空：请手动给 TA 发一个新人券码，并用 import-codes 补充券码。');
+    expect(replay.out.filter((o) => o.type === 'dm' || o.chat === 'staff')).toEqual([]);
+    const state = exportState(db, content);
+    expect(state.redemptions.map((r) => [r.member, r.sku, r.cost, r.code])).toEqual([[1, 'coupon-10', 0, 'WELCOME-1']]);
+    const audit = state.audit as { action: string; target: number | null }[];
+    expect(audit.filter((a) => a.action === 'reward.grant' || a.action.startsWith('journey.welcome_coupon')).map((a) => [a.action, a.target])).toEqual([
+      ['reward.grant', 1],
+      ['journey.welcome_coupon_owed', 2],
+    ]);
+  });
+
+  it('given an empty coupon pool and fallback points configured, then the newcomer gets the points instead (in the ledger and the DM) and staff are told', async () => {
+    const content = contentDirWith({}, (cfg) => {
+      const journey = cfg.journey as { welcome: Record<string, unknown> };
+      journey.welcome.giftPoints = 0;
+      journey.welcome.giftCoupon = { sku: 'coupon-10', fallbackPoints: 50 };
+    });
+    const db = tempDb();
+    const run = await runSim(db, [joined(at(0, '09:00'), 'u1', 'Alice', 'j1')], content);
+    expect(run.out.filter((o) => o.type === 'dm').map((o) => o.text.split('\n').at(-1))).toEqual(['🎁 新人礼：50 积分已到账。']);
+    expect(run.out.filter((o) => o.chat === 'staff').map((o) => o.text)).toEqual(['@Alice 加入了社群，但「10 元优惠券」券码池（coupon-10）已空：已改发 50 积分。请用 import-codes 补充券码。']);
+    const state = exportState(db, content);
+    expect(state.ledger.filter((l) => l.reason === 'welcome').map((l) => [l.member, l.delta])).toEqual([[1, 50]]);
+    expect((state.audit as { action: string; target: number | null }[]).filter((a) => a.action === 'journey.welcome_coupon_points').map((a) => a.target)).toEqual([1]);
+  });
+
+  it('given a welcome coupon naming a reward that is not a code reward, then the config is refused naming the file and field', () => {
+    const content = contentDirWith({}, (cfg) => {
+      (cfg.journey as { welcome: Record<string, unknown> }).welcome.giftCoupon = { sku: 'tote-bag' };
+    });
+    expect(() => loadContent(content)).toThrow(/community\.yaml[\s\S]*journey\.welcome\.giftCoupon\.sku: "tote-bag" is not a code reward in rewards\.yaml \(code rewards: coupon-10\)/);
   });
 
   it('given birthdays opted in from groups in Shanghai and New York, then each is greeted once on the right local day, by DM with the gift, never in the group', async () => {

@@ -17,5 +17,5 @@ export const checkins = sqliteTable(
     position: integer('position').notNull(),
     eventKey: text('event_key').notNull(),
   },
-  (t) => [primaryKey({ columns: [t.memberId, t.day] }), index('checkins_chat_day_position').on(t.chatKey, t.day, t.position)],
+  (t) => [primaryKey({ columns: [t.memberId, t.day] }), index('checkins_chat_day_position').on(t.chatKey, t.day, t.position), index('checkins_day_streak').on(t.day, t.streak)],
 );

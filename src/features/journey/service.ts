@@ -8,11 +8,13 @@ import { joinLines, seg } from '../../core/outbound.ts';
 import type { Delivery } from '../../core/outbox.ts';
 import { notice } from '../../core/notices.ts';
 import type { Db } from '../../db/open.ts';
+import type { AuditService } from '../audit/index.ts';
 import type { CheckinService } from '../checkin/index.ts';
 import { renderBody } from '../content/index.ts';
 import type { EarningService } from '../earning/index.ts';
 import { stageAt, type MembersService } from '../members/index.ts';
 import type { LedgerEntry, PointsService } from '../points/index.ts';
+import type { ShopService } from '../shop/index.ts';
 import type { JourneyStep } from './pack.ts';
 import { JourneyRepo, type BirthdayRow } from './repo.ts';
 
@@ -23,6 +25,9 @@ export interface JourneyDeps {
   readonly points: PointsService;
   readonly checkins: CheckinService;
   readonly earning: EarningService;
+  /** Where a welcome coupon's code comes from (`journey.welcome.giftCoupon`). */
+  readonly shop: ShopService;
+  readonly audit: AuditService;
   readonly translator: Translator;
   /** Where milestones, reached inside other features' transactions, record their messages. */
   readonly delivery: Delivery;
@@ -103,9 +108,58 @@ export class JourneyService {
     if (!this.repo.start(memberId, chatKey, t, localDay(at, zone), zone) || !this.repo.claim(memberId, 'welcome', t) || !welcome.dm) return [];
     const name = this.deps.config.community.name;
     if (welcome.giftPoints > 0) this.deps.points.credit({ memberId, delta: welcome.giftPoints, reason: 'welcome', sourceKey: `welcome:${memberId}`, at });
-    return this.dm(memberId, (l) =>
-      joinLines([this.t(l, 'journey.welcome_dm', { community: name }), ...(welcome.giftPoints > 0 ? [this.t(l, 'journey.welcome_gift', { points: welcome.giftPoints })] : [])]),
+    const coupon = this.welcomeCoupon(memberId, chatKey, at);
+    const dm = this.dm(memberId, (l) =>
+      joinLines([
+        this.t(l, 'journey.welcome_dm', { community: name }),
+        ...(welcome.giftPoints > 0 ? [this.t(l, 'journey.welcome_gift', { points: welcome.giftPoints })] : []),
+        ...(coupon ? [coupon.line(l)] : []),
+      ]),
     );
+    return [...dm, ...(coupon?.staff ?? [])];
+  }
+
+  /**
+   * The welcome coupon, once per member: a code from the shop's pool (stock, audit and alerts by
+   * the shop), or, when the pool is empty, the configured fallback points and a word to staff, or
+   * a staff task to send a code by hand. Audited either way, so a gift is never lost silently.
+   */
+  private welcomeCoupon(memberId: number, chatKey: string, at: Date): { line: (l: Locale) => Body; staff: readonly Outbound[] } | undefined {
+    const coupon = this.journey.welcome.giftCoupon;
+    if (!coupon) return undefined;
+    const { shop, members, audit, points } = this.deps;
+    const member = members.get(memberId);
+    const reward = shop.reward(coupon.sku);
+    if (!member || !reward) return undefined;
+    const rewardName = (l: Locale) => (typeof reward.name === 'string' ? reward.name : reward.name[l]);
+    try {
+      const granted = shop.grant({ memberId, name: member.name, sku: coupon.sku, chatKey, key: `welcome:${memberId}`, at, actorMemberId: null });
+      if (!granted) return undefined;
+      return { line: (l) => this.t(l, 'journey.welcome_coupon', { reward: rewardName(l), code: granted.codes.join(', ') }), staff: granted.staff };
+    } catch (e) {
+      if (!(e instanceof UserError) || e.code !== 'shop.out_of_stock') throw e;
+    }
+    const fallback = coupon.fallbackPoints;
+    if (fallback > 0) points.credit({ memberId, delta: fallback, reason: 'welcome', sourceKey: `welcome-coupon:${memberId}`, at });
+    audit.record({ at, actorMemberId: null, action: fallback > 0 ? 'journey.welcome_coupon_points' : 'journey.welcome_coupon_owed', targetMemberId: memberId, detail: { sku: coupon.sku, points: fallback } });
+    const staffLocale = this.deps.config.community.locale;
+    const target = members.dmTarget(memberId, this.deps.staffChat);
+    const staff: Outbound[] = this.deps.staffChat
+      ? [{
+          type: 'send',
+          chat: parseChatKey(this.deps.staffChat),
+          body: this.t(staffLocale, fallback > 0 ? 'journey.staff_welcome_coupon_points' : 'journey.staff_welcome_coupon_owed', {
+            member: target ? seg.mention(target.user, target.name) : member.name,
+            reward: rewardName(staffLocale),
+            sku: coupon.sku,
+            points: fallback,
+          }),
+        }]
+      : [];
+    return {
+      line: (l) => (fallback > 0 ? this.t(l, 'journey.welcome_gift', { points: fallback }) : this.t(l, 'journey.welcome_coupon_later', { reward: rewardName(l) })),
+      staff,
+    };
   }
 
   /** When the next group welcome is due (ms), if anyone is waiting. */

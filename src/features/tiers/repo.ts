@@ -78,18 +78,19 @@ function rulesSql(rules: readonly TierRule[]): string {
 
 /**
  * Members who might meet one requirement set, from its most selective requirement: recorded
- * purchases (a small table), lifetime points (an index), or activity in the window. Undefined when
+ * purchases (a small table), lifetime points (an index), the live streaks (an index on the day), or
+ * activity in the window. Undefined when
  * the set can only be judged member by member (`daysInTier` alone).
  */
-function seedFor(rule: TierRule, windowDays: number): string | undefined {
+function seedFor(rule: TierRule): string | undefined {
   const n = (v: number | undefined) => (v !== undefined && v > 0 ? v : undefined);
   const activity = (having: string) => `SELECT member_id FROM activity_days WHERE day >= @from GROUP BY member_id HAVING ${having}`;
   if (n(rule.orders)) return `SELECT member_id FROM purchases GROUP BY member_id HAVING SUM(orders) >= ${rule.orders}`;
   if (n(rule.spend)) return `SELECT member_id FROM purchases GROUP BY member_id HAVING SUM(amount) >= ${rule.spend}`;
   if (n(rule.lifetimePoints)) return `SELECT member_id FROM balances WHERE lifetime >= ${rule.lifetimePoints}`;
   if (n(rule.activeDays)) return activity(`COUNT(DISTINCT day) >= ${rule.activeDays}`);
-  // A streak of N days alive yesterday means at least min(N, window) active days in the window.
-  if (n(rule.streak)) return activity(`COUNT(DISTINCT day) >= ${Math.min(rule.streak!, windowDays)}`);
+  // Not from active days: a make-up card carries a streak over a day with no activity.
+  if (n(rule.streak)) return `SELECT member_id FROM checkins WHERE day >= @yesterday AND streak >= ${rule.streak}`;
   if (n(rule.posts)) return activity(`SUM(messages) >= ${rule.posts}`);
   if (n(rule.shares)) return activity(`SUM(shares) >= ${rule.shares}`);
   return undefined;
@@ -102,7 +103,6 @@ export interface TierRepoOptions {
   readonly entry: ReadonlyMap<string, { readonly above: readonly TierRule[]; readonly next: readonly TierRule[] }>;
   /** Per tier id with keep rules. */
   readonly keep: ReadonlyMap<string, readonly TierRule[]>;
-  readonly windowDays: number;
 }
 
 /** The tiers feature's SQL: review reads over the whole community, and its own tables' writes. */
@@ -153,7 +153,7 @@ export class TierRepo {
     }
     for (const [tier, { above, next }] of options.entry) {
       if (next.length === 0) continue;
-      const seeds = above.map((r) => seedFor(r, options.windowDays));
+      const seeds = above.map((r) => seedFor(r));
       // One unseedable set means every member of the tier is a candidate.
       const seeded = seeds.every((x) => x !== undefined) ? `AND m.id IN (${[...new Set(seeds)].join(' UNION ALL ')})` : '';
       this.candidatesOf.set(tier, s.prepare(stats(requirementsOf(above), `${open} ${seeded}`, rulesSql(next))));

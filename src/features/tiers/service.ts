@@ -117,7 +117,7 @@ export class LadderService {
     const used = requirementsOf(list.flatMap((t) => [...(t.entry ?? []), ...(t.keep ?? [])]));
     const entry = new Map(list.slice(0, -1).map((t, i) => [t.id, { above: list.slice(i + 1).flatMap((up) => up.entry ?? []), next: list[i + 1]!.entry ?? [] }]));
     const keep = new Map(list.slice(1).flatMap((t) => (t.keep ? [[t.id, t.keep] as const] : [])));
-    this.repo = new TierRepo(deps.db, { used, entry, keep, windowDays: deps.config.ladder.windowDays });
+    this.repo = new TierRepo(deps.db, { used, entry, keep });
     this.timeZone = deps.config.community.timezone;
   }
 

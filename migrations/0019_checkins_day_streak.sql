@@ -1,0 +1,1 @@
+CREATE INDEX `checkins_day_streak` ON `checkins` (`day`,`streak`);

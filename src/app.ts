@@ -34,7 +34,7 @@ import { QuietService, quietDataPart, quietScanJob, type RecallStats } from './f
 import { PurchasesService, purchasesDataPart } from './features/purchases/index.ts';
 import { CapabilityDoors, LadderService, tierReviewJob, tiersDataPart, tiersListener, TierService } from './features/tiers/index.ts';
 import { OutboxService, outboxDataPart, outboxRetentionJob, SqliteOutboxStore, type OutboxReport } from './features/outbox/index.ts';
-import { JourneyService, journeyDataPart, journeyListener, journeyMomentsJobs, loadJourney, WelcomeTimer } from './features/journey/index.ts';
+import { JourneyService, journeyCatchUp, journeyDataPart, journeyListener, journeyMomentsJobs, loadJourney, WelcomeTimer } from './features/journey/index.ts';
 import { DashboardService, dashboardDataPart, type DashboardTimes } from './features/dashboard/index.ts';
 
 export interface AppOptions {
@@ -87,6 +87,8 @@ export interface App {
    * one way the composition root, the simulator and tests attach a scheduler.
    */
   schedule(scheduler: Scheduler): void;
+  /** On start: sends (or expires, when too old) the journey moments that fell due while the bot was down. */
+  catchUpJourney(now: Date): Promise<void>;
   /** The state as JSON-ready data: what `hearth export` prints. */
   exportState(): ExportedState;
   /**
@@ -360,6 +362,7 @@ export function createApp(options: AppOptions): App {
       campaignTimer.attach(scheduler);
       welcomes.attach(scheduler);
     },
+    catchUpJourney: (now) => journeyCatchUp(journeyJobDeps, config.journey.sendAt, now),
     noteAdapterStatus: (platform, status) => {
       const at = clock.now();
       const outs = outboxService.statusNotice(platform, status, at);

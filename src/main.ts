@@ -177,6 +177,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateSummar
       // slot missed within the grace window is posted once.
       await app.outbox.drain();
       await app.services.content.catchUp(clock.now());
+      await app.catchUpJourney(clock.now());
     }
     // Simulated time flows as real time does: every job slot the clock passes runs at its own
     // time, whether a tick or an event line moves the clock (cron fires whether or not anyone
@@ -443,6 +444,7 @@ export async function start(options: StartOptions): Promise<void> {
   const web = webUrl && env.HEARTH_WEB_PORT !== undefined ? await serveDashboard({ app, baseUrl: webUrl, port: env.HEARTH_WEB_PORT, host: env.HEARTH_WEB_HOST, logger }) : undefined;
   // node-cron does not catch up: post the latest slot missed while the bot was down, once.
   await app.services.content.catchUp(systemClock.now()).catch((err: unknown) => logger.error({ err }, 'content catch-up failed'));
+  await app.catchUpJourney(systemClock.now()).catch((err: unknown) => logger.error({ err }, 'journey catch-up failed'));
   // A health line when something is stuck: the oldest waiting message, counts per platform.
   const health = setInterval(() => {
     const stuck = app.outbox.stuck(HEALTH_EVERY_MS);

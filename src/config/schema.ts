@@ -452,6 +452,15 @@ export const journeySchema = z
     birthdayPoints: z.number().int().nonnegative().default(0),
     /** The opt-in monthly recap (`/recap on`): sent on the first day of the month at `sendAt`. */
     recap: z.boolean().default(true),
+    /**
+     * After downtime, on start: the calendar, stage, anniversary and birthday messages of the last
+     * `sendDays` missed days are sent once; those due up to `recordDays` back are expired instead,
+     * each recorded in the audit log and counted to staff, never sent late.
+     */
+    catchUp: z
+      .object({ sendDays: z.number().int().min(0).max(30).default(2), recordDays: z.number().int().min(1).max(366).default(30) })
+      .strict()
+      .default({ sendDays: 2, recordDays: 30 }),
   })
   .strict();
 

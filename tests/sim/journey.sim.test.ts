@@ -131,6 +131,20 @@ describe('simulate: the member journey', () => {
     expect((state.audit as { action: string; target: number | null }[]).filter((a) => a.action === 'journey.welcome_coupon_points').map((a) => a.target)).toEqual([1]);
   });
 
+  it('given the bot was down from day 0 to day 3 past the send time, when it starts, then the day-3 message is sent once, the day-1 guide (too old) is expired and audited with a word to staff, and a second start sends nothing', async () => {
+    const db = tempDb();
+    await runSim(db, [joined(at(0, '09:00'), 'u1', 'Alice', 'j1'), tick(at(0, '09:05'))]);
+    const restart = await runSim(db, [tick(at(3, '12:00'))]);
+    expect(journeyDms(restart, 'u1').map((o) => [o.at, o.text.split('\n')[0]])).toEqual([['2026-03-05T04:00:00.000Z', '第 3 天 · 小贴士']]);
+    expect(restart.out.filter((o) => o.chat === 'staff').map((o) => o.text)).toEqual([
+      '机器人停机期间，有 1 条成长旅程消息（第 N 天指南、周年、生日）到期已超过 2 天：不再补发，每条都记录在审计日志中（journey.moment_expired）。',
+    ]);
+    const again = await runSim(db, [tick(at(3, '12:30')), tick(at(6, '12:00'))]);
+    expect(again.out.filter((o) => o.type === 'dm' || o.chat === 'staff')).toEqual([]);
+    const audit = exportState(db, CONTENT_DIR).audit as { action: string; target: number | null; detail: Record<string, unknown> }[];
+    expect(audit.filter((a) => a.action === 'journey.moment_expired').map((a) => [a.target, a.detail])).toEqual([[1, { moment: 'calendar:day-1-guide', due: '2026-03-03' }]]);
+  });
+
   it('given a welcome coupon naming a reward that is not a code reward, then the config is refused naming the file and field', () => {
     const content = contentDirWith({}, (cfg) => {
       (cfg.journey as { welcome: Record<string, unknown> }).welcome.giftCoupon = { sku: 'tote-bag' };

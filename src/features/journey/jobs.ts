@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.ts';
+import { previousSlot } from '../../core/cron.ts';
 import { WakeTimer } from '../../core/wake-timer.ts';
 import type { Delivery } from '../../core/outbox.ts';
 import type { ScheduledJob, Scheduler } from '../../core/scheduler.ts';
@@ -33,6 +34,21 @@ export function journeyMomentsJobs({ journey, db, delivery }: JourneyJobDeps, se
       if (outs.length > 0) await delivery.flush();
     },
   }));
+}
+
+/**
+ * On start: the journey moments that fell due while the bot was down (see `JourneyService.catchUp`),
+ * judged from each zone's last `sendAt` slot before now, recorded in the outbox in one transaction
+ * and sent. A second start finds every moment claimed and sends nothing.
+ */
+export async function journeyCatchUp({ journey, db, delivery }: JourneyJobDeps, sendAt: string, now: Date): Promise<void> {
+  const [hour, minute] = sendAt.split(':').map(Number) as [number, number];
+  const outs = db.transaction(() => {
+    const found = journey.catchUp(now, (zone) => previousSlot(`${minute} ${hour} * * *`, zone, now));
+    delivery.record(`journey.catch-up:${now.getTime()}`, found);
+    return found;
+  });
+  if (outs.length > 0) await delivery.flush();
 }
 
 /**

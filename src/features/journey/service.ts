@@ -209,13 +209,50 @@ export class JourneyService {
     return outs;
   }
 
-  private calendar(zone: string, today: string, at: Date): Outbound[] {
+  /**
+   * On start after downtime (inside a transaction): the moments of every day whose `sendAt` passed
+   * in the last `catchUp.sendDays` days are sent (claims make a day the job already did send
+   * nothing); the older ones up to `catchUp.recordDays` back are expired: claimed, audited one by
+   * one and counted to staff, so nothing falls due silently. Recaps are not caught up.
+   */
+  catchUp(now: Date, cron: (zone: string) => Date | undefined): Outbound[] {
+    const { sendDays, recordDays } = this.journey.catchUp;
+    const outs: Outbound[] = [];
+    let expired = 0;
+    for (const zone of this.zones()) {
+      const slot = cron(zone);
+      if (!slot) continue;
+      const lastDue = localDay(slot, zone);
+      for (let back = Math.max(recordDays, sendDays) - 1; back >= 0; back--) {
+        const day = addDays(lastDue, -back);
+        if (back < sendDays) {
+          outs.push(...this.calendar(zone, day, now), ...this.birthdays(zone, day, now));
+          continue;
+        }
+        const expire = (memberId: number, moment: string) => {
+          this.deps.audit.record({ at: now, actorMemberId: null, action: 'journey.moment_expired', targetMemberId: memberId, detail: { moment, due: day } });
+          expired++;
+        };
+        this.calendar(zone, day, now, expire);
+        this.birthdays(zone, day, now, expire);
+      }
+    }
+    if (expired > 0 && this.deps.staffChat) {
+      const locale = this.deps.config.community.locale;
+      outs.push({ type: 'send', chat: parseChatKey(this.deps.staffChat), body: this.t(locale, 'journey.staff_moments_expired', { count: expired, days: this.journey.catchUp.sendDays }) });
+    }
+    return outs;
+  }
+
+  /** The calendar moments due on `today`, each claimed and then sent, or handed to `expire` instead. */
+  private calendar(zone: string, today: string, at: Date, expire?: (memberId: number, moment: string) => void): Outbound[] {
     const { steps, earning, config } = this.deps;
     const outs: Outbound[] = [];
     const t = at.getTime();
     const send = (memberId: number, moment: string, body: (l: Locale) => Body) => {
       if (!this.inCommunity(memberId) || !this.repo.claim(memberId, moment, t)) return;
-      outs.push(...this.dm(memberId, body));
+      if (expire) expire(memberId, moment);
+      else outs.push(...this.dm(memberId, body));
     };
     const community = [seg.text(config.community.name)];
     for (const step of steps) {
@@ -239,7 +276,8 @@ export class JourneyService {
     return outs;
   }
 
-  private birthdays(zone: string, today: string, at: Date): Outbound[] {
+  /** The birthdays of `today`, each claimed and then greeted (with the gift), or handed to `expire` instead. */
+  private birthdays(zone: string, today: string, at: Date, expire?: (memberId: number, moment: string) => void): Outbound[] {
     const outs: Outbound[] = [];
     const monthDay = today.slice(5);
     const year = today.slice(0, 4);
@@ -249,6 +287,10 @@ export class JourneyService {
     for (const md of days) {
       for (const memberId of this.repo.birthdaysOn(zone, md)) {
         if (!this.inCommunity(memberId) || !this.repo.claim(memberId, `birthday:${year}`, at.getTime())) continue;
+        if (expire) {
+          expire(memberId, `birthday:${year}`);
+          continue;
+        }
         if (points > 0) this.deps.points.credit({ memberId, delta: points, reason: 'birthday', sourceKey: `birthday:${memberId}:${year}`, at });
         outs.push(...this.dm(memberId, (l) => this.t(l, points > 0 ? 'journey.birthday_gift' : 'journey.birthday', { points, community: this.deps.config.community.name })));
       }

@@ -8,9 +8,10 @@
   var pct = function (x) { return x === null || x === undefined ? '' : (Math.round(x * 1000) / 10).toFixed(1) + '%'; };
   var axisPct = { type: 'value', min: 0, max: 1, axisLabel: { formatter: function (x) { return Math.round(x * 100) + '%'; } } };
   var charts = [];
-  function draw(id, option) {
+  function draw(id, option, height) {
     var el = document.getElementById(id);
     if (!el) return;
+    if (height) el.style.height = height + 'px';
     var chart = echarts.init(el, null, { renderer: 'canvas' });
     chart.setOption(option);
     el.setAttribute('data-drawn', 'true');
@@ -29,7 +30,7 @@
     yAxis: { type: 'category', data: data.cohorts.map(function (c) { return c.label; }), inverse: true, splitArea: { show: true } },
     visualMap: { min: 0, max: 1, calculable: true, orient: 'horizontal', left: 'center', bottom: 0, inRange: { color: ['#fff7ed', '#fb923c', '#7c2d12'] }, formatter: function (x) { return Math.round(x * 100) + '%'; } },
     series: [{ name: L.heatmap, type: 'heatmap', data: cells, label: { show: data.cohorts.length <= 30, formatter: function (p) { return pct(p.value[2]); } } }],
-  });
+  }, Math.min(1200, 140 + 32 * Math.max(3, data.cohorts.length)));
 
   // D1/D7/D30/D90 curves, active and stayed per segment, with the targets dashed.
   var days = ['D1', 'D7', 'D30', 'D90'];

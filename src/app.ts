@@ -8,7 +8,7 @@ import type { Outbound } from './core/outbound.ts';
 import type { AdapterStatus, Capability } from './core/adapter.ts';
 import type { Platform } from './core/ids.ts';
 import { OutboundRouter } from './core/outbound-router.ts';
-import type { Delivery, OutboxStats } from './core/outbox.ts';
+import type { Delivery } from './core/outbox.ts';
 import { withNotices, type NoticeKind, type NoticeMode, type NoticePolicy } from './core/notices.ts';
 import type { CommunityConfig } from './config/schema.ts';
 import { OutboxSender, type UndeliverableMessage } from './core/outbox-sender.ts';

@@ -47,6 +47,8 @@ export const outbox = sqliteTable(
     // pending index stays as small as the backlog instead of growing with the delivery record.
     index('outbox_pending').on(t.lane, t.id).where(sql`status = 'pending'`),
     index('outbox_sent').on(t.platform, t.sentAt).where(sql`sent_at IS NOT NULL`),
-    index('outbox_platform_message').on(t.lane, t.platformMessageId),
+    // Only messages a feature tagged with a ref are ever looked up by their platform id (`refOf`),
+    // so only those are indexed: a plain reply's insert and sent mark leave this index alone.
+    index('outbox_platform_message').on(t.lane, t.platformMessageId).where(sql`ref_feature IS NOT NULL`),
   ],
 );

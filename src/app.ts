@@ -214,11 +214,7 @@ export function createApp(options: AppOptions): App {
     options.outbox === false
       ? memoryDelivery(router)
       : {
-          record: (key, outs) => {
-            // The sent marks waiting in memory commit with this transaction instead of one of their own.
-            sender.writeSettled();
-            if (store.add(key, outs, clock.now()) > 0) sender.added();
-          },
+          record: (key, outs) => sender.record(key, outs, clock.now()),
           flush: () => sender.flush(),
         },
     noticePolicy(config),

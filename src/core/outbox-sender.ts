@@ -96,6 +96,21 @@ export class OutboxSender {
   /** Chats whose last message's mark is still in `behind` or `unconfirmed`. */
   private readonly settling = new Set<string>();
   private writeTimer: ReturnType<typeof setImmediate> | undefined;
+  /**
+   * True while every pending message in the store is one `record` handed over and `pending`
+   * holds: a read of the store found nothing pending, and since then only `record` added
+   * messages. The drain after each commit then takes its heads from memory instead of reading
+   * the table back (what the transaction wrote is already known). Anything else that changes
+   * what is pending (a retry, a failure, an expiry, a notice the sender adds, another writer, a
+   * rollback) ends it until a read of the store finds nothing pending again.
+   */
+  private mirror = false;
+  /** Per lane, in order, the pending messages `record` handed over that the platform has not accepted yet (while `mirror`). */
+  private readonly pending = new Map<string, OutboxMessage[]>();
+  /** The store's rollback count when the oldest message in `pending` not yet known to have committed was recorded. */
+  private rollbacksAtRecord: number | undefined;
+  /** Whether the heads `pump` is looking at came from `pending` (the store's heads otherwise). */
+  private headsFromMemory = false;
 
   constructor(private readonly options: OutboxSenderOptions) {
     this.retry = options.retry ?? DEFAULT_RETRY;
@@ -137,8 +152,7 @@ export class OutboxSender {
         await Promise.all(this.inflight.values());
         // Another look at every chat is needed only when something changed meanwhile (a retry, a
         // message added) or a chat that just sent has a message behind it; else see to the wake-up.
-        const { store } = this.options;
-        if (this.dirty || started.some((m) => store.hasPendingAfter(m.lane, m.id))) continue;
+        if (this.dirty || started.some((m) => this.hasPendingAfter(m.lane, m.id))) continue;
       }
       const wake = this.nextWake;
       const now = this.options.timing.now();
@@ -148,9 +162,70 @@ export class OutboxSender {
     }
   }
 
-  /** Says messages were added to the store (after their transaction); the next drain looks at it. */
+  /**
+   * Writes messages to the store in the caller's transaction (with the sent marks waiting in
+   * memory, which commit with it instead of in one of their own), and keeps them for the drain
+   * after the commit.
+   */
+  record(sourceKey: string, outs: readonly Outbound[], at: Date): void {
+    const { store } = this.options;
+    this.writeSettled();
+    const added = store.add(sourceKey, outs, at);
+    if (added.length === 0) return;
+    this.dirty = true;
+    if (!this.mirror) return;
+    const rollbacks = store.rollbacks();
+    if (rollbacks === undefined) return this.unmirror();
+    this.rollbacksAtRecord ??= rollbacks;
+    for (const msg of added) {
+      const lane = this.pending.get(msg.lane);
+      if (lane) lane.push(msg);
+      else this.pending.set(msg.lane, [msg]);
+    }
+  }
+
+  /** Says messages were added to the store other than by `record` (after their transaction); the next drain reads the store. */
   added(): void {
     this.dirty = true;
+    this.unmirror();
+  }
+
+  /** What is pending may differ from `pending`: read the store until it is found empty again. */
+  private unmirror(): void {
+    this.mirror = false;
+    this.pending.clear();
+    this.rollbacksAtRecord = undefined;
+  }
+
+  /** The oldest pending message of every lane, best priority first: from memory while `mirror`, else from the store. */
+  private heads(): OutboxMessage[] {
+    const { store } = this.options;
+    // Inside a transaction what was recorded may still roll back: only the store can say.
+    if (store.inTransaction()) {
+      this.headsFromMemory = false;
+      return store.heads();
+    }
+    if (this.mirror && this.rollbacksAtRecord !== undefined) {
+      // Every transaction that recorded has ended; had one rolled back, the count would have moved.
+      if (store.rollbacks() === this.rollbacksAtRecord) this.rollbacksAtRecord = undefined;
+      else this.unmirror();
+    }
+    this.headsFromMemory = this.mirror;
+    if (!this.mirror) {
+      const heads = store.heads();
+      if (heads.length === 0) this.mirror = true;
+      return heads;
+    }
+    const heads: OutboxMessage[] = [];
+    for (const lane of this.pending.values()) heads.push(lane[0]!);
+    if (heads.length > 1) heads.sort((a, b) => a.priority - b.priority || a.id - b.id);
+    return heads;
+  }
+
+  /** Whether `lane` holds a pending message after message `id` (not counting one accepted and waiting for its mark, in memory). */
+  private hasPendingAfter(lane: string, id: number): boolean {
+    if (!this.headsFromMemory) return this.options.store.hasPendingAfter(lane, id);
+    return this.pending.get(lane)?.some((m) => m.id > id) ?? false;
   }
 
   /**
@@ -220,8 +295,10 @@ export class OutboxSender {
       }
       const now = this.options.timing.now();
       const ms = this.nextWake === undefined ? IDLE_MS : Math.min(IDLE_MS, Math.max(1, this.nextWake - now));
-      this.wakeUp = new AbortController();
-      await this.options.timing.sleep(ms, this.wakeUp.signal).catch(() => undefined);
+      const wakeUp = (this.wakeUp = new AbortController());
+      await this.options.timing.sleep(ms, wakeUp.signal).catch(() => undefined);
+      // Woken by time, not by a kick: another process (a CLI command) may have added messages.
+      if (!wakeUp.signal.aborted) this.unmirror();
     }
   }
 
@@ -260,11 +337,12 @@ export class OutboxSender {
     for (let round = 0; round < 1000; round++) {
       // Expiring a head, adding a staff notice or writing marks changes the heads: look again.
       let changed = false;
-      for (const head of store.heads()) {
+      for (const head of this.heads()) {
         if (this.inflight.has(head.lane)) continue;
         if (this.settling.has(head.lane)) {
           // Its head was sent and waits for its mark; a message behind it needs the mark written.
-          if (!changed && store.hasPendingAfter(head.lane, head.id)) {
+          // (In memory the accepted message is gone from its lane: this head is the one behind it.)
+          if (!changed && (this.headsFromMemory || store.hasPendingAfter(head.lane, head.id))) {
             this.writeSettled();
             changed = true;
           }
@@ -324,6 +402,11 @@ export class OutboxSender {
   private sentLater(msg: OutboxMessage, at: number, messageId: string | undefined): void {
     if (this.closed) return;
     this.objects.delete(msg.id);
+    const lane = this.pending.get(msg.lane);
+    if (lane?.[0]?.id === msg.id) {
+      lane.shift();
+      if (lane.length === 0) this.pending.delete(msg.lane);
+    }
     this.behind.push({ msg, at, messageId });
     this.settling.add(msg.lane);
     this.writeTimer ??= setImmediate(() => {
@@ -358,7 +441,7 @@ export class OutboxSender {
     const now = this.options.timing.now();
     this.options.logger.warn({ id: msg.id, lane: msg.lane, code: e.code, attempt, delay }, 'outbound retry');
     this.options.store.markRetry(msg.id, now, now + delay, e.message);
-    this.dirty = true;
+    this.added();
   }
 
   /** A refused DM becomes a mention in the fallback group: a new message at the end of that chat's line. */
@@ -370,7 +453,7 @@ export class OutboxSender {
     this.settle(msg, 'sent', () => this.options.store.markSent(msg.id, now, undefined, `dm refused, mentioned in the group instead: ${why}`), undefined, () =>
       this.options.store.add(`outbox:${msg.id}:fallback`, [mention], new Date(now)),
     );
-    this.dirty = true;
+    this.added();
   }
 
   private fail(msg: OutboxMessage, error: string): void {
@@ -380,12 +463,13 @@ export class OutboxSender {
       const instead = this.options.onUndeliverable?.({ out: msg.out, error, origin: msg.origin ?? undefined }) ?? [];
       if (instead.length > 0) this.options.store.add(`outbox:${msg.id}:instead`, instead, new Date(now));
     });
-    this.dirty = true;
+    this.added();
   }
 
   private expire(msg: OutboxMessage, now: number): void {
     this.options.logger.warn({ id: msg.id, lane: msg.lane, cls: msg.cls, ageMs: now - msg.createdAt }, 'outbox: message too old to send, marked expired');
     this.settle(msg, 'expired', () => this.options.store.markExpired(msg.id, now), 'expired');
+    this.unmirror();
   }
 
   /** Tells the staff chat, once per scope and day, what a daily cap holds back; true when a notice was added. */
@@ -404,8 +488,8 @@ export class OutboxSender {
     const notice = this.options.onDeferred(report);
     this.options.logger.warn({ ...report }, 'outbox: a daily cap holds messages until tomorrow');
     if (notice.length === 0) return false;
-    const added = this.options.store.transaction(() => this.options.store.add(`outbox.deferred:${key}`, notice, new Date(now))) > 0;
-    if (added) this.dirty = true;
+    const added = this.options.store.transaction(() => this.options.store.add(`outbox.deferred:${key}`, notice, new Date(now))).length > 0;
+    if (added) this.added();
     return added;
   }
 

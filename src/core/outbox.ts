@@ -132,8 +132,16 @@ export interface OutboxStore {
   transaction<T>(fn: () => T): T;
   /** Whether a transaction is open on the store's connection (what is written now commits with it). */
   inTransaction(): boolean;
-  /** Stores the messages in order under `sourceKey`; returns how many were new. */
-  add(sourceKey: string, outs: readonly Outbound[], at: Date): number;
+  /**
+   * Stores the messages in order under `sourceKey`; returns the ones that were new, as `heads`
+   * would read them back (so the sender can send them without reading them back).
+   */
+  add(sourceKey: string, outs: readonly Outbound[], at: Date): OutboxMessage[];
+  /**
+   * Rollbacks seen on the store's connection so far, or `undefined` when what is written now
+   * could roll back unseen: unchanged after a transaction that added messages means they committed.
+   */
+  rollbacks(): number | undefined;
   /** The oldest pending message of every lane, best priority first. */
   heads(): OutboxMessage[];
   /** Whether `lane` holds a pending message after message `id`. */

@@ -25,6 +25,11 @@ export class Db implements EventStore {
    * instead of wrapping each event's callback anew.
    */
   private readonly inTransaction: (fn: () => unknown) => unknown;
+  /** Calls of `transaction` open now (the outermost and its savepoints). */
+  private depth = 0;
+  /** Whether the outermost open transaction was begun by `transaction` (not by a raw `BEGIN`). */
+  private ownsOuter = false;
+  private rolledBack = 0;
 
   constructor(readonly sqlite: Database.Database) {
     this.orm = drizzle(sqlite, { schema });
@@ -37,7 +42,28 @@ export class Db implements EventStore {
    * function that returns a promise, which keeps network calls out of transactions.
    */
   transaction<T>(fn: () => T): T {
-    return this.inTransaction(fn) as T;
+    if (this.depth++ === 0) this.ownsOuter = !this.sqlite.inTransaction;
+    try {
+      return this.inTransaction(fn) as T;
+    } catch (err) {
+      // better-sqlite3 has rolled the transaction (or savepoint) back before rethrowing.
+      this.rolledBack++;
+      throw err;
+    } finally {
+      this.depth--;
+    }
+  }
+
+  /**
+   * How many transactions and savepoints begun by `transaction` have rolled back so far, or
+   * `undefined` when what is written now would commit or roll back where this count cannot see
+   * it (inside a transaction begun otherwise). Outside any transaction a write commits at once.
+   * Lets a writer that remembers what it wrote know, after the transaction, that it committed:
+   * the count did not move since.
+   */
+  rollbacks(): number | undefined {
+    if (this.sqlite.inTransaction && !(this.depth > 0 && this.ownsOuter)) return undefined;
+    return this.rolledBack;
   }
 
   claimEvent(key: string, at: Date): boolean {

@@ -99,28 +99,44 @@ export class SqliteOutboxStore implements OutboxStore {
     return this.db.sqlite.inTransaction;
   }
 
-  add(sourceKey: string, outs: readonly Outbound[], at: Date): number {
-    let added = 0;
+  add(sourceKey: string, outs: readonly Outbound[], at: Date): OutboxMessage[] {
+    const added: OutboxMessage[] = [];
+    const time = at.getTime();
     outs.forEach((out, seq) => {
       const tag = tagOf(out);
       const cls = tag.cls ?? defaultClass(out);
+      const platform = platformOf(out);
+      const lane = laneOf(out);
+      const origin = tag.origin ?? null;
+      const payload = JSON.stringify(out);
       const done = this.insertQ.run({
         sourceKey,
         seq,
-        platform: platformOf(out),
-        lane: laneOf(out),
+        platform,
+        lane,
         cls,
         priority: PRIORITY[cls],
-        origin: tag.origin ?? null,
+        origin,
         refFeature: tag.ref?.feature ?? null,
         ref: tag.ref?.ref ?? null,
-        payload: JSON.stringify(out),
-        at: at.getTime(),
+        payload,
+        at: time,
         forget: tag.forgetOnceSent ? 1 : 0,
       });
-      added += done.changes;
+      if (done.changes === 0) return;
+      const id = Number(done.lastInsertRowid);
+      // Should the transaction roll back, the id may be taken again by another message; the
+      // forget statement checks the row's own flag, so that one keeps its data.
+      if (tag.forgetOnceSent) this.toForget.add(id);
+      // A shallow copy: the message is its own object, as one read back from the payload is,
+      // even when a feature hands the same object to two messages.
+      added.push({ id, sourceKey, lane, platform, cls, priority: PRIORITY[cls], origin, out: { ...out }, attempts: 0, notBefore: time, createdAt: time });
     });
     return added;
+  }
+
+  rollbacks(): number | undefined {
+    return this.db.rollbacks();
   }
 
   heads(): OutboxMessage[] {

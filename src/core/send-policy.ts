@@ -131,7 +131,9 @@ export class Pacer {
   }
 
   private chatPolicy(msg: PacedMessage): SendPolicy {
-    return { ...this.policyOf(msg.platform), ...this.options.chats?.[msg.lane] };
+    const own = this.options.chats?.[msg.lane];
+    // Most chats have no override: their platform's policy as it is, without a copy per message.
+    return own ? { ...this.policyOf(msg.platform), ...own } : this.policyOf(msg.platform);
   }
 
   private account(platform: Platform): Scope {
@@ -185,15 +187,19 @@ export class Pacer {
       if (account.day && p.perDay !== undefined && account.day.get(now, tz) >= p.perDay) return { until: tomorrow(), reason: 'day-cap' };
       if (chat.day && policy.perChatPerDay !== undefined && chat.day.get(now, tz) >= policy.perChatPerDay) return { until: tomorrow(), reason: 'chat-day-cap' };
     }
-    const waits: Wait[] = [
-      { until: account.last === undefined ? now : account.last + account.gap, reason: 'gap' },
-      { until: account.second?.waitUntil(now) ?? now, reason: 'rate' },
-      { until: account.minute?.waitUntil(now) ?? now, reason: 'rate' },
-      { until: chat.last === undefined ? now : chat.last + chat.gap, reason: 'chat-gap' },
-      { until: chat.minute?.waitUntil(now) ?? now, reason: 'chat-rate' },
-    ];
-    const latest = waits.reduce((a, b) => (b.until > a.until ? b : a));
-    return latest.until > now ? latest : undefined;
+    // The latest of the waits (the first of equal ones), without building a list of them per message.
+    let latest: Wait | undefined;
+    const gap = account.last === undefined ? undefined : account.last + account.gap;
+    if (gap !== undefined && gap > now) latest = { until: gap, reason: 'gap' };
+    const second = account.second?.waitUntil(now);
+    if (second !== undefined && second > (latest?.until ?? now)) latest = { until: second, reason: 'rate' };
+    const minute = account.minute?.waitUntil(now);
+    if (minute !== undefined && minute > (latest?.until ?? now)) latest = { until: minute, reason: 'rate' };
+    const chatGap = chat.last === undefined ? undefined : chat.last + chat.gap;
+    if (chatGap !== undefined && chatGap > (latest?.until ?? now)) latest = { until: chatGap, reason: 'chat-gap' };
+    const chatMinute = chat.minute?.waitUntil(now);
+    if (chatMinute !== undefined && chatMinute > (latest?.until ?? now)) latest = { until: chatMinute, reason: 'chat-rate' };
+    return latest;
   }
 
   /** Records a send that is about to happen (taken before the call, so parallel lanes see it). */

@@ -115,9 +115,15 @@ export class Pacer {
   private readonly accounts = new Map<Platform, Scope>();
   private readonly chats = new Map<string, Scope>();
   private readonly random: () => number;
+  /**
+   * The per-chat overrides as a map: looked up by every message's lane, a key the object form
+   * (usually empty) would be searched for as a dictionary property each time.
+   */
+  private readonly overrides: ReadonlyMap<string, SendPolicy>;
 
   constructor(private readonly options: PacerOptions) {
     this.random = options.random ?? Math.random;
+    this.overrides = new Map(Object.entries(options.chats ?? {}));
   }
 
   policyOf(platform: Platform): SendPolicy {
@@ -131,7 +137,7 @@ export class Pacer {
   }
 
   private chatPolicy(msg: PacedMessage): SendPolicy {
-    const own = this.options.chats?.[msg.lane];
+    const own = this.overrides.size === 0 ? undefined : this.overrides.get(msg.lane);
     // Most chats have no override: their platform's policy as it is, without a copy per message.
     return own ? { ...this.policyOf(msg.platform), ...own } : this.policyOf(msg.platform);
   }

@@ -224,6 +224,82 @@ describe('sent marks', () => {
   });
 });
 
+describe('the drain after a commit', () => {
+  const send = (text: string): Outbound => ({ type: 'send', chat: { platform: 'local', chatId: 'g1' }, body: [seg.text(text)] });
+  const headReads = (app: App) => {
+    const store = (app.outbox as unknown as { options: { store: { heads: () => unknown[] } } }).options.store;
+    const heads = store.heads.bind(store);
+    const reads = { n: 0 };
+    store.heads = () => {
+      reads.n++;
+      return heads();
+    };
+    return reads;
+  };
+
+  it('given nothing else pending, when events commit replies, then they are sent in order from memory without reading the outbox back', async () => {
+    h = await harness();
+    const app = h.app;
+    await h.say('u1', 'hello', { lang: 'en', id: 'seed' });
+    await app.outbox.drain();
+    const reads = headReads(app);
+    app.db.transaction(() => app.delivery.record('test:pair', [send('one'), send('two')]));
+    await app.delivery.flush();
+    await h.say('u1', '/checkin', { lang: 'en', id: 'c1' });
+    await app.outbox.drain();
+    expect(h.sent.slice(-3).map((o) => renderPlain(o.body))).toEqual(['one', 'two', expect.stringMatching(/checked in/)]);
+    expect(reads.n).toBe(0);
+    expect(app.db.sqlite.prepare(`SELECT status FROM outbox WHERE source_key IN ('test:pair', 'local:g1:m:c1')`).pluck().all()).toEqual(['sent', 'sent', 'sent']);
+  });
+
+  it('given messages recorded in a transaction or savepoint that rolls back, when a later transaction commits its own, then only the committed ones are sent, once', async () => {
+    h = await harness();
+    const app = h.app;
+    await h.say('u1', 'hello', { lang: 'en', id: 'seed' });
+    await app.outbox.drain();
+    const before = h.sent.length;
+    expect(() =>
+      app.db.transaction(() => {
+        app.delivery.record('test:rolled-back', [send('never')]);
+        throw new Error('the change failed');
+      }),
+    ).toThrow('the change failed');
+    app.db.transaction(() => {
+      try {
+        app.db.transaction(() => {
+          app.delivery.record('test:savepoint', [send('never either')]);
+          throw new Error('the inner change failed');
+        });
+      } catch {
+        // The outer change goes on without the inner one.
+      }
+      // Takes the id the rolled-back message had.
+      app.delivery.record('test:kept', [send('kept')]);
+    });
+    await app.delivery.flush();
+    await app.outbox.drain();
+    expect(h.sent.slice(before).map((o) => renderPlain(o.body))).toEqual(['kept']);
+    expect(outboxRows(app).filter((r) => r.sourceKey.startsWith('test:'))).toMatchObject([{ sourceKey: 'test:kept', status: 'sent' }]);
+  });
+
+  it('given messages recorded in a transaction begun outside the database wrapper that rolls back, then they are not sent', async () => {
+    h = await harness();
+    const app = h.app;
+    await h.say('u1', 'hello', { lang: 'en', id: 'seed' });
+    await app.outbox.drain();
+    const before = h.sent.length;
+    const raw = app.db.sqlite.transaction(() => {
+      app.delivery.record('test:raw', [send('never')]);
+      throw new Error('the raw change failed');
+    });
+    expect(() => raw()).toThrow('the raw change failed');
+    app.db.transaction(() => app.delivery.record('test:after', [send('after')]));
+    await app.delivery.flush();
+    await app.outbox.drain();
+    expect(h.sent.slice(before).map((o) => renderPlain(o.body))).toEqual(['after']);
+  });
+});
+
 /** A platform adapter that records what it is asked to send. */
 function recording(platform: PlatformAdapter['platform'], sink: { out: Outbound; at: Date }[], clock: FakeClock): PlatformAdapter {
   return {

@@ -111,6 +111,8 @@ export class OutboxSender {
   private rollbacksAtRecord: number | undefined;
   /** Whether the heads `pump` is looking at came from `pending` (the store's heads otherwise). */
   private headsFromMemory = false;
+  /** When the store's heads were last read (ms). */
+  private storeReadAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly options: OutboxSenderOptions) {
     this.retry = options.retry ?? DEFAULT_RETRY;
@@ -212,6 +214,7 @@ export class OutboxSender {
     }
     this.headsFromMemory = this.mirror;
     if (!this.mirror) {
+      this.storeReadAt = this.options.timing.now();
       const heads = store.heads();
       if (heads.length === 0) this.mirror = true;
       return heads;
@@ -288,6 +291,9 @@ export class OutboxSender {
 
   private async run(): Promise<void> {
     while (this.running) {
+      // Another process (a CLI command) may add messages: look at the store at least every
+      // IDLE_MS, even when kicks keep the loop from ever waking on its own.
+      if (this.options.timing.now() - this.storeReadAt >= IDLE_MS) this.unmirror();
       try {
         this.pump();
       } catch (err) {

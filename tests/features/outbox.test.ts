@@ -300,6 +300,44 @@ describe('the drain after a commit', () => {
   });
 });
 
+describe('the background sender', () => {
+  it('given events that keep waking it, when another process writes a message to the outbox, then it is sent within a minute', async () => {
+    const path = tempDb();
+    const clock = new FakeClock('2026-03-02T09:00:00+08:00');
+    // Sleeps that end only when kicked: the loop never wakes on its own, as in a busy bot.
+    const sleep = (_ms: number, signal?: AbortSignal) => new Promise<void>((_resolve, reject) => signal?.addEventListener('abort', () => reject(new Error('kicked'))));
+    const bot = createApp({ db: openDb(path), content: contentWith(), clock, logger: silentLogger, sleep });
+    const sent: Outbound[] = [];
+    bot.router.register(new LocalAdapter((out) => sent.push(out)));
+    bot.outbox.start();
+    const settle = async () => {
+      for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
+    };
+    let n = 0;
+    const event = async () => {
+      await bot.dispatcher.dispatch(localMessageEvent({ user: 'u1', name: 'Ann', chat: 'g1', text: '/checkin', id: `e${++n}`, at: clock.now(), lang: 'en' }));
+      await settle();
+    };
+    await event();
+    const cli = createApp({ db: openDb(path), content: contentWith(), clock, logger: silentLogger });
+    cli.db.transaction(() => cli.delivery.record('test:cli', [{ type: 'send', chat: { platform: 'local', chatId: 'g1' }, body: [seg.text('from the CLI')] }]));
+    cli.db.close();
+    const fromCli = () => sent.some((o) => renderPlain(o.body) === 'from the CLI');
+    for (let s = 0; s < 55 && !fromCli(); s += 5) {
+      clock.advance(5_000);
+      await event();
+    }
+    expect(fromCli()).toBe(false);
+    for (let s = 0; s < 20 && !fromCli(); s++) {
+      clock.advance(1_000);
+      await event();
+    }
+    expect(fromCli()).toBe(true);
+    await bot.outbox.stop(0);
+    bot.db.close();
+  });
+});
+
 /** A platform adapter that records what it is asked to send. */
 function recording(platform: PlatformAdapter['platform'], sink: { out: Outbound; at: Date }[], clock: FakeClock): PlatformAdapter {
   return {

@@ -1,5 +1,6 @@
 import type { BenchCase } from '../case.ts';
 import { baselineCase } from './baseline.ts';
+import { dashboardCase } from './dashboard.ts';
 import { leaderboardCase } from './leaderboard.ts';
 import { pipelineCase, pipelineNoOutboxCase } from './pipeline.ts';
 import { postsCase } from './posts.ts';
@@ -15,4 +16,4 @@ import { tierReviewCase } from './tier-review.ts';
  * a query or scan, as `quiet-scan.ts` does), then append it here. `bench/run.ts` gives it its own
  * child process, peak RSS, table row and JSON entry.
  */
-export const CASES: readonly BenchCase[] = [baselineCase, pipelineCase, pipelineNoOutboxCase, rawCeilingCase, leaderboardCase, quietScanCase, quietScanDailyCase, tierReviewCase, reportCase, postsCase];
+export const CASES: readonly BenchCase[] = [baselineCase, pipelineCase, pipelineNoOutboxCase, rawCeilingCase, leaderboardCase, quietScanCase, quietScanDailyCase, tierReviewCase, reportCase, postsCase, dashboardCase];

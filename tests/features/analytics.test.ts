@@ -115,6 +115,20 @@ describe('retention analytics in a daylight-saving zone (America/New_York, acros
     expect(a.recall()).toEqual(r.recall);
   });
 
+  it('given the retention page\'s one-pass read, then it answers exactly what the four separate reads do, whole and split, over a range and from the first day', async () => {
+    const b = await dstCommunity();
+    const a = b.app.services.analytics;
+    for (const q of [{ from: '2026-03-07', to: '2026-03-22' }, { to: '2026-03-20' }, {}] as const) {
+      for (const split of [{}, { by: 'group' }, { by: 'tier' }] as const) {
+        const view = a.retentionView({ ...q, ...split, cohort: 'week' });
+        expect(view.table).toEqual(a.cohortTable({ ...q, ...split, cohort: 'week' }));
+        expect(view.curves).toEqual(a.retentionCurves({ ...q, ...split }));
+        expect(view.weekly).toEqual(a.weeklyInteraction(q));
+        expect(view.ugc).toEqual(a.ugc({ ...q, period: 'week' }));
+      }
+    }
+  });
+
   it('given dashboard reads out of bounds, then each is refused with a clear reason and a default range stays within two years', async () => {
     const b = await dstCommunity();
     const a = b.app.services.analytics;

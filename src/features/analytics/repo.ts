@@ -309,7 +309,7 @@ export class AnalyticsRepo {
    */
   private countsBy(fromClause: string, segment: Segment | 'all', from: string, to: string): CohortCountRow[] {
     const rows = this.s
-      .prepare(`SELECT am.join_day AS day, ${SEGMENT_SQL[segment]} AS segment, am.windows AS windows, COUNT(*) AS n ${fromClause} WHERE am.join_day BETWEEN ? AND ? GROUP BY 1, 2, 3`)
+      .prepare(`SELECT am.join_day AS day, ${SEGMENT_SQL[segment]} AS segment, am.windows AS windows, COUNT(*) AS n ${fromClause} WHERE am.join_day BETWEEN ? AND ? GROUP BY ${segment === 'all' ? '1, 3' : '1, 2, 3'}`)
       .all(from, to) as { day: string; segment: string | number; windows: number; n: number }[];
     const out = new Map<string, CohortCountRow>();
     for (const r of rows) {

@@ -30,9 +30,10 @@ export const analyticsMembers = sqliteTable(
     /** The latest active day the rollup has counted for them. */
     lastDay: text('last_day'),
   },
-    // (join_day, windows) covers the report's cohort counts, so a million members are one index scan;
+  // (join_day, windows, then the segment columns) covers the cohort counts, whole or split by
+  // group, platform or source, so a million members are one index scan with no table look-ups;
   // (source, join_day) finds referred joiners without reading the others.
-  (t) => [index('analytics_members_join_day').on(t.joinDay, t.windows), index('analytics_members_source').on(t.source, t.joinDay)],
+  (t) => [index('analytics_members_join_day').on(t.joinDay, t.windows, t.chatKey, t.platform, t.source), index('analytics_members_source').on(t.source, t.joinDay)],
 );
 
 /** Each time a member left the community (their last group); `backAt` when they came back. */

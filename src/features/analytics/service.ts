@@ -254,6 +254,17 @@ interface OpenDays {
   readonly tierWeeks: ReadonlyMap<string, readonly { tier: string; members: number }[]>;
 }
 
+/** A split's joiner counts summed per join day: the whole community's, segment `all`. */
+function wholeOf(counts: readonly CohortCountRow[]): CohortCountRow[] {
+  const byDay = new Map<string, CohortCountRow>();
+  for (const r of counts) {
+    const w = byDay.get(r.cohort);
+    if (!w) byDay.set(r.cohort, { ...r, segment: 'all' });
+    else byDay.set(r.cohort, { cohort: r.cohort, segment: 'all', size: w.size + r.size, a1: w.a1 + r.a1, a7: w.a7 + r.a7, a30: w.a30 + r.a30, a90: w.a90 + r.a90 });
+  }
+  return [...byDay.values()].sort((a, b) => (a.cohort < b.cohort ? -1 : a.cohort > b.cohort ? 1 : 0));
+}
+
 const NO_OPEN_DAYS: OpenDays = { days: [], rows: [], points: [], tierMoves: [], tierWeeks: new Map() };
 
 /** Stored tier snapshots with the open weeks' snapshots over them, by week then tier. */
@@ -526,13 +537,33 @@ export class AnalyticsService {
     const days: string[] = [];
     for (let day = addDays(last, 1); day <= to; day = addDays(day, 1)) days.push(day);
     const openFrom = days[0]!;
-    const rows: DayRow[] = [];
+    const rows = days.map((day) => ({ day, ...this.repo.openMembers(day, weekStart(day), openFrom, this.staffChat), ...this.deps.earning.ugcOn(day, this.excluded) }));
+    // The points and tier sides are read only by the sections that need them (the retention page
+    // needs neither): counted on first use, still inside the caller's transaction.
+    let ledgerSide: Pick<OpenDays, 'points' | 'tierMoves' | 'tierWeeks'> | undefined;
+    const side = () => (ledgerSide ??= this.openLedgerSide(days));
+    return {
+      days,
+      rows,
+      get points() {
+        return side().points;
+      },
+      get tierMoves() {
+        return side().tierMoves;
+      },
+      get tierWeeks() {
+        return side().tierWeeks;
+      },
+    };
+  }
+
+  /** What the open days add to the points flows and the tier moves and snapshots, read only. */
+  private openLedgerSide(days: readonly string[]): Pick<OpenDays, 'points' | 'tierMoves' | 'tierWeeks'> {
     const points: { day: string; reason: string; credited: number; debited: number }[] = [];
     const tierMoves: TierMoveRow[] = [];
     const tierWeeks = new Map<string, readonly { tier: string; members: number }[]>();
     let tiersNow: { tier: string; members: number }[] | undefined;
     for (const day of days) {
-      rows.push({ day, ...this.repo.openMembers(day, weekStart(day), openFrom, this.staffChat), ...this.deps.earning.ugcOn(day, this.excluded) });
       const from = startOfLocalDay(day, this.deps.timeZone).getTime();
       const until = startOfLocalDay(addDays(day, 1), this.deps.timeZone).getTime();
       for (const r of this.deps.points.flowsBetween(from, until)) points.push({ day, ...r });
@@ -548,7 +579,7 @@ export class AnalyticsService {
       tierMoves.push(...[...kinds.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, r]) => r));
       if (new Date(`${day}T00:00:00Z`).getUTCDay() === 0) tierWeeks.set(weekStart(day), (tiersNow ??= this.repo.tierCounts()));
     }
-    return { days, rows, points, tierMoves, tierWeeks };
+    return { points, tierMoves, tierWeeks };
   }
 
   /** The rolled-up days in a range, then the open ones. */
@@ -580,15 +611,12 @@ export class AnalyticsService {
    * window is open; `by` splits on group, tier, platform or source. Bounded by `limit`.
    */
   cohortTable(q: CohortTableQuery = {}): CohortTable {
-    const limit = q.limit ?? API_LIMITS.defaultRows;
-    if (!Number.isInteger(limit) || limit < 1 || limit > API_LIMITS.maxRows) throw new UserError('analytics.bad_limit', { max: API_LIMITS.maxRows });
+    const limit = this.limitOf(q);
     const { to, from } = this.span(q);
     return this.asOf(to, () => {
       const f = from();
-      const unit = q.cohort ?? 'week';
-      const all = this.cohortRows(unit, q.by ?? 'all', f, to);
-      const rows = all.length > limit ? all.slice(all.length - limit) : all;
-      return { from: f, to, timeZone: this.deps.timeZone, cohortBy: unit, segmentBy: q.by ?? 'all', rows, total: all.length, truncated: rows.length < all.length };
+      const segment = q.by ?? 'all';
+      return this.tableOf(q.cohort ?? 'week', segment, f, to, this.netDayCounts(segment, f, to), this.repo.leaves(segment, f, to), limit);
     });
   }
 
@@ -600,20 +628,8 @@ export class AnalyticsService {
     const { to, from } = this.span(q);
     return this.asOf(to, () => {
       const f = from();
-      const rows = this.cohortRows('day', q.by ?? 'all', f, to);
-      const bySegment = new Map<string, CohortRow[]>();
-      for (const r of rows) bySegment.set(r.segment, [...(bySegment.get(r.segment) ?? []), r]);
-      const curves = [...bySegment.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-        .map(([segment, list]) => {
-          const points = WINDOWS.map(({ n }) => {
-            const active = this.weighted(list, `d${n}` as const);
-            const stayed = this.weighted(list, `stayed${n}` as const);
-            return { day: n, active: active.value, stayed: stayed.value, closed: stayed.size } satisfies CurvePoint;
-          });
-          return { segment, size: list.reduce((n, r) => n + r.size, 0), points };
-        });
-      return { from: f, to, timeZone: this.deps.timeZone, segmentBy: q.by ?? 'all', curves, targets: this.deps.targets };
+      const segment = q.by ?? 'all';
+      return this.curvesOf(segment, f, to, this.netDayCounts(segment, f, to), this.repo.leaves(segment, f, to));
     });
   }
 
@@ -622,7 +638,7 @@ export class AnalyticsService {
     const { to, from } = this.span(q);
     return this.asOf(to, () => {
       const f = from();
-      return { from: f, to, timeZone: this.deps.timeZone, weeks: this.weeklyRows(f, to), target: this.deps.targets.weeklyInteraction ?? null };
+      return this.interactionOf(f, to, this.weeklyRows(f, to));
     });
   }
 
@@ -632,12 +648,78 @@ export class AnalyticsService {
     const period = q.period ?? 'week';
     return this.asOf(to, () => {
       const f = from();
-      const rows =
-        period === 'week'
-          ? this.weeklyRows(f, to).map((w) => ({ start: w.week, partial: w.partial, posts: w.posts, shares: w.shares, paidPosts: w.paidPosts, paidShares: w.paidShares, ugcGrowth: w.ugcGrowth }))
-          : this.monthly(f, to).map((m) => ({ start: m.month, partial: m.partial, posts: m.posts, shares: m.shares, paidPosts: m.paidPosts, paidShares: m.paidShares, ugcGrowth: m.ugcGrowth }));
-      return { from: f, to, timeZone: this.deps.timeZone, period, rows, target: this.deps.targets.ugcGrowth ?? null };
+      return this.ugcOf(f, to, period === 'week' ? this.weeklyRows(f, to) : this.monthly(f, to), period);
     });
+  }
+
+  /**
+   * What the dashboard's retention page shows — the cohort table, the curves, the weekly
+   * interaction rate and weekly UGC — as the four reads above would answer, in one pass: one
+   * transaction and one count of today's open day, and the joiner counts and leaves read once
+   * for the table and the curves (and once more for the weekly rows only when those need other
+   * days or no split). Four separate reads cost four times the open-day pass and the counts.
+   */
+  retentionView(q: CohortTableQuery = {}): { table: CohortTable; curves: RetentionCurves; weekly: WeeklyInteraction; ugc: UgcSeries } {
+    const limit = this.limitOf(q);
+    const { to, from } = this.span(q);
+    return this.asOf(to, () => {
+      const f = from();
+      const segment = q.by ?? 'all';
+      const counts = this.netDayCounts(segment, f, to);
+      const leaves = this.repo.leaves(segment, f, to);
+      const first = this.repo.firstDay() ?? f;
+      // Every joiner has one value of each segment, so over the same days the whole community's
+      // counts are the split's summed per day: no second pass over the members.
+      const weeks = this.weekly(f, to, first !== f ? this.netDayCounts('all', first, to) : segment === 'all' ? counts : wholeOf(counts));
+      return {
+        table: this.tableOf(q.cohort ?? 'week', segment, f, to, counts, leaves, limit),
+        curves: this.curvesOf(segment, f, to, counts, leaves),
+        weekly: this.interactionOf(f, to, weeks),
+        ugc: this.ugcOf(f, to, weeks, 'week'),
+      };
+    });
+  }
+
+  /** A cohort table's row limit, checked (`analytics.bad_limit`). */
+  private limitOf(q: { readonly limit?: number }): number {
+    const limit = q.limit ?? API_LIMITS.defaultRows;
+    if (!Number.isInteger(limit) || limit < 1 || limit > API_LIMITS.maxRows) throw new UserError('analytics.bad_limit', { max: API_LIMITS.maxRows });
+    return limit;
+  }
+
+  private tableOf(unit: CohortUnit, segment: Segment | 'all', from: string, to: string, counts: readonly CohortCountRow[], leaves: readonly LeaveRow[], limit: number): CohortTable {
+    const all = this.cohorts(unit, from, to, counts, leaves);
+    const rows = all.length > limit ? all.slice(all.length - limit) : all;
+    return { from, to, timeZone: this.deps.timeZone, cohortBy: unit, segmentBy: segment, rows, total: all.length, truncated: rows.length < all.length };
+  }
+
+  private curvesOf(segment: Segment | 'all', from: string, to: string, counts: readonly CohortCountRow[], leaves: readonly LeaveRow[]): RetentionCurves {
+    const bySegment = new Map<string, CohortRow[]>();
+    for (const r of this.cohorts('day', from, to, counts, leaves)) {
+      const list = bySegment.get(r.segment);
+      if (list) list.push(r);
+      else bySegment.set(r.segment, [r]);
+    }
+    const curves = [...bySegment.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, list]) => {
+        const points = WINDOWS.map(({ n }) => {
+          const active = this.weighted(list, `d${n}` as const);
+          const stayed = this.weighted(list, `stayed${n}` as const);
+          return { day: n, active: active.value, stayed: stayed.value, closed: stayed.size } satisfies CurvePoint;
+        });
+        return { segment: name, size: list.reduce((n, r) => n + r.size, 0), points };
+      });
+    return { from, to, timeZone: this.deps.timeZone, segmentBy: segment, curves, targets: this.deps.targets };
+  }
+
+  private interactionOf(from: string, to: string, weeks: readonly WeekRow[]): WeeklyInteraction {
+    return { from, to, timeZone: this.deps.timeZone, weeks, target: this.deps.targets.weeklyInteraction ?? null };
+  }
+
+  private ugcOf(from: string, to: string, periods: readonly (WeekRow | MonthRow)[], period: 'week' | 'month'): UgcSeries {
+    const rows = periods.map((p) => ({ start: 'week' in p ? p.week : p.month, partial: p.partial, posts: p.posts, shares: p.shares, paidPosts: p.paidPosts, paidShares: p.paidShares, ugcGrowth: p.ugcGrowth }));
+    return { from, to, timeZone: this.deps.timeZone, period, rows, target: this.deps.targets.ugcGrowth ?? null };
   }
 
   /** Points issued, spent and removed in the range, the liability outstanding as of `to`, by reason. */
@@ -704,11 +786,6 @@ export class AnalyticsService {
       recall: deps.quiet.stats(),
       tiers: this.tierSummary(from, to),
     };
-  }
-
-  /** Cohort rows for a range and segment (the report's cohorts section alone). */
-  private cohortRows(unit: CohortUnit, segment: Segment | 'all', from: string, to: string): CohortRow[] {
-    return this.cohorts(unit, from, to, this.netDayCounts(segment, from, to), this.repo.leaves(segment, from, to));
   }
 
   /** Weekly rows for a range (the report's weekly section alone; membership counts every joiner since the first day). */

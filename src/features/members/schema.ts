@@ -77,7 +77,9 @@ export const activityDays = sqliteTable(
     shares: integer('shares').notNull().default(0),
     reactions: integer('reactions').notNull().default(0),
   },
-  (t) => [primaryKey({ columns: [t.memberId, t.chatKey, t.day] }), index('activity_days_day').on(t.day)],
+  // (day, chat_key, member_id) covers "who was active on this day outside the staff chat", which the
+  // nightly rollup, today's open-day figures and the quiet scan ask, without a look-up per row.
+  (t) => [primaryKey({ columns: [t.memberId, t.chatKey, t.day] }), index('activity_days_day').on(t.day, t.chatKey, t.memberId)],
 );
 
 /** Roles granted with `/role`; config and env grants are not stored here. */

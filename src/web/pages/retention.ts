@@ -48,12 +48,7 @@ export function retentionPage({ app }: WebContext, v: Viewer, flash: Html[], q: 
   const t = (key: string, params?: Parameters<Viewer['t']>[1]) => v.t(`retention.${key}`, params);
   let read;
   try {
-    read = {
-      table: analytics.cohortTable({ ...range, ...split, cohort: unit }),
-      curves: analytics.retentionCurves({ ...range, ...split }),
-      weekly: analytics.weeklyInteraction(range),
-      ugc: analytics.ugc({ ...range, period: 'week' }),
-    };
+    read = analytics.retentionView({ ...range, ...split, cohort: unit });
   } catch (err) {
     if (!(err instanceof UserError)) throw err;
     const problem = html`<div class="flash error" role="alert"><p>${bodyHtml(app.translator.t(v.locale, err.code, err.params))}</p></div>`;

@@ -254,7 +254,7 @@ interface OpenDays {
   readonly tierWeeks: ReadonlyMap<string, readonly { tier: string; members: number }[]>;
 }
 
-/** A split's joiner counts summed per join day: the whole community's, segment `all`. */
+/** A split's joiner counts summed per join day: the whole community's, segment `all` (in any order: `weekly` sorts them). */
 function wholeOf(counts: readonly CohortCountRow[]): CohortCountRow[] {
   const byDay = new Map<string, CohortCountRow>();
   for (const r of counts) {
@@ -262,7 +262,7 @@ function wholeOf(counts: readonly CohortCountRow[]): CohortCountRow[] {
     if (!w) byDay.set(r.cohort, { ...r, segment: 'all' });
     else byDay.set(r.cohort, { cohort: r.cohort, segment: 'all', size: w.size + r.size, a1: w.a1 + r.a1, a7: w.a7 + r.a7, a30: w.a30 + r.a30, a90: w.a90 + r.a90 });
   }
-  return [...byDay.values()].sort((a, b) => (a.cohort < b.cohort ? -1 : a.cohort > b.cohort ? 1 : 0));
+  return [...byDay.values()];
 }
 
 const NO_OPEN_DAYS: OpenDays = { days: [], rows: [], points: [], tierMoves: [], tierWeeks: new Map() };
@@ -656,8 +656,8 @@ export class AnalyticsService {
    * What the dashboard's retention page shows — the cohort table, the curves, the weekly
    * interaction rate and weekly UGC — as the four reads above would answer, in one pass: one
    * transaction and one count of today's open day, and the joiner counts and leaves read once
-   * for the table and the curves (and once more for the weekly rows only when those need other
-   * days or no split). Four separate reads cost four times the open-day pass and the counts.
+   * for the table, the curves and — when the range starts on the first day — the weekly rows.
+   * Four separate reads cost four times the open-day pass and the counts.
    */
   retentionView(q: CohortTableQuery = {}): { table: CohortTable; curves: RetentionCurves; weekly: WeeklyInteraction; ugc: UgcSeries } {
     const limit = this.limitOf(q);
@@ -670,7 +670,7 @@ export class AnalyticsService {
       const first = this.repo.firstDay() ?? f;
       // Every joiner has one value of each segment, so over the same days the whole community's
       // counts are the split's summed per day: no second pass over the members.
-      const weeks = this.weekly(f, to, first !== f ? this.netDayCounts('all', first, to) : segment === 'all' ? counts : wholeOf(counts));
+      const weeks = first !== f ? this.weeklyRows(f, to) : this.weekly(f, to, segment === 'all' ? counts : wholeOf(counts));
       return {
         table: this.tableOf(q.cohort ?? 'week', segment, f, to, counts, leaves, limit),
         curves: this.curvesOf(segment, f, to, counts, leaves),
